@@ -1,0 +1,24 @@
+// Shared flat config: typescript-eslint's recommended rules plus the repository's boundaries.
+import js from '@eslint/js';
+import globals from 'globals';
+import tseslint from 'typescript-eslint';
+
+/** @param {{ browser?: boolean }} [options] */
+export function dasConfig(options = {}) {
+  return tseslint.config(
+    { ignores: ['dist/**', 'coverage/**', 'node_modules/**', '**/*.svelte', '.svelte-kit/**'] },
+    js.configs.recommended,
+    ...tseslint.configs.recommended,
+    {
+      languageOptions: { globals: options.browser ? globals.browser : globals.node },
+      rules: {
+        // Packages are imported through their `exports`, never by reaching into their sources.
+        'no-restricted-imports': ['error', { patterns: ['@das/*/src/*', '@das/*/src'] }],
+        '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+        '@typescript-eslint/consistent-type-imports': 'error',
+      },
+    },
+  );
+}
+
+export default dasConfig();
