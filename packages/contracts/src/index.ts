@@ -1,1 +1,4 @@
-export {};
+// @das/contracts: the HTTP and WebSocket schemas shared by the API, the worker and the console.
+// Isomorphic: imports only typebox and @das/core's browser entry.
+export * from './api/index.js';
+export * from './worker/index.js';
