@@ -1,1 +1,6 @@
-export {};
+// @das/server-kit: what the self-hosted API and worker share — the token, bearer auth,
+// log redaction and environment validation.
+export { loadOrCreateToken, tokensEqual, TOKEN_FILE, type TokenSource } from './token.js';
+export { bearerAuth, requestToken, type BearerAuthOptions } from './auth.js';
+export { loggerOptions, redactUrl, REDACTED_PATHS, type LogSettings } from './logging.js';
+export { createEnvReader, ConfigError } from './env.js';
