@@ -1,0 +1,125 @@
+#!/usr/bin/env node
+// `npm start` and `npm run lab`: the whole local stack in one command, and the lab scripted.
+import { parseArgs } from 'node:util';
+import { runLab } from './lab.js';
+import { startStack } from './stack.js';
+
+const USAGE = `usage:
+  das-stack start [--data-dir .das-local] [--synthetic] [--verbose]
+  das-stack lab [--endpoint URL | --aws] [--region R] [--cluster ID] [--document NAME] [--instance ID]
+                [--warehouses 1] [--threads 4] [--duration 30] [--events 5] [--keep-stream]`;
+
+async function start(argv: string[]): Promise<number> {
+  const { values } = parseArgs({
+    args: argv,
+    options: { 'data-dir': { type: 'string', default: '.das-local' }, synthetic: { type: 'boolean', default: false }, verbose: { type: 'boolean', default: false } },
+  });
+  const begun = Date.now();
+  const recent: string[] = [];
+  const stack = await startStack({
+    dataDir: values['data-dir'],
+    source: values.synthetic ? 'synthetic' : 'mariadb',
+    log: (line) => console.log(`das: ${line}`),
+    onLine: (line) => {
+      if (values.verbose) console.log(line);
+      recent.push(line);
+      if (recent.length > 50) recent.shift();
+    },
+  });
+  console.log(`
+DAS Toolkit is running (ready in ${((Date.now() - begun) / 1000).toFixed(1)} s).
+
+  Open:   ${stack.url}
+  Token:  ${stack.token}
+
+  API ${stack.apiUrl} · worker ${stack.workerUrl} · AWS endpoint ${stack.endpoint} (region ${stack.region})
+  Try the lab from a second terminal: npm run lab
+  Data is kept in ${values['data-dir']}/. Press Ctrl-C to stop.
+`);
+  return await new Promise<number>((resolve) => {
+    let stopping = false;
+    const shutdown = (signal: string) => {
+      if (stopping) return;
+      stopping = true;
+      console.log(`\ndas: ${signal}: stopping the worker, the API and the emulator…`);
+      stack.stop().then(() => {
+        console.log('das: stopped; data kept.');
+        resolve(0);
+      }, (error: Error) => {
+        console.error(`das: stop failed: ${error.message}`);
+        resolve(1);
+      });
+    };
+    process.on('SIGINT', () => shutdown('SIGINT'));
+    process.on('SIGTERM', () => shutdown('SIGTERM'));
+    stack.firstExit.then(({ name, code }) => {
+      if (stopping) return;
+      console.error(`das: ${name} exited unexpectedly (code ${String(code)}); its last output:\n${recent.filter((l) => l.startsWith(`[${name}]`)).slice(-20).join('\n')}`);
+      shutdown('failure');
+      resolve(1);
+    });
+  });
+}
+
+async function lab(argv: string[]): Promise<number> {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      endpoint: { type: 'string' },
+      aws: { type: 'boolean', default: false },
+      region: { type: 'string' },
+      cluster: { type: 'string', default: 'auroralab-mysql-cluster' },
+      document: { type: 'string' },
+      instance: { type: 'string' },
+      'db-user': { type: 'string' },
+      'db-password': { type: 'string' },
+      warehouses: { type: 'string', default: '1' },
+      threads: { type: 'string', default: '4' },
+      duration: { type: 'string', default: '30' },
+      events: { type: 'string', default: '5' },
+      'keep-stream': { type: 'boolean', default: false },
+    },
+  });
+  const endpoint = values.aws ? undefined : (values.endpoint ?? process.env.AWS_ENDPOINT_URL ?? 'http://127.0.0.1:4566');
+  if (endpoint) {
+    // The emulator takes any credentials; set local ones only when the user has none.
+    process.env.AWS_ACCESS_KEY_ID ??= 'local';
+    process.env.AWS_SECRET_ACCESS_KEY ??= 'local';
+  }
+  await runLab({
+    endpoint,
+    region: values.region ?? process.env.AWS_REGION ?? 'us-east-1',
+    clusterId: values.cluster,
+    documentName: values.document,
+    instanceId: values.instance,
+    dbUser: values['db-user'],
+    dbPassword: values['db-password'],
+    warehouses: positive('warehouses', values.warehouses),
+    threads: positive('threads', values.threads),
+    durationSec: positive('duration', values.duration),
+    showEvents: positive('events', values.events),
+    keepStream: values['keep-stream'],
+    print: (line) => console.log(line),
+  });
+  return 0;
+}
+
+function positive(name: string, value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new Error(`--${name} must be a positive integer, got ${JSON.stringify(value)}`);
+  return n;
+}
+
+const [command, ...rest] = process.argv.slice(2);
+const run = command === 'start' ? start : command === 'lab' ? lab : undefined;
+if (!run) {
+  console.error(USAGE);
+  process.exit(2);
+}
+run(rest).then(
+  (code) => process.exit(code),
+  (error: Error) => {
+    console.error(`das: ${error.message}`);
+    process.exit(1);
+  },
+);

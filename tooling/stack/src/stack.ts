@@ -1,0 +1,138 @@
+import { mkdir } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { loadOrCreateToken } from '@das/server-kit';
+import { freePort } from './free-port.js';
+import { ServiceProcess } from './service-process.js';
+import { forgetServices, recordServices, stopStaleServices } from './stale-processes.js';
+import { repoRoot, workspaceBin } from './workspace.js';
+
+export interface StackOptions {
+  /** Where every service keeps its state (`.das-local` for `npm start`). */
+  dataDir: string;
+  /** Activity comes from a private MariaDB's audit log (default) or from the synthetic generator. */
+  source?: 'mariadb' | 'synthetic';
+  /** Fixed ports (the defaults 4566, 7400, 7401) or free ones chosen at start (tests). */
+  ports?: 'default' | 'free' | { aws: number; api: number; worker: number };
+  region?: string;
+  /** Seconds the emulator waits between `starting` and `started` (as AWS does, but shorter). */
+  activityStreamDelayMs?: number;
+  /** Receives every service's output lines, prefixed with its name. */
+  onLine?: (line: string) => void;
+  /** Progress messages of the stack itself. */
+  log?: (line: string) => void;
+  readyTimeoutMs?: number;
+}
+
+export interface Stack {
+  /** The one URL a person opens: the console, served by the API, with the token in the fragment. */
+  url: string;
+  token: string;
+  apiUrl: string;
+  workerUrl: string;
+  /** The AWS endpoint of the emulator (`AWS_ENDPOINT_URL`). */
+  endpoint: string;
+  region: string;
+  /** Process ids of the services (the emulator's MariaDB is its own child). */
+  pids(): number[];
+  /** Settles when the first service exits, for whatever reason. */
+  firstExit: Promise<{ name: string; code: number | null }>;
+  stop(): Promise<void>;
+}
+
+const DEFAULT_PORTS = { aws: 4566, api: 7400, worker: 7401 };
+
+async function choosePorts(ports: StackOptions['ports']) {
+  if (ports === 'free') return { aws: await freePort(), api: await freePort(), worker: await freePort() };
+  if (!ports || ports === 'default') return DEFAULT_PORTS;
+  return ports;
+}
+
+/**
+ * Starts the emulator (with its private MariaDB), the API (serving the console) and the worker,
+ * and waits until each answers. On any failure everything started so far is stopped again.
+ */
+export async function startStack(options: StackOptions): Promise<Stack> {
+  const log = options.log ?? (() => {});
+  const dataDir = resolve(options.dataDir);
+  const region = options.region ?? 'us-east-1';
+  const host = '127.0.0.1';
+  await mkdir(dataDir, { recursive: true, mode: 0o700 });
+  await stopStaleServices(dataDir, log);
+
+  const ports = await choosePorts(options.ports);
+  const endpoint = `http://${host}:${ports.aws}`;
+  const apiUrl = `http://${host}:${ports.api}`;
+  const workerUrl = `http://${host}:${ports.worker}`;
+  const { token } = await loadOrCreateToken({ dataDir });
+  const root = repoRoot();
+  const readyTimeoutMs = options.readyTimeoutMs ?? 90_000;
+
+  // Local credentials: the emulator accepts any, and they keep the SDK from looking further.
+  const awsEnv = {
+    AWS_ENDPOINT_URL: endpoint,
+    AWS_REGION: region,
+    AWS_ACCESS_KEY_ID: 'local',
+    AWS_SECRET_ACCESS_KEY: 'local',
+    AWS_EC2_METADATA_DISABLED: 'true',
+  };
+  const services: ServiceProcess[] = [];
+  const stop = async () => {
+    // The worker first, so it stores and checkpoints what is in flight while AWS still answers.
+    for (const name of ['worker', 'api', 'local-aws']) await services.find((s) => s.spec.name === name)?.stop();
+    await forgetServices(dataDir);
+  };
+
+  try {
+    const localAws = new ServiceProcess({
+      name: 'local-aws',
+      script: workspaceBin('apps/local-aws', 'das-local'),
+      args: ['--host', host, '--port', String(ports.aws), '--data-dir', join(dataDir, 'aws'), '--region', region,
+        ...(options.source === 'synthetic' ? ['--synthetic'] : []),
+        ...(options.activityStreamDelayMs !== undefined ? ['--activity-stream-delay-ms', String(options.activityStreamDelayMs)] : [])],
+      cwd: root,
+      readyUrl: `${endpoint}/health`,
+      onLine: options.onLine,
+    });
+    services.push(localAws);
+    log(`starting the AWS emulator on ${endpoint}`);
+    await localAws.waitReady(readyTimeoutMs);
+
+    const appEnv = { ...awsEnv, DAS_TOKEN: token, DAS_DATA_DIR: dataDir };
+    const api = new ServiceProcess({
+      name: 'api',
+      script: workspaceBin('apps/api', 'das-api'),
+      env: { ...appEnv, DAS_API_HOST: host, DAS_API_PORT: String(ports.api), DAS_WORKER_URL: workerUrl,
+        DAS_CONSOLE_DIR: join(root, 'apps/console/dist') },
+      cwd: root,
+      readyUrl: `${apiUrl}/healthz`,
+      onLine: options.onLine,
+    });
+    const worker = new ServiceProcess({
+      name: 'worker',
+      script: workspaceBin('apps/worker', 'das-worker'),
+      env: { ...appEnv, DAS_WORKER_HOST: host, DAS_WORKER_PORT: String(ports.worker), DAS_CONSOLE_ORIGIN: apiUrl },
+      cwd: root,
+      readyUrl: `${workerUrl}/healthz`,
+      onLine: options.onLine,
+    });
+    services.push(api, worker);
+    await recordServices(dataDir, services.map((s) => ({ pid: s.pid ?? 0, script: s.spec.script })));
+    log(`starting the API on ${apiUrl} and the worker on ${workerUrl}`);
+    await Promise.all([api.waitReady(readyTimeoutMs), worker.waitReady(readyTimeoutMs)]);
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+
+  return {
+    url: `${apiUrl}/#token=${encodeURIComponent(token)}`,
+    token,
+    apiUrl,
+    workerUrl,
+    endpoint,
+    region,
+    pids: () => services.map((s) => s.pid).filter((pid): pid is number => pid !== undefined),
+    firstExit: Promise.race(services.map((s) => s.exited.then((code) => ({ name: s.spec.name, code })))),
+    stop,
+  };
+}

@@ -1,0 +1,107 @@
+// End-to-end smoke test: the stack as `npm start` runs it, the lab flow through the API, the
+// load's events over the worker's WebSocket, then a clean stop with no process left behind.
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
+import { startStack, type Stack } from '../src/index.js';
+import { alive, processTree } from './processes.js';
+
+let stack: Stack;
+let dataDir: string;
+
+async function api<T>(method: string, path: string, body?: unknown): Promise<T> {
+  const response = await fetch(`${stack.apiUrl}${path}`, {
+    method,
+    headers: { authorization: `Bearer ${stack.token}`, ...(body ? { 'content-type': 'application/json' } : {}) },
+    body: body ? JSON.stringify(body) : undefined,
+  });
+  const text = await response.text();
+  if (!response.ok) throw new Error(`${method} ${path} → ${response.status} ${text}`);
+  return (text ? JSON.parse(text) : undefined) as T;
+}
+
+/** Reads the API's server-sent status events until the stream reaches `wanted`. */
+async function waitForStatus(clusterId: string, wanted: string): Promise<string[]> {
+  const seen: string[] = [];
+  const deadline = Date.now() + 60_000;
+  while (Date.now() < deadline) {
+    const response = await fetch(`${stack.apiUrl}/clusters/${clusterId}/status-events`, {
+      headers: { authorization: `Bearer ${stack.token}`, accept: 'text/event-stream' },
+      signal: AbortSignal.timeout(60_000),
+    });
+    expect(response.status).toBe(200);
+    const text = await response.text();
+    for (const line of text.split('\n')) {
+      if (!line.startsWith('data:')) continue;
+      const status = (JSON.parse(line.slice(5)) as { activityStreamStatus?: string }).activityStreamStatus;
+      if (status && seen.at(-1) !== status) seen.push(status);
+    }
+    if (seen.at(-1) === wanted) return seen;
+  }
+  throw new Error(`status never reached ${wanted}; saw ${seen.join(' → ')}`);
+}
+
+beforeAll(async () => {
+  dataDir = await mkdtemp(join(tmpdir(), 'das-smoke-'));
+  stack = await startStack({ dataDir, ports: 'free', activityStreamDelayMs: 300 });
+});
+
+afterAll(async () => {
+  await stack?.stop();
+  await rm(dataDir, { recursive: true, force: true });
+});
+
+describe('the local stack', () => {
+  it('runs the lab through the API and delivers the load\'s events live, then stops cleanly', async () => {
+    const health = await fetch(`${stack.apiUrl}/healthz`);
+    expect(health.status).toBe(200);
+    expect((await fetch(`${stack.apiUrl}/keys`)).status).toBe(401);
+
+    const key = await api<{ keyId: string; arn: string }>('POST', '/keys', { alias: 'alias/smoke-das', description: 'smoke test key' });
+    expect(key.keyId).toMatch(/[0-9a-f-]{36}/);
+    const clusters = await api<{ clusters: { id: string; endpoint?: string; port?: number }[] }>('GET', '/clusters');
+    const cluster = clusters.clusters[0]!;
+    expect(cluster.id).toBe('auroralab-mysql-cluster');
+
+    await api('POST', `/clusters/${cluster.id}/activity-stream`, { kmsKeyId: key.keyId, mode: 'async', applyImmediately: true });
+    const statuses = await waitForStatus(cluster.id, 'started');
+    expect(statuses.at(-1)).toBe('started');
+
+    // Listen before the load starts so that its first statements are seen too.
+    const received: { user: string | null; command: string | null; text: string | null }[] = [];
+    const socket = new WebSocket(`${stack.workerUrl.replace('http', 'ws')}/events/live?token=${encodeURIComponent(stack.token)}&rdsadmin=false`);
+    socket.on('message', (data) => {
+      const frame = JSON.parse(String(data)) as { type: string; events?: typeof received };
+      if (frame.type === 'events') received.push(...(frame.events ?? []));
+    });
+    await new Promise((resolve, reject) => socket.once('open', resolve).once('error', reject));
+
+    const run = await api<{ id: string }>('POST', '/load-runs', { parameters: { warehouses: 1, threads: 2, duration: 8 } });
+    const deadline = Date.now() + 180_000;
+    let status = '';
+    while (Date.now() < deadline) {
+      status = (await api<{ status: string }>('GET', `/load-runs/${run.id}`)).status;
+      if (!['Pending', 'InProgress', 'Delayed'].includes(status)) break;
+      await new Promise((resolve) => setTimeout(resolve, 1_000));
+    }
+    expect(status).toBe('Success');
+
+    const until = Date.now() + 30_000;
+    const loadEvents = () => received.filter((e) => e.command === 'QUERY' && /new_orders|order_line|stock/i.test(e.text ?? ''));
+    while (loadEvents().length === 0 && Date.now() < until) await new Promise((resolve) => setTimeout(resolve, 250));
+    socket.close();
+    expect(loadEvents().length).toBeGreaterThan(0);
+    expect(received.every((e) => e.user !== 'rdsadmin')).toBe(true);
+
+    await api('DELETE', `/clusters/${cluster.id}/activity-stream`);
+    expect((await waitForStatus(cluster.id, 'stopped')).at(-1)).toBe('stopped');
+
+    const tree = processTree(stack.pids());
+    expect(tree.length).toBeGreaterThanOrEqual(4); // emulator, its mariadbd, API, worker
+    await stack.stop();
+    const leftover = tree.filter(alive);
+    expect(leftover).toEqual([]);
+  });
+});
