@@ -1,1 +1,14 @@
-export {};
+// @das/core (Node): everything from @das/core/browser plus KMS, the data-key cache and the
+// AWS Encryption SDK decryption/encryption of DAS records.
+export * from './browser.js';
+export { createDataKeyCache, type DataKeyCache, type DataKeyCacheOptions } from './crypto/data-key-cache.js';
+export {
+  decryptRecord,
+  DEFAULT_MAX_PAYLOAD_BYTES,
+  DEFAULT_MAX_RECORD_BYTES,
+  type DecryptContext,
+  type DecryptedRecord,
+} from './crypto/decrypt-record.js';
+export { encryptRecord, type EncryptContext } from './crypto/encrypt-record.js';
+export type { EsdkSuite } from './crypto/esdk.js';
+export { classifyKmsError, encryptionContextFor, kmsPortFromClient, type KmsPort } from './crypto/kms-port.js';

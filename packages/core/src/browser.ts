@@ -1,0 +1,39 @@
+// @das/core/browser: the isomorphic half of @das/core (schemas, validation, normalisation,
+// filters, errors). It imports nothing but typebox: no Node built-ins, no AWS SDK.
+export type { ActivityEvent } from './activity-event.js';
+export { detectEngine, type DasEngine } from './engine.js';
+export { DAS_REASON_CODES, DasRecordError, isDasRecordError, KmsUnavailableError, type DasReasonCode } from './errors.js';
+export {
+  compileFilter,
+  EventFilterSchema,
+  matchesFilter,
+  RDS_HOUSEKEEPING_USERS,
+  type EventFilter,
+} from './filters/event-filter.js';
+export { FilterQueryError, filterFromQuery, filterToQuery } from './filters/filter-query.js';
+export { normaliseEvents, type NormaliseOptions } from './normalise.js';
+export { DasEnvelopeSchema, ENVELOPE_TYPE, PAYLOAD_TYPE, type DasEnvelope } from './schemas/envelope.js';
+export {
+  DAS_TIMESTAMP_PATTERN,
+  DasTimestampSchema,
+  HeartbeatEventSchema,
+  MysqlActivityEventSchema,
+  OtherActivityEventSchema,
+  PostgresActivityEventSchema,
+  RawActivityEventSchema,
+  type HeartbeatEvent,
+  type MysqlActivityEvent,
+  type OtherActivityEvent,
+  type PostgresActivityEvent,
+  type RawActivityEvent,
+} from './schemas/events.js';
+export { DasPayloadSchema, type DasPayload } from './schemas/payload.js';
+export { canonicalTime, parseUserTime, type CanonicalTime } from './time.js';
+export {
+  formatIssues,
+  validateActivityEvent,
+  validateEnvelope,
+  validatePayload,
+  type ValidationIssue,
+  type ValidationResult,
+} from './validation.js';

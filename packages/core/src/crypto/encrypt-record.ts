@@ -1,0 +1,56 @@
+import { detectEngine, hasEngineHint } from '../engine.js';
+import { ENVELOPE_TYPE, type DasEnvelope } from '../schemas/envelope.js';
+import type { DasPayload } from '../schemas/payload.js';
+import { dasKeyring, esdkClient, SUITE_IDS, type EsdkSuite } from './esdk.js';
+import { gzipBytes } from './gzip.js';
+import { encryptionContextFor, type KmsPort } from './kms-port.js';
+
+/** What {@link encryptRecord} needs. */
+export interface EncryptContext {
+  kms: KmsPort;
+  /** KMS key id, ARN or alias the data key is generated under. */
+  keyId: string;
+  /** Resource id whose encryption context binds the data key (see `encryptionContextFor`). */
+  resourceId: string;
+  /** Envelope version; default '1.2' for MySQL payloads, '1.1' for PostgreSQL. */
+  version?: string;
+  /** 'signed' = suite 0x0378 as Aurora MySQL (default); 'unsigned' = 0x0178 as seen from Aurora PostgreSQL. */
+  suite?: EsdkSuite;
+  /** A KMS data key to reuse (rotating it is the caller's job); else one GenerateDataKey per call. */
+  dataKey?: { plaintext: Uint8Array; ciphertextBlob: Uint8Array };
+}
+
+/** ESDK frame size seen in real DAS records. */
+const FRAME_LENGTH = 4096;
+
+function defaultVersion(payload: DasPayload): string {
+  const hinted = payload.databaseActivityEventList.find(hasEngineHint);
+  return hinted !== undefined && detectEngine(hinted) === 'postgres' ? '1.1' : '1.2';
+}
+
+/**
+ * Encrypts a payload the way DAS does, returning the UTF-8 JSON envelope (= Kinesis Data):
+ * gzip → AWS Encryption SDK message (raw AES keyring `BC`/`DataKey`, empty encryption context)
+ * → base64, with the KMS-encrypted data key beside it.
+ */
+export async function encryptRecord(payload: DasPayload, ctx: EncryptContext): Promise<Uint8Array> {
+  const dataKey = ctx.dataKey ?? (await ctx.kms.generateDataKey(ctx.keyId, encryptionContextFor(ctx.resourceId)));
+  try {
+    const gzipped = await gzipBytes(Buffer.from(JSON.stringify(payload), 'utf8'));
+    const { result } = await esdkClient.encrypt(dasKeyring(dataKey.plaintext), gzipped, {
+      suiteId: SUITE_IDS[ctx.suite ?? 'signed'],
+      encryptionContext: {},
+      frameLength: FRAME_LENGTH,
+    });
+    const envelope: DasEnvelope = {
+      type: ENVELOPE_TYPE,
+      version: ctx.version ?? defaultVersion(payload),
+      databaseActivityEvents: result.toString('base64'),
+      key: Buffer.from(dataKey.ciphertextBlob).toString('base64'),
+    };
+    return Buffer.from(JSON.stringify(envelope), 'utf8');
+  } finally {
+    // A key generated for this call only is not needed any more.
+    if (ctx.dataKey === undefined) dataKey.plaintext.fill(0);
+  }
+}

@@ -1,0 +1,40 @@
+import { gunzip, gunzipSync, gzip, gzipSync, type ZlibOptions } from 'node:zlib';
+import { promisify } from 'node:util';
+
+const gunzipAsync = promisify<Uint8Array, ZlibOptions, Buffer>(gunzip);
+const gzipAsync = promisify<Uint8Array, Buffer>(gzip);
+
+/** Below this compressed size inflating inline is cheaper than a trip to the thread pool. */
+const INLINE_BYTES = 64 * 1024;
+
+/** Outcome of {@link boundedGunzip}. */
+export type GunzipResult = { ok: true; data: Buffer } | { ok: false; reason: 'not-gzip' | 'too-large'; message: string };
+
+/** True when the bytes start with the gzip magic number. */
+export function looksGzipped(data: Uint8Array): boolean {
+  return data.length >= 18 && data[0] === 0x1f && data[1] === 0x8b;
+}
+
+/**
+ * Gunzips at most `maxOutputBytes`; more (a gzip bomb) is reported as too large rather than
+ * allocated. Corrupt or truncated streams are reported as not gzip.
+ */
+export async function boundedGunzip(data: Uint8Array, maxOutputBytes: number): Promise<GunzipResult> {
+  if (!looksGzipped(data)) return { ok: false, reason: 'not-gzip', message: 'no gzip header' };
+  const options: ZlibOptions = { maxOutputLength: maxOutputBytes };
+  try {
+    const out = data.length <= INLINE_BYTES ? gunzipSync(data, options) : await gunzipAsync(data, options);
+    return { ok: true, data: out };
+  } catch (error) {
+    const code = (error as { code?: unknown }).code;
+    if (code === 'ERR_BUFFER_TOO_LARGE') {
+      return { ok: false, reason: 'too-large', message: `gunzipped payload exceeds ${maxOutputBytes} bytes` };
+    }
+    return { ok: false, reason: 'not-gzip', message: `corrupt gzip stream (${String(code ?? 'error')})` };
+  }
+}
+
+/** Gzips a payload for {@link encryptRecord}. */
+export async function gzipBytes(data: Uint8Array): Promise<Buffer> {
+  return data.length <= INLINE_BYTES ? gzipSync(data) : gzipAsync(data);
+}

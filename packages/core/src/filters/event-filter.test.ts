@@ -1,0 +1,75 @@
+import { describe, expect, it } from 'vitest';
+import type { ActivityEvent } from '../activity-event.js';
+import { buildHeartbeat, buildMysqlEvent, buildPayload, buildPostgresEvent } from '../fixtures/index.js';
+import { normaliseEvents } from '../normalise.js';
+import { matchesFilter, type EventFilter } from './event-filter.js';
+import { FilterQueryError, filterFromQuery, filterToQuery } from './filter-query.js';
+
+const [query, rdsadmin, failed, heartbeat, pg, multiObject] = normaliseEvents(
+  buildPayload([
+    buildMysqlEvent({ logTime: '2020-07-06 20:43:51.636563+00' }),
+    buildMysqlEvent({ dbUserName: 'rdsadmin', databaseName: 'mysql', remoteHost: 'localhost', logTime: '2020-07-06 20:43:52.000000+00' }),
+    buildMysqlEvent({ exitCode: '1146', commandText: 'SELECT * FROM Missing_Table', logTime: '2020-07-06 20:43:53.000001+00' }),
+    buildHeartbeat('mysql', { logTime: '2020-07-06 20:43:54.000000+00' }),
+    buildPostgresEvent({ dbUserName: 'Reporting', objectName: 'public.orders', logTime: '2020-07-06 20:43:55.000000+00' }),
+    buildMysqlEvent({ objectName: 'orders,customers', command: 'READ', class: 'AUX', logTime: '2020-07-06 20:43:56.000000+00' }),
+  ]),
+) as ActivityEvent[];
+const all = [query, rdsadmin, failed, heartbeat, pg, multiObject] as ActivityEvent[];
+const pick = (filter: EventFilter) => all.filter((e) => matchesFilter(e, filter));
+
+describe('matchesFilter', () => {
+  it('hides heartbeats by default and keeps rdsadmin unless asked', () => {
+    expect(pick({})).toEqual([query, rdsadmin, failed, pg, multiObject]);
+    expect(pick({ heartbeats: true })).toHaveLength(6);
+    expect(pick({ rdsadmin: false })).not.toContain(rdsadmin);
+  });
+  it('matches users, databases, commands and hosts exactly, ignoring case', () => {
+    expect(pick({ users: ['reporting'] })).toEqual([pg]);
+    expect(pick({ users: ['report'] })).toEqual([]);
+    expect(pick({ databases: ['MYSQL', 'postgres'] })).toEqual([rdsadmin, pg]);
+    expect(pick({ commands: ['select'] })).toEqual([pg]);
+    expect(pick({ hosts: ['LOCALHOST'] })).toEqual([rdsadmin]);
+  });
+  it('matches objects exactly or as an element of a comma-separated list', () => {
+    expect(pick({ objects: ['public.orders'] })).toEqual([pg]);
+    expect(pick({ objects: ['CUSTOMERS'] })).toEqual([multiObject]);
+    expect(pick({ objects: ['orders'] })).toEqual([multiObject]);
+  });
+  it('finds text case-insensitively and splits ok from failed', () => {
+    expect(pick({ text: 'missing_TABLE' })).toEqual([failed]);
+    expect(pick({ exit: 'failed' })).toEqual([failed]);
+    expect(pick({ exit: 'ok' })).not.toContain(failed);
+  });
+  it('bounds time with inclusive from and exclusive to, to the microsecond', () => {
+    expect(pick({ from: '2020-07-06T20:43:52Z', to: '2020-07-06T20:43:53.000001Z' })).toEqual([rdsadmin]);
+    expect(pick({ from: '2020-07-06T20:43:53.000001Z', to: '2020-07-06T20:43:55Z' })).toEqual([failed]);
+    expect(pick({ from: '2020-07-06T22:43:55+02:00' })).toEqual([pg, multiObject]);
+  });
+  it('combines criteria with AND', () => {
+    expect(pick({ users: ['app_user'], text: 'products' })).toEqual([query, multiObject]);
+    expect(pick({ users: ['app_user'], text: 'select', exit: 'failed' })).toEqual([failed]);
+  });
+});
+
+describe('filterFromQuery / filterToQuery', () => {
+  it('reads repeatable and comma-separated params', () => {
+    const filter = filterFromQuery({ user: ['a', 'b,c'], database: 'x', q: 'select', exitCode: 'failed', heartbeats: 'true', rdsadmin: 'false', from: '2020-07-06', limit: '5' });
+    expect(filter).toEqual({ users: ['a', 'b', 'c'], databases: ['x'], text: 'select', exit: 'failed', heartbeats: true, rdsadmin: false, from: '2020-07-06T00:00:00.000000Z' });
+    expect(filterFromQuery(filterToQuery(filter))).toEqual(filter);
+  });
+  it.each([
+    [{ exitCode: 'maybe' }, 'exitCode'],
+    [{ heartbeats: 'yes' }, 'heartbeats'],
+    [{ from: 'yesterday' }, 'from'],
+    [{ from: '2020-01-02', to: '2020-01-01' }, 'from'],
+    [{ q: ['a', 'b'] }, 'q'],
+  ])('names the bad param in %j', (q, param) => {
+    expect(() => filterFromQuery(q)).toThrow(FilterQueryError);
+    try {
+      filterFromQuery(q);
+    } catch (error) {
+      expect(error).toMatchObject({ code: 'INVALID_FILTER_PARAM', param });
+    }
+  });
+});

@@ -1,0 +1,111 @@
+import type { EventFilter } from './event-filter.js';
+import { parseUserTime } from '../time.js';
+
+/** A query parameter that cannot become part of an {@link EventFilter}. */
+export class FilterQueryError extends Error {
+  readonly code = 'INVALID_FILTER_PARAM';
+  /** The offending query parameter, e.g. `exitCode`. */
+  readonly param: string;
+  constructor(param: string, message: string) {
+    super(`query parameter ${param}: ${message}`);
+    this.name = 'FilterQueryError';
+    this.param = param;
+  }
+}
+
+type Query = Record<string, string | string[] | undefined>;
+
+const LIST_PARAMS = [
+  ['user', 'users'],
+  ['database', 'databases'],
+  ['command', 'commands'],
+  ['object', 'objects'],
+  ['host', 'hosts'],
+] as const;
+
+const MAX_LIST = 100;
+
+function values(query: Query, param: string): string[] {
+  const raw = query[param];
+  if (raw === undefined) return [];
+  return Array.isArray(raw) ? raw : [raw];
+}
+
+function single(query: Query, param: string): string | undefined {
+  const all = values(query, param).filter((v) => v !== '');
+  if (all.length > 1) throw new FilterQueryError(param, 'given more than once');
+  return all[0];
+}
+
+function booleanParam(query: Query, param: string): boolean | undefined {
+  const value = single(query, param);
+  if (value === undefined) return undefined;
+  if (value === 'true' || value === '1') return true;
+  if (value === 'false' || value === '0') return false;
+  throw new FilterQueryError(param, `must be true or false, got "${value}"`);
+}
+
+function timeParam(query: Query, param: string): string | undefined {
+  const value = single(query, param);
+  if (value === undefined) return undefined;
+  const parsed = parseUserTime(value);
+  if (parsed === null) throw new FilterQueryError(param, `must be an ISO 8601 time, got "${value}"`);
+  return parsed.iso;
+}
+
+/**
+ * Builds a filter from URL query parameters: `user`, `database`, `command`, `object`, `host`
+ * (repeatable or comma-separated), `q` (text contains), `exitCode=ok|failed`,
+ * `heartbeats=true`, `rdsadmin=false`, `from`, `to` (ISO 8601; stored canonical UTC).
+ * Other parameters are ignored. Throws {@link FilterQueryError} naming the bad parameter.
+ */
+export function filterFromQuery(query: Query): EventFilter {
+  const filter: EventFilter = {};
+  for (const [param, key] of LIST_PARAMS) {
+    const list = values(query, param)
+      .flatMap((v) => v.split(','))
+      .map((v) => v.trim())
+      .filter((v) => v !== '');
+    if (list.length > MAX_LIST) throw new FilterQueryError(param, `at most ${MAX_LIST} values`);
+    if (list.length > 0) filter[key] = [...new Set(list)];
+  }
+  const text = single(query, 'q');
+  if (text !== undefined) {
+    if (text.length > 1000) throw new FilterQueryError('q', 'longer than 1000 characters');
+    filter.text = text;
+  }
+  const exit = single(query, 'exitCode');
+  if (exit !== undefined) {
+    if (exit !== 'ok' && exit !== 'failed') throw new FilterQueryError('exitCode', `must be ok or failed, got "${exit}"`);
+    filter.exit = exit;
+  }
+  const heartbeats = booleanParam(query, 'heartbeats');
+  if (heartbeats !== undefined) filter.heartbeats = heartbeats;
+  const rdsadmin = booleanParam(query, 'rdsadmin');
+  if (rdsadmin !== undefined) filter.rdsadmin = rdsadmin;
+  const from = timeParam(query, 'from');
+  const to = timeParam(query, 'to');
+  if (from !== undefined && to !== undefined && from > to) throw new FilterQueryError('from', 'is after to');
+  if (from !== undefined) filter.from = from;
+  if (to !== undefined) filter.to = to;
+  return filter;
+}
+
+/**
+ * The inverse of {@link filterFromQuery}: lists are comma-joined, defaults are left out, so
+ * `filterFromQuery(filterToQuery(f))` describes the same filter.
+ */
+export function filterToQuery(filter: EventFilter): Record<string, string> {
+  const query: Record<string, string> = {};
+  for (const [param, key] of LIST_PARAMS) {
+    const list = filter[key];
+    if (list !== undefined && list.length > 0) query[param] = list.join(',');
+  }
+  if (filter.text !== undefined && filter.text !== '') query.q = filter.text;
+  if (filter.exit !== undefined) query.exitCode = filter.exit;
+  if (filter.heartbeats === true) query.heartbeats = 'true';
+  if (filter.rdsadmin === false) query.rdsadmin = 'false';
+  if (filter.from !== undefined) query.from = filter.from;
+  if (filter.to !== undefined) query.to = filter.to;
+  return query;
+}

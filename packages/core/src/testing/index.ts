@@ -1,0 +1,1 @@
+export { createMemoryKms, kmsError, type MemoryKms, type MemoryKmsOptions } from './memory-kms.js';
