@@ -82,7 +82,8 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
       host: v.host ?? v.clusterEndpoint,
       port: v.port === undefined ? undefined : intOption(v.port, 'port', 3306),
       user: v.user ?? v.dbUser,
-      password: v.password ?? v.dbPassword ?? io.env.MYSQL_PWD,
+      // MYSQL_PWD (kept out of the process list) applies only when no password is given otherwise.
+      password: v.password ?? v.dbPassword ?? (urlHasPassword(v.url) ? undefined : io.env.MYSQL_PWD),
       database: v.database,
     };
     switch (command) {
@@ -145,5 +146,14 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
     if (json) io.out(JSON.stringify({ type: 'error', code: e.code, message: e.message }));
     io.err(`das-tpcc: ${e.message} (${e.code})`);
     return e.code === 'TPCC_USAGE' ? 2 : 1;
+  }
+}
+
+function urlHasPassword(url: string | undefined): boolean {
+  if (!url) return false;
+  try {
+    return new URL(url).password !== '';
+  } catch {
+    return false;
   }
 }

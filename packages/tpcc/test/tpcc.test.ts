@@ -1,0 +1,110 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { TpccAbortError, TpccError, check, prepare, run, type LoadProgress, type RunProgress } from '../src/index.js';
+import { dropDatabase, rowCounts, sql, uniqueDatabase } from './helpers.js';
+
+const conn = uniqueDatabase('tpcc_lib');
+
+/** Clause 4.3.3.1 for one warehouse; order lines are 5..15 per order, so only a range is fixed. */
+function expectOneWarehouse(counts: Record<string, number>): void {
+  expect(counts).toMatchObject({
+    warehouse: 1, district: 10, customer: 30_000, history: 30_000, orders: 30_000, new_orders: 9_000, item: 100_000, stock: 100_000,
+  });
+  expect(counts.order_line).toBeGreaterThan(30_000 * 9);
+  expect(counts.order_line).toBeLessThan(30_000 * 11);
+}
+
+describe('@das/tpcc library on MariaDB', () => {
+  let loaded: Record<string, number>;
+
+  beforeAll(async () => {
+    // An interrupted prepare, resumed: the resumed one completes without duplicates.
+    const controller = new AbortController();
+    const seen: LoadProgress[] = [];
+    const interrupted = prepare(conn, {
+      warehouses: 1,
+      signal: controller.signal,
+      onProgress: (p) => {
+        seen.push(p);
+        if (p.pct >= 30) controller.abort();
+      },
+    });
+    await expect(interrupted).rejects.toBeInstanceOf(TpccAbortError);
+    expect(seen.length).toBeGreaterThan(1);
+    const partial = await rowCounts(conn.database);
+    expect(Object.values(partial).reduce((a, b) => a + b, 0)).toBeGreaterThan(0);
+
+    const resumed = await prepare(conn, { warehouses: 1 });
+    expect(resumed.unitsSkipped).toBeGreaterThan(0);
+    expect(resumed.unitsLoaded).toBeGreaterThan(0);
+    loaded = await rowCounts(conn.database);
+  }, 120_000);
+
+  afterAll(async () => {
+    await dropDatabase(conn.database);
+  });
+
+  it('loads the specification row counts for one warehouse, and check passes', async () => {
+    expectOneWarehouse(loaded);
+    const report = await check(conn);
+    expect(report.ok).toBe(true);
+    expect(report.conditions.map((c) => c.id)).toEqual([1, 2, 3, 4]);
+  });
+
+  it('a repeated prepare adds nothing', async () => {
+    const again = await prepare(conn, { warehouses: 1 });
+    expect(again.unitsLoaded).toBe(0);
+    expect(await rowCounts(conn.database)).toEqual(loaded);
+  });
+
+  it('a bounded run commits every transaction type, reports progress, and leaves the database consistent', async () => {
+    const reports: RunProgress[] = [];
+    const report = await run(conn, { threads: 4, durationSec: 5, reportIntervalSec: 1, onReport: (p) => reports.push(p) });
+    expect(report.cancelled).toBe(false);
+    expect(report.elapsedSec).toBeGreaterThanOrEqual(5);
+    expect(report.elapsedSec).toBeLessThan(15);
+    for (const type of ['newOrder', 'payment', 'orderStatus', 'delivery', 'stockLevel'] as const) {
+      expect(report.counts[type], type).toBeGreaterThan(0);
+    }
+    expect(report.errors).toBe(0);
+    expect(report.tpmC).toBeGreaterThan(0);
+    expect(report.latencyMs.p95).toBeGreaterThanOrEqual(report.latencyMs.p50);
+    expect(reports.length).toBeGreaterThanOrEqual(3);
+    expect(reports.at(-1)!.tps).toBeGreaterThan(0);
+    const after = await rowCounts(conn.database);
+    expect(after.orders! - loaded.orders!).toBe(report.counts.newOrder - report.rollbacks);
+    expect((await check(conn)).ok).toBe(true);
+  }, 60_000);
+
+  it('an AbortSignal stops a run early and the database stays consistent', async () => {
+    const controller = new AbortController();
+    const report = await run(conn, {
+      threads: 4,
+      durationSec: 60,
+      reportIntervalSec: 1,
+      signal: controller.signal,
+      onReport: () => controller.abort(),
+    });
+    expect(report.cancelled).toBe(true);
+    expect(report.elapsedSec).toBeLessThan(30);
+    expect(report.counts.newOrder).toBeGreaterThan(0);
+    expect((await check(conn)).ok).toBe(true);
+  }, 60_000);
+
+  it('check reports a violated condition', async () => {
+    await sql(conn.database, 'UPDATE warehouse SET w_ytd = w_ytd + 1 WHERE w_id = 1');
+    try {
+      const report = await check(conn);
+      expect(report.ok).toBe(false);
+      expect(report.conditions.find((c) => c.id === 1)!.ok).toBe(false);
+      expect(report.conditions.find((c) => c.id === 2)!.ok).toBe(true);
+    } finally {
+      await sql(conn.database, 'UPDATE warehouse SET w_ytd = w_ytd - 1 WHERE w_id = 1');
+    }
+  });
+
+  it('a missing schema is a TpccError, not a driver error', async () => {
+    const missing = { ...conn, database: `${conn.database}_none` };
+    await expect(run(missing, { threads: 1, durationSec: 1 })).rejects.toMatchObject({ code: 'TPCC_SCHEMA_MISSING' });
+    await expect(check(missing)).rejects.toBeInstanceOf(TpccError);
+  });
+});
