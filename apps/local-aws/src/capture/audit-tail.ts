@@ -1,0 +1,278 @@
+import { watch, type FSWatcher } from 'node:fs';
+import type { FileHandle } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import {
+  fingerprint,
+  HEAD_BYTES,
+  inodeOf,
+  isSameFile,
+  openIfExists,
+  rotationSequence,
+  sameInode,
+  type AuditFileIdentity,
+} from './audit-file.js';
+import type { CaptureLog } from './capture-log.js';
+
+/** A place in the audit log: a file and a byte offset in it (always just after a newline). */
+export interface TailPosition {
+  file: AuditFileIdentity;
+  offset: number;
+}
+
+/** One complete line and the position just after it. */
+export interface TailLine {
+  text: string;
+  position: TailPosition;
+}
+
+export interface AuditTailOptions {
+  /** The audit file the plugin writes (`…/server_audit.log`). */
+  path: string;
+  /** Where to start: a saved position, or the current end of the log. */
+  from: TailPosition | 'end';
+  /** Fallback poll when no file-system event arrives (some file systems send none). */
+  pollIntervalMs?: number;
+  /** Receives lines in log order; the tail reads no further until the promise settles. */
+  onLines(lines: TailLine[]): Promise<void> | void;
+  log: CaptureLog;
+}
+
+export interface AuditTail {
+  start(): Promise<void>;
+  /** Stops watching; resolves once the line batch being delivered has been handled. */
+  stop(): Promise<void>;
+  /** Reads whatever is in the file now and delivers it (used by `stop` to flush). */
+  catchUp(): Promise<void>;
+  /** Position after the last line delivered, null before the file was first opened. */
+  readonly position: TailPosition | null;
+}
+
+const CHUNK_BYTES = 64 * 1024;
+const NEWLINE = 0x0a;
+
+/**
+ * Follows the audit log across partial writes and rotations: it keeps an open handle on the file
+ * it reads, so when the plugin renames that file to `.1` it finishes it before moving to the
+ * next one (by inode, never by name). A directory watch wakes it within a millisecond of a write;
+ * a short poll covers file systems without events.
+ */
+export function createAuditTail(options: AuditTailOptions): AuditTail {
+  const { path, log } = options;
+  const pollIntervalMs = options.pollIntervalMs ?? 100;
+  let handle: FileHandle | null = null;
+  let identity: AuditFileIdentity | null = null;
+  let readOffset = 0;
+  let partial: Buffer | null = null;
+  let discardUntilNewline = false;
+  let lastPosition: TailPosition | null = null;
+  let startFrom: TailPosition | 'end' | 'start' = options.from;
+  let watcher: FSWatcher | null = null;
+  let poller: NodeJS.Timeout | null = null;
+  let running: Promise<void> | null = null;
+  let again = false;
+  let stopped = false;
+
+  async function adopt(next: FileHandle, offset: number): Promise<void> {
+    await handle?.close();
+    handle = next;
+    const s = await next.stat({ bigint: true });
+    const headLength = Math.min(HEAD_BYTES, Number(s.size));
+    identity = { dev: String(s.dev), ino: String(s.ino), head: await fingerprint(next, headLength), headLength };
+    readOffset = offset;
+    partial = null;
+  }
+
+  /** Opens the file to start from; false when there is nothing to open yet. */
+  async function openInitial(): Promise<boolean> {
+    const from = startFrom;
+    if (from === 'end' || from === 'start') {
+      const file = await openIfExists(path);
+      if (file === null) {
+        // The log does not exist yet: everything written to it from now on is new.
+        startFrom = 'start';
+        return false;
+      }
+      const size = from === 'end' ? (await file.stat()).size : 0;
+      await adopt(file, size);
+      if (size > 0) {
+        const last = Buffer.alloc(1);
+        await file.read(last, 0, 1, size - 1);
+        discardUntilNewline = last[0] !== NEWLINE;
+      }
+      if (!discardUntilNewline) lastPosition = { file: identity as AuditFileIdentity, offset: size };
+      return true;
+    }
+    const sequence = await rotationSequence(path);
+    for (const candidate of sequence) {
+      const file = await openIfExists(candidate);
+      if (file === null) continue;
+      if ((await isSameFile(file, from.file)) && (await file.stat()).size >= from.offset) {
+        await adopt(file, from.offset);
+        lastPosition = from;
+        return true;
+      }
+      await file.close();
+    }
+    log.warn({ code: 'AUDIT_POSITION_LOST', path }, 'the audit file of the saved position is gone; reading from the oldest file kept');
+    startFrom = 'start';
+    const oldest = sequence[0];
+    const file = oldest === undefined ? null : await openIfExists(oldest);
+    if (file === null) return false;
+    await adopt(file, 0);
+    return true;
+  }
+
+  async function refreshHead(): Promise<void> {
+    if (handle === null || identity === null || identity.headLength >= HEAD_BYTES) return;
+    const wanted = Math.min(HEAD_BYTES, readOffset);
+    if (wanted > identity.headLength) identity = { ...identity, head: await fingerprint(handle, wanted), headLength: wanted };
+  }
+
+  /** Reads the current file to its end, delivering complete lines. */
+  async function drain(): Promise<void> {
+    const buffer = Buffer.allocUnsafe(CHUNK_BYTES);
+    while (handle !== null) {
+      const { bytesRead } = await handle.read(buffer, 0, CHUNK_BYTES, readOffset);
+      if (bytesRead === 0) return;
+      const chunkStart = readOffset;
+      readOffset += bytesRead;
+      await refreshHead();
+      const lines = splitLines(Buffer.from(buffer.subarray(0, bytesRead)), chunkStart);
+      if (lines.length > 0) await options.onLines(lines);
+    }
+  }
+
+  function splitLines(chunk: Buffer, chunkStart: number): TailLine[] {
+    const carried = partial?.length ?? 0;
+    const data = partial === null ? chunk : Buffer.concat([partial, chunk]);
+    const dataStart = chunkStart - carried;
+    const file = identity as AuditFileIdentity;
+    const lines: TailLine[] = [];
+    let from = 0;
+    for (let nl = data.indexOf(NEWLINE); nl >= 0; nl = data.indexOf(NEWLINE, from)) {
+      if (discardUntilNewline) discardUntilNewline = false;
+      else lines.push({ text: data.toString('utf8', from, nl), position: { file, offset: dataStart + nl + 1 } });
+      from = nl + 1;
+    }
+    partial = from < data.length ? data.subarray(from) : null;
+    const last = lines.at(-1);
+    if (last !== undefined) lastPosition = last.position;
+    return lines;
+  }
+
+  /** After the current file was rotated away: the next file in the sequence, by inode. */
+  async function openSuccessor(current: AuditFileIdentity): Promise<FileHandle | null> {
+    for (let attempt = 0; attempt < 3; attempt++) {
+      const sequence = await rotationSequence(path);
+      const inodes = await Promise.all(sequence.map((p) => inodeOf(p)));
+      const index = inodes.findIndex((inode) => inode !== null && sameInode(inode, current));
+      const successor = sequence[index + 1];
+      const expected = inodes[index + 1];
+      if (successor === undefined || expected === null || expected === undefined) return null;
+      const file = await openIfExists(successor);
+      if (file === null) continue;
+      const s = await file.stat({ bigint: true });
+      if (String(s.dev) === expected.dev && String(s.ino) === expected.ino) return file;
+      await file.close(); // renamed again between the listing and the open: look again
+    }
+    return null;
+  }
+
+  async function pump(): Promise<void> {
+    if (handle === null && !(await openInitial())) return;
+    for (;;) {
+      await drain();
+      const current = identity as AuditFileIdentity;
+      const atPath = await inodeOf(path);
+      if (atPath !== null && sameInode(atPath, current)) {
+        if (atPath.size < readOffset) {
+          log.warn({ code: 'AUDIT_FILE_TRUNCATED', path }, 'the audit file shrank; reading it from the start');
+          readOffset = 0;
+          partial = null;
+          continue;
+        }
+        return;
+      }
+      // Our file was renamed (rotation) or removed: no more writes go to it. Finish it first.
+      await drain();
+      const successor = await openSuccessor(current);
+      if (successor === null) {
+        if (atPath === null) return; // the new file is not created yet; a later wake finds it
+        const fresh = await openIfExists(path);
+        if (fresh === null) return;
+        await flushPartial();
+        await adopt(fresh, 0);
+        continue;
+      }
+      await flushPartial();
+      await adopt(successor, 0);
+    }
+  }
+
+  /** A rotated file that does not end in a newline still ends its last line. */
+  async function flushPartial(): Promise<void> {
+    if (partial === null || partial.length === 0) return;
+    const text = partial.toString('utf8');
+    partial = null;
+    const position = { file: identity as AuditFileIdentity, offset: readOffset };
+    lastPosition = position;
+    await options.onLines([{ text, position }]);
+  }
+
+  function wake(): void {
+    if (stopped) return;
+    if (running !== null) {
+      again = true;
+      return;
+    }
+    running = (async () => {
+      do {
+        again = false;
+        try {
+          await pump();
+        } catch (error) {
+          log.error({ code: 'AUDIT_TAIL_FAILED', path, err: error }, 'reading the audit log failed; retrying');
+        }
+      } while (again && !stopped);
+      running = null;
+    })();
+  }
+
+  return {
+    async start() {
+      stopped = false;
+      try {
+        watcher = watch(dirname(path), { persistent: false }, () => wake());
+        watcher.on('error', (error) => {
+          log.warn({ code: 'AUDIT_WATCH_FAILED', err: error }, 'directory watch failed; polling only');
+          watcher?.close();
+          watcher = null;
+        });
+      } catch (error) {
+        log.warn({ code: 'AUDIT_WATCH_FAILED', err: error }, 'directory watch unavailable; polling only');
+      }
+      poller = setInterval(wake, pollIntervalMs);
+      poller.unref();
+      wake();
+      await running;
+    },
+    async catchUp() {
+      while (running !== null) await running;
+      wake();
+      while (running !== null) await running;
+    },
+    async stop() {
+      stopped = true;
+      watcher?.close();
+      watcher = null;
+      if (poller !== null) clearInterval(poller);
+      poller = null;
+      while (running !== null) await running;
+      await handle?.close();
+      handle = null;
+    },
+    get position() {
+      return lastPosition;
+    },
+  };
+}

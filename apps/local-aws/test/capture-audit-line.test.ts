@@ -1,0 +1,78 @@
+import { describe, expect, it } from 'vitest';
+import { escapeStatement, formatAuditLine, parseAuditLine, unescapeStatement, type AuditLine } from '../src/capture/audit-line.js';
+import { SAMPLE_SESSION_LINES } from './capture-fixtures.js';
+
+function parsed(text: string): AuditLine {
+  const result = parseAuditLine(text);
+  if (!result.ok) throw new Error(`not parsed: ${result.reason}`);
+  return result.line;
+}
+
+describe('parseAuditLine', () => {
+  it('reads every line of a real session and writes each back byte for byte', () => {
+    for (const text of SAMPLE_SESSION_LINES) expect(formatAuditLine(parsed(text))).toBe(text);
+  });
+
+  it('splits the fields of a failed login', () => {
+    expect(parsed('20261125 02:23:25,vm,app,localhost,5,0,FAILED_CONNECT,,,1045')).toEqual({
+      timestamp: '20261125 02:23:25', serverHost: 'vm', username: 'app', host: 'localhost', connectionId: 5,
+      queryId: 0, operation: 'FAILED_CONNECT', database: '', object: '', retcode: 1045,
+    });
+  });
+
+  it('gives table events a null retcode and keeps a rename target', () => {
+    const line = parsed('20261125 02:23:25,vm,app,localhost,7,25,RENAME,probe_db,t2|probe_db.t3,');
+    expect(line).toMatchObject({ operation: 'RENAME', database: 'probe_db', object: 't2|probe_db.t3', retcode: null, queryId: 25 });
+  });
+
+  it('undoes quotes, backslashes, newlines and tabs exactly', () => {
+    const line = parsed(SAMPLE_SESSION_LINES.find((l) => l.includes('backslash-n')) as string);
+    expect(line.object).toBe(`INSERT INTO t1 (id, name, note)\nVALUES (1, 'alice', 'it''s a "quoted"\tvalue\\nwith backslash-n')`);
+    const obrien = parsed(SAMPLE_SESSION_LINES.find((l) => l.includes('brien')) as string);
+    expect(obrien.object).toBe(`INSERT INTO t1 VALUES (2, 'o\\'brien', 'line1\\nline2')`);
+  });
+
+  it('keeps commas inside the statement', () => {
+    const line = parsed(String.raw`20261125 03:04:57,vm,root,127.0.0.1,4,8,QUERY,,'select \'a,b\', 1,2',0`);
+    expect(line.object).toBe(`select 'a,b', 1,2`);
+    expect(line.retcode).toBe(0);
+  });
+
+  it('round-trips statements with multi-byte text, quotes, commas and control characters', () => {
+    const statements = [
+      `SELECT 'é日本語', "dq'x", 'a,b,,c'`,
+      `INSERT INTO t VALUES ('emoji 🎉', 'tab\there', 'cr\rlf\n')`,
+      `SELECT '\\\\server\\share', '\\'', 'end\\'`,
+      `/* app=probe req=42 */\nSELECT\n  COUNT(*)\nFROM t1`,
+      '',
+    ];
+    for (const statement of statements) {
+      const line: AuditLine = {
+        timestamp: '20261125 02:23:25', serverHost: 'vm', username: 'app', host: '127.0.0.1', connectionId: 9,
+        queryId: 42, operation: 'QUERY', database: 'db', object: statement, retcode: 0,
+      };
+      const text = formatAuditLine(line);
+      expect(text).not.toContain('\n');
+      expect(parsed(text)).toEqual(line);
+    }
+  });
+
+  it('reads a statement the plugin cut at its length limit', () => {
+    const line = parsed(String.raw`20261125 03:05:16,vm,root,127.0.0.1,3,4,QUERY,,'SELECT \'abc\\\'def\', \'ghi\' /* longer',0`);
+    expect(line.object).toBe(`SELECT 'abc\\'def', 'ghi' /* longer`);
+  });
+
+  it('rejects lines that are not audit events, with a reason', () => {
+    expect(parseAuditLine('')).toEqual({ ok: false, reason: 'TOO_FEW_FIELDS' });
+    expect(parseAuditLine('garbage,with,commas')).toEqual({ ok: false, reason: 'TOO_FEW_FIELDS' });
+    expect(parseAuditLine('2026-11-25 02:23:25,vm,app,h,1,0,CONNECT,,,0')).toEqual({ ok: false, reason: 'BAD_TIMESTAMP' });
+    expect(parseAuditLine('20261125 02:23:25,vm,app,h,x,0,CONNECT,,,0')).toEqual({ ok: false, reason: 'BAD_ID' });
+    expect(parseAuditLine('20261125 02:23:25,vm,app,h,1,0,CONNECT,,,zero')).toEqual({ ok: false, reason: 'BAD_RETCODE' });
+  });
+
+  it('escapes and unescapes as inverses', () => {
+    const text = `a\\b'c\nd\te\rf`;
+    expect(escapeStatement(text)).toBe(String.raw`a\\b\'c\nd\te\rf`);
+    expect(unescapeStatement(escapeStatement(text))).toBe(text);
+  });
+});
