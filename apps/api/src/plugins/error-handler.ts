@@ -1,0 +1,73 @@
+import type { ErrorBody } from '@das/contracts';
+import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
+import fp from 'fastify-plugin';
+import { ApiError, mapAwsError } from '../errors.js';
+
+/** Fastify's own client errors, by code, with the reason code we answer. */
+const FASTIFY_CLIENT_ERRORS: Record<string, { status: number; code: string }> = {
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: { status: 415, code: 'UNSUPPORTED_MEDIA_TYPE' },
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: { status: 400, code: 'BAD_REQUEST' },
+  FST_ERR_CTP_BODY_TOO_LARGE: { status: 413, code: 'PAYLOAD_TOO_LARGE' },
+  FST_ERR_CTP_EMPTY_JSON_BODY: { status: 400, code: 'VALIDATION_FAILED' },
+  FST_ERR_CTP_INVALID_JSON_BODY: { status: 400, code: 'MALFORMED_JSON' },
+  FST_ERR_CTP_EMPTY_TYPE: { status: 415, code: 'UNSUPPORTED_MEDIA_TYPE' },
+  FST_ERR_CTP_INVALID_TYPE: { status: 415, code: 'UNSUPPORTED_MEDIA_TYPE' },
+  FST_ERR_BAD_URL: { status: 400, code: 'BAD_REQUEST' },
+  FST_ERR_ASYNC_CONSTRAINT: { status: 400, code: 'BAD_REQUEST' },
+};
+
+/** `/body/alias` from a validation error: context plus the instance path (or the missing property). */
+function validationField(error: FastifyError): string | undefined {
+  const first = error.validation?.[0];
+  if (!first) return undefined;
+  const missing = (first.params as { missingProperty?: string } | undefined)?.missingProperty;
+  const path = `${first.instancePath ?? ''}${missing ? `/${missing}` : ''}`;
+  return `/${error.validationContext ?? 'body'}${path}`;
+}
+
+/** Turns any thrown error into the status and the one error body; never a stack trace. */
+export function toErrorResponse(error: unknown): { status: number; body: ErrorBody; retryAfterSeconds?: number; unexpected: boolean } {
+  const mapped = mapAwsError(error);
+  if (mapped instanceof ApiError) {
+    return { status: mapped.statusCode, body: mapped.toBody(), retryAfterSeconds: mapped.extra.retryAfterSeconds, unexpected: false };
+  }
+  const fastifyError = mapped as FastifyError;
+  if (fastifyError?.validation) {
+    const field = validationField(fastifyError);
+    const detail = fastifyError.validation[0]?.message ?? 'is invalid';
+    return {
+      status: 400,
+      body: { code: 'VALIDATION_FAILED', message: `${field ?? 'request'} ${detail}`, ...(field ? { field } : {}) },
+      unexpected: false,
+    };
+  }
+  const known = fastifyError?.code ? FASTIFY_CLIENT_ERRORS[fastifyError.code] : undefined;
+  if (known) return { status: known.status, body: { code: known.code, message: fastifyError.message }, unexpected: false };
+  if (mapped instanceof SyntaxError || fastifyError?.statusCode === 400) {
+    return { status: 400, body: { code: 'BAD_REQUEST', message: 'the request could not be read' }, unexpected: false };
+  }
+  const status = fastifyError?.statusCode;
+  if (typeof status === 'number' && status >= 400 && status < 500) {
+    return { status, body: { code: 'BAD_REQUEST', message: fastifyError.message || 'bad request' }, unexpected: false };
+  }
+  return { status: 500, body: { code: 'INTERNAL', message: 'internal error; see the API log for the request id' }, unexpected: true };
+}
+
+async function sendError(request: FastifyRequest, reply: FastifyReply, error: unknown) {
+  const { status, body, retryAfterSeconds, unexpected } = toErrorResponse(error);
+  if (unexpected) request.log.error({ err: error }, 'unexpected error');
+  else request.log.info({ status, code: body.code, awsCode: body.awsCode }, 'request failed');
+  if (retryAfterSeconds !== undefined) void reply.header('retry-after', String(Math.ceil(retryAfterSeconds)));
+  return reply.code(status).type('application/json; charset=utf-8').send(body);
+}
+
+/** One error handler: typed and AWS errors to `{code, message, awsCode?, field?}`, unknown routes to 404. */
+export default fp(
+  async (app) => {
+    app.setErrorHandler(async (error, request, reply) => sendError(request, reply, error));
+    app.setNotFoundHandler(async (request, reply) =>
+      reply.code(404).send({ code: 'NOT_FOUND', message: `no route ${request.method} ${(request.url.split("?", 1)[0] ?? "").slice(0, 200)}` } satisfies ErrorBody),
+    );
+  },
+  { name: 'das-error-handler', fastify: '5.x' },
+);

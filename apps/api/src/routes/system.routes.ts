@@ -1,0 +1,54 @@
+import { ListKeysCommand } from '@aws-sdk/client-kms';
+import { DescribeDBClustersCommand } from '@aws-sdk/client-rds';
+import { DescribeInstanceInformationCommand } from '@aws-sdk/client-ssm';
+import { API_VERSION, apiRoutes, type ReadinessCheck } from '@das/contracts';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { AwsClients } from '../aws-clients.js';
+import { toErrorResponse } from '../plugins/error-handler.js';
+import { routeSchema } from './route-schema.js';
+
+export interface SystemRoutesOptions {
+  aws: AwsClients;
+  workerUrl: string;
+  endpointOverride: boolean;
+  /** Per-service budget of `/readyz`. */
+  readyTimeoutMs?: number;
+}
+
+async function check(call: (signal: AbortSignal) => Promise<unknown>, timeoutMs: number): Promise<ReadinessCheck> {
+  const started = performance.now();
+  const signal = AbortSignal.timeout(timeoutMs);
+  try {
+    await call(signal);
+    return { ok: true, ms: Math.round(performance.now() - started) };
+  } catch (error) {
+    const ms = Math.round(performance.now() - started);
+    if (signal.aborted) return { ok: false, ms, code: 'TIMEOUT', message: `no answer within ${timeoutMs} ms` };
+    const { body } = toErrorResponse(error);
+    return { ok: false, ms, code: body.awsCode ?? body.code, message: body.message };
+  }
+}
+
+/** Liveness, readiness (one cheap call per AWS service) and the console's public bootstrap config. */
+export const systemRoutes: FastifyPluginAsyncTypebox<SystemRoutesOptions> = async (app, options) => {
+  const { aws, readyTimeoutMs = 2_000 } = options;
+  app.get('/healthz', { schema: routeSchema(apiRoutes.health, 'system', 'The process is up'), logLevel: 'warn' }, async () => ({ status: 'ok' as const }));
+
+  app.get('/readyz', { schema: { ...routeSchema(apiRoutes.readiness, 'system', 'KMS, RDS and SSM answer'), response: { 200: apiRoutes.readiness.response, 503: apiRoutes.readiness.response, '4xx': routeSchema(apiRoutes.readiness, 'system', '').response['4xx'] } } }, async (_request, reply) => {
+    const [kms, rds, ssm] = await Promise.all([
+      check((abortSignal) => aws.kms.send(new ListKeysCommand({ Limit: 1 }), { abortSignal }), readyTimeoutMs),
+      check((abortSignal) => aws.rds.send(new DescribeDBClustersCommand({ MaxRecords: 20 }), { abortSignal }), readyTimeoutMs),
+      check((abortSignal) => aws.ssm.send(new DescribeInstanceInformationCommand({ MaxResults: 5 }), { abortSignal }), readyTimeoutMs),
+    ]);
+    const checks = { kms, rds, ssm };
+    const failed = Object.entries(checks).filter(([, result]) => !result.ok).map(([name]) => name);
+    return reply.code(failed.length ? 503 : 200).send({ status: failed.length ? 'unavailable' : 'ready', checks, failed });
+  });
+
+  app.get('/console-config', { schema: routeSchema(apiRoutes.consoleConfig, 'system', 'Where the console finds the worker (public, no secrets)') }, async () => ({
+    workerUrl: options.workerUrl,
+    apiVersion: API_VERSION,
+    region: await aws.region(),
+    endpointOverride: options.endpointOverride,
+  }));
+};

@@ -1,0 +1,34 @@
+#!/usr/bin/env node
+import { ConfigError, loadOrCreateToken } from '@das/server-kit';
+import { buildApp } from './app.js';
+import { readApiConfig } from './config.js';
+
+// das-api: parse env -> buildApp -> listen -> close on SIGTERM/SIGINT. Nothing else.
+async function main(): Promise<void> {
+  const envConfig = readApiConfig(process.env);
+  const { token, created, path } = await loadOrCreateToken({ token: envConfig.token, dataDir: envConfig.dataDir });
+  if (created) process.stdout.write(`das-api: generated an API token (saved in ${path}, mode 0600; shown only once):\n  ${token}\n`);
+  const app = await buildApp({ ...envConfig, token });
+  let closing = false;
+  const close = (signal: string) => {
+    if (closing) return;
+    closing = true;
+    app.log.info({ signal }, 'closing');
+    app.close().then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
+  };
+  process.once('SIGTERM', () => close('SIGTERM'));
+  process.once('SIGINT', () => close('SIGINT'));
+  await app.listen({ host: envConfig.host, port: envConfig.port });
+}
+
+main().catch((error: unknown) => {
+  if (error instanceof ConfigError) {
+    process.stderr.write(`das-api: ${error.message}\n`);
+    process.exit(2);
+  }
+  process.stderr.write(`das-api: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.exit(1);
+});

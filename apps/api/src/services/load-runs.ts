@@ -1,0 +1,130 @@
+import {
+  CancelCommandCommand,
+  DescribeInstanceInformationCommand,
+  GetCommandInvocationCommand,
+  ListCommandsCommand,
+  SendCommandCommand,
+  type Command,
+  type GetCommandInvocationCommandOutput,
+} from '@aws-sdk/client-ssm';
+import type { LoadRun, LoadRunCreateBody } from '@das/contracts';
+import type { AwsClients } from '../aws-clients.js';
+import { ApiError, aws } from '../errors.js';
+import { parseLoadProgress } from './load-progress.js';
+
+type Ssm = AwsClients['ssm'];
+
+export interface LoadRunDefaults {
+  loadDocument: string;
+  loadInstanceId?: string;
+}
+
+/** Parameter names that are never echoed back (SSM stores and returns command parameters). */
+const SECRET_PARAMETER = /password|secret|token/i;
+
+/** SSM parameters: every value a string list; absent ones omitted. */
+export function toSsmParameters(parameters: LoadRunCreateBody['parameters'] = {}): Record<string, string[]> {
+  const out: Record<string, string[]> = {};
+  for (const [name, value] of Object.entries(parameters)) {
+    if (value !== undefined) out[name] = [String(value)];
+  }
+  return out;
+}
+
+/** Command parameters without secrets, lists joined. */
+export function publicParameters(parameters: Record<string, string[]> | undefined): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [name, values] of Object.entries(parameters ?? {})) {
+    if (!SECRET_PARAMETER.test(name)) out[name] = values.join(',');
+  }
+  return out;
+}
+
+async function firstOnlineInstance(ssm: Ssm): Promise<string> {
+  let token: string | undefined;
+  for (let page = 0; page < 20; page++) {
+    const out = await aws(ssm.send(new DescribeInstanceInformationCommand({ MaxResults: 50, NextToken: token })));
+    const online = out.InstanceInformationList?.find((info) => info.PingStatus === 'Online' && info.InstanceId);
+    if (online?.InstanceId) return online.InstanceId;
+    if (!out.NextToken) break;
+    token = out.NextToken;
+  }
+  throw new ApiError(409, 'NO_ONLINE_INSTANCE', 'no managed instance is Online in SSM; pass instanceIds or set DAS_LOAD_INSTANCE_ID', {
+    field: '/body/instanceIds',
+  });
+}
+
+function toLoadRun(command: Command, invocation?: GetCommandInvocationCommandOutput): LoadRun {
+  const progress = parseLoadProgress(invocation?.StandardOutputContent);
+  const status = invocation?.Status ?? command.Status ?? 'Pending';
+  const details = invocation?.StatusDetails ?? command.StatusDetails;
+  return {
+    id: command.CommandId ?? '',
+    documentName: command.DocumentName ?? '',
+    instanceIds: command.InstanceIds ?? [],
+    status,
+    ...(details ? { statusDetails: details } : {}),
+    ...(command.RequestedDateTime ? { requestedAt: command.RequestedDateTime.toISOString() } : {}),
+    parameters: publicParameters(command.Parameters),
+    ...(progress ? { progress } : {}),
+    ...(invocation?.ResponseCode !== undefined && invocation.ResponseCode !== -1 ? { responseCode: invocation.ResponseCode } : {}),
+  };
+}
+
+/** The invocation on the command's first instance; undefined while SSM has none yet. */
+async function invocationOf(ssm: Ssm, command: Command): Promise<GetCommandInvocationCommandOutput | undefined> {
+  const instanceId = command.InstanceIds?.[0];
+  if (!command.CommandId || !instanceId) return undefined;
+  try {
+    return await ssm.send(new GetCommandInvocationCommand({ CommandId: command.CommandId, InstanceId: instanceId }));
+  } catch (error) {
+    // Right after SendCommand SSM may not have the invocation yet; the command status stands.
+    if ((error as { name?: string }).name === 'InvocationDoesNotExist') return undefined;
+    throw error;
+  }
+}
+
+/** Sends the load document with SSM Run Command; the run's id is the CommandId. */
+export async function createLoadRun(ssm: Ssm, defaults: LoadRunDefaults, body: LoadRunCreateBody): Promise<LoadRun> {
+  const instanceIds = body.instanceIds ?? [defaults.loadInstanceId ?? (await firstOnlineInstance(ssm))];
+  const out = await aws(
+    ssm.send(
+      new SendCommandCommand({
+        DocumentName: body.documentName ?? defaults.loadDocument,
+        InstanceIds: [...new Set(instanceIds)],
+        Parameters: toSsmParameters(body.parameters),
+        Comment: 'DAS Toolkit load run',
+      }),
+    ),
+  );
+  if (!out.Command?.CommandId) throw new ApiError(502, 'AWS_ERROR', 'SendCommand answered without a command id');
+  return toLoadRun(out.Command);
+}
+
+async function findCommand(ssm: Ssm, id: string): Promise<Command> {
+  const out = await aws(ssm.send(new ListCommandsCommand({ CommandId: id })));
+  const command = out.Commands?.[0];
+  if (!command) throw new ApiError(404, 'NOT_FOUND', `load run ${id} not found`, { field: '/params/id' });
+  return command;
+}
+
+/** One run with its status and the progress parsed from its output. */
+export async function getLoadRun(ssm: Ssm, id: string): Promise<LoadRun> {
+  const command = await findCommand(ssm, id);
+  return toLoadRun(command, await aws(invocationOf(ssm, command)));
+}
+
+/** The most recent runs (SSM keeps 30 days of commands), newest first. */
+export async function listLoadRuns(ssm: Ssm, limit = 50): Promise<LoadRun[]> {
+  const out = await aws(ssm.send(new ListCommandsCommand({ MaxResults: limit })));
+  const commands = out.Commands ?? [];
+  const runs = await Promise.all(commands.map(async (command) => toLoadRun(command, await aws(invocationOf(ssm, command)))));
+  return runs.sort((a, b) => (b.requestedAt ?? '').localeCompare(a.requestedAt ?? ''));
+}
+
+/** Cancels a run (SSM CancelCommand) and answers its state after the request. */
+export async function cancelLoadRun(ssm: Ssm, id: string): Promise<LoadRun> {
+  await findCommand(ssm, id);
+  await aws(ssm.send(new CancelCommandCommand({ CommandId: id })));
+  return getLoadRun(ssm, id);
+}

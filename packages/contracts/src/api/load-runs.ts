@@ -1,0 +1,70 @@
+import Type from 'typebox';
+
+/** SSM Run Command statuses (invocation level). */
+export const LoadRunStatusSchema = Type.Union(
+  ['Pending', 'InProgress', 'Delayed', 'Success', 'Cancelled', 'Failed', 'TimedOut', 'Cancelling'].map((status) => Type.Literal(status)),
+);
+export type LoadRunStatus = Type.Static<typeof LoadRunStatusSchema>;
+
+const ParameterText = (description: string) =>
+  Type.String({ minLength: 1, maxLength: 512, pattern: '^[^\\u0000-\\u001f]+$', description });
+
+/** The load document's parameters. `dbPassword` is sent to SSM and never echoed back or logged. */
+export const LoadRunParametersSchema = Type.Object(
+  {
+    clusterEndpoint: Type.Optional(ParameterText('Writer endpoint of the cluster')),
+    dbUser: Type.Optional(ParameterText('Database user')),
+    dbPassword: Type.Optional(Type.String({ minLength: 1, maxLength: 512, description: 'Database password; write-only', writeOnly: true })),
+    warehouses: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000 })),
+    threads: Type.Optional(Type.Integer({ minimum: 1, maximum: 256 })),
+    duration: Type.Optional(Type.Integer({ minimum: 1, maximum: 86_400, description: 'Seconds' })),
+  },
+  { additionalProperties: false },
+);
+export type LoadRunParameters = Type.Static<typeof LoadRunParametersSchema>;
+
+const InstanceIdSchema = Type.String({ minLength: 1, maxLength: 64, pattern: '^(i|mi)-[0-9a-zA-Z]{1,40}$' });
+
+export const LoadRunCreateBodySchema = Type.Object(
+  {
+    documentName: Type.Optional(
+      Type.String({ minLength: 3, maxLength: 128, pattern: '^[A-Za-z0-9_.:/-]+$', description: 'Defaults to DAS_LOAD_DOCUMENT' }),
+    ),
+    instanceIds: Type.Optional(
+      Type.Array(InstanceIdSchema, { minItems: 1, maxItems: 50, description: 'Defaults to DAS_LOAD_INSTANCE_ID or the first Online instance' }),
+    ),
+    parameters: Type.Optional(LoadRunParametersSchema),
+  },
+  { additionalProperties: false },
+);
+export type LoadRunCreateBody = Type.Static<typeof LoadRunCreateBodySchema>;
+
+/** Progress parsed from the load generator's output (the last progress line seen). */
+export const LoadRunProgressSchema = Type.Object({
+  tpmC: Type.Number(),
+  elapsedSeconds: Type.Number(),
+  percentage: Type.Number({ minimum: 0, maximum: 100 }),
+});
+export type LoadRunProgress = Type.Static<typeof LoadRunProgressSchema>;
+
+/** A load run is one SSM command; its id is the SSM CommandId. */
+export const LoadRunSchema = Type.Object({
+  id: Type.String(),
+  documentName: Type.String(),
+  instanceIds: Type.Array(Type.String()),
+  status: Type.String({ description: 'SSM status: Pending, InProgress, Success, Cancelled, Failed, TimedOut, …' }),
+  statusDetails: Type.Optional(Type.String()),
+  requestedAt: Type.Optional(Type.String({ description: 'ISO 8601' })),
+  parameters: Type.Record(Type.String(), Type.String(), { description: 'Document parameters, dbPassword omitted' }),
+  progress: Type.Optional(LoadRunProgressSchema),
+  responseCode: Type.Optional(Type.Integer()),
+});
+export type LoadRun = Type.Static<typeof LoadRunSchema>;
+
+export const LoadRunListSchema = Type.Object({ loadRuns: Type.Array(LoadRunSchema) });
+export type LoadRunList = Type.Static<typeof LoadRunListSchema>;
+
+export const LoadRunIdParamsSchema = Type.Object({
+  id: Type.String({ minLength: 1, maxLength: 64, pattern: '^[0-9a-fA-F-]{1,64}$', description: 'SSM CommandId' }),
+});
+export type LoadRunIdParams = Type.Static<typeof LoadRunIdParamsSchema>;

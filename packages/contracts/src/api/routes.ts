@@ -1,0 +1,117 @@
+import Type from 'typebox';
+import { ErrorBodySchema } from '../common.js';
+import {
+  ActivityStreamChangeSchema,
+  ActivityStreamStartBodySchema,
+  ActivityStreamStopBodySchema,
+  ClusterIdParamsSchema,
+  ClusterListSchema,
+  ClusterSchema,
+  StatusEventSchema,
+  StatusEventsQuerySchema,
+} from './clusters.js';
+import {
+  CreateKeyBodySchema,
+  CreateKeyResultSchema,
+  KeyDeletionSchema,
+  KeyIdParamsSchema,
+  KeyListSchema,
+  KeySummarySchema,
+  ScheduleKeyDeletionBodySchema,
+  ScheduleKeyDeletionQuerySchema,
+} from './keys.js';
+import { LoadRunCreateBodySchema, LoadRunIdParamsSchema, LoadRunListSchema, LoadRunSchema } from './load-runs.js';
+import { ConsoleConfigSchema, HealthSchema, ReadinessSchema } from './system.js';
+
+/** One API route: what the server validates and what a typed client sends and receives. */
+export interface ApiRoute {
+  method: 'GET' | 'POST' | 'DELETE';
+  /** Fastify path syntax (`/keys/:keyId`). */
+  path: string;
+  /** False for the routes that answer without a bearer token. */
+  auth: boolean;
+  params?: Type.TSchema;
+  querystring?: Type.TSchema;
+  body?: Type.TSchema;
+  /** The success status and its body schema. */
+  successStatus: number;
+  response: Type.TSchema;
+  /** `text/event-stream` routes: `response` is the data of each frame. */
+  eventStream?: boolean;
+}
+
+const EmptySchema = Type.Object({}, { additionalProperties: false });
+
+/**
+ * The route table of the control API. The server registers exactly these; the console's typed
+ * client derives request and response types from them, so a breaking change fails both typechecks.
+ */
+export const apiRoutes = {
+  health: { method: 'GET', path: '/healthz', auth: false, successStatus: 200, response: HealthSchema },
+  readiness: { method: 'GET', path: '/readyz', auth: true, successStatus: 200, response: ReadinessSchema },
+  consoleConfig: { method: 'GET', path: '/console-config', auth: false, successStatus: 200, response: ConsoleConfigSchema },
+
+  createKey: { method: 'POST', path: '/keys', auth: true, body: CreateKeyBodySchema, successStatus: 201, response: CreateKeyResultSchema },
+  listKeys: { method: 'GET', path: '/keys', auth: true, successStatus: 200, response: KeyListSchema },
+  getKey: { method: 'GET', path: '/keys/:keyId', auth: true, params: KeyIdParamsSchema, successStatus: 200, response: KeySummarySchema },
+  scheduleKeyDeletion: {
+    method: 'DELETE',
+    path: '/keys/:keyId',
+    auth: true,
+    params: KeyIdParamsSchema,
+    querystring: ScheduleKeyDeletionQuerySchema,
+    body: ScheduleKeyDeletionBodySchema,
+    successStatus: 200,
+    response: KeyDeletionSchema,
+  },
+  cancelKeyDeletion: {
+    method: 'POST',
+    path: '/keys/:keyId/cancel-deletion',
+    auth: true,
+    params: KeyIdParamsSchema,
+    body: EmptySchema,
+    successStatus: 200,
+    response: KeySummarySchema,
+  },
+
+  listClusters: { method: 'GET', path: '/clusters', auth: true, successStatus: 200, response: ClusterListSchema },
+  getCluster: { method: 'GET', path: '/clusters/:id', auth: true, params: ClusterIdParamsSchema, successStatus: 200, response: ClusterSchema },
+  startActivityStream: {
+    method: 'POST',
+    path: '/clusters/:id/activity-stream',
+    auth: true,
+    params: ClusterIdParamsSchema,
+    body: ActivityStreamStartBodySchema,
+    successStatus: 202,
+    response: ActivityStreamChangeSchema,
+  },
+  stopActivityStream: {
+    method: 'DELETE',
+    path: '/clusters/:id/activity-stream',
+    auth: true,
+    params: ClusterIdParamsSchema,
+    body: ActivityStreamStopBodySchema,
+    successStatus: 202,
+    response: ActivityStreamChangeSchema,
+  },
+  clusterStatusEvents: {
+    method: 'GET',
+    path: '/clusters/:id/status-events',
+    auth: true,
+    params: ClusterIdParamsSchema,
+    querystring: StatusEventsQuerySchema,
+    successStatus: 200,
+    response: StatusEventSchema,
+    eventStream: true,
+  },
+
+  createLoadRun: { method: 'POST', path: '/load-runs', auth: true, body: LoadRunCreateBodySchema, successStatus: 201, response: LoadRunSchema },
+  listLoadRuns: { method: 'GET', path: '/load-runs', auth: true, successStatus: 200, response: LoadRunListSchema },
+  getLoadRun: { method: 'GET', path: '/load-runs/:id', auth: true, params: LoadRunIdParamsSchema, successStatus: 200, response: LoadRunSchema },
+  cancelLoadRun: { method: 'DELETE', path: '/load-runs/:id', auth: true, params: LoadRunIdParamsSchema, successStatus: 200, response: LoadRunSchema },
+} as const satisfies Record<string, ApiRoute>;
+
+export type ApiRouteName = keyof typeof apiRoutes;
+
+/** Every error answer of the API has this body. */
+export const ApiErrorSchema = ErrorBodySchema;

@@ -1,0 +1,32 @@
+import Type from 'typebox';
+
+/** Version of the HTTP API contract; bumped on breaking changes. */
+export const API_VERSION = '1';
+
+export const HealthSchema = Type.Object({ status: Type.Literal('ok') });
+export type Health = Type.Static<typeof HealthSchema>;
+
+export const ReadinessCheckSchema = Type.Object({
+  ok: Type.Boolean(),
+  ms: Type.Number(),
+  code: Type.Optional(Type.String({ description: 'Why the check failed, e.g. AWS_UNREACHABLE, TIMEOUT' })),
+  message: Type.Optional(Type.String()),
+});
+export type ReadinessCheck = Type.Static<typeof ReadinessCheckSchema>;
+
+/** `/readyz`: one cheap call to each AWS service; 503 names the ones that failed. */
+export const ReadinessSchema = Type.Object({
+  status: Type.Union([Type.Literal('ready'), Type.Literal('unavailable')]),
+  checks: Type.Object({ kms: ReadinessCheckSchema, rds: ReadinessCheckSchema, ssm: ReadinessCheckSchema }),
+  failed: Type.Array(Type.String()),
+});
+export type Readiness = Type.Static<typeof ReadinessSchema>;
+
+/** `GET /console-config` (public): what the one-URL console needs to find the worker. No secrets. */
+export const ConsoleConfigSchema = Type.Object({
+  workerUrl: Type.String(),
+  apiVersion: Type.String(),
+  region: Type.String(),
+  endpointOverride: Type.Boolean({ description: 'True when the API talks to an AWS-compatible emulator' }),
+});
+export type ConsoleConfig = Type.Static<typeof ConsoleConfigSchema>;
