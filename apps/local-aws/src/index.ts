@@ -1,1 +1,15 @@
-export {};
+// @das/local-aws: the AWS-compatible emulator (KMS, Kinesis, RDS, …) on one local endpoint.
+export {
+  DEFAULT_CLUSTER,
+  startLocalAws,
+  type LocalAws,
+  type LocalAwsOptions,
+  type SourceKind,
+  type SourcePlugin,
+  type SourcePluginContext,
+} from './local-aws.js';
+export type { ActiveStream, ActivitySource } from './activity-source.js';
+export { AwsServiceError } from './protocol/aws-error.js';
+export { unknownOperation, type JsonService } from './protocol/json-service.js';
+export type { ClusterRecord } from './rds/cluster-store.js';
+export { createSyntheticSource, type SyntheticSourceOptions } from './synthetic/synthetic-source.js';

@@ -1,0 +1,94 @@
+import { parseArgs } from 'node:util';
+import { startLocalAws, type LocalAwsOptions, type SourceKind } from './local-aws.js';
+
+const USAGE = `Usage: das-local [options]
+
+  --host <host>          listen address (default 127.0.0.1)
+  --port <port>          listen port; 0 picks a free one (default 4566)
+  --data-dir <dir>       state directory (default .das-local in the current directory)
+  --region <region>      AWS region (default AWS_REGION or us-east-1)
+  --account-id <id>      12-digit account id (default 000000000000)
+  --source <kind>        activity producer: none | synthetic | mariadb (default none)
+  --synthetic            same as --source synthetic
+  --synthetic-rate <n>   synthetic events per second (default 20)
+  --stream-delay-ms <n>  activity stream starting/stopping time (default 2000)
+  -h, --help             this text
+
+Clients: endpoint http://HOST:PORT (or AWS_ENDPOINT_URL), any credentials.`;
+
+/** Parses the command line and environment into options; throws with a usage hint on bad input. */
+export function parseCli(argv: readonly string[], env: NodeJS.ProcessEnv): LocalAwsOptions | 'help' {
+  const { values } = parseArgs({
+    args: [...argv],
+    strict: true,
+    options: {
+      host: { type: 'string' },
+      port: { type: 'string' },
+      'data-dir': { type: 'string' },
+      region: { type: 'string' },
+      'account-id': { type: 'string' },
+      source: { type: 'string' },
+      synthetic: { type: 'boolean' },
+      'synthetic-rate': { type: 'string' },
+      'stream-delay-ms': { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+  if (values.help) return 'help';
+  const integer = (name: string, text: string | undefined, min: number, max: number): number | undefined => {
+    if (text === undefined) return undefined;
+    const value = Number(text);
+    if (!Number.isInteger(value) || value < min || value > max) throw new Error(`--${name} must be an integer from ${min} to ${max}, got '${text}'`);
+    return value;
+  };
+  const source = values.synthetic ? 'synthetic' : (values.source ?? 'none');
+  if (!['none', 'synthetic', 'mariadb'].includes(source)) throw new Error(`--source must be none, synthetic or mariadb, got '${source}'`);
+  const rate = values['synthetic-rate'] === undefined ? undefined : Number(values['synthetic-rate']);
+  if (rate !== undefined && !(rate > 0)) throw new Error('--synthetic-rate must be a positive number');
+  return {
+    host: values.host ?? '127.0.0.1',
+    port: integer('port', values.port, 0, 65_535) ?? 4566,
+    dataDir: values['data-dir'] ?? '.das-local',
+    region: values.region ?? env['AWS_REGION'] ?? env['AWS_DEFAULT_REGION'] ?? 'us-east-1',
+    accountId: values['account-id'],
+    source: source as SourceKind,
+    syntheticRate: rate,
+    activityStreamDelayMs: integer('stream-delay-ms', values['stream-delay-ms'], 0, 600_000),
+  };
+}
+
+/** Runs das-local until SIGINT/SIGTERM. */
+export async function main(argv: readonly string[]): Promise<void> {
+  let options: LocalAwsOptions | 'help';
+  try {
+    options = parseCli(argv, process.env);
+  } catch (error) {
+    process.stderr.write(`das-local: ${(error as Error).message}\n\n${USAGE}\n`);
+    process.exitCode = 2;
+    return;
+  }
+  if (options === 'help') {
+    process.stdout.write(`${USAGE}\n`);
+    return;
+  }
+  const log = (line: string): void => {
+    process.stderr.write(`${new Date().toISOString()} ${line}\n`);
+  };
+  const localAws = await startLocalAws({ ...options, log });
+  process.stdout.write(`das-local listening on ${localAws.endpoint} (port ${localAws.port}, region ${localAws.region}, data ${localAws.dataDir})\n`);
+  let stopping = false;
+  const shutdown = (signal: string): void => {
+    if (stopping) return;
+    stopping = true;
+    log(`${signal}: shutting down`);
+    localAws.close().then(
+      () => process.exit(0),
+      (error: Error) => {
+        log(`shutdown failed: ${error.message}`);
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGTERM', () => shutdown('SIGTERM'));
+  process.on('SIGINT', () => shutdown('SIGINT'));
+}

@@ -1,0 +1,256 @@
+import { createDecipheriv } from 'node:crypto';
+import { mkdir } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import { AwsServiceError } from '../protocol/aws-error.js';
+
+/** kinesalite's stream metadata as stored in its leveldb (hidden `_` members included). */
+export interface KinesaliteShard {
+  ShardId: string;
+  ParentShardId?: string;
+  AdjacentParentShardId?: string;
+  HashKeyRange: { StartingHashKey: string; EndingHashKey: string };
+  SequenceNumberRange: { StartingSequenceNumber: string; EndingSequenceNumber?: string };
+}
+
+export interface KinesaliteStream {
+  StreamName: string;
+  StreamARN: string;
+  StreamStatus: 'CREATING' | 'DELETING' | 'ACTIVE' | 'UPDATING';
+  StreamCreationTimestamp: number;
+  RetentionPeriodHours: number;
+  Shards: KinesaliteShard[];
+}
+
+interface KinesaliteError extends Error {
+  statusCode?: number;
+  body?: { __type?: string; message?: string; Message?: string };
+  name: string;
+}
+
+type Callback = (error: KinesaliteError | null, result?: unknown) => void;
+
+interface KinesaliteStore {
+  db: {
+    close(callback: (error?: Error) => void): void;
+    once(event: 'open' | 'error', listener: (error?: Error) => void): void;
+    on(event: 'error', listener: (error: Error) => void): void;
+    isOpen(): boolean;
+  };
+  metaDb: {
+    awsAccountId: string;
+    awsRegion: string;
+    createValueStream(): NodeJS.ReadableStream;
+    get(name: string, callback: (error: Error | null, value?: KinesaliteStream) => void): void;
+    put(name: string, value: unknown, callback: (error?: Error | null) => void): void;
+    del(name: string, callback: (error?: Error | null) => void): void;
+    lock(name: string, callback: (release: (callback: (...args: unknown[]) => void) => (...args: unknown[]) => void) => void): void;
+  };
+  getStreamDb(name: string): {
+    createReadStream(options: { gt?: string; gte?: string; lt?: string }): NodeJS.ReadableStream & { destroy(): void };
+  };
+  deleteStreamDb(name: string, callback: (error?: Error | null) => void): void;
+  getStream(name: string, callback: (error: KinesaliteError | null, stream?: KinesaliteStream) => void): void;
+}
+
+interface KinesaliteDbModule {
+  create(options: Record<string, unknown>): KinesaliteStore;
+  createShardIterator(streamName: string, shardId: string, sequence: string): string;
+  parseSequence(sequence: string): { shardCreateTime: number; seqTime?: number; shardIx: number };
+  shardIxToHex(shardIx: number): string;
+  ITERATOR_PWD_KEY: Buffer;
+  ITERATOR_PWD_IV: Buffer;
+}
+
+interface ValidationsModule {
+  checkTypes(data: unknown, types: unknown): Record<string, unknown>;
+  checkValidations(data: unknown, types: unknown, custom: unknown, operation: string): void;
+  toLowerFirst(text: string): string;
+}
+
+const require = createRequire(import.meta.url);
+const kinesaliteDb = require('kinesalite/db/index.js') as KinesaliteDbModule;
+const validations = require('kinesalite/validations/index.js') as ValidationsModule;
+
+/** The operations kinesalite implements itself (validated and run by its own code). */
+export const KINESALITE_OPERATIONS = [
+  'AddTagsToStream',
+  'CreateStream',
+  'DeleteStream',
+  'DescribeStream',
+  'DescribeStreamSummary',
+  'GetRecords',
+  'GetShardIterator',
+  'ListShards',
+  'ListStreams',
+  'ListTagsForStream',
+  'MergeShards',
+  'PutRecord',
+  'PutRecords',
+  'RemoveTagsFromStream',
+  'SplitShard',
+  'IncreaseStreamRetentionPeriod',
+  'DecreaseStreamRetentionPeriod',
+] as const;
+
+type KinesaliteOperation = (typeof KINESALITE_OPERATIONS)[number];
+
+const actions = new Map<string, (store: KinesaliteStore, data: unknown, callback: Callback) => void>();
+const actionValidations = new Map<string, { types: unknown; custom?: unknown }>();
+for (const operation of KINESALITE_OPERATIONS) {
+  const file = validations.toLowerFirst(operation);
+  actions.set(operation, require(`kinesalite/actions/${file}.js`));
+  actionValidations.set(operation, require(`kinesalite/validations/${file}.js`));
+}
+
+export interface KinesaliteEngineOptions {
+  /** leveldb directory; kinesalite keeps every stream and record there. */
+  path: string;
+  /** Delay of CREATING/DELETING/UPDATING transitions, ms. */
+  transitionMs: number;
+  shardLimit: number;
+  accountId: string;
+  region: string;
+}
+
+/**
+ * kinesalite run in process without its HTTP server: our endpoint parses the request, this
+ * calls kinesalite's own validation and action code against its leveldb store.
+ */
+export class KinesaliteEngine {
+  private constructor(
+    private readonly store: KinesaliteStore,
+    readonly options: KinesaliteEngineOptions,
+  ) {}
+
+  static async open(options: KinesaliteEngineOptions): Promise<KinesaliteEngine> {
+    await mkdir(options.path, { recursive: true, mode: 0o700 });
+    const store = kinesaliteDb.create({
+      path: options.path,
+      createStreamMs: options.transitionMs,
+      deleteStreamMs: options.transitionMs,
+      updateStreamMs: options.transitionMs,
+      shardLimit: options.shardLimit,
+    });
+    await new Promise<void>((resolve, reject) => {
+      store.db.once('open', () => resolve());
+      store.db.once('error', (error) =>
+        reject(new Error(`Cannot open the Kinesis store at ${options.path} (is another das-local using this data dir?): ${error?.message}`)),
+      );
+    });
+    store.db.on('error', () => undefined);
+    store.metaDb.awsAccountId = options.accountId;
+    store.metaDb.awsRegion = options.region;
+    const engine = new KinesaliteEngine(store, options);
+    await engine.settleInterruptedTransitions();
+    return engine;
+  }
+
+  /** Runs a kinesalite operation: its validation, then its action. Errors become AwsServiceError. */
+  async call(operation: KinesaliteOperation, input: Record<string, unknown>): Promise<Record<string, unknown>> {
+    const validation = actionValidations.get(operation)!;
+    let data: Record<string, unknown>;
+    try {
+      data = validations.checkTypes({ ...input }, validation.types);
+      validations.checkValidations(data, validation.types, validation.custom, operation);
+    } catch (error) {
+      throw toServiceError(error as KinesaliteError);
+    }
+    return new Promise((resolve, reject) => {
+      actions.get(operation)!(this.store, data, (error, result) => {
+        if (error) reject(toServiceError(error));
+        else resolve((result ?? {}) as Record<string, unknown>);
+      });
+    });
+  }
+
+  getStream(name: string): Promise<KinesaliteStream> {
+    return new Promise((resolve, reject) => {
+      this.store.getStream(name, (error, stream) => (error ? reject(toServiceError(error)) : resolve(stream!)));
+    });
+  }
+
+  async listStreams(): Promise<KinesaliteStream[]> {
+    const streams: KinesaliteStream[] = [];
+    await new Promise<void>((resolve, reject) => {
+      this.store.metaDb
+        .createValueStream()
+        .on('data', (stream: KinesaliteStream) => streams.push(stream))
+        .on('error', reject)
+        .on('end', () => resolve());
+    });
+    return streams;
+  }
+
+  /** The first record of a shard that arrived at or after `timestamp` (epoch seconds), if any. */
+  firstSequenceAtOrAfter(streamName: string, shardIndex: number, timestamp: number): Promise<string | undefined> {
+    return new Promise((resolve, reject) => {
+      const stream = this.store.getStreamDb(streamName).createReadStream({
+        gt: kinesaliteDb.shardIxToHex(shardIndex),
+        lt: kinesaliteDb.shardIxToHex(shardIndex + 1),
+      });
+      let found: string | undefined;
+      stream.on('data', (item: { key: string; value: { ApproximateArrivalTimestamp: number } }) => {
+        if (found === undefined && item.value.ApproximateArrivalTimestamp >= timestamp) {
+          found = item.key.split('/')[1];
+          stream.destroy();
+          resolve(found);
+        }
+      });
+      stream.on('error', reject);
+      stream.on('end', () => resolve(found));
+      stream.on('close', () => resolve(found));
+    });
+  }
+
+  shardIterator(streamName: string, shardId: string, sequence: string): string {
+    return kinesaliteDb.createShardIterator(streamName, shardId, sequence);
+  }
+
+  /** Stream and shard an iterator points at, or undefined for a malformed iterator. */
+  decodeIterator(iterator: string): { streamName: string; shardId: string } | undefined {
+    try {
+      const bytes = Buffer.from(iterator, 'base64');
+      const decipher = createDecipheriv('aes-256-cbc', kinesaliteDb.ITERATOR_PWD_KEY, kinesaliteDb.ITERATOR_PWD_IV);
+      const pieces = Buffer.concat([decipher.update(bytes.subarray(8)), decipher.final()]).toString('utf8').split('/');
+      return pieces.length === 5 ? { streamName: pieces[1]!, shardId: pieces[2]! } : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+
+  /** Shard creation and closing times (ms) encoded in its sequence numbers. */
+  shardTimes(shard: KinesaliteShard): { openedAt: number; closedAt?: number } {
+    const opened = kinesaliteDb.parseSequence(shard.SequenceNumberRange.StartingSequenceNumber).shardCreateTime;
+    const ending = shard.SequenceNumberRange.EndingSequenceNumber;
+    return { openedAt: opened, closedAt: ending === undefined ? undefined : kinesaliteDb.parseSequence(ending).seqTime };
+  }
+
+  close(): Promise<void> {
+    return new Promise((resolve, reject) => this.store.db.close((error) => (error ? reject(error) : resolve())));
+  }
+
+  /**
+   * kinesalite finishes transitions on timers; a process that stopped in between leaves a
+   * stream CREATING (without shards) or DELETING forever. Finish them now.
+   */
+  private async settleInterruptedTransitions(): Promise<void> {
+    for (const stream of await this.listStreams()) {
+      const repaired = stream.StreamStatus === 'CREATING' && stream.Shards.length === 0;
+      if (stream.StreamStatus === 'DELETING' || repaired) {
+        await new Promise<void>((resolve) => this.store.deleteStreamDb(stream.StreamName, () => resolve()));
+        await new Promise<void>((resolve, reject) => this.store.metaDb.del(stream.StreamName, (error) => (error ? reject(error) : resolve())));
+      } else if (stream.StreamStatus !== 'ACTIVE') {
+        stream.StreamStatus = 'ACTIVE';
+        await new Promise<void>((resolve, reject) => this.store.metaDb.put(stream.StreamName, stream, (error) => (error ? reject(error) : resolve())));
+      }
+    }
+  }
+}
+
+function toServiceError(error: KinesaliteError): Error {
+  if (error instanceof AwsServiceError) return error;
+  if (error.statusCode && error.body?.__type) {
+    return new AwsServiceError(error.body.__type, error.body.message ?? error.body.Message ?? error.body.__type, error.statusCode);
+  }
+  return error;
+}

@@ -1,0 +1,223 @@
+import { AwsServiceError } from '../protocol/aws-error.js';
+import {
+  optionalBoolean,
+  optionalInteger,
+  optionalList,
+  optionalString,
+  optionalStringMap,
+  requiredBlob,
+  requiredString,
+  validation,
+} from '../protocol/json-input.js';
+import { unknownOperation, type JsonService } from '../protocol/json-service.js';
+import type { KmsKeyRecord, KmsTag } from './kms-key-store.js';
+import type { LocalKms } from './local-kms.js';
+
+type Input = Record<string, unknown>;
+
+const MAX_PLAINTEXT = 4096;
+
+/** KMS (TrentService, JSON 1.1) over the emulated key store. */
+export function createKmsService(kms: LocalKms): JsonService {
+  const seconds = (ms: number): number => ms / 1000;
+
+  const keyMetadata = (key: KmsKeyRecord): Record<string, unknown> => ({
+    AWSAccountId: kms.scope.accountId,
+    KeyId: key.keyId,
+    Arn: kms.keyArn(key.keyId),
+    CreationDate: seconds(key.creationDate),
+    Enabled: key.keyState === 'Enabled',
+    Description: key.description,
+    KeyUsage: 'ENCRYPT_DECRYPT',
+    KeyState: key.keyState,
+    DeletionDate: key.deletionDate === undefined ? undefined : seconds(key.deletionDate),
+    PendingDeletionWindowInDays: key.pendingWindowInDays,
+    Origin: 'AWS_KMS',
+    KeyManager: 'CUSTOMER',
+    CustomerMasterKeySpec: 'SYMMETRIC_DEFAULT',
+    KeySpec: 'SYMMETRIC_DEFAULT',
+    EncryptionAlgorithms: ['SYMMETRIC_DEFAULT'],
+    MultiRegion: false,
+  });
+
+  const assertSymmetricAlgorithm = (input: Input): void => {
+    const algorithm = optionalString(input, 'EncryptionAlgorithm', 64);
+    if (algorithm !== undefined && algorithm !== 'SYMMETRIC_DEFAULT') {
+      throw new AwsServiceError('InvalidKeyUsageException', `Encryption algorithm ${algorithm} is not valid for a SYMMETRIC_DEFAULT key.`);
+    }
+  };
+
+  const dryRun = (input: Input, operation: string): void => {
+    if (optionalBoolean(input, 'DryRun')) throw new AwsServiceError('DryRunOperationException', `The ${operation} request would have succeeded.`, 412);
+  };
+
+  const dataKeyLength = (input: Input): number => {
+    const keySpec = optionalString(input, 'KeySpec', 16);
+    const numberOfBytes = optionalInteger(input, 'NumberOfBytes', 1, 1024);
+    if ((keySpec === undefined) === (numberOfBytes === undefined)) {
+      throw validation('Specify exactly one of KeySpec or NumberOfBytes.');
+    }
+    if (keySpec === undefined) return numberOfBytes!;
+    if (keySpec === 'AES_256') return 32;
+    if (keySpec === 'AES_128') return 16;
+    throw validation(`1 validation error detected: Value '${keySpec}' at 'keySpec' failed to satisfy constraint: Member must satisfy enum value set: [AES_256, AES_128]`);
+  };
+
+  const paginate = <T>(items: T[], input: Input, defaultLimit: number, maxLimit: number): { page: T[]; next?: string } => {
+    const limit = optionalInteger(input, 'Limit', 1, maxLimit) ?? defaultLimit;
+    const marker = optionalString(input, 'Marker', 1024);
+    let start = 0;
+    if (marker !== undefined) {
+      start = Number(Buffer.from(marker, 'base64').toString('utf8'));
+      if (!Number.isInteger(start) || start < 0 || start > items.length) {
+        throw new AwsServiceError('InvalidMarkerException', 'The Marker is not one this KMS returned.');
+      }
+    }
+    const page = items.slice(start, start + limit);
+    const nextIndex = start + page.length;
+    return { page, next: nextIndex < items.length ? Buffer.from(String(nextIndex)).toString('base64') : undefined };
+  };
+
+  const handlers: Record<string, (input: Input) => unknown> = {
+    async CreateKey(input) {
+      const keySpec = optionalString(input, 'KeySpec', 64) ?? optionalString(input, 'CustomerMasterKeySpec', 64) ?? 'SYMMETRIC_DEFAULT';
+      const keyUsage = optionalString(input, 'KeyUsage', 64) ?? 'ENCRYPT_DECRYPT';
+      const origin = optionalString(input, 'Origin', 64) ?? 'AWS_KMS';
+      if (keySpec !== 'SYMMETRIC_DEFAULT' || keyUsage !== 'ENCRYPT_DECRYPT' || origin !== 'AWS_KMS' || optionalBoolean(input, 'MultiRegion')) {
+        throw new AwsServiceError(
+          'UnsupportedOperationException',
+          'The local KMS supports symmetric ENCRYPT_DECRYPT keys with origin AWS_KMS in one region only.',
+        );
+      }
+      const policy = optionalString(input, 'Policy', 32_768);
+      if (policy !== undefined) {
+        try {
+          JSON.parse(policy);
+        } catch {
+          throw new AwsServiceError('MalformedPolicyDocumentException', 'The key policy is not valid JSON.');
+        }
+      }
+      const key = await kms.createKey({ description: optionalString(input, 'Description', 8192), policy, tags: readTags(input) });
+      return { KeyMetadata: keyMetadata(key) };
+    },
+    DescribeKey(input) {
+      return { KeyMetadata: keyMetadata(kms.resolve(requiredString(input, 'KeyId'))) };
+    },
+    ListKeys(input) {
+      const { page, next } = paginate(kms.listKeys(), input, 100, 1000);
+      return { Keys: page.map((key) => ({ KeyId: key.keyId, KeyArn: kms.keyArn(key.keyId) })), NextMarker: next, Truncated: next !== undefined };
+    },
+    ListAliases(input) {
+      const keyId = optionalString(input, 'KeyId');
+      const targetKeyId = keyId === undefined ? undefined : kms.resolve(keyId, 'key-only').keyId;
+      const aliases = kms.listAliases().filter((alias) => targetKeyId === undefined || alias.targetKeyId === targetKeyId);
+      const { page, next } = paginate(aliases, input, 50, 100);
+      return {
+        Aliases: page.map((alias) => ({
+          AliasName: alias.aliasName,
+          AliasArn: kms.aliasArn(alias.aliasName),
+          TargetKeyId: alias.targetKeyId,
+          CreationDate: seconds(alias.creationDate),
+          LastUpdatedDate: seconds(alias.lastUpdatedDate),
+        })),
+        NextMarker: next,
+        Truncated: next !== undefined,
+      };
+    },
+    async CreateAlias(input) {
+      await kms.createAlias(requiredString(input, 'AliasName', 256), requiredString(input, 'TargetKeyId'));
+      return {};
+    },
+    async DeleteAlias(input) {
+      await kms.deleteAlias(requiredString(input, 'AliasName', 256));
+      return {};
+    },
+    Encrypt(input) {
+      const keyId = requiredString(input, 'KeyId');
+      const plaintext = requiredBlob(input, 'Plaintext');
+      if (plaintext.length < 1 || plaintext.length > MAX_PLAINTEXT) {
+        throw validation(`1 validation error detected: Value at 'plaintext' failed to satisfy constraint: Member must have length between 1 and ${MAX_PLAINTEXT}`);
+      }
+      assertSymmetricAlgorithm(input);
+      const context = optionalStringMap(input, 'EncryptionContext');
+      dryRun(input, 'Encrypt');
+      const { key, blob } = kms.encrypt(keyId, plaintext, context);
+      return { CiphertextBlob: blob.toString('base64'), KeyId: kms.keyArn(key.keyId), EncryptionAlgorithm: 'SYMMETRIC_DEFAULT' };
+    },
+    Decrypt(input) {
+      const blob = requiredBlob(input, 'CiphertextBlob');
+      assertSymmetricAlgorithm(input);
+      const context = optionalStringMap(input, 'EncryptionContext');
+      const keyId = optionalString(input, 'KeyId');
+      dryRun(input, 'Decrypt');
+      const { key, plaintext } = kms.decrypt(blob, context, keyId);
+      return { KeyId: kms.keyArn(key.keyId), Plaintext: plaintext.toString('base64'), EncryptionAlgorithm: 'SYMMETRIC_DEFAULT' };
+    },
+    GenerateDataKey(input) {
+      const keyId = requiredString(input, 'KeyId');
+      const length = dataKeyLength(input);
+      const context = optionalStringMap(input, 'EncryptionContext');
+      dryRun(input, 'GenerateDataKey');
+      const { key, plaintext, blob } = kms.generateDataKey(keyId, length, context);
+      return { CiphertextBlob: blob.toString('base64'), Plaintext: plaintext.toString('base64'), KeyId: kms.keyArn(key.keyId) };
+    },
+    GenerateDataKeyWithoutPlaintext(input) {
+      const keyId = requiredString(input, 'KeyId');
+      const length = dataKeyLength(input);
+      const context = optionalStringMap(input, 'EncryptionContext');
+      dryRun(input, 'GenerateDataKeyWithoutPlaintext');
+      const { key, blob } = kms.generateDataKey(keyId, length, context);
+      return { CiphertextBlob: blob.toString('base64'), KeyId: kms.keyArn(key.keyId) };
+    },
+    async EnableKey(input) {
+      await kms.setEnabled(requiredString(input, 'KeyId'), true);
+      return {};
+    },
+    async DisableKey(input) {
+      await kms.setEnabled(requiredString(input, 'KeyId'), false);
+      return {};
+    },
+    async ScheduleKeyDeletion(input) {
+      const days = optionalInteger(input, 'PendingWindowInDays', 7, 30) ?? 30;
+      const key = await kms.scheduleDeletion(requiredString(input, 'KeyId'), days);
+      return { KeyId: kms.keyArn(key.keyId), DeletionDate: seconds(key.deletionDate!), KeyState: key.keyState, PendingWindowInDays: days };
+    },
+    async CancelKeyDeletion(input) {
+      const key = await kms.cancelDeletion(requiredString(input, 'KeyId'));
+      return { KeyId: kms.keyArn(key.keyId) };
+    },
+    GetKeyPolicy(input) {
+      const key = kms.resolve(requiredString(input, 'KeyId'), 'key-only');
+      const policyName = optionalString(input, 'PolicyName', 128) ?? 'default';
+      if (policyName !== 'default') throw new AwsServiceError('NotFoundException', `Policy ${policyName} does not exist; only 'default' does.`, 404);
+      return { Policy: key.policy, PolicyName: 'default' };
+    },
+    ListResourceTags(input) {
+      const key = kms.resolve(requiredString(input, 'KeyId'), 'key-only');
+      const { page, next } = paginate(key.tags, input, 50, 50);
+      return { Tags: page, NextMarker: next, Truncated: next !== undefined };
+    },
+  };
+
+  return {
+    name: 'kms',
+    signingName: 'kms',
+    targetPrefix: 'TrentService',
+    handle(operation, input) {
+      const handler = Object.hasOwn(handlers, operation) ? handlers[operation] : undefined;
+      if (!handler) throw unknownOperation('KMS', operation);
+      return handler(input);
+    },
+  };
+}
+
+function readTags(input: Input): KmsTag[] {
+  const tags = optionalList(input, 'Tags') ?? [];
+  return tags.map((tag, index) => {
+    const entry = (typeof tag === 'object' && tag !== null ? tag : {}) as Record<string, unknown>;
+    if (typeof entry['TagKey'] !== 'string' || typeof entry['TagValue'] !== 'string' || entry['TagKey'].length === 0) {
+      throw new AwsServiceError('TagException', `Tag ${index + 1} must have a non-empty string TagKey and a string TagValue.`);
+    }
+    return { TagKey: entry['TagKey'], TagValue: entry['TagValue'] };
+  });
+}

@@ -1,0 +1,222 @@
+import { createRequire } from 'node:module';
+import { join, resolve } from 'node:path';
+import type { ActivitySource } from './activity-source.js';
+import { CallStats } from './http/call-stats.js';
+import { startEndpointServer } from './http/endpoint-server.js';
+import { createRouter } from './http/router.js';
+import { KinesaliteEngine } from './kinesis/kinesalite-engine.js';
+import { createKinesisService } from './kinesis/kinesis-service.js';
+import { inProcessKmsPort } from './kms/in-process-kms-port.js';
+import { KmsKeyStore } from './kms/kms-key-store.js';
+import { createKmsService } from './kms/kms-service.js';
+import { LocalKms } from './kms/local-kms.js';
+import type { JsonService } from './protocol/json-service.js';
+import { ActivityStreams } from './rds/activity-streams.js';
+import { ClusterStore, type ClusterRecord, type ClusterSeed } from './rds/cluster-store.js';
+import { createRdsService } from './rds/rds-service.js';
+import { createSyntheticSource } from './synthetic/synthetic-source.js';
+
+export type SourceKind = 'mariadb' | 'synthetic' | 'none';
+
+export interface LocalAwsOptions {
+  /** Default 127.0.0.1. */
+  host?: string;
+  /** Default 4566; 0 picks a free port. */
+  port?: number;
+  /** Holds kms/, kinesis/, rds/ (and ssm/, mariadb/, capture/ of the other modules). */
+  dataDir: string;
+  /** Default us-east-1. */
+  region?: string;
+  /** Default 000000000000. */
+  accountId?: string;
+  /** What produces activity once a stream is started. Default 'none'. */
+  source?: SourceKind;
+  /** Synthetic source: events per second (default 20). */
+  syntheticRate?: number;
+  /** Synthetic source: events per DAS record (default 10). */
+  syntheticBatchSize?: number;
+  /** Synthetic source: a new data key after this many ms (default 300 000). */
+  syntheticKeyRotationMs?: number;
+  /** Duration of `starting`/`stopping`, ms (default 2000). */
+  activityStreamDelayMs?: number;
+  /** Shards of a new activity stream (default 1). */
+  activityStreamShardCount?: number;
+  /** kinesalite CREATING/DELETING/UPDATING delay, ms (default 50). */
+  kinesisDelayMs?: number;
+  /** Open shards allowed across all streams (default 100). */
+  kinesisShardLimit?: number;
+  /** Largest accepted request body (default 16 MiB); larger ones get a 413 service error. */
+  maxBodyBytes?: number;
+  /** Overrides of the default cluster `auroralab-mysql-cluster`. */
+  cluster?: Partial<ClusterSeed>;
+  /** Where the cluster's database listens when the source does not say (default 127.0.0.1:3306). */
+  clusterEndpoint?: { host: string; port: number };
+  /** Extra JSON 1.1 services (SSM, …) served on the same endpoint. */
+  extraJsonServices?: readonly JsonService[];
+  log?: (line: string) => void;
+}
+
+export interface LocalAws {
+  /** `http://127.0.0.1:PORT`, for `endpoint` / `AWS_ENDPOINT_URL`. */
+  endpoint: string;
+  region: string;
+  accountId: string;
+  port: number;
+  dataDir: string;
+  /** Waits until activity-stream transitions and reshards in flight are done (for tests). */
+  settle(): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** What a source kind brings: producers per cluster and, maybe, where the database listens. */
+export interface SourcePlugin {
+  createSource(cluster: ClusterRecord): ActivitySource;
+  clusterEndpoint?: { host: string; port: number };
+  close(): Promise<void>;
+}
+
+export interface SourcePluginContext {
+  options: LocalAwsOptions;
+  dataDir: string;
+  region: string;
+  accountId: string;
+  log: (line: string) => void;
+}
+
+export const DEFAULT_CLUSTER: ClusterSeed = {
+  identifier: 'auroralab-mysql-cluster',
+  engine: 'aurora-mysql',
+  engineVersion: '8.0.mysql_aurora.3.05.2',
+  masterUsername: 'administrator',
+  databaseName: 'mylab',
+  writerIdentifier: 'auroralab-mysql-node-1',
+  instanceClass: 'db.r6g.large',
+};
+
+const require = createRequire(import.meta.url);
+const VERSION = (require('../package.json') as { version: string }).version;
+
+async function createSourcePlugin(kind: SourceKind, context: SourcePluginContext): Promise<SourcePlugin | undefined> {
+  switch (kind) {
+    case 'none':
+      return undefined;
+    case 'synthetic':
+      return {
+        createSource: () =>
+          createSyntheticSource({
+            eventsPerSecond: context.options.syntheticRate ?? 20,
+            eventsPerRecord: context.options.syntheticBatchSize ?? 10,
+            keyRotationMs: context.options.syntheticKeyRotationMs ?? 300_000,
+            log: context.log,
+          }),
+        close: async () => undefined,
+      };
+    case 'mariadb':
+      throw new Error("source 'mariadb' is not available yet: the MariaDB capture module is not wired into local-aws.ts");
+  }
+}
+
+/**
+ * Starts the emulator: KMS, Kinesis (kinesalite in process) and RDS (+ extra JSON services)
+ * on one HTTP/1.1 + h2c endpoint, state under `dataDir`.
+ */
+export async function startLocalAws(options: LocalAwsOptions): Promise<LocalAws> {
+  const region = options.region ?? 'us-east-1';
+  const accountId = options.accountId ?? '000000000000';
+  if (!/^\d{12}$/.test(accountId)) throw new Error(`accountId must be 12 digits, got '${accountId}'`);
+  const dataDir = resolve(options.dataDir);
+  const log = options.log ?? (() => undefined);
+  const stats = new CallStats();
+  const sourceKind = options.source ?? 'none';
+
+  const kms = new LocalKms(await KmsKeyStore.open(join(dataDir, 'kms')), { region, accountId });
+  const engine = await KinesaliteEngine.open({
+    path: join(dataDir, 'kinesis'),
+    transitionMs: options.kinesisDelayMs ?? 50,
+    shardLimit: options.kinesisShardLimit ?? 100,
+    accountId,
+    region,
+  });
+  const cleanups: Array<() => Promise<void>> = [() => engine.close()];
+  const closeAll = async (): Promise<void> => {
+    for (const cleanup of cleanups.reverse()) await cleanup().catch((error: Error) => log(`close: ${error.message}`));
+  };
+
+  try {
+    const kinesis = createKinesisService(engine, log);
+    cleanups.push(() => kinesis.settle());
+    const plugin = await createSourcePlugin(sourceKind, { options, dataDir, region, accountId, log });
+    if (plugin) cleanups.push(() => plugin.close());
+
+    const clusters = await ClusterStore.open(join(dataDir, 'rds'), [{ ...DEFAULT_CLUSTER, ...options.cluster }]);
+    const sources = new Map<string, ActivitySource>();
+    cleanups.push(async () => {
+      for (const source of sources.values()) await source.close();
+    });
+    const streams = new ActivityStreams({
+      clusters,
+      kms,
+      kmsPort: inProcessKmsPort(kms, stats),
+      kinesis,
+      sourceFor: (cluster) => {
+        if (!plugin) return undefined;
+        let source = sources.get(cluster.identifier);
+        if (!source) {
+          source = plugin.createSource(cluster);
+          sources.set(cluster.identifier, source);
+        }
+        return source;
+      },
+      transitionDelayMs: options.activityStreamDelayMs ?? 2000,
+      shardCount: options.activityStreamShardCount ?? 1,
+      log,
+    });
+    cleanups.push(() => streams.close());
+
+    const databaseEndpoint = plugin?.clusterEndpoint ?? options.clusterEndpoint ?? { host: '127.0.0.1', port: 3306 };
+    const rds = createRdsService(clusters, streams, { region, accountId, endpointOf: () => databaseEndpoint });
+    const jsonServices = [createKmsService(kms), kinesis.service, ...(options.extraJsonServices ?? [])];
+    const router = createRouter({
+      jsonServices,
+      queryServices: [rds],
+      stats,
+      log,
+      health: () => ({
+        status: 'ok',
+        name: 'das-local',
+        version: VERSION,
+        region,
+        accountId,
+        services: [...jsonServices.map((service) => service.name), rds.name],
+        source: sourceKind,
+      }),
+    });
+    const server = await startEndpointServer({
+      host: options.host ?? '127.0.0.1',
+      port: options.port ?? 4566,
+      maxBodyBytes: options.maxBodyBytes ?? 16 * 1024 * 1024,
+      handler: router,
+      log,
+    });
+    cleanups.push(() => server.close());
+    streams.resume();
+
+    const hostForUrl = server.host.includes(':') ? `[${server.host}]` : server.host;
+    let closing: Promise<void> | undefined;
+    return {
+      endpoint: `http://${hostForUrl}:${server.port}`,
+      region,
+      accountId,
+      port: server.port,
+      dataDir,
+      settle: async () => {
+        await streams.settle();
+        await kinesis.settle();
+      },
+      close: () => (closing ??= closeAll()),
+    };
+  } catch (error) {
+    await closeAll();
+    throw error;
+  }
+}
