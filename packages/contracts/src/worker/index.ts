@@ -1,1 +1,3 @@
-export {};
+// The worker's HTTP query and `/events/live` WebSocket schemas.
+export * from './events.js';
+export * from './live.js';

@@ -1,0 +1,87 @@
+import { availableParallelism } from 'node:os';
+import { join, resolve } from 'node:path';
+import { DEFAULT_WORKER_PORT } from '@das/contracts';
+import { createEnvReader } from '@das/server-kit';
+import type { AwsSettings } from './aws/aws-clients.js';
+import { parseStartPosition, type StartPosition } from './consumer/checkpoints.js';
+import type { RetentionPolicy } from './store/event-store.js';
+
+/** The worker's validated configuration (read from the environment once, in main). */
+export interface WorkerConfig {
+  host: string;
+  port: number;
+  /** `DAS_TOKEN`; when absent the token file `<dataDir>/token` is used (created if needed). */
+  token?: string | undefined;
+  dataDir: string;
+  /** The DuckDB file, `<dataDir>/worker/events.duckdb`. */
+  storePath: string;
+  clusterId: string;
+  streamName?: string | undefined;
+  resourceId?: string | undefined;
+  startPosition: StartPosition;
+  decryptThreads: number;
+  consoleOrigins: string[];
+  aws: AwsSettings;
+  retention: RetentionPolicy;
+  /** How often the cluster/stream is polled while waiting or to notice a restarted stream (ms). */
+  clusterPollMs: number;
+  logLevel: string;
+}
+
+export const DEFAULT_CLUSTER_ID = 'auroralab-mysql-cluster';
+export const DEFAULT_CONSOLE_ORIGINS = ['http://127.0.0.1:7400', 'http://127.0.0.1:5173', 'http://localhost:5173'];
+
+/** Decrypt threads by default: the cores left after the main thread, at least 1, at most 4. */
+export function defaultDecryptThreads(): number {
+  return Math.min(4, Math.max(1, availableParallelism() - 1));
+}
+
+/** Reads and validates the worker's environment; throws ConfigError listing every bad value. */
+export function loadWorkerConfig(env: Record<string, string | undefined>): WorkerConfig {
+  const read = createEnvReader(env);
+  const dataDir = resolve(read.string('DAS_DATA_DIR', '.das-local') as string);
+  const streamName = read.string('DAS_STREAM_NAME');
+  const resourceId = read.string('DAS_RESOURCE_ID');
+  if ((streamName === undefined) !== (resourceId === undefined)) {
+    read.problem('DAS_STREAM_NAME and DAS_RESOURCE_ID go together: set both, or neither to find the stream from DAS_CLUSTER_ID');
+  }
+  const startText = read.string('DAS_START_POSITION', 'LATEST') as string;
+  const startPosition = parseStartPosition(startText);
+  if (startPosition === null) read.problem(`DAS_START_POSITION=${JSON.stringify(startText)} must be LATEST, TRIM_HORIZON or an ISO 8601 time`);
+  const origins = (read.string('DAS_CONSOLE_ORIGIN') ?? DEFAULT_CONSOLE_ORIGINS.join(','))
+    .split(',')
+    .map((o) => o.trim())
+    .filter((o) => o !== '');
+  const accessKeyId = read.string('AWS_ACCESS_KEY_ID');
+  const secretAccessKey = read.string('AWS_SECRET_ACCESS_KEY');
+  const endpoint = read.url('AWS_ENDPOINT_URL');
+  const retentionHours = read.int('DAS_RETENTION_HOURS', 168, { min: 0, max: 24 * 3650 });
+  const retentionEvents = read.int('DAS_RETENTION_MAX_EVENTS', 5_000_000, { min: 0, max: 1_000_000_000 });
+  const config: WorkerConfig = {
+    host: read.string('DAS_WORKER_HOST', '127.0.0.1') as string,
+    port: read.port('DAS_WORKER_PORT', DEFAULT_WORKER_PORT),
+    token: read.string('DAS_TOKEN'),
+    dataDir,
+    storePath: join(dataDir, 'worker', 'events.duckdb'),
+    clusterId: read.string('DAS_CLUSTER_ID', DEFAULT_CLUSTER_ID) as string,
+    streamName,
+    resourceId,
+    startPosition: startPosition ?? { type: 'LATEST' },
+    decryptThreads: read.int('DAS_DECRYPT_THREADS', defaultDecryptThreads(), { min: 0, max: 64 }),
+    consoleOrigins: origins,
+    aws: {
+      region: read.string('AWS_REGION') ?? read.string('AWS_DEFAULT_REGION') ?? 'us-east-1',
+      endpoint,
+      credentials:
+        accessKeyId !== undefined && secretAccessKey !== undefined
+          ? { accessKeyId, secretAccessKey, sessionToken: read.string('AWS_SESSION_TOKEN') }
+          : undefined,
+    },
+    // 0 turns a limit off.
+    retention: { maxAgeHours: retentionHours === 0 ? null : retentionHours, maxEvents: retentionEvents === 0 ? null : retentionEvents },
+    clusterPollMs: read.int('DAS_CLUSTER_POLL_MS', 3000, { min: 100, max: 600_000 }),
+    logLevel: read.oneOf('DAS_LOG_LEVEL', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const, 'info'),
+  };
+  read.done();
+  return config;
+}

@@ -1,0 +1,26 @@
+import { decryptRecord, isDasRecordError, KmsUnavailableError, type ActivityEvent, type DataKeyCache, type KmsPort } from '@das/core';
+
+/** What the pool made of one record. `retry`: KMS could not answer; the record is fine. */
+export type DecodeOutcome =
+  | { kind: 'events'; events: ActivityEvent[] }
+  | { kind: 'bad'; reason: string; message: string }
+  | { kind: 'retry'; message: string };
+
+export interface DecodeContext {
+  kms: KmsPort;
+  resourceId: string;
+  cache: DataKeyCache;
+}
+
+/** Decrypts one record, turning every failure into an outcome (never throws). */
+export async function decodeRecord(data: Uint8Array, ctx: DecodeContext): Promise<DecodeOutcome> {
+  try {
+    const { events } = await decryptRecord(data, ctx);
+    return { kind: 'events', events };
+  } catch (error) {
+    if (isDasRecordError(error)) return { kind: 'bad', reason: error.reason, message: error.message };
+    if (error instanceof KmsUnavailableError) return { kind: 'retry', message: error.message };
+    // Anything unexpected is not the record's fault for sure: retry rather than drop.
+    return { kind: 'retry', message: error instanceof Error ? `${error.name}: ${error.message}` : String(error) };
+  }
+}

@@ -1,0 +1,60 @@
+import Fastify, { type FastifyError } from 'fastify';
+import cors from '@fastify/cors';
+import websocket from '@fastify/websocket';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { FilterQueryError } from '@das/core';
+import { WorkerStatusSchema, type WorkerStatus } from '@das/contracts';
+import { bearerAuth, loggerOptions } from '@das/server-kit';
+import type { Registry } from 'prom-client';
+import type { LiveHub } from '../live/live-hub.js';
+import { CursorError, type EventStore } from '../store/event-store.js';
+import { eventRoutes } from './event-routes.js';
+import { liveRoutes } from './live-routes.js';
+
+export interface WorkerAppOptions {
+  token: string;
+  store: EventStore;
+  hub: LiveHub;
+  registry: Registry;
+  status: () => WorkerStatus;
+  ready: () => boolean;
+  corsOrigins: readonly string[];
+  logLevel?: string;
+}
+
+/** The worker's HTTP side (query API, live WebSocket, metrics, health). Never listens by itself. */
+export async function buildWorkerApp(options: WorkerAppOptions) {
+  const app = Fastify({ logger: loggerOptions({ level: options.logLevel ?? 'info' }) }).withTypeProvider<TypeBoxTypeProvider>();
+
+  app.setErrorHandler((error: FastifyError, request, reply) => {
+    if (error instanceof FilterQueryError) {
+      return reply.code(400).send({ code: error.code, message: error.message, field: `/querystring/${error.param}` });
+    }
+    if (error instanceof CursorError) return reply.code(400).send({ code: error.code, message: error.message, field: '/querystring/cursor' });
+    if (error.validation !== undefined) {
+      return reply.code(400).send({ code: 'VALIDATION_FAILED', message: error.message });
+    }
+    request.log.error({ err: error }, 'request failed');
+    return reply.code(error.statusCode ?? 500).send({ code: 'INTERNAL', message: 'the worker could not answer; see its log' });
+  });
+
+  await app.register(cors, { origin: [...options.corsOrigins], methods: ['GET'] });
+  await app.register(bearerAuth, { token: options.token, publicPaths: ['/healthz', '/readyz'], queryTokenPaths: ['/events/live'] });
+  await app.register(websocket, { options: { maxPayload: 64 * 1024 } });
+
+  app.get('/healthz', async () => ({ ok: true }));
+  app.get('/readyz', async (_request, reply) => {
+    const ready = options.ready();
+    return reply.code(ready ? 200 : 503).send({ ready, state: options.status().state });
+  });
+  app.get('/status', { schema: { response: { 200: WorkerStatusSchema } } }, async () => options.status());
+  app.get('/metrics', async (_request, reply) => {
+    reply.header('content-type', options.registry.contentType);
+    return options.registry.metrics();
+  });
+  await app.register(eventRoutes, { store: options.store });
+  await app.register(liveRoutes, { hub: options.hub, status: options.status });
+  return app;
+}
+
+export type WorkerApp = Awaited<ReturnType<typeof buildWorkerApp>>;

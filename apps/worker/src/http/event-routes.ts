@@ -1,0 +1,96 @@
+import { Readable } from 'node:stream';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { filterFromQuery } from '@das/core';
+import {
+  DeadLettersPageSchema,
+  DeadLettersQuerySchema,
+  ErrorBodySchema,
+  EventFilterQuerySchema,
+  EventIdParamsSchema,
+  EventsPageSchema,
+  EventsQuerySchema,
+  ExportQuerySchema,
+  FacetsSchema,
+  HistogramQuerySchema,
+  HistogramSchema,
+  StoredEventSchema,
+  type StoredEvent,
+} from '@das/contracts';
+import type { EventStore } from '../store/event-store.js';
+
+type Query = Record<string, string | string[] | undefined>;
+
+const CSV_COLUMNS = [
+  'id', 'time', 'user', 'database', 'command', 'eventClass', 'objectType', 'objectName', 'text', 'exitCode', 'failed',
+  'errorMessage', 'remoteHost', 'remotePort', 'sessionId', 'pid', 'statementId', 'substatementId', 'rowCount',
+  'clientApplication', 'kind', 'engine', 'clusterId', 'instanceId', 'shardId', 'sequenceNumber',
+] as const;
+
+function csvCell(value: unknown): string {
+  if (value === null || value === undefined) return '';
+  const text = String(value);
+  // Quote per RFC 4180; a leading =,+,-,@ is prefixed so spreadsheets do not run it as a formula.
+  const safe = /^[=+\-@\t\r]/.test(text) ? `'${text}` : text;
+  return /[",\r\n]/.test(safe) || safe !== text ? `"${safe.replace(/"/g, '""')}"` : safe;
+}
+
+function csvRow(event: StoredEvent): string {
+  return `${CSV_COLUMNS.map((c) => csvCell(event[c])).join(',')}\r\n`;
+}
+
+/** A histogram interval that gives roughly 60 buckets over the range, at least one second. */
+function autoInterval(fromIso: string | undefined, toIso: string | undefined): number {
+  const to = toIso === undefined ? Date.now() : Date.parse(toIso);
+  const from = fromIso === undefined ? to - 3_600_000 : Date.parse(fromIso);
+  const steps = [1, 5, 10, 30, 60, 300, 600, 1800, 3600, 6 * 3600, 86_400].map((s) => s * 1000);
+  const wanted = Math.max(1000, (to - from) / 60);
+  return steps.find((s) => s >= wanted) ?? 86_400_000;
+}
+
+/** `GET /events…` and `GET /dead-letters`: the query API over the event store. */
+export const eventRoutes: FastifyPluginAsyncTypebox<{ store: EventStore }> = async (app, { store }) => {
+  const errors = { 400: ErrorBodySchema, 401: ErrorBodySchema };
+
+  app.get('/events', { schema: { querystring: EventsQuerySchema, response: { 200: EventsPageSchema, ...errors } } }, async (request) => {
+    const filter = filterFromQuery(request.query as Query);
+    return store.query(filter, { cursor: request.query.cursor, limit: request.query.limit ?? 100 });
+  });
+
+  app.get('/events/facets', { schema: { querystring: EventFilterQuerySchema, response: { 200: FacetsSchema, ...errors } } }, async (request) =>
+    store.facets(filterFromQuery(request.query as Query)),
+  );
+
+  app.get('/events/histogram', { schema: { querystring: HistogramQuerySchema, response: { 200: HistogramSchema, ...errors } } }, async (request) => {
+    const filter = filterFromQuery(request.query as Query);
+    return store.histogram(filter, request.query.intervalMs ?? autoInterval(filter.from, filter.to));
+  });
+
+  app.get('/events/export', { schema: { querystring: ExportQuerySchema } }, async (request, reply) => {
+    const filter = filterFromQuery(request.query as Query);
+    const format = request.query.format ?? 'ndjson';
+    const stamp = new Date().toISOString().replace(/[:.]/g, '-');
+    reply.header('content-type', format === 'csv' ? 'text/csv; charset=utf-8' : 'application/x-ndjson');
+    reply.header('content-disposition', `attachment; filename="das-events-${stamp}.${format === 'csv' ? 'csv' : 'ndjson'}"`);
+    async function* lines() {
+      if (format === 'csv') yield `${CSV_COLUMNS.join(',')}\r\n`;
+      for await (const event of store.export(filter, request.query.limit)) {
+        yield format === 'csv' ? csvRow(event) : `${JSON.stringify(event)}\n`;
+      }
+    }
+    return reply.send(Readable.from(lines()));
+  });
+
+  app.get(
+    '/events/:id',
+    { schema: { params: EventIdParamsSchema, response: { 200: StoredEventSchema, 404: ErrorBodySchema, ...errors } } },
+    async (request, reply) => {
+      const event = await store.get(request.params.id);
+      if (event === null) return reply.code(404).send({ code: 'NOT_FOUND', message: `no event ${request.params.id}` });
+      return event;
+    },
+  );
+
+  app.get('/dead-letters', { schema: { querystring: DeadLettersQuerySchema, response: { 200: DeadLettersPageSchema, ...errors } } }, async (request) =>
+    store.deadLetters({ reason: request.query.reason, cursor: request.query.cursor, limit: request.query.limit ?? 100 }),
+  );
+};

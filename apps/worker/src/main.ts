@@ -1,0 +1,36 @@
+import { ConfigError } from '@das/server-kit';
+import { loadWorkerConfig } from './config.js';
+import { createWorker } from './worker.js';
+
+/** Runs the worker from the environment until SIGTERM/SIGINT, then stores and checkpoints what is in flight. */
+export async function main(env: Record<string, string | undefined> = process.env): Promise<void> {
+  let config;
+  try {
+    config = loadWorkerConfig(env);
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`das-worker: ${error.message}\n`);
+      process.exitCode = 2;
+      return;
+    }
+    throw error;
+  }
+  const worker = createWorker({ config });
+  const { url } = await worker.start();
+  worker.app?.log.info({ url, dataDir: config.dataDir }, 'das-worker listening');
+  let stopping = false;
+  const shutdown = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    worker.app?.log.info({ signal }, 'stopping: storing and checkpointing what is in flight');
+    worker.stop().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        process.stderr.write(`das-worker: stop failed: ${String(error)}\n`);
+        process.exit(1);
+      },
+    );
+  };
+  process.once('SIGTERM', () => shutdown('SIGTERM'));
+  process.once('SIGINT', () => shutdown('SIGINT'));
+}

@@ -1,0 +1,69 @@
+import type { EventFilter } from '@das/core';
+import { RDS_HOUSEKEEPING_USERS } from '@das/core';
+
+/** A SQL condition with its positional parameters. */
+export interface SqlCondition {
+  where: string;
+  params: (string | number | boolean | bigint)[];
+}
+
+/** Microseconds since the epoch of a canonical ISO time (`2020-07-06T20:43:51.636563Z`). */
+export function isoToMicros(iso: string): bigint {
+  const match = /^(.*T\d{2}:\d{2}:\d{2})(?:\.(\d+))?Z$/.exec(iso);
+  if (match === null) return BigInt(Date.parse(iso)) * 1000n;
+  const seconds = Date.parse(`${match[1]}Z`);
+  const micros = Number(((match[2] ?? '') + '000000').slice(0, 6));
+  return BigInt(seconds) * 1000n + BigInt(micros);
+}
+
+const placeholders = (n: number) => Array.from({ length: n }, () => '?').join(', ');
+const lower = (values: readonly string[]) => values.map((v) => v.toLowerCase());
+
+/**
+ * Translates an @das/core {@link EventFilter} to SQL over the `events` table with the same
+ * semantics as `matchesFilter` (case-insensitive exact lists, object lists split on commas,
+ * text contains, heartbeats hidden unless asked, `from` inclusive, `to` exclusive).
+ */
+export function filterToSql(filter: EventFilter): SqlCondition {
+  const parts: string[] = [];
+  const params: SqlCondition['params'] = [];
+  if (filter.heartbeats !== true) parts.push("kind <> 'heartbeat'");
+  if (filter.rdsadmin === false) {
+    parts.push(`(user_name IS NULL OR lower(user_name) NOT IN (${placeholders(RDS_HOUSEKEEPING_USERS.length)}))`);
+    params.push(...RDS_HOUSEKEEPING_USERS);
+  }
+  const lists = [
+    ['user_name', filter.users],
+    ['database_name', filter.databases],
+    ['command', filter.commands],
+    ['remote_host', filter.hosts],
+  ] as const;
+  for (const [column, values] of lists) {
+    if (values === undefined || values.length === 0) continue;
+    parts.push(`lower(${column}) IN (${placeholders(values.length)})`);
+    params.push(...lower(values));
+  }
+  if (filter.objects !== undefined && filter.objects.length > 0) {
+    const n = filter.objects.length;
+    parts.push(
+      `(lower(object_name) IN (${placeholders(n)}) OR (contains(object_name, ',') AND ` +
+        `list_has_any(list_transform(string_split(lower(object_name), ','), x -> trim(x)), [${placeholders(n)}])))`,
+    );
+    params.push(...lower(filter.objects), ...lower(filter.objects));
+  }
+  if (filter.text !== undefined && filter.text !== '') {
+    parts.push('contains(lower(text), ?)');
+    params.push(filter.text.toLowerCase());
+  }
+  if (filter.exit === 'ok') parts.push('NOT failed');
+  if (filter.exit === 'failed') parts.push('failed');
+  if (filter.from !== undefined) {
+    parts.push('time_us >= ?');
+    params.push(isoToMicros(filter.from));
+  }
+  if (filter.to !== undefined) {
+    parts.push('time_us < ?');
+    params.push(isoToMicros(filter.to));
+  }
+  return { where: parts.length === 0 ? 'TRUE' : parts.join(' AND '), params };
+}

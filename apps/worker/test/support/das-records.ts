@@ -1,0 +1,41 @@
+import { encryptRecord, type KmsPort } from '@das/core';
+import { buildMysqlEvent, buildPayload } from '@das/core/fixtures';
+
+export const RESOURCE_ID = 'cluster-4HNY5V4RRNPKKYB7ICFKE5JBQQ';
+export const KEY_ID = 'alias/das-test';
+
+/**
+ * Encrypted DAS records carrying numbered MySQL QUERY events (`commandText` = `select <n>`), so
+ * a test can tell exactly which events arrived. One data key per producer, as RDS reuses keys.
+ */
+export function createDasProducer(kms: KmsPort, options: { resourceId?: string; eventsPerRecord?: number } = {}) {
+  const resourceId = options.resourceId ?? RESOURCE_ID;
+  const perRecord = options.eventsPerRecord ?? 1;
+  let dataKey: { plaintext: Uint8Array; ciphertextBlob: Uint8Array } | undefined;
+  let next = 0;
+  const baseMs = Date.now();
+  return {
+    /** The next record and the numbers of the events it carries. */
+    async record(): Promise<{ data: Uint8Array; numbers: number[] }> {
+      dataKey ??= await kms.generateDataKey(KEY_ID, { 'aws:rds:dbc-id': resourceId });
+      const numbers = Array.from({ length: perRecord }, () => next++);
+      const time = new Date(baseMs + numbers[0]!).toISOString().replace('T', ' ').replace('Z', '000+00');
+      const events = numbers.map((n) => buildMysqlEvent({ commandText: `select ${n}`, logTime: time, statementId: n }));
+      // encryptRecord may zero the key it is given: hand it a copy.
+      const data = await encryptRecord(buildPayload(events), {
+        kms,
+        keyId: KEY_ID,
+        resourceId,
+        dataKey: { plaintext: Uint8Array.from(dataKey.plaintext), ciphertextBlob: dataKey.ciphertextBlob },
+      });
+      return { data, numbers };
+    },
+  };
+}
+
+/** The number a test event carries in its SQL text. */
+export function eventNumber(event: { text: string | null }): number {
+  const match = /^select (\d+)$/.exec(event.text ?? '');
+  if (match === null) throw new Error(`not a numbered test event: ${event.text}`);
+  return Number(match[1]);
+}

@@ -1,0 +1,144 @@
+import Type from 'typebox';
+
+const Nullable = <T extends Type.TSchema>(schema: T) => Type.Union([schema, Type.Null()]);
+
+/**
+ * One stored activity event as the worker serves it: @das/core's normalised `ActivityEvent` plus
+ * where it came from (`shardId`, `sequenceNumber`) and the store's `id`.
+ */
+export const StoredEventSchema = Type.Object(
+  {
+    id: Type.Integer({ minimum: 1, description: 'Store id, unique per worker store' }),
+    shardId: Type.String(),
+    sequenceNumber: Type.String({ description: 'Kinesis sequence number of the record that carried the event' }),
+    engine: Type.Union([Type.Literal('mysql'), Type.Literal('postgres'), Type.Literal('other')]),
+    kind: Type.Union([Type.Literal('record'), Type.Literal('heartbeat')]),
+    time: Type.String({ description: 'ISO 8601 UTC with microseconds' }),
+    timeMs: Type.Number(),
+    clusterId: Type.String(),
+    instanceId: Type.String(),
+    user: Nullable(Type.String()),
+    database: Nullable(Type.String()),
+    command: Nullable(Type.String()),
+    eventClass: Nullable(Type.String()),
+    objectType: Nullable(Type.String()),
+    objectName: Nullable(Type.String()),
+    text: Nullable(Type.String()),
+    exitCode: Nullable(Type.Integer()),
+    failed: Type.Boolean(),
+    errorMessage: Nullable(Type.String()),
+    remoteHost: Nullable(Type.String()),
+    remotePort: Nullable(Type.String()),
+    sessionId: Nullable(Type.String()),
+    pid: Nullable(Type.Integer()),
+    statementId: Nullable(Type.Integer()),
+    substatementId: Nullable(Type.Integer()),
+    rowCount: Nullable(Type.Integer()),
+    clientApplication: Nullable(Type.String()),
+    raw: Type.Record(Type.String(), Type.Unknown()),
+  },
+  { $id: 'StoredEvent' },
+);
+export type StoredEvent = Type.Static<typeof StoredEventSchema>;
+
+/**
+ * The filter query parameters shared by `GET /events`, the facets, histogram and export routes
+ * and `/events/live`; parsed by @das/core's `filterFromQuery` (lists may repeat or be comma-joined).
+ */
+const ListParam = Type.Optional(Type.Union([Type.String(), Type.Array(Type.String(), { maxItems: 100 })]));
+
+export const EventFilterQuerySchema = Type.Object({
+  from: Type.Optional(Type.String({ description: 'Inclusive lower time bound, ISO 8601' })),
+  to: Type.Optional(Type.String({ description: 'Exclusive upper time bound, ISO 8601' })),
+  user: ListParam,
+  database: ListParam,
+  command: ListParam,
+  object: ListParam,
+  host: ListParam,
+  exitCode: Type.Optional(Type.Union([Type.Literal('ok'), Type.Literal('failed')])),
+  q: Type.Optional(Type.String({ description: 'Case-insensitive text contained in the SQL text' })),
+  heartbeats: Type.Optional(Type.Union([Type.Literal('true'), Type.Literal('false'), Type.Literal('1'), Type.Literal('0')])),
+  rdsadmin: Type.Optional(Type.Union([Type.Literal('true'), Type.Literal('false'), Type.Literal('1'), Type.Literal('0')])),
+});
+export type EventFilterQuery = Type.Static<typeof EventFilterQuerySchema>;
+
+/** `GET /events` query: the filter plus paging (newest first). */
+export const EventsQuerySchema = Type.Object({
+  ...EventFilterQuerySchema.properties,
+  cursor: Type.Optional(Type.String({ description: 'The `next` of the previous page' })),
+  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000, default: 100 })),
+});
+export type EventsQuery = Type.Static<typeof EventsQuerySchema>;
+
+/** `GET /events` answer: newest first; `next` is null on the last page. */
+export const EventsPageSchema = Type.Object({
+  events: Type.Array(StoredEventSchema),
+  next: Nullable(Type.String()),
+});
+export type EventsPage = Type.Static<typeof EventsPageSchema>;
+
+export const EventIdParamsSchema = Type.Object({ id: Type.Integer({ minimum: 1 }) });
+
+const FacetCountsSchema = Type.Array(Type.Object({ value: Nullable(Type.String()), count: Type.Integer() }));
+
+/** `GET /events/facets` answer: the most frequent values per dimension within the filter. */
+export const FacetsSchema = Type.Object({
+  total: Type.Integer(),
+  users: FacetCountsSchema,
+  databases: FacetCountsSchema,
+  commands: FacetCountsSchema,
+  objects: FacetCountsSchema,
+});
+export type Facets = Type.Static<typeof FacetsSchema>;
+
+export const HistogramQuerySchema = Type.Object({
+  ...EventFilterQuerySchema.properties,
+  intervalMs: Type.Optional(Type.Integer({ minimum: 1000, description: 'Bucket width; chosen from the range when absent' })),
+});
+export type HistogramQuery = Type.Static<typeof HistogramQuerySchema>;
+
+/** `GET /events/histogram` answer: events per bucket (start, epoch ms) and command. */
+export const HistogramSchema = Type.Object({
+  intervalMs: Type.Integer(),
+  buckets: Type.Array(
+    Type.Object({
+      start: Type.Number({ description: 'Bucket start, epoch milliseconds' }),
+      total: Type.Integer(),
+      byCommand: Type.Record(Type.String(), Type.Integer()),
+    }),
+  ),
+});
+export type Histogram = Type.Static<typeof HistogramSchema>;
+
+export const ExportQuerySchema = Type.Object({
+  ...EventFilterQuerySchema.properties,
+  format: Type.Optional(Type.Union([Type.Literal('ndjson'), Type.Literal('csv')], { default: 'ndjson' })),
+  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 10_000_000 })),
+});
+export type ExportQuery = Type.Static<typeof ExportQuerySchema>;
+
+/** A Kinesis record that could not be turned into events, kept with its reason. */
+export const DeadLetterSchema = Type.Object({
+  id: Type.Integer(),
+  reason: Type.String({ description: '@das/core reason code, e.g. PAYLOAD_DECRYPT_FAILED' }),
+  message: Type.String(),
+  shardId: Type.String(),
+  sequenceNumber: Type.String(),
+  arrivedAt: Nullable(Type.String({ description: 'ApproximateArrivalTimestamp, ISO 8601' })),
+  storedAt: Type.String(),
+  data: Type.String({ description: 'The record data, base64' }),
+});
+export type DeadLetter = Type.Static<typeof DeadLetterSchema>;
+
+export const DeadLettersQuerySchema = Type.Object({
+  reason: Type.Optional(Type.String()),
+  cursor: Type.Optional(Type.String()),
+  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000, default: 100 })),
+});
+export type DeadLettersQuery = Type.Static<typeof DeadLettersQuerySchema>;
+
+export const DeadLettersPageSchema = Type.Object({
+  deadLetters: Type.Array(DeadLetterSchema),
+  next: Nullable(Type.String()),
+});
+export type DeadLettersPage = Type.Static<typeof DeadLettersPageSchema>;

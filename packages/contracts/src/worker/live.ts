@@ -1,0 +1,69 @@
+import Type from 'typebox';
+import { EventFilterQuerySchema, StoredEventSchema } from './events.js';
+
+/** Where the worker stands with the activity stream. */
+export const StreamStateSchema = Type.Union([
+  Type.Literal('starting'),
+  Type.Literal('waiting for activity stream'),
+  Type.Literal('consuming'),
+  Type.Literal('stopping'),
+  Type.Literal('stopped'),
+  Type.Literal('error'),
+]);
+export type StreamState = Type.Static<typeof StreamStateSchema>;
+
+export const ShardStatusSchema = Type.Object({
+  shardId: Type.String(),
+  state: Type.Union([Type.Literal('waiting for parents'), Type.Literal('reading'), Type.Literal('finished')]),
+  millisBehindLatest: Type.Union([Type.Number(), Type.Null()]),
+  lastSequenceNumber: Type.Union([Type.String(), Type.Null()]),
+});
+export type ShardStatus = Type.Static<typeof ShardStatusSchema>;
+
+/** The worker's consumer status: `GET /status` and the live `status` frame. */
+export const WorkerStatusSchema = Type.Object({
+  state: StreamStateSchema,
+  clusterId: Type.Union([Type.String(), Type.Null()]),
+  streamName: Type.Union([Type.String(), Type.Null()]),
+  resourceId: Type.Union([Type.String(), Type.Null()]),
+  shards: Type.Array(ShardStatusSchema),
+  /** Max MillisBehindLatest over the shards being read. */
+  lagMs: Type.Union([Type.Number(), Type.Null()]),
+  eventsPerSecond: Type.Number(),
+  recordsPerSecond: Type.Number(),
+  storedEvents: Type.Integer(),
+  deadLetters: Type.Integer(),
+  message: Type.Optional(Type.String()),
+});
+export type WorkerStatus = Type.Static<typeof WorkerStatusSchema>;
+
+/** Client → worker on `/events/live`: replace the filter (same fields as the query parameters). */
+export const LiveSubscribeFrameSchema = Type.Object({
+  type: Type.Literal('subscribe'),
+  filter: EventFilterQuerySchema,
+});
+export const LiveClientFrameSchema = Type.Union([LiveSubscribeFrameSchema]);
+export type LiveClientFrame = Type.Static<typeof LiveClientFrameSchema>;
+
+export const LiveEventsFrameSchema = Type.Object({ type: Type.Literal('events'), events: Type.Array(StoredEventSchema) });
+export const LiveDroppedFrameSchema = Type.Object({
+  type: Type.Literal('dropped'),
+  count: Type.Integer({ minimum: 1, description: 'Events dropped because the client read too slowly' }),
+});
+export const LiveStatusFrameSchema = Type.Object({ type: Type.Literal('status'), status: WorkerStatusSchema });
+export const LiveSubscribedFrameSchema = Type.Object({ type: Type.Literal('subscribed'), filter: EventFilterQuerySchema });
+export const LiveErrorFrameSchema = Type.Object({
+  type: Type.Literal('error'),
+  code: Type.String(),
+  message: Type.String(),
+});
+
+/** Worker → client on `/events/live`, told apart by `type`. */
+export const LiveServerFrameSchema = Type.Union([
+  LiveEventsFrameSchema,
+  LiveDroppedFrameSchema,
+  LiveStatusFrameSchema,
+  LiveSubscribedFrameSchema,
+  LiveErrorFrameSchema,
+]);
+export type LiveServerFrame = Type.Static<typeof LiveServerFrameSchema>;
