@@ -1,0 +1,3 @@
+import { dasConfig } from '@das/eslint-config';
+
+export default [...dasConfig({ browser: true }), { ignores: ['test-results/**'] }];

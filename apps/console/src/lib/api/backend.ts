@@ -1,0 +1,51 @@
+// Wires the API and worker clients to the session: the token goes on every call, a 401 signs out.
+import type { Session } from '../state/session.svelte.js';
+import { createApiClient, type ApiClient } from './api-client.js';
+import { ApiError, createHttpClient } from './http.js';
+import { openLiveSocket, type LiveSocket, type LiveSocketHandlers } from './live-socket.js';
+import type { EventFilter } from '../domain.js';
+import { createWorkerClient, type WorkerClient } from './worker-client.js';
+
+export const UNAUTHORIZED_MESSAGE = 'The token was refused (401). Enter the token `npm start` printed.';
+
+/** Everything the state classes may call; components get at the backend only through them. */
+export interface Backend {
+  api: ApiClient;
+  /** Throws when the console config (with the worker URL) is not loaded yet. */
+  worker(): WorkerClient;
+  openLive(filter: EventFilter, handlers: LiveSocketHandlers): LiveSocket;
+}
+
+/** Builds the backend for an API base URL and a session. */
+export function createBackend(apiBase: string, session: Session): Backend {
+  const getToken = () => session.token;
+  const onUnauthorized = () => session.signOut(UNAUTHORIZED_MESSAGE);
+  const api = createApiClient(createHttpClient({ baseUrl: apiBase, getToken, onUnauthorized }));
+  let worker: { url: string; client: WorkerClient } | undefined;
+
+  function workerUrl(): string {
+    const url = session.config?.workerUrl;
+    if (url === undefined) throw new ApiError(0, 'NO_CONFIG', 'The console config is not loaded yet');
+    return url;
+  }
+
+  return {
+    api,
+    worker() {
+      const url = workerUrl();
+      if (worker?.url !== url) {
+        worker = { url, client: createWorkerClient(createHttpClient({ baseUrl: url, getToken, onUnauthorized })) };
+      }
+      return worker.client;
+    },
+    openLive(filter, handlers) {
+      return openLiveSocket(workerUrl(), session.token ?? '', filter, {
+        ...handlers,
+        onClose(code, reason) {
+          if (code === 4401 || code === 1008) onUnauthorized();
+          handlers.onClose?.(code, reason);
+        },
+      });
+    },
+  };
+}

@@ -1,0 +1,77 @@
+// The worker's live event WebSocket: `?token=` auth, filter as query + `subscribe` frames.
+import { filterToQuery, type EventFilter } from '../domain.js';
+import type { LiveServerFrame, LiveStatus, LiveSubscribeFrame, StoredEvent } from './types.js';
+
+export interface LiveSocketHandlers {
+  onEvents: (events: StoredEvent[]) => void;
+  onStatus?: (status: LiveStatus) => void;
+  onDropped?: (count: number) => void;
+  onOpen?: () => void;
+  /** `code` 1008/4401 mean the token was refused. */
+  onClose?: (code: number, reason: string) => void;
+  onError?: (message: string) => void;
+}
+
+/** A live connection; `subscribe` changes the server-side filter without reconnecting. */
+export interface LiveSocket {
+  subscribe(filter: EventFilter): void;
+  close(): void;
+}
+
+/** The `ws://…/events/live?token=…&<filter>` URL for a worker base URL. */
+export function liveUrl(workerUrl: string, token: string, filter: EventFilter): string {
+  const url = new URL(workerUrl.replace(/\/$/, '') + '/events/live');
+  url.protocol = url.protocol === 'https:' ? 'wss:' : 'ws:';
+  url.searchParams.set('token', token);
+  for (const [key, value] of Object.entries(filterToQuery(filter))) url.searchParams.set(key, value);
+  return url.toString();
+}
+
+/** Opens the live socket. Frames are parsed here; handlers receive typed data. */
+export function openLiveSocket(workerUrl: string, token: string, filter: EventFilter, handlers: LiveSocketHandlers): LiveSocket {
+  const socket = new WebSocket(liveUrl(workerUrl, token, filter));
+  // A filter changed while connecting is sent once the socket opens.
+  let pending: EventFilter | undefined;
+  const send = (next: EventFilter) => {
+    const frame: LiveSubscribeFrame = { type: 'subscribe', filter: next };
+    socket.send(JSON.stringify(frame));
+  };
+  socket.addEventListener('open', () => {
+    if (pending !== undefined) send(pending);
+    pending = undefined;
+    handlers.onOpen?.();
+  });
+  socket.addEventListener('message', (message: MessageEvent<unknown>) => {
+    if (typeof message.data !== 'string') return;
+    let frame: LiveServerFrame;
+    try {
+      frame = JSON.parse(message.data) as LiveServerFrame;
+    } catch {
+      handlers.onError?.('The worker sent a frame that is not JSON');
+      return;
+    }
+    switch (frame.type) {
+      case 'events':
+        handlers.onEvents(frame.events);
+        break;
+      case 'status':
+        handlers.onStatus?.(frame);
+        break;
+      case 'dropped':
+        handlers.onDropped?.(frame.count);
+        break;
+      case 'error':
+        handlers.onError?.(frame.message);
+        break;
+    }
+  });
+  socket.addEventListener('error', () => handlers.onError?.(`Cannot connect to the worker at ${workerUrl}`));
+  socket.addEventListener('close', (event) => handlers.onClose?.(event.code, event.reason));
+  return {
+    subscribe(next) {
+      if (socket.readyState === WebSocket.CONNECTING) pending = next;
+      else if (socket.readyState === WebSocket.OPEN) send(next);
+    },
+    close: () => socket.close(1000, 'closed by the console'),
+  };
+}

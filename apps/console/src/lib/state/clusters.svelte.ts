@@ -1,0 +1,12 @@
+import type { Backend } from '../api/backend.js';
+import type { DbCluster } from '../api/types.js';
+import { Resource } from './resource.svelte.js';
+
+/** The Clusters screen: each cluster with its activity stream. */
+export class ClustersState {
+  readonly list: Resource<DbCluster[]>;
+
+  constructor(backend: Backend) {
+    this.list = new Resource(() => backend.api.listClusters());
+  }
+}

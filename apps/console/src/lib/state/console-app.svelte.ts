@@ -1,0 +1,56 @@
+import { createBackend, type Backend } from '../api/backend.js';
+import { describeError } from './errors.js';
+import { ClustersState } from './clusters.svelte.js';
+import { DeadLettersState } from './dead-letters.svelte.js';
+import { HistoryState } from './history.svelte.js';
+import { KeysState } from './keys.svelte.js';
+import { LabFlow } from './lab.svelte.js';
+import { LiveEvents } from './live-events.svelte.js';
+import { LoadRunsState } from './load-runs.svelte.js';
+import { Router } from './router.svelte.js';
+import { Session } from './session.svelte.js';
+
+/** The whole console's state, built once at start-up and handed to the pages. */
+export class ConsoleApp {
+  readonly session: Session;
+  readonly router: Router;
+  readonly backend: Backend;
+  readonly live: LiveEvents;
+  readonly lab: LabFlow;
+  readonly keys: KeysState;
+  readonly clusters: ClustersState;
+  readonly loadRuns: LoadRunsState;
+  readonly history: HistoryState;
+  readonly deadLetters: DeadLettersState;
+  configError = $state<string | null>(null);
+
+  constructor(apiBase: string) {
+    this.session = new Session();
+    this.session.takeTokenFromFragment(window.location, window.history);
+    this.router = new Router();
+    this.backend = createBackend(apiBase, this.session);
+    this.live = new LiveEvents(this.backend);
+    this.lab = new LabFlow(this.backend);
+    this.keys = new KeysState(this.backend);
+    this.clusters = new ClustersState(this.backend);
+    this.loadRuns = new LoadRunsState(this.backend);
+    this.history = new HistoryState(this.backend);
+    this.deadLetters = new DeadLettersState(this.backend);
+  }
+
+  /** Loads `GET /console-config` (public): the worker's URL and the AWS region. */
+  async loadConfig(): Promise<void> {
+    this.configError = null;
+    try {
+      this.session.config = await this.backend.api.consoleConfig();
+    } catch (error) {
+      this.configError = `Cannot load the console configuration: ${describeError(error)}`;
+    }
+  }
+
+  /** Signs out and closes what depends on the token. */
+  signOut(message: string | null = null): void {
+    this.live.disconnect();
+    this.session.signOut(message);
+  }
+}

@@ -1,0 +1,16 @@
+import { ApiError } from '../api/http.js';
+
+/** A user-facing sentence for any failure, with the AWS error name when there is one. */
+export function describeError(error: unknown): string {
+  if (error instanceof ApiError) {
+    const aws = error.awsCode !== undefined ? ` (${error.awsCode})` : '';
+    return `${error.message}${aws}`;
+  }
+  if (error instanceof Error) return error.message;
+  return String(error);
+}
+
+/** The reason code of an API failure, or null. */
+export function errorCode(error: unknown): string | null {
+  return error instanceof ApiError ? error.code : null;
+}

@@ -1,0 +1,276 @@
+import type { Backend } from '../api/backend.js';
+import type { ActivityStreamStatus, DbCluster, KmsKey, LoadRun } from '../api/types.js';
+import { describeError, errorCode } from './errors.js';
+import { isFinished } from './load-runs.svelte.js';
+import { poll } from './resource.svelte.js';
+
+/** The lab's defaults (AWS DAS lab, step 1). */
+export const LAB_KEY_ALIAS = 'auroralab-mysql-das';
+export const LAB_KEY_DESCRIPTION = 'Amazon Aurora lab, CMK for Aurora MySQL Database Activity Streaming (DAS)';
+
+export type StepState = 'todo' | 'running' | 'done' | 'failed';
+
+/** What a step did, in AWS terms, for the step's log. */
+export interface StepNote {
+  time: string;
+  text: string;
+}
+
+function aliasOf(key: KmsKey): string | null {
+  const alias = key.alias ?? key.aliases?.[0] ?? null;
+  return alias === null ? null : alias.replace(/^alias\//, '');
+}
+
+function stamp(): string {
+  return new Date().toLocaleTimeString();
+}
+
+/**
+ * The guided lab: create the KMS key, start the activity stream, generate load, watch the events,
+ * stop the stream. Each step keeps its state and a log of what it did in AWS terms.
+ */
+export class LabFlow {
+  keyAlias = $state(LAB_KEY_ALIAS);
+  keyDescription = $state(LAB_KEY_DESCRIPTION);
+  keyAdministrators = $state('');
+  key = $state.raw<KmsKey | null>(null);
+  keyState = $state<StepState>('todo');
+  keyError = $state<string | null>(null);
+
+  clusters = $state.raw<DbCluster[]>([]);
+  clusterId = $state('');
+  streamMode = $state<'async' | 'sync'>('async');
+  streamStatus = $state<ActivityStreamStatus | null>(null);
+  streamName = $state<string | null>(null);
+  streamState = $state<StepState>('todo');
+  streamError = $state<string | null>(null);
+  streamLog = $state<StepNote[]>([]);
+
+  warehouses = $state(1);
+  threads = $state(2);
+  duration = $state(30);
+  dbUser = $state('');
+  dbPassword = $state('');
+  loadRun = $state.raw<LoadRun | null>(null);
+  loadState = $state<StepState>('todo');
+  loadError = $state<string | null>(null);
+
+  stopState = $state<StepState>('todo');
+  stopError = $state<string | null>(null);
+  stopLog = $state<StepNote[]>([]);
+
+  loadingContext = $state(false);
+  contextError = $state<string | null>(null);
+
+  #backend: Backend;
+  #pollMs: number;
+  #stopLoadPoll: (() => void) | null = null;
+  #statusAbort: AbortController | null = null;
+
+  constructor(backend: Backend, options: { pollMs?: number } = {}) {
+    this.#backend = backend;
+    this.#pollMs = options.pollMs ?? 1000;
+  }
+
+  get cluster(): DbCluster | null {
+    return this.clusters.find((c) => c.id === this.clusterId) ?? null;
+  }
+
+  /** Picks up where the user is: an existing lab key, the clusters and their streams. */
+  async init(): Promise<void> {
+    this.loadingContext = true;
+    this.contextError = null;
+    try {
+      const [keys, clusters] = await Promise.all([this.#backend.api.listKeys(), this.#backend.api.listClusters()]);
+      this.clusters = clusters;
+      const existing = keys.find((k) => aliasOf(k) === this.keyAlias && !/pending/i.test(k.keyState));
+      if (existing !== undefined && this.key === null) {
+        this.key = existing;
+        this.keyState = 'done';
+      }
+      if (this.clusterId === '' || this.cluster === null) this.clusterId = clusters[0]?.id ?? '';
+      this.#adoptClusterStream();
+    } catch (error) {
+      this.contextError = describeError(error);
+    } finally {
+      this.loadingContext = false;
+    }
+  }
+
+  #adoptClusterStream(): void {
+    const stream = this.cluster?.activityStream;
+    if (stream === undefined) return;
+    this.streamStatus = stream.status;
+    this.streamName = stream.kinesisStreamName;
+    if (stream.status === 'started' && this.streamState === 'todo') this.streamState = 'done';
+  }
+
+  selectCluster(id: string): void {
+    this.clusterId = id;
+    this.streamState = 'todo';
+    this.streamLog = [];
+    this.#adoptClusterStream();
+  }
+
+  /** Step 1: kms:CreateKey + kms:CreateAlias. */
+  async createKey(): Promise<void> {
+    this.keyState = 'running';
+    this.keyError = null;
+    try {
+      const administrators = this.keyAdministrators
+        .split(',')
+        .map((a) => a.trim())
+        .filter((a) => a !== '');
+      this.key = await this.#backend.api.createKey({
+        alias: this.keyAlias.trim(),
+        description: this.keyDescription,
+        keyAdministrators: administrators,
+      });
+      this.keyState = 'done';
+    } catch (error) {
+      if (errorCode(error) === 'ALREADY_EXISTS' || errorCode(error) === 'KEY_ALIAS_EXISTS') {
+        const keys = await this.#backend.api.listKeys().catch(() => []);
+        const existing = keys.find((k) => aliasOf(k) === this.keyAlias.trim());
+        if (existing !== undefined) {
+          this.key = existing;
+          this.keyState = 'done';
+          return;
+        }
+      }
+      this.keyState = 'failed';
+      this.keyError = describeError(error);
+    }
+  }
+
+  #note(log: 'streamLog' | 'stopLog', text: string): void {
+    this[log] = [...this[log], { time: stamp(), text }];
+  }
+
+  /** Follows status-events until the stream settles; falls back to polling the cluster. */
+  async #followStatus(target: ActivityStreamStatus, log: 'streamLog' | 'stopLog'): Promise<boolean> {
+    const clusterId = this.clusterId;
+    this.#statusAbort?.abort();
+    const abort = new AbortController();
+    this.#statusAbort = abort;
+    // An object, so the closure's writes are visible to the loop below.
+    const latest: { status: ActivityStreamStatus | null } = { status: null };
+    const seen = (status: ActivityStreamStatus, name?: string | null) => {
+      if (name) this.streamName = name;
+      if (status === latest.status) return;
+      latest.status = status;
+      this.streamStatus = status;
+      this.#note(log, `activity stream ${status}`);
+      if (status === target) abort.abort();
+    };
+    try {
+      await this.#backend.api.watchStatus(clusterId, (event) => seen(event.status, event.kinesisStreamName), abort.signal);
+    } catch (error) {
+      if (!abort.signal.aborted) this.#note(log, `status feed unavailable (${describeError(error)}); polling`);
+    }
+    // Poll until settled if the feed ended early or was unavailable.
+    const deadline = Date.now() + 120_000;
+    while (latest.status !== target && Date.now() < deadline) {
+      const cluster = await this.#backend.api.getCluster(clusterId);
+      this.clusters = this.clusters.map((c) => (c.id === cluster.id ? cluster : c));
+      seen(cluster.activityStream.status, cluster.activityStream.kinesisStreamName);
+      if (latest.status !== target) await new Promise((resolve) => setTimeout(resolve, this.#pollMs));
+    }
+    const cluster = await this.#backend.api.getCluster(clusterId).catch(() => null);
+    if (cluster !== null) this.clusters = this.clusters.map((c) => (c.id === cluster.id ? cluster : c));
+    return latest.status === target;
+  }
+
+  /** Step 2: rds:StartActivityStream with the lab key, then watch starting → started. */
+  async startStream(): Promise<void> {
+    if (this.key === null || this.cluster === null) return;
+    this.streamState = 'running';
+    this.streamError = null;
+    this.streamLog = [];
+    try {
+      const change = await this.#backend.api.startActivityStream(this.clusterId, {
+        kmsKeyId: this.key.keyId,
+        mode: this.streamMode,
+        applyImmediately: true,
+        engineNativeAuditFieldsIncluded: false,
+      });
+      if (change.kinesisStreamName) this.streamName = change.kinesisStreamName;
+      this.#note('streamLog', `rds:StartActivityStream accepted, Kinesis stream ${change.kinesisStreamName ?? '(pending)'}`);
+      const settled = await this.#followStatus('started', 'streamLog');
+      this.streamState = settled ? 'done' : 'failed';
+      if (!settled) this.streamError = 'The stream did not reach "started" within two minutes; check the Clusters screen.';
+      this.stopState = 'todo';
+    } catch (error) {
+      this.streamState = 'failed';
+      this.streamError = describeError(error);
+    }
+  }
+
+  /** Step 3: ssm:SendCommand running the TPC-C-like load; polls progress. */
+  async startLoad(): Promise<void> {
+    this.loadState = 'running';
+    this.loadError = null;
+    try {
+      const endpoint = this.cluster?.endpoint ?? '';
+      const parameters = {
+        clusterEndpoint: endpoint,
+        dbUser: this.dbUser,
+        dbPassword: this.dbPassword,
+        warehouses: this.warehouses,
+        threads: this.threads,
+        duration: this.duration,
+      };
+      // Blank credentials are left to the command document's defaults.
+      const body = Object.fromEntries(Object.entries(parameters).filter(([, v]) => v !== '')) as typeof parameters;
+      this.loadRun = await this.#backend.api.createLoadRun({ parameters: body });
+      this.#watchLoad(this.loadRun.id);
+    } catch (error) {
+      this.loadState = 'failed';
+      this.loadError = describeError(error);
+    }
+  }
+
+  #watchLoad(id: string): void {
+    this.#stopLoadPoll?.();
+    this.#stopLoadPoll = poll(async () => {
+      const run = await this.#backend.api.getLoadRun(id);
+      this.loadRun = run;
+      if (!isFinished(run)) return true;
+      this.loadState = /fail|cancel|timed/i.test(run.status) ? 'failed' : 'done';
+      if (this.loadState === 'failed') this.loadError = `The load run ended ${run.status}.`;
+      return false;
+    }, this.#pollMs);
+  }
+
+  async cancelLoad(): Promise<void> {
+    if (this.loadRun === null) return;
+    try {
+      this.loadRun = await this.#backend.api.cancelLoadRun(this.loadRun.id);
+    } catch (error) {
+      this.loadError = describeError(error);
+    }
+  }
+
+  /** Step 5: rds:StopActivityStream, then watch stopping → stopped. */
+  async stopStream(): Promise<void> {
+    this.stopState = 'running';
+    this.stopError = null;
+    this.stopLog = [];
+    try {
+      const change = await this.#backend.api.stopActivityStream(this.clusterId);
+      this.#note('stopLog', `rds:StopActivityStream accepted (${change.status})`);
+      const settled = await this.#followStatus('stopped', 'stopLog');
+      this.stopState = settled ? 'done' : 'failed';
+      if (settled) this.streamState = 'todo';
+      else this.stopError = 'The stream did not reach "stopped" within two minutes; check the Clusters screen.';
+    } catch (error) {
+      this.stopState = 'failed';
+      this.stopError = describeError(error);
+    }
+  }
+
+  /** Stops background polling and status feeds. */
+  dispose(): void {
+    this.#stopLoadPoll?.();
+    this.#statusAbort?.abort();
+  }
+}

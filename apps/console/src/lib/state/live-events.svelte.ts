@@ -1,0 +1,251 @@
+import type { Backend } from '../api/backend.js';
+import type { LiveSocket } from '../api/live-socket.js';
+import type { LiveStatus, StoredEvent } from '../api/types.js';
+import { matchesFilter, type EventFilter } from '../domain.js';
+import { FacetCounter, type FacetField } from './facet-counter.js';
+import { RateSeries } from './rate-series.js';
+import { RingBuffer } from './ring-buffer.js';
+
+export type ConnectionState = 'idle' | 'connecting' | 'open' | 'closed' | 'error';
+
+export interface LiveEventsOptions {
+  /** Events held at most; older ones are dropped and counted. */
+  capacity?: number;
+  /** Schedules the render batch; requestAnimationFrame in the browser. */
+  schedule?: (callback: () => void) => void;
+  now?: () => number;
+}
+
+/** Rows a live table row can show, in default order. */
+export const LIVE_COLUMNS = [
+  { key: 'time', label: 'Time' },
+  { key: 'user', label: 'User' },
+  { key: 'database', label: 'Database' },
+  { key: 'command', label: 'Command' },
+  { key: 'objectName', label: 'Object' },
+  { key: 'text', label: 'Statement' },
+  { key: 'exitCode', label: 'Exit' },
+  { key: 'remoteHost', label: 'Host' },
+  { key: 'sessionId', label: 'Session' },
+  { key: 'rowCount', label: 'Rows' },
+  { key: 'eventClass', label: 'Class' },
+  { key: 'instanceId', label: 'Instance' },
+] as const;
+
+export type LiveColumn = (typeof LIVE_COLUMNS)[number]['key'];
+
+export const DEFAULT_COLUMNS: LiveColumn[] = ['time', 'user', 'database', 'command', 'objectName', 'text', 'exitCode'];
+
+function defaultSchedule(callback: () => void): void {
+  if (typeof requestAnimationFrame === 'function') requestAnimationFrame(() => callback());
+  else setTimeout(callback, 16);
+}
+
+/**
+ * The live event view's state. Incoming events go straight into a bounded ring buffer (so memory
+ * stays capped even in a hidden tab); the reactive counters and `version` move once per animation
+ * frame, so the table renders per frame, not per event. Invariant: `shown + dropped === received`.
+ */
+export class LiveEvents {
+  readonly buffer: RingBuffer<StoredEvent>;
+  readonly facets = new FacetCounter();
+  readonly rates = new RateSeries();
+
+  /** Bumped once per rendered batch; components read it to re-derive rows. */
+  version = $state(0);
+  /** Bumped at most every `slowIntervalMs`: facets and the rate chart follow this, not every frame. */
+  slowVersion = $state(0);
+  received = $state(0);
+  shown = $state(0);
+  dropped = $state(0);
+  /** Events the worker could not send us because we were too slow (its `dropped` frames). */
+  serverDropped = $state(0);
+  /** While paused, the view stays on what was there; new events are still kept. */
+  paused = $state(false);
+  /** Absolute end of the view while paused. */
+  pausedEnd = $state(0);
+  connection = $state<ConnectionState>('idle');
+  error = $state<string | null>(null);
+  status = $state.raw<LiveStatus | null>(null);
+  filter = $state.raw<EventFilter>({});
+  selected = $state.raw<StoredEvent | null>(null);
+  columns = $state<LiveColumn[]>([...DEFAULT_COLUMNS]);
+
+  #received = 0;
+  #dropped = 0;
+  #lastSlow = -Infinity;
+  #slowIntervalMs = 500;
+  #scheduled = false;
+  #socket: LiveSocket | null = null;
+  #backend: Backend | null;
+  #schedule: (callback: () => void) => void;
+  #now: () => number;
+
+  constructor(backend: Backend | null, options: LiveEventsOptions = {}) {
+    this.#backend = backend;
+    this.buffer = new RingBuffer(options.capacity ?? 50_000);
+    this.#schedule = options.schedule ?? defaultSchedule;
+    this.#now = options.now ?? (() => Date.now());
+  }
+
+  /** Events the view shows: absolute range [start, end) of the buffer. */
+  get viewStart(): number {
+    void this.version;
+    return this.buffer.start;
+  }
+
+  get viewEnd(): number {
+    void this.version;
+    return this.paused ? Math.max(this.pausedEnd, this.buffer.start) : this.buffer.end;
+  }
+
+  /** Kept but not yet in the view because the view is paused. */
+  get pendingWhilePaused(): number {
+    void this.version;
+    return this.paused ? this.buffer.end - this.viewEnd : 0;
+  }
+
+  /** Takes a batch of events off the wire: buffer, facets, rates now; rendering on the next frame. */
+  ingest(events: readonly StoredEvent[]): void {
+    const now = this.#now();
+    const filter = this.filter;
+    for (const event of events) {
+      // The worker filters too; this covers frames sent before a new subscription took effect.
+      if (!matchesFilter(event, filter)) continue;
+      this.#received += 1;
+      const evicted = this.buffer.push(event);
+      if (evicted !== undefined) {
+        this.#dropped += 1;
+        this.facets.remove(evicted);
+      }
+      this.facets.add(event);
+      this.rates.add(event.command, now);
+    }
+    this.#requestRender();
+  }
+
+  #requestRender(): void {
+    if (this.#scheduled) return;
+    this.#scheduled = true;
+    this.#schedule(() => this.flush());
+  }
+
+  /** Publishes the counters and bumps `version` (runs once per animation frame). */
+  flush(): void {
+    this.#scheduled = false;
+    this.received = this.#received;
+    this.dropped = this.#dropped;
+    this.shown = this.buffer.size;
+    if (this.selected !== null && this.paused === false && this.buffer.size === 0) this.selected = null;
+    this.version += 1;
+    const now = this.#now();
+    if (now - this.#lastSlow >= this.#slowIntervalMs) {
+      this.#lastSlow = now;
+      this.slowVersion += 1;
+    }
+  }
+
+  /** Connects to the worker's live socket with the current filter. */
+  connect(): void {
+    if (this.#backend === null || this.#socket !== null) return;
+    this.connection = 'connecting';
+    this.error = null;
+    try {
+      this.#socket = this.#backend.openLive(this.filter, {
+        onOpen: () => {
+          this.connection = 'open';
+        },
+        onEvents: (events) => this.ingest(events),
+        onStatus: (status) => {
+          this.status = status;
+        },
+        onDropped: (count) => {
+          this.serverDropped += count;
+        },
+        onError: (message) => {
+          this.error = message;
+        },
+        onClose: (code, reason) => {
+          this.#socket = null;
+          this.connection = code === 1000 ? 'closed' : 'error';
+          if (code !== 1000 && this.error === null) this.error = reason || `The live connection closed (code ${code}).`;
+        },
+      });
+    } catch (cause) {
+      this.connection = 'error';
+      this.error = cause instanceof Error ? cause.message : String(cause);
+    }
+  }
+
+  disconnect(): void {
+    this.#socket?.close();
+    this.#socket = null;
+    this.connection = 'closed';
+  }
+
+  get connected(): boolean {
+    return this.#socket !== null;
+  }
+
+  pause(): void {
+    if (this.paused) return;
+    this.pausedEnd = this.buffer.end;
+    this.paused = true;
+  }
+
+  resume(): void {
+    this.paused = false;
+  }
+
+  /**
+   * Applies a new filter: the worker is told, and the events held that still match are kept and
+   * become the new baseline (received = shown, dropped = 0), so the counter stays exact.
+   */
+  setFilter(filter: EventFilter): void {
+    this.filter = filter;
+    this.#socket?.subscribe(filter);
+    const kept = this.buffer.toArray().filter((event) => matchesFilter(event, filter));
+    this.buffer.clear();
+    this.facets.clear();
+    for (const event of kept) {
+      this.buffer.push(event);
+      this.facets.add(event);
+    }
+    this.#received = kept.length;
+    this.#dropped = 0;
+    this.pausedEnd = this.buffer.end;
+    if (this.selected !== null && !matchesFilter(this.selected, filter)) this.selected = null;
+    this.#lastSlow = -Infinity;
+    this.flush();
+  }
+
+  /** Adds one value to a list criterion of the filter (from a facet click). */
+  addToFilter(field: FacetField, value: string): void {
+    const key = ({ user: 'users', database: 'databases', command: 'commands', remoteHost: 'hosts', objectName: 'objects' } as const)[field];
+    const current = this.filter[key] ?? [];
+    if (current.includes(value)) return;
+    this.setFilter({ ...this.filter, [key]: [...current, value] });
+  }
+
+  /** Forgets everything held and zeroes the counters. */
+  clear(): void {
+    this.buffer.clear();
+    this.facets.clear();
+    this.rates.clear();
+    this.#received = 0;
+    this.#dropped = 0;
+    this.serverDropped = 0;
+    this.pausedEnd = 0;
+    this.selected = null;
+    this.#lastSlow = -Infinity;
+    this.flush();
+  }
+
+  select(event: StoredEvent | null): void {
+    this.selected = event;
+  }
+
+  setColumns(columns: LiveColumn[]): void {
+    this.columns = LIVE_COLUMNS.map((c) => c.key).filter((key) => columns.includes(key));
+  }
+}

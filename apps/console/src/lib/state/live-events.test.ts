@@ -1,0 +1,91 @@
+import { describe, expect, it } from 'vitest';
+import { makeEvent, makeEvents } from '../testing/events.js';
+import { LiveEvents } from './live-events.svelte.js';
+
+/** A LiveEvents whose render batches run only when the test says so. */
+function manualLive(capacity: number) {
+  const frames: (() => void)[] = [];
+  const live = new LiveEvents(null, { capacity, schedule: (cb) => frames.push(cb), now: () => 1_000_000 });
+  const runFrames = () => frames.splice(0).forEach((cb) => cb());
+  return { live, frames, runFrames };
+}
+
+describe('LiveEvents', () => {
+  it('holds shown + dropped = received exactly when the buffer overflows', () => {
+    const { live, runFrames } = manualLive(1000);
+    for (let batch = 0; batch < 25; batch += 1) live.ingest(makeEvents(97, batch * 97));
+    runFrames();
+    expect(live.received).toBe(2425);
+    expect(live.shown).toBe(1000);
+    expect(live.dropped).toBe(1425);
+    expect(live.shown + live.dropped).toBe(live.received);
+    expect(live.buffer.at(live.buffer.end - 1)?.id).toBe('e2424');
+  });
+
+  it('renders once per frame however many batches arrive', () => {
+    const { live, frames, runFrames } = manualLive(100);
+    live.ingest(makeEvents(10));
+    live.ingest(makeEvents(10, 10));
+    expect(frames).toHaveLength(1);
+    expect(live.received).toBe(0);
+    runFrames();
+    expect(live.version).toBe(1);
+    expect(live.received).toBe(20);
+  });
+
+  it('keeps receiving while paused and shows the kept events on resume', () => {
+    const { live, runFrames } = manualLive(100);
+    live.ingest(makeEvents(5));
+    runFrames();
+    live.pause();
+    live.ingest(makeEvents(7, 5));
+    runFrames();
+    expect(live.viewEnd).toBe(5);
+    expect(live.pendingWhilePaused).toBe(7);
+    expect(live.received).toBe(12);
+    live.resume();
+    expect(live.viewEnd).toBe(12);
+  });
+
+  it('keeps matching events on a filter change and rebases the counters', () => {
+    const { live, runFrames } = manualLive(100);
+    live.ingest(makeEvents(40));
+    runFrames();
+    live.setFilter({ users: ['app'] });
+    expect(live.shown).toBe(10);
+    expect(live.received).toBe(10);
+    expect(live.dropped).toBe(0);
+    live.ingest(makeEvents(8, 40));
+    runFrames();
+    expect(live.received).toBe(12);
+    expect(live.buffer.toArray().every((e) => e.user === 'app')).toBe(true);
+  });
+
+  it('counts facets over the events held, forgetting evicted ones', () => {
+    const { live, runFrames } = manualLive(4);
+    live.ingest([makeEvent(0, { user: 'old' }), ...makeEvents(4, 1).map((e) => ({ ...e, user: 'new' }))]);
+    runFrames();
+    expect(live.facets.top('user')).toEqual([{ value: 'new', count: 4 }]);
+  });
+
+  it('adds a facet value to the filter', () => {
+    const { live } = manualLive(10);
+    live.addToFilter('command', 'QUERY');
+    live.addToFilter('command', 'READ');
+    expect(live.filter.commands).toEqual(['QUERY', 'READ']);
+  });
+
+  it('clear zeroes everything', () => {
+    const { live, runFrames } = manualLive(3);
+    live.ingest(makeEvents(5));
+    runFrames();
+    live.clear();
+    expect([live.received, live.shown, live.dropped]).toEqual([0, 0, 0]);
+  });
+
+  it('keeps the chosen columns in their canonical order', () => {
+    const { live } = manualLive(3);
+    live.setColumns(['text', 'time', 'user']);
+    expect(live.columns).toEqual(['time', 'user', 'text']);
+  });
+});

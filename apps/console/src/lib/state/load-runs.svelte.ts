@@ -1,0 +1,51 @@
+import type { Backend } from '../api/backend.js';
+import type { LoadRun } from '../api/types.js';
+import { describeError } from './errors.js';
+import { poll, Resource } from './resource.svelte.js';
+
+const FINISHED = new Set(['success', 'succeeded', 'failed', 'cancelled', 'canceled', 'timedout', 'timed_out', 'completed']);
+
+/** True when a load run will not change any more. */
+export function isFinished(run: Pick<LoadRun, 'status'>): boolean {
+  return FINISHED.has(run.status.toLowerCase().replace(/[\s-]/g, ''));
+}
+
+/** The Load runs screen: runs with live progress while any is in flight; cancel. */
+export class LoadRunsState {
+  readonly list: Resource<LoadRun[]>;
+  busyId = $state<string | null>(null);
+  actionError = $state<string | null>(null);
+  #backend: Backend;
+  #stopPolling: (() => void) | null = null;
+
+  constructor(backend: Backend) {
+    this.#backend = backend;
+    this.list = new Resource(() => backend.api.listLoadRuns());
+  }
+
+  /** Refreshes every `intervalMs` while a run is in progress. */
+  watch(intervalMs = 1000): () => void {
+    this.#stopPolling?.();
+    this.#stopPolling = poll(async () => {
+      await this.list.refresh();
+      return true;
+    }, intervalMs);
+    return () => {
+      this.#stopPolling?.();
+      this.#stopPolling = null;
+    };
+  }
+
+  async cancel(id: string): Promise<void> {
+    this.busyId = id;
+    this.actionError = null;
+    try {
+      await this.#backend.api.cancelLoadRun(id);
+      await this.list.refresh();
+    } catch (error) {
+      this.actionError = describeError(error);
+    } finally {
+      this.busyId = null;
+    }
+  }
+}

@@ -1,0 +1,60 @@
+/** Events per second by command, over a sliding window of whole seconds (client clock). */
+export class RateSeries {
+  readonly windowSeconds: number;
+  #seconds = new Map<number, Map<string, number>>();
+
+  constructor(windowSeconds = 180) {
+    this.windowSeconds = windowSeconds;
+  }
+
+  /** Counts one event of `command` arriving at `nowMs`. */
+  add(command: string | null, nowMs: number): void {
+    const second = Math.floor(nowMs / 1000);
+    let bucket = this.#seconds.get(second);
+    if (bucket === undefined) {
+      bucket = new Map();
+      this.#seconds.set(second, bucket);
+      this.#prune(second);
+    }
+    const key = command ?? '(none)';
+    bucket.set(key, (bucket.get(key) ?? 0) + 1);
+  }
+
+  #prune(current: number): void {
+    for (const second of this.#seconds.keys()) if (second <= current - this.windowSeconds) this.#seconds.delete(second);
+  }
+
+  /**
+   * One series per command (the `maxSeries - 1` busiest, the rest as "other"), each an array of
+   * per-second counts for the window ending at `nowMs`.
+   */
+  series(nowMs: number, maxSeries = 5): { command: string; counts: number[] }[] {
+    const last = Math.floor(nowMs / 1000);
+    const first = last - this.windowSeconds + 1;
+    const totals = new Map<string, number>();
+    for (const [second, bucket] of this.#seconds) {
+      if (second < first || second > last) continue;
+      for (const [command, count] of bucket) totals.set(command, (totals.get(command) ?? 0) + count);
+    }
+    const ranked = [...totals].sort((a, b) => b[1] - a[1]).map(([command]) => command);
+    const kept = ranked.length <= maxSeries ? ranked : ranked.slice(0, maxSeries - 1);
+    const index = new Map(kept.map((c, i) => [c, i]));
+    const hasOther = ranked.length > kept.length;
+    const out = kept.map((command) => ({ command, counts: new Array<number>(this.windowSeconds).fill(0) }));
+    const other = { command: 'other', counts: new Array<number>(this.windowSeconds).fill(0) };
+    for (const [second, bucket] of this.#seconds) {
+      if (second < first || second > last) continue;
+      for (const [command, count] of bucket) {
+        const i = index.get(command);
+        const target = i === undefined ? other : out[i]!;
+        target.counts[second - first]! += count;
+      }
+    }
+    if (hasOther) out.push(other);
+    return out;
+  }
+
+  clear(): void {
+    this.#seconds.clear();
+  }
+}
