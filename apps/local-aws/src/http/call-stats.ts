@@ -3,6 +3,7 @@ export class CallStats {
   private startedAt = new Date();
   private readonly external = new Map<string, Map<string, number>>();
   private readonly internal = new Map<string, Map<string, number>>();
+  private readonly protocols = new Map<string, number>();
 
   /** `internal` marks calls the emulator makes to itself (e.g. a source asking KMS for a data key). */
   record(service: string, operation: string, internal = false): void {
@@ -15,6 +16,11 @@ export class CallStats {
     byOperation.set(operation, (byOperation.get(operation) ?? 0) + 1);
   }
 
+  /** Requests per HTTP version (`1.1`, `2`): shows which clients came over h2c. */
+  recordProtocol(httpVersion: string): void {
+    this.protocols.set(httpVersion, (this.protocols.get(httpVersion) ?? 0) + 1);
+  }
+
   count(service: string, operation: string): number {
     return this.external.get(service)?.get(operation) ?? 0;
   }
@@ -22,11 +28,22 @@ export class CallStats {
   reset(): void {
     this.external.clear();
     this.internal.clear();
+    this.protocols.clear();
     this.startedAt = new Date();
   }
 
-  toJSON(): { since: string; calls: Record<string, Record<string, number>>; internalCalls: Record<string, Record<string, number>> } {
-    return { since: this.startedAt.toISOString(), calls: toObject(this.external), internalCalls: toObject(this.internal) };
+  toJSON(): {
+    since: string;
+    calls: Record<string, Record<string, number>>;
+    internalCalls: Record<string, Record<string, number>>;
+    httpVersions: Record<string, number>;
+  } {
+    return {
+      since: this.startedAt.toISOString(),
+      calls: toObject(this.external),
+      internalCalls: toObject(this.internal),
+      httpVersions: Object.fromEntries(this.protocols),
+    };
   }
 }
 

@@ -52,6 +52,7 @@ export function createRouter(options: RouterOptions): EndpointHandler {
   }
 
   async function handle(request: EndpointRequest): Promise<EndpointResponse> {
+    options.stats.recordProtocol(request.httpVersion);
     const path = request.url.split('?')[0] ?? '/';
     if (request.method === 'GET' && (path === '/' || path === '/health')) return jsonBody(200, options.health());
     if (path === '/_local/stats') {
