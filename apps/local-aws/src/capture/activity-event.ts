@@ -2,7 +2,7 @@
  * The Aurora MySQL activity event (DAS contract 1.2, das-format.md §3.1) as the capture writes
  * it; structurally a `MysqlActivityEvent` of `@das/core`.
  */
-export interface CapturedActivityEvent {
+export type CapturedActivityEvent = {
   type: 'record';
   class: 'MAIN' | 'AUX';
   clientApplication: null;
@@ -34,16 +34,16 @@ export interface CapturedActivityEvent {
   transactionId: string;
   /** Present only when the stream was started with EngineNativeAuditFieldsIncluded. */
   engineNativeAuditFields?: Record<string, string>;
-}
+};
 
 /** A heartbeat element of `databaseActivityEventList`: written when the database is idle. */
-export interface CapturedHeartbeat {
+export type CapturedHeartbeat = {
   type: 'heartbeat';
   logTime: string;
   serverHost: string;
   serverType: 'MySQL';
   serviceName: 'Amazon Aurora MySQL';
   serverVersion: string;
-}
+};
 
 export type CapturedEvent = CapturedActivityEvent | CapturedHeartbeat;

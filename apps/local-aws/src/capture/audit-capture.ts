@@ -1,0 +1,280 @@
+import { randomBytes } from 'node:crypto';
+import type { ActiveStream, ActivitySource } from '../activity-source.js';
+import type { CapturedHeartbeat } from './activity-event.js';
+import { parseAuditLine, type AuditLine, type AuditLineProblem } from './audit-line.js';
+import { createAuditTail, type AuditTail, type TailLine, type TailPosition } from './audit-tail.js';
+import { silentLog, type CaptureLog } from './capture-log.js';
+import { EventMapper } from './event-mapper.js';
+import { createHousekeeping, type Housekeeping, type MysqlConnectionOptions } from './housekeeping.js';
+import { createPositionStore, type CaptureCheckpoint } from './position-store.js';
+import { createRecordPipeline, type RecordPipeline, type RecordPipelineStats } from './record-pipeline.js';
+import { createStreamClock, formatDasTime, nowMicros, type StreamClock } from './stream-clock.js';
+
+/** Defaults, chosen to resemble Aurora (see README "Timing"). */
+export const CAPTURE_DEFAULTS = {
+  /** AWS does not publish the interval; one a minute marks an idle stream as alive at negligible cost. */
+  heartbeatIntervalMs: 60_000,
+  maxEvents: 500,
+  maxDelayMs: 1000,
+  maxBufferedEvents: 20_000,
+  pollIntervalMs: 100,
+  dataKeyMaxAgeMs: 5 * 60_000,
+  dataKeyMaxRecords: 10_000,
+  /** How long `stop` waits for its marker statement to show up in the audit log. */
+  stopMarkerTimeoutMs: 2000,
+} as const;
+
+export interface AuditCaptureOptions {
+  /** How the capture's own session reaches the server (client ports, stop marker, version). */
+  connection: MysqlConnectionOptions;
+  /** The file `server_audit` writes (`server_audit_file_path`). */
+  auditLogPath: string;
+  /** Where the read position is kept (`<dataDir>/capture`). */
+  stateDir: string;
+  /** The events' `serverHost`; default: the stream's instance identifier. */
+  instanceIdentifier?: string;
+  /** The events' `serverVersion`; default `MariaDB <version>` as the server reports it. */
+  serverVersion?: string;
+  heartbeatIntervalMs?: number;
+  batch?: { maxEvents?: number; maxDelayMs?: number };
+  /** Events read but not yet on Kinesis before async drops / sync stops reading. */
+  maxBufferedEvents?: number;
+  dataKey?: { maxAgeMs?: number; maxRecords?: number };
+  pollIntervalMs?: number;
+  log?: CaptureLog;
+}
+
+/** The capture's counters, for the emulator's `/_local/stats`. */
+export interface AuditCaptureStats extends RecordPipelineStats {
+  state: 'idle' | 'running' | 'stopping';
+  stream: string | null;
+  mode: 'sync' | 'async' | null;
+  linesRead: number;
+  malformedLines: number;
+  heartbeats: number;
+  /** Sync mode: how often reading paused until Kinesis caught up. */
+  backPressurePauses: number;
+}
+
+export interface AuditCapture extends ActivitySource {
+  stats(): AuditCaptureStats;
+}
+
+const EMPTY_PIPELINE_STATS: RecordPipelineStats = {
+  eventsAccepted: 0,
+  eventsDropped: 0,
+  recordsPut: 0,
+  putFailures: 0,
+  dataKeysGenerated: 0,
+  bufferedEvents: 0,
+  lastPutAt: null,
+};
+
+interface Run {
+  stream: ActiveStream;
+  tail: AuditTail;
+  pipeline: RecordPipeline;
+  housekeeping: Housekeeping;
+  heartbeatTimer: NodeJS.Timeout | null;
+  /** Runs a marker statement and waits until the tail has read it: the log has caught up. */
+  waitForMarker?: () => Promise<void>;
+}
+
+/**
+ * The MariaDB audit capture: an {@link ActivitySource} that follows `server_audit`'s log file
+ * and puts every event on the activity stream as Aurora does, encrypted DAS records in order.
+ */
+export function createAuditCapture(options: AuditCaptureOptions): AuditCapture {
+  const log = options.log ?? silentLog;
+  const store = createPositionStore(options.stateDir);
+  const heartbeatIntervalMs = options.heartbeatIntervalMs ?? CAPTURE_DEFAULTS.heartbeatIntervalMs;
+  let run: Run | null = null;
+  let state: AuditCaptureStats['state'] = 'idle';
+  let lastPipelineStats = EMPTY_PIPELINE_STATS;
+  const counters = { linesRead: 0, malformedLines: 0, heartbeats: 0, backPressurePauses: 0 };
+  const reportedProblems = new Set<AuditLineProblem>();
+
+  async function start(stream: ActiveStream): Promise<void> {
+    if (run !== null) throw new Error(`audit capture already runs for ${run.stream.streamName}`);
+    const saved = await store.load();
+    const resume = saved?.streamName === stream.streamName && saved.resourceId === stream.resourceId ? saved : undefined;
+    if (resume === undefined && saved !== undefined) await store.clear();
+
+    let mapper: EventMapper | null = null;
+    const housekeeping = createHousekeeping(options.connection, log, (id) => mapper?.markOwnSession(id));
+    const facts = await housekeeping.connect();
+    const serverVersion = options.serverVersion ?? (facts === null ? 'MariaDB' : `MariaDB ${facts.version.split('-')[0]}`);
+    const serverHost = options.instanceIdentifier ?? stream.instanceIdentifier;
+    const clock: StreamClock = createStreamClock(facts?.utcOffsetSeconds ?? null, resume?.lastTimeUs ?? 0);
+    const activeMapper = new EventMapper(
+      {
+        serverHost,
+        serverVersion,
+        includeEngineNativeAuditFields: stream.engineNativeAuditFieldsIncluded,
+        remotePortOf: (id) => housekeeping.portOf(id),
+      },
+      resume?.mapper,
+    );
+    mapper = activeMapper;
+    for (const id of housekeeping.ownConnectionIds) activeMapper.markOwnSession(id);
+
+    let position: TailPosition | null = resume?.position ?? null;
+    const checkpoint = (): CaptureCheckpoint | null =>
+      position === null
+        ? null
+        : { version: 1, streamName: stream.streamName, resourceId: stream.resourceId, position, mapper: activeMapper.snapshot(), lastTimeUs: clock.last };
+    const pipeline = createRecordPipeline<CaptureCheckpoint>({
+      stream,
+      maxEvents: options.batch?.maxEvents ?? CAPTURE_DEFAULTS.maxEvents,
+      maxDelayMs: options.batch?.maxDelayMs ?? CAPTURE_DEFAULTS.maxDelayMs,
+      maxBufferedEvents: options.maxBufferedEvents ?? CAPTURE_DEFAULTS.maxBufferedEvents,
+      dataKey: {
+        maxAgeMs: options.dataKey?.maxAgeMs ?? CAPTURE_DEFAULTS.dataKeyMaxAgeMs,
+        maxRecords: options.dataKey?.maxRecords ?? CAPTURE_DEFAULTS.dataKeyMaxRecords,
+      },
+      checkpoint,
+      saveCheckpoint: (c) => store.save(c),
+      log,
+    });
+
+    let lastActivityAt = Date.now();
+    let marker: { text: string; seen: () => void } | null = null;
+
+    async function onLines(lines: TailLine[]): Promise<void> {
+      const parsed: (AuditLine | null)[] = [];
+      const lookups = new Set<number>();
+      for (const { text } of lines) {
+        counters.linesRead += 1;
+        const result = parseAuditLine(text);
+        if (!result.ok) {
+          counters.malformedLines += 1;
+          if (!reportedProblems.has(result.reason)) {
+            reportedProblems.add(result.reason);
+            log.warn({ code: 'AUDIT_LINE_MALFORMED', reason: result.reason }, 'skipping an audit line that is not an audit event');
+          }
+          parsed.push(null);
+          continue;
+        }
+        const line = result.line;
+        parsed.push(line);
+        if (line.operation !== 'DISCONNECT' && line.operation !== 'FAILED_CONNECT' && housekeeping.needsLookup(line.connectionId)) {
+          lookups.add(line.connectionId);
+        }
+      }
+      if (lookups.size > 0) await housekeeping.lookUp([...lookups]);
+      const readAtUs = nowMicros();
+      for (let i = 0; i < lines.length; i++) {
+        const line = parsed[i];
+        if (line !== null && line !== undefined) {
+          const events = activeMapper.push(line, clock.timeFor(line.timestamp, readAtUs));
+          if (events.length > 0) {
+            pipeline.append(events);
+            lastActivityAt = Date.now();
+          }
+          if (line.operation === 'DISCONNECT') housekeeping.forget(line.connectionId);
+          if (marker !== null && line.operation === 'QUERY' && housekeeping.ownConnectionIds.has(line.connectionId) && line.object.includes(marker.text)) {
+            marker.seen();
+          }
+        }
+        position = (lines[i] as TailLine).position;
+        pipeline.lineBoundary();
+        if (stream.mode === 'sync' && !pipeline.hasRoom()) {
+          counters.backPressurePauses += 1;
+          await pipeline.waitForRoom();
+        }
+      }
+    }
+
+    const tail = createAuditTail({
+      path: options.auditLogPath,
+      from: resume?.position ?? 'end',
+      pollIntervalMs: options.pollIntervalMs ?? CAPTURE_DEFAULTS.pollIntervalMs,
+      onLines,
+      log,
+    });
+    const current: Run = { stream, tail, pipeline, housekeeping, heartbeatTimer: null };
+
+    const beat = (): void => {
+      if (run !== current || state !== 'running') return;
+      const idleMs = Date.now() - lastActivityAt;
+      if (idleMs >= heartbeatIntervalMs) {
+        const heartbeat: CapturedHeartbeat = {
+          type: 'heartbeat',
+          logTime: formatDasTime(clock.now()),
+          serverHost,
+          serverType: 'MySQL',
+          serviceName: 'Amazon Aurora MySQL',
+          serverVersion,
+        };
+        pipeline.append([heartbeat]);
+        pipeline.lineBoundary();
+        counters.heartbeats += 1;
+        lastActivityAt = Date.now();
+      }
+      current.heartbeatTimer = setTimeout(beat, Math.max(1, lastActivityAt + heartbeatIntervalMs - Date.now()));
+      current.heartbeatTimer.unref();
+    };
+
+    current.waitForMarker = async () => {
+      const text = `das-capture-flush-${randomBytes(6).toString('hex')}`;
+      const seen = new Promise<void>((resolve) => (marker = { text, seen: resolve }));
+      if (!(await housekeeping.runMarker(text))) return;
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([seen, new Promise((resolve) => (timer = setTimeout(resolve, CAPTURE_DEFAULTS.stopMarkerTimeoutMs)))]);
+      clearTimeout(timer);
+      marker = null;
+    };
+
+    run = current;
+    state = 'running';
+    await tail.start();
+    if (resume === undefined) {
+      // Started from the log's end: remember it, so a crash before the first put resumes here.
+      position = tail.position;
+      const first = checkpoint();
+      if (first !== null) await store.save(first);
+    }
+    beat();
+    log.info({ code: 'CAPTURE_STARTED', stream: stream.streamName, mode: stream.mode, resumed: resume !== undefined }, 'audit capture started');
+  }
+
+  async function finish(current: Run, flushLog: boolean): Promise<void> {
+    state = 'stopping';
+    if (current.heartbeatTimer !== null) clearTimeout(current.heartbeatTimer);
+    if (flushLog) {
+      await current.waitForMarker?.();
+      await current.tail.catchUp();
+    }
+    await current.tail.stop();
+    await current.pipeline.close();
+    await current.housekeeping.close();
+    lastPipelineStats = { ...current.pipeline.stats };
+    run = null;
+    state = 'idle';
+  }
+
+  return {
+    start,
+    async stop() {
+      const current = run;
+      if (current === null) return;
+      await finish(current, true);
+      await store.clear(); // a stopped stream starts again at the log's end
+      log.info({ code: 'CAPTURE_STOPPED', stream: current.stream.streamName }, 'audit capture stopped, buffer flushed');
+    },
+    async close() {
+      const current = run;
+      if (current === null) return;
+      await finish(current, false);
+    },
+    stats() {
+      return {
+        state,
+        stream: run?.stream.streamName ?? null,
+        mode: run?.stream.mode ?? null,
+        ...counters,
+        ...(run === null ? lastPipelineStats : { ...run.pipeline.stats }),
+      };
+    },
+  };
+}

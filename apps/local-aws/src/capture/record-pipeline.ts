@@ -1,0 +1,236 @@
+import { encryptRecord, PAYLOAD_TYPE, type DasPayload } from '@das/core';
+import type { ActiveStream } from '../activity-source.js';
+import type { CapturedEvent } from './activity-event.js';
+import type { CaptureLog } from './capture-log.js';
+import { createDataKeyRotation, type DataKeyRotationOptions } from './data-key-rotation.js';
+
+export interface RecordPipelineOptions<Checkpoint> {
+  stream: ActiveStream;
+  /** A record is sealed once it holds this many events (checked at line boundaries). */
+  maxEvents: number;
+  /** …or this long after its first event arrived. */
+  maxDelayMs: number;
+  /** Events read but not yet on Kinesis, beyond which async drops and sync holds reading. */
+  maxBufferedEvents: number;
+  dataKey?: Pick<DataKeyRotationOptions, 'maxAgeMs' | 'maxRecords'>;
+  /** The state to save once a sealed record is on the stream (taken at sealing time). */
+  checkpoint(): Checkpoint | null;
+  saveCheckpoint(checkpoint: Checkpoint): Promise<void>;
+  log: CaptureLog;
+}
+
+/** Counters for the emulator's `/_local/stats`. */
+export interface RecordPipelineStats {
+  eventsAccepted: number;
+  /** Async mode only: events dropped because the buffer was full or Kinesis kept failing. */
+  eventsDropped: number;
+  recordsPut: number;
+  putFailures: number;
+  dataKeysGenerated: number;
+  bufferedEvents: number;
+  lastPutAt: string | null;
+}
+
+export interface RecordPipeline {
+  /** Adds the events of one audit line (or a heartbeat); in async mode may drop them when full. */
+  append(events: readonly CapturedEvent[]): void;
+  /** Called after each line: seals the open record when it is full. */
+  lineBoundary(): void;
+  /** Sync mode: resolves once the buffer has room again. */
+  waitForRoom(): Promise<void>;
+  hasRoom(): boolean;
+  /** Seals the open record and resolves once every sealed record was put (or given up). */
+  flush(): Promise<void>;
+  /** Flushes, then stops; later appends are ignored. */
+  close(): Promise<void>;
+  readonly stats: RecordPipelineStats;
+}
+
+interface Sealed<Checkpoint> {
+  events: CapturedEvent[];
+  checkpoint: Checkpoint | null;
+}
+
+/** How many sealed records one PutRecords call carries at most. */
+const RECORDS_PER_PUT = 10;
+const RETRY_DELAYS_MS = [100, 250, 500, 1000, 2000, 5000];
+/** Async mode gives a record up after this many failed puts; sync mode retries until closed. */
+const ASYNC_PUT_ATTEMPTS = 5;
+const DROP_LOG_INTERVAL_MS = 10_000;
+
+/**
+ * Batches events into DAS records and puts them on the stream in order: each record is a
+ * `DatabaseActivityMonitoringRecord` payload, gzipped and encrypted by `@das/core` under a
+ * rotated KMS data key. After a put succeeds the checkpoint taken when its record was sealed is
+ * saved, so the audit lines behind a record are never marked read before they are on Kinesis.
+ */
+export function createRecordPipeline<Checkpoint>(options: RecordPipelineOptions<Checkpoint>): RecordPipeline {
+  const { stream, log } = options;
+  const dataKeys = createDataKeyRotation({ kms: stream.kms, keyArn: stream.kmsKeyArn, resourceId: stream.resourceId, ...options.dataKey });
+  const stats: RecordPipelineStats = {
+    eventsAccepted: 0,
+    eventsDropped: 0,
+    recordsPut: 0,
+    putFailures: 0,
+    dataKeysGenerated: 0,
+    bufferedEvents: 0,
+    lastPutAt: null,
+  };
+  const queue: Sealed<Checkpoint>[] = [];
+  let open: CapturedEvent[] = [];
+  let sealTimer: NodeJS.Timeout | null = null;
+  let sending: Promise<void> | null = null;
+  let closed = false;
+  let closing = false;
+  let roomWaiters: (() => void)[] = [];
+  let dropsSinceLog = 0;
+  let lastDropLogAt = 0;
+
+  const partitionKey = stream.instanceResourceId;
+
+  function seal(): void {
+    if (sealTimer !== null) clearTimeout(sealTimer);
+    sealTimer = null;
+    if (open.length === 0) return;
+    queue.push({ events: open, checkpoint: options.checkpoint() });
+    open = [];
+    if (sending === null) sending = send().finally(() => (sending = null));
+  }
+
+  function noteDrops(count: number): void {
+    stats.eventsDropped += count;
+    dropsSinceLog += count;
+    const now = Date.now();
+    if (now - lastDropLogAt >= DROP_LOG_INTERVAL_MS) {
+      log.warn(
+        { code: 'ACTIVITY_EVENTS_DROPPED', dropped: dropsSinceLog, totalDropped: stats.eventsDropped, stream: stream.streamName },
+        'async activity stream: buffer full, events dropped',
+      );
+      dropsSinceLog = 0;
+      lastDropLogAt = now;
+    }
+  }
+
+  function released(count: number): void {
+    stats.bufferedEvents -= count;
+    if (stats.bufferedEvents < options.maxBufferedEvents && roomWaiters.length > 0) {
+      const waiters = roomWaiters;
+      roomWaiters = [];
+      for (const wake of waiters) wake();
+    }
+  }
+
+  async function encrypt(events: CapturedEvent[]): Promise<Uint8Array> {
+    const payload: DasPayload = {
+      type: PAYLOAD_TYPE,
+      clusterId: stream.resourceId,
+      instanceId: stream.instanceResourceId,
+      databaseActivityEventList: events,
+    };
+    const dataKey = await dataKeys.next();
+    stats.dataKeysGenerated = dataKeys.generated;
+    return encryptRecord(payload, { kms: stream.kms, keyId: stream.kmsKeyArn, resourceId: stream.resourceId, dataKey });
+  }
+
+  async function putWithRetry(records: { data: Uint8Array; partitionKey: string }[]): Promise<boolean> {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        await stream.putRecords(records);
+        return true;
+      } catch (error) {
+        stats.putFailures += 1;
+        const giveUp = (stream.mode === 'async' || closing) && attempt + 1 >= ASYNC_PUT_ATTEMPTS;
+        log.warn(
+          { code: 'ACTIVITY_PUT_FAILED', stream: stream.streamName, attempt: attempt + 1, giveUp, err: errorSummary(error) },
+          'putting activity records failed',
+        );
+        if (giveUp || closed) return false;
+        await new Promise((resolve) => setTimeout(resolve, RETRY_DELAYS_MS[Math.min(attempt, RETRY_DELAYS_MS.length - 1)]));
+      }
+    }
+  }
+
+  async function send(): Promise<void> {
+    while (queue.length > 0) {
+      const group = queue.splice(0, RECORDS_PER_PUT);
+      const count = group.reduce((sum, batch) => sum + batch.events.length, 0);
+      let records: { data: Uint8Array; partitionKey: string }[] | null = null;
+      try {
+        records = [];
+        for (const batch of group) records.push({ data: await encrypt(batch.events), partitionKey });
+      } catch (error) {
+        stats.putFailures += 1;
+        log.error({ code: 'ACTIVITY_ENCRYPT_FAILED', stream: stream.streamName, err: errorSummary(error) }, 'encrypting activity records failed');
+        records = null;
+      }
+      const put = records !== null && (await putWithRetry(records));
+      if (put) {
+        stats.recordsPut += group.length;
+        stats.lastPutAt = new Date().toISOString();
+        const checkpoint = group.at(-1)?.checkpoint;
+        if (checkpoint !== null && checkpoint !== undefined) {
+          try {
+            await options.saveCheckpoint(checkpoint);
+          } catch (error) {
+            log.error({ code: 'CAPTURE_CHECKPOINT_FAILED', err: errorSummary(error) }, 'saving the audit position failed');
+          }
+        }
+      } else if (stream.mode === 'async') {
+        noteDrops(count);
+      } else if (!closing) {
+        // Sync mode keeps everything: put the group back and try again after a pause.
+        queue.unshift(...group);
+        await new Promise((resolve) => setTimeout(resolve, RETRY_DELAYS_MS.at(-1)));
+        continue;
+      }
+      released(count);
+    }
+  }
+
+  return {
+    append(events) {
+      if (closed || events.length === 0) return;
+      if (stream.mode === 'async' && stats.bufferedEvents + events.length > options.maxBufferedEvents) {
+        noteDrops(events.length);
+        return;
+      }
+      if (open.length === 0) {
+        sealTimer = setTimeout(seal, options.maxDelayMs);
+        sealTimer.unref();
+      }
+      for (const event of events) open.push(event);
+      stats.eventsAccepted += events.length;
+      stats.bufferedEvents += events.length;
+    },
+    lineBoundary() {
+      if (open.length >= options.maxEvents) seal();
+    },
+    hasRoom: () => stats.bufferedEvents < options.maxBufferedEvents,
+    waitForRoom() {
+      if (stats.bufferedEvents < options.maxBufferedEvents || closed) return Promise.resolve();
+      seal(); // a full buffer must be able to drain even if the open record is not full
+      return new Promise<void>((resolve) => roomWaiters.push(resolve));
+    },
+    async flush() {
+      seal();
+      while (sending !== null) await sending;
+    },
+    async close() {
+      closing = true;
+      seal();
+      while (sending !== null) await sending;
+      closed = true;
+      dataKeys.dispose();
+      for (const wake of roomWaiters) wake();
+      roomWaiters = [];
+    },
+    get stats() {
+      return stats;
+    },
+  };
+}
+
+/** An error's name and message, never its payload (records carry SQL text). */
+export function errorSummary(error: unknown): { name: string; message: string } {
+  return error instanceof Error ? { name: error.name, message: error.message } : { name: 'Error', message: String(error) };
+}
