@@ -1,5 +1,5 @@
 import cors from '@fastify/cors';
-import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { TypeBoxValidatorCompiler, type TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { loggerOptions } from '@das/server-kit';
 import Fastify, { type FastifyServerOptions } from 'fastify';
 import { randomUUID } from 'node:crypto';
@@ -7,7 +7,7 @@ import { createAwsClients, type AwsClients } from './aws-clients.js';
 import type { ApiConfig } from './config.js';
 import auth from './plugins/auth.js';
 import consoleStatic from './plugins/console-static.js';
-import errorHandler from './plugins/error-handler.js';
+import errorHandler, { sendFrameworkError } from './plugins/error-handler.js';
 import openapi from './plugins/openapi.js';
 import { clusterRoutes } from './routes/clusters.routes.js';
 import { keyRoutes } from './routes/keys.routes.js';
@@ -39,8 +39,10 @@ export async function buildApp(config: ApiConfig, options: BuildAppOptions = {})
     requestIdHeader: 'x-request-id',
     genReqId: () => randomUUID(),
     routerOptions: { maxParamLength: 2048 },
-    ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', allErrors: false } },
+    frameworkErrors: sendFrameworkError,
   }).withTypeProvider<TypeBoxTypeProvider>();
+  // TypeBox checks: params and query are converted from strings, bodies are taken as sent (no coercion).
+  app.setValidatorCompiler(TypeBoxValidatorCompiler);
   // JSON only: anything else (text/plain included) is 415 in the one error shape.
   app.removeContentTypeParser('text/plain');
   app.addHook('onSend', async (request, reply) => {

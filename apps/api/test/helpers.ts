@@ -74,3 +74,15 @@ export function logCapture() {
 export async function buildTestApp(aws: AwsClients, overrides: Partial<ApiConfig> = {}, options: BuildAppOptions = {}) {
   return buildApp(testConfig(overrides), { aws, ...options });
 }
+
+/** Parses `event: x\ndata: {...}\n\n` frames. */
+export function sseFrames(text: string): { event: string; data: unknown }[] {
+  return text
+    .split('\n\n')
+    .filter((frame) => frame.trim())
+    .map((frame) => {
+      const event = /^event: (.*)$/m.exec(frame)?.[1] ?? 'message';
+      const data = JSON.parse(/^data: (.*)$/m.exec(frame)?.[1] ?? 'null');
+      return { event, data };
+    });
+}

@@ -4,25 +4,33 @@ import fp from 'fastify-plugin';
 import { ApiError, mapAwsError } from '../errors.js';
 
 /** Fastify's own client errors, by code, with the reason code we answer. */
-const FASTIFY_CLIENT_ERRORS: Record<string, { status: number; code: string }> = {
-  FST_ERR_CTP_INVALID_MEDIA_TYPE: { status: 415, code: 'UNSUPPORTED_MEDIA_TYPE' },
-  FST_ERR_CTP_INVALID_CONTENT_LENGTH: { status: 400, code: 'BAD_REQUEST' },
-  FST_ERR_CTP_BODY_TOO_LARGE: { status: 413, code: 'PAYLOAD_TOO_LARGE' },
-  FST_ERR_CTP_EMPTY_JSON_BODY: { status: 400, code: 'VALIDATION_FAILED' },
-  FST_ERR_CTP_INVALID_JSON_BODY: { status: 400, code: 'MALFORMED_JSON' },
-  FST_ERR_CTP_EMPTY_TYPE: { status: 415, code: 'UNSUPPORTED_MEDIA_TYPE' },
-  FST_ERR_CTP_INVALID_TYPE: { status: 415, code: 'UNSUPPORTED_MEDIA_TYPE' },
-  FST_ERR_BAD_URL: { status: 400, code: 'BAD_REQUEST' },
-  FST_ERR_ASYNC_CONSTRAINT: { status: 400, code: 'BAD_REQUEST' },
+const FASTIFY_CLIENT_ERRORS: Record<string, { status: number; code: string; message: string }> = {
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: { status: 415, code: 'UNSUPPORTED_MEDIA_TYPE', message: 'send JSON (content-type: application/json)' },
+  FST_ERR_CTP_EMPTY_TYPE: { status: 415, code: 'UNSUPPORTED_MEDIA_TYPE', message: 'send JSON (content-type: application/json)' },
+  FST_ERR_CTP_INVALID_TYPE: { status: 415, code: 'UNSUPPORTED_MEDIA_TYPE', message: 'send JSON (content-type: application/json)' },
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: { status: 400, code: 'BAD_REQUEST', message: 'content-length does not match the body' },
+  FST_ERR_CTP_BODY_TOO_LARGE: { status: 413, code: 'PAYLOAD_TOO_LARGE', message: 'the request body is too large' },
+  FST_ERR_CTP_EMPTY_JSON_BODY: { status: 400, code: 'VALIDATION_FAILED', message: 'the JSON body is empty' },
+  FST_ERR_CTP_INVALID_JSON_BODY: { status: 400, code: 'MALFORMED_JSON', message: 'the body is not valid JSON' },
+  FST_ERR_BAD_URL: { status: 400, code: 'BAD_REQUEST', message: 'the URL is not valid' },
+  FST_ERR_MAX_PARAM_LENGTH: { status: 414, code: 'URI_TOO_LONG', message: 'a path parameter is too long' },
+  FST_ERR_ASYNC_CONSTRAINT: { status: 400, code: 'BAD_REQUEST', message: 'the request could not be routed' },
 };
 
-/** `/body/alias` from a validation error: context plus the instance path (or the missing property). */
-function validationField(error: FastifyError): string | undefined {
-  const first = error.validation?.[0];
-  if (!first) return undefined;
-  const missing = (first.params as { missingProperty?: string } | undefined)?.missingProperty;
-  const path = `${first.instancePath ?? ''}${missing ? `/${missing}` : ''}`;
-  return `/${error.validationContext ?? 'body'}${path}`;
+type ValidationIssue = NonNullable<FastifyError['validation']>[number];
+
+/** The most telling issue: TypeBox reports `schema is false` before the additionalProperties one. */
+function firstIssue(error: FastifyError): ValidationIssue | undefined {
+  const issues = error.validation ?? [];
+  return issues.find((issue) => issue.keyword !== 'boolean') ?? issues[0];
+}
+
+/** `/body/alias` from a validation issue: context plus the instance path (or the missing/extra property). */
+function validationField(error: FastifyError, issue: ValidationIssue | undefined): string | undefined {
+  if (!issue) return undefined;
+  const params = (issue.params ?? {}) as { missingProperty?: string; requiredProperties?: string[]; additionalProperties?: string[] };
+  const property = params.missingProperty ?? params.requiredProperties?.[0] ?? params.additionalProperties?.[0];
+  return `/${error.validationContext ?? 'body'}${issue.instancePath ?? ''}${property ? `/${property}` : ''}`;
 }
 
 /** Turns any thrown error into the status and the one error body; never a stack trace. */
@@ -33,8 +41,9 @@ export function toErrorResponse(error: unknown): { status: number; body: ErrorBo
   }
   const fastifyError = mapped as FastifyError;
   if (fastifyError?.validation) {
-    const field = validationField(fastifyError);
-    const detail = fastifyError.validation[0]?.message ?? 'is invalid';
+    const issue = firstIssue(fastifyError);
+    const field = validationField(fastifyError, issue);
+    const detail = issue?.message ?? 'is invalid';
     return {
       status: 400,
       body: { code: 'VALIDATION_FAILED', message: `${field ?? 'request'} ${detail}`, ...(field ? { field } : {}) },
@@ -42,7 +51,7 @@ export function toErrorResponse(error: unknown): { status: number; body: ErrorBo
     };
   }
   const known = fastifyError?.code ? FASTIFY_CLIENT_ERRORS[fastifyError.code] : undefined;
-  if (known) return { status: known.status, body: { code: known.code, message: fastifyError.message }, unexpected: false };
+  if (known) return { status: known.status, body: { code: known.code, message: known.message }, unexpected: false };
   if (mapped instanceof SyntaxError || fastifyError?.statusCode === 400) {
     return { status: 400, body: { code: 'BAD_REQUEST', message: 'the request could not be read' }, unexpected: false };
   }
@@ -51,6 +60,11 @@ export function toErrorResponse(error: unknown): { status: number; body: ErrorBo
     return { status, body: { code: 'BAD_REQUEST', message: fastifyError.message || 'bad request' }, unexpected: false };
   }
   return { status: 500, body: { code: 'INTERNAL', message: 'internal error; see the API log for the request id' }, unexpected: true };
+}
+
+/** Errors Fastify raises before routing (bad URL, over-long parameter): same shape. */
+export async function sendFrameworkError(error: unknown, request: FastifyRequest, reply: FastifyReply) {
+  return sendError(request, reply, error);
 }
 
 async function sendError(request: FastifyRequest, reply: FastifyReply, error: unknown) {

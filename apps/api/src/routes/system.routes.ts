@@ -15,17 +15,31 @@ export interface SystemRoutesOptions {
   readyTimeoutMs?: number;
 }
 
+const TIMED_OUT = Symbol('timed out');
+
+/** One readiness call within a budget: aborts the SDK request and stops waiting when it is spent. */
 async function check(call: (signal: AbortSignal) => Promise<unknown>, timeoutMs: number): Promise<ReadinessCheck> {
   const started = performance.now();
-  const signal = AbortSignal.timeout(timeoutMs);
+  const abort = new AbortController();
+  let timer: NodeJS.Timeout | undefined;
+  const budget = new Promise<typeof TIMED_OUT>((resolve) => {
+    timer = setTimeout(() => {
+      abort.abort();
+      resolve(TIMED_OUT);
+    }, timeoutMs);
+  });
   try {
-    await call(signal);
-    return { ok: true, ms: Math.round(performance.now() - started) };
+    const outcome = await Promise.race([call(abort.signal), budget]);
+    const ms = Math.round(performance.now() - started);
+    if (outcome === TIMED_OUT) return { ok: false, ms, code: 'TIMEOUT', message: `no answer within ${timeoutMs} ms` };
+    return { ok: true, ms };
   } catch (error) {
     const ms = Math.round(performance.now() - started);
-    if (signal.aborted) return { ok: false, ms, code: 'TIMEOUT', message: `no answer within ${timeoutMs} ms` };
+    if (abort.signal.aborted) return { ok: false, ms, code: 'TIMEOUT', message: `no answer within ${timeoutMs} ms` };
     const { body } = toErrorResponse(error);
     return { ok: false, ms, code: body.awsCode ?? body.code, message: body.message };
+  } finally {
+    clearTimeout(timer);
   }
 }
 

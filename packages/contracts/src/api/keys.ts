@@ -24,7 +24,7 @@ export const CreateKeyBodySchema = Type.Object(
     alias: Type.String({
       minLength: 1,
       maxLength: 250,
-      pattern: '^(alias/)?(?!aws/)[A-Za-z0-9/_-]+$',
+      pattern: '^(?!(alias/)?aws/)(alias/)?[A-Za-z0-9/_-]+$',
       description: 'Alias name, with or without the `alias/` prefix; `alias/aws/` is reserved',
       examples: [LAB_KEY_ALIAS],
     }),

@@ -1,0 +1,94 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import type { ApiApp } from '../src/app.js';
+import { AUTH, awsError, buildTestApp, stubAws } from './helpers.js';
+
+let app: ApiApp | undefined;
+afterEach(async () => {
+  await app?.close();
+  app = undefined;
+});
+
+describe('/readyz', () => {
+  it('is ready when KMS, RDS and SSM answer', async () => {
+    const { aws, calls } = stubAws({
+      kms: { ListKeys: () => ({ Keys: [] }) },
+      rds: { DescribeDBClusters: () => ({ DBClusters: [] }) },
+      ssm: { DescribeInstanceInformation: () => ({ InstanceInformationList: [] }) },
+    });
+    app = await buildTestApp(aws);
+    const res = await app.inject({ method: 'GET', url: '/readyz', headers: AUTH });
+    expect(res.statusCode).toBe(200);
+    expect(res.json()).toMatchObject({ status: 'ready', failed: [], checks: { kms: { ok: true }, rds: { ok: true }, ssm: { ok: true } } });
+    expect(calls.map((c) => c.op).sort()).toEqual(['DescribeDBClusters', 'DescribeInstanceInformation', 'ListKeys']);
+  });
+
+  it('answers 503 naming the service that failed or hung', async () => {
+    const { aws } = stubAws({
+      kms: { ListKeys: () => ({ Keys: [] }) },
+      rds: {
+        DescribeDBClusters: () => {
+          throw Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:9'), { code: 'ECONNREFUSED' });
+        },
+      },
+      ssm: { DescribeInstanceInformation: () => new Promise(() => undefined) },
+    });
+    // The SSM stub never answers; the stub ignores abort signals, so the budget is what ends the check.
+    app = await buildTestApp(aws, {}, { readyTimeoutMs: 100 });
+    const res = await app.inject({ method: 'GET', url: '/readyz', headers: AUTH });
+    expect(res.statusCode).toBe(503);
+    const body = res.json();
+    expect(body.status).toBe('unavailable');
+    expect(body.failed).toEqual(['rds', 'ssm']);
+    expect(body.checks.rds).toMatchObject({ ok: false, code: 'ECONNREFUSED' });
+    expect(body.checks.ssm).toMatchObject({ ok: false, code: 'TIMEOUT' });
+  });
+
+  it('reports access denied as a failed check', async () => {
+    const denied = () => {
+      throw awsError('AccessDeniedException', 400);
+    };
+    const { aws } = stubAws({ kms: { ListKeys: denied }, rds: { DescribeDBClusters: denied }, ssm: { DescribeInstanceInformation: denied } });
+    app = await buildTestApp(aws);
+    const res = await app.inject({ method: 'GET', url: '/readyz', headers: AUTH });
+    expect(res.statusCode).toBe(503);
+    expect(res.json().failed).toEqual(['kms', 'rds', 'ssm']);
+  });
+});
+
+describe('/console-config and the OpenAPI document', () => {
+  it('tells the console where the worker is and whether an emulator is behind the API', async () => {
+    const { aws } = stubAws();
+    app = await buildTestApp(aws, { workerUrl: 'https://worker.example.com', aws: { endpoint: 'http://127.0.0.1:4566' } });
+    const res = await app.inject({ method: 'GET', url: '/console-config' });
+    expect(res.json()).toEqual({ workerUrl: 'https://worker.example.com', apiVersion: '1', region: 'eu-west-1', endpointOverride: true });
+  });
+
+  it('documents every route with its schemas and the bearer scheme', async () => {
+    const { aws } = stubAws();
+    app = await buildTestApp(aws);
+    const doc = (await app.inject({ method: 'GET', url: '/openapi.json' })).json();
+    expect(doc.openapi).toBe('3.1.0');
+    expect(doc.components.securitySchemes.bearer).toEqual({ type: 'http', scheme: 'bearer' });
+    expect(Object.keys(doc.paths).sort()).toEqual(
+      [
+        '/clusters',
+        '/clusters/{id}',
+        '/clusters/{id}/activity-stream',
+        '/clusters/{id}/status-events',
+        '/console-config',
+        '/healthz',
+        '/keys',
+        '/keys/{keyId}',
+        '/keys/{keyId}/cancel-deletion',
+        '/load-runs',
+        '/load-runs/{id}',
+        '/readyz',
+      ].sort(),
+    );
+    const createKey = doc.paths['/keys'].post;
+    expect(createKey.requestBody.content['application/json'].schema.required).toEqual(['alias']);
+    expect(Object.keys(createKey.responses)).toEqual(expect.arrayContaining(['201', '4XX', '5XX']));
+    expect(doc.paths['/healthz'].get.security).toEqual([]);
+    expect(doc.paths['/clusters/{id}/status-events'].get.responses['200'].content['text/event-stream']).toBeDefined();
+  });
+});
