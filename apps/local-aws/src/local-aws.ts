@@ -14,6 +14,7 @@ import type { JsonService } from './protocol/json-service.js';
 import { ActivityStreams } from './rds/activity-streams.js';
 import { ClusterStore, type ClusterRecord, type ClusterSeed } from './rds/cluster-store.js';
 import { createRdsService } from './rds/rds-service.js';
+import { createSsmService } from './ssm/index.js';
 import { createSyntheticSource } from './synthetic/synthetic-source.js';
 
 export type SourceKind = 'mariadb' | 'synthetic' | 'none';
@@ -51,6 +52,8 @@ export interface LocalAwsOptions {
   cluster?: Partial<ClusterSeed>;
   /** Where the cluster's database listens when the source does not say (default 127.0.0.1:3306). */
   clusterEndpoint?: { host: string; port: number };
+  /** Login the SSM load document uses on the cluster's database by default (default root, empty password). */
+  databaseLogin?: { user: string; password: string };
   /** Extra JSON 1.1 services (SSM, …) served on the same endpoint. */
   extraJsonServices?: readonly JsonService[];
   log?: (line: string) => void;
@@ -175,7 +178,16 @@ export async function startLocalAws(options: LocalAwsOptions): Promise<LocalAws>
 
     const databaseEndpoint = plugin?.clusterEndpoint ?? options.clusterEndpoint ?? { host: '127.0.0.1', port: 3306 };
     const rds = createRdsService(clusters, streams, { region, accountId, endpointOf: () => databaseEndpoint });
-    const jsonServices = [createKmsService(kms), kinesis.service, ...(options.extraJsonServices ?? [])];
+    // SSM Run Command: the lab's load document runs @das/tpcc against the cluster's database.
+    const ssm = createSsmService({
+      dataDir,
+      region,
+      accountId,
+      log,
+      defaultTarget: () => ({ ...databaseEndpoint, ...(options.databaseLogin ?? { user: 'root', password: '' }) }),
+    });
+    cleanups.push(() => ssm.close());
+    const jsonServices = [createKmsService(kms), kinesis.service, ssm.service, ...(options.extraJsonServices ?? [])];
     const router = createRouter({
       jsonServices,
       queryServices: [rds],

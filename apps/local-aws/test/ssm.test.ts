@@ -18,8 +18,7 @@ import {
 import { check, prepare } from '@das/tpcc';
 import mysql from 'mysql2/promise';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createSsmService, type LocalSsm } from '../src/ssm/index.js';
-import { defaultTpccBin } from '../src/ssm/index.js';
+import { createSsmService, defaultTpccBin } from '../src/ssm/index.js';
 import type { LocalAws } from '../src/index.js';
 import { TEST_CREDENTIALS, makeDataDir, removeDir, sdkError, startTestEmulator, waitFor } from './helpers.js';
 
@@ -41,7 +40,6 @@ async function admin(statements: string[]): Promise<void> {
 
 describe('SSM Run Command through @aws-sdk/client-ssm', () => {
   let dataDir: string;
-  let ssm: LocalSsm;
   let aws: LocalAws;
   let logs: string[];
   let client: SSMClient;
@@ -71,23 +69,16 @@ describe('SSM Run Command through @aws-sdk/client-ssm', () => {
       `GRANT ALL ON \`${database}\`.* TO '${dbUser}'@'%'`,
       `GRANT ALL ON \`${database}\`.* TO '${dbUser}'@'localhost'`,
     ]);
-    dataDir = await makeDataDir();
-    logs = [];
-    ssm = createSsmService({
-      dataDir,
-      region: 'us-east-1',
-      accountId: '000000000000',
-      defaultTarget: () => SERVER,
-      log: (line) => logs.push(line),
-    });
-    ({ aws } = await startTestEmulator({ dataDir, extraJsonServices: [ssm.service], log: (line) => logs.push(line) }));
+    // The emulator composition as users start it: SSM bound to the cluster's database (127.0.0.1:3306, root).
+    ({ aws, dataDir, logs } = await startTestEmulator({ clusterEndpoint: { host: SERVER.host, port: SERVER.port } }));
     client = new SSMClient({ endpoint: aws.endpoint, region: 'us-east-1', credentials: TEST_CREDENTIALS, maxAttempts: 1 });
-    instanceId = ssm.instanceId;
+    const { InstanceInformationList: list } = await client.send(new DescribeInstanceInformationCommand({}));
+    instanceId = list![0]!.InstanceId!;
   }, 120_000);
 
   afterAll(async () => {
     client?.destroy();
-    await ssm?.close();
+    // Closing the emulator cancels whatever is still running and kills its children.
     await aws?.close();
     await admin([`DROP USER IF EXISTS '${dbUser}'@'%'`, `DROP USER IF EXISTS '${dbUser}'@'localhost'`, `DROP DATABASE IF EXISTS \`${database}\``]);
     if (dataDir) await removeDir(dataDir);
@@ -216,4 +207,46 @@ describe('SSM Run Command through @aws-sdk/client-ssm', () => {
     await client.send(new CancelCommandCommand({ CommandId: commandId }));
     await until(commandId, (i) => i.Status === 'Cancelled');
   }, 60_000);
+
+  it('closing the emulator cancels running commands and ends their children', async () => {
+    const other = await startTestEmulator({ clusterEndpoint: { host: SERVER.host, port: SERVER.port } });
+    const otherClient = new SSMClient({ endpoint: other.aws.endpoint, region: 'us-east-1', credentials: TEST_CREDENTIALS, maxAttempts: 1 });
+    try {
+      const out = await otherClient.send(
+        new SendCommandCommand({
+          DocumentName: 'DAS-Lab-TpccLoad',
+          InstanceIds: [instanceId],
+          Parameters: { database: [database], duration: ['120'] },
+        }),
+      );
+      const commandId = out.Command!.CommandId!;
+      await waitFor(
+        () => otherClient.send(new GetCommandInvocationCommand({ CommandId: commandId, InstanceId: instanceId })),
+        (i) => /^progress /m.test(i.StandardOutputContent ?? ''),
+        30_000,
+      );
+      expect(await tpccChildren()).not.toHaveLength(0);
+      otherClient.destroy();
+      await other.aws.close();
+      expect(await tpccChildren()).toHaveLength(0);
+      const saved = JSON.parse(await readFile(join(other.dataDir, 'ssm', 'commands', `${commandId}.json`), 'utf8')) as { status: string };
+      expect(saved.status).toBe('Cancelled');
+      expect((await check({ ...SERVER, database })).ok).toBe(true);
+    } finally {
+      otherClient.destroy();
+      await other.aws.close();
+      await removeDir(other.dataDir);
+    }
+  }, 60_000);
 });
+
+/** Pids of live das-tpcc processes working on this suite's database (Linux /proc). */
+async function tpccChildren(): Promise<number[]> {
+  const pids: number[] = [];
+  for (const entry of await readdir('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    const cmdline = await readFile(`/proc/${entry}/cmdline`, 'utf8').catch(() => '');
+    if (cmdline.includes('das-tpcc') && cmdline.includes(database)) pids.push(Number(entry));
+  }
+  return pids;
+}
