@@ -2,13 +2,33 @@ import { svelte } from '@sveltejs/vite-plugin-svelte';
 import { dasVitestConfig } from '@das/vitest-config';
 import { defineConfig } from 'vitest/config';
 
-// Two projects: component/state tests in jsdom beside the code, browser e2e in Node driving Chromium.
+const browserConditions = ['@das/source', 'browser', 'module', 'import', 'default'];
+const nodeConditions = ['@das/source', 'node', 'import', 'default'];
+
+/** Browser tiers run in Node, drive Chromium, and share one fresh `vite build`. */
+function chromiumProject(name: string, include: string[]) {
+  return defineConfig({
+    resolve: { conditions: nodeConditions },
+    test: {
+      name,
+      environment: 'node',
+      include,
+      globalSetup: ['./test/support/global-setup.ts'],
+      testTimeout: 180_000,
+      hookTimeout: 180_000,
+      fileParallelism: false,
+    },
+  });
+}
+
+// unit: state classes and components in jsdom, beside the code. e2e: real Chromium.
+// bench: the live-table benchmark (`npm run bench`), not part of `npm test`.
 export default dasVitestConfig({
   test: {
     projects: [
       defineConfig({
         plugins: [svelte()],
-        resolve: { conditions: ['@das/source', 'browser', 'module', 'import', 'default'] },
+        resolve: { conditions: browserConditions },
         test: {
           name: 'unit',
           environment: 'jsdom',
@@ -16,17 +36,8 @@ export default dasVitestConfig({
           setupFiles: ['@testing-library/svelte/vitest'],
         },
       }),
-      defineConfig({
-        resolve: { conditions: ['@das/source', 'node', 'import', 'default'] },
-        test: {
-          name: 'e2e',
-          environment: 'node',
-          include: ['test/**/*.test.ts'],
-          testTimeout: 120_000,
-          hookTimeout: 180_000,
-          fileParallelism: false,
-        },
-      }),
+      chromiumProject('e2e', ['test/**/*.test.ts']),
+      chromiumProject('bench', ['bench/**/*.bench.test.ts']),
     ],
   },
 });
