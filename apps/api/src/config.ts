@@ -5,7 +5,7 @@ import { DEFAULT_API_PORT, DEFAULT_WORKER_PORT } from '@das/contracts';
 import { createEnvReader } from '@das/server-kit';
 
 /** SSM document of the emulator's lab load test (apps/local-aws/src/ssm). */
-export const DEFAULT_LOAD_DOCUMENT = 'auroralab-LoadTestRunDoc';
+export const DEFAULT_LOAD_DOCUMENT = 'DAS-Lab-TpccLoad';
 
 /** Static credentials, only for tests and emulators; real deployments use the SDK's default chain. */
 export interface StaticCredentials {

@@ -70,6 +70,9 @@ const AWS_FAULTS: Record<string, AwsFault> = {
   InvalidFilterKey: { status: 400, code: 'VALIDATION_FAILED' },
   InvalidNextToken: { status: 400, code: 'VALIDATION_FAILED' },
   InternalServerError: { status: 502, code: 'AWS_ERROR' },
+  // the endpoint (an emulator, an old region) does not implement the operation
+  UnknownOperationException: { status: 501, code: 'UNSUPPORTED_BY_ENDPOINT' },
+  InvalidAction: { status: 501, code: 'UNSUPPORTED_BY_ENDPOINT' },
   // any service
   AccessDeniedException: { status: 403, code: 'AWS_ACCESS_DENIED' },
   AccessDenied: { status: 403, code: 'AWS_ACCESS_DENIED' },

@@ -52,7 +52,7 @@ export function testConfig(overrides: Partial<ApiConfig> = {}): ApiConfig {
     dataDir: '/nonexistent-das-test',
     consoleOrigins: ['http://127.0.0.1:7400', 'http://127.0.0.1:5173'],
     workerUrl: 'http://127.0.0.1:7401',
-    loadDocument: 'auroralab-LoadTestRunDoc',
+    loadDocument: 'DAS-Lab-TpccLoad',
     logLevel: 'silent',
     aws: { region: 'eu-west-1' },
     ...overrides,

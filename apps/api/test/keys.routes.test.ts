@@ -25,14 +25,16 @@ afterEach(async () => {
 });
 
 describe('POST /keys', () => {
-  it('creates the key, puts the administrators policy and the alias', async () => {
+  const notFound = () => {
+    throw awsError('NotFoundException', 404);
+  };
+
+  it('creates the key with the administrators policy (account from an alias ARN) and the alias', async () => {
     const { aws, calls } = stubAws({
       kms: {
-        DescribeKey: () => {
-          throw awsError('NotFoundException', 404);
-        },
+        DescribeKey: notFound,
+        ListAliases: () => ({ Aliases: [{ AliasName: 'alias/aws/rds', AliasArn: `arn:aws:kms:eu-west-1:${ACCOUNT}:alias/aws/rds` }] }),
         CreateKey: () => ({ KeyMetadata: meta('k-1', { Description: LAB_KEY_DESCRIPTION }) }),
-        PutKeyPolicy: () => ({}),
         CreateAlias: () => ({}),
       },
     });
@@ -44,9 +46,39 @@ describe('POST /keys', () => {
     expect(body.key).toMatchObject({ keyId: 'k-1', aliases: [`alias/${LAB_KEY_ALIAS}`], description: LAB_KEY_DESCRIPTION, usableForDas: true });
     const policy = JSON.parse(body.policy);
     expect(policy.Statement.map((s: { Principal: { AWS: unknown } }) => s.Principal.AWS)).toEqual([`arn:aws:iam::${ACCOUNT}:root`, [admin]]);
-    expect(calls.map((c) => c.op)).toEqual(['DescribeKey', 'CreateKey', 'PutKeyPolicy', 'CreateAlias']);
-    expect(calls[1]?.input).toMatchObject({ Description: LAB_KEY_DESCRIPTION, KeySpec: 'SYMMETRIC_DEFAULT', KeyUsage: 'ENCRYPT_DECRYPT' });
+    expect(calls.map((c) => c.op)).toEqual(['DescribeKey', 'ListAliases', 'CreateKey', 'CreateAlias']);
+    expect(calls[2]?.input).toMatchObject({ Description: LAB_KEY_DESCRIPTION, KeySpec: 'SYMMETRIC_DEFAULT', KeyUsage: 'ENCRYPT_DECRYPT' });
+    expect(JSON.parse(String(calls[2]?.input.Policy))).toEqual(policy);
     expect(calls[3]?.input).toEqual({ AliasName: `alias/${LAB_KEY_ALIAS}`, TargetKeyId: 'k-1' });
+  });
+
+  it('puts the policy after CreateKey when no ARN tells the account yet', async () => {
+    const { aws, calls } = stubAws({
+      kms: {
+        DescribeKey: notFound,
+        ListAliases: () => ({ Aliases: [] }),
+        ListKeys: () => ({ Keys: [] }),
+        CreateKey: () => ({ KeyMetadata: meta('k-1') }),
+        PutKeyPolicy: () => ({}),
+        CreateAlias: () => ({}),
+      },
+    });
+    app = await buildTestApp(aws);
+    const admin = `arn:aws:iam::${ACCOUNT}:user/alice`;
+    const res = await app.inject({ method: 'POST', url: '/keys', headers: AUTH, payload: { alias: 'x', keyAdministrators: [admin] } });
+    expect(res.statusCode).toBe(201);
+    expect(calls.map((c) => c.op)).toEqual(['DescribeKey', 'ListAliases', 'ListKeys', 'CreateKey', 'PutKeyPolicy', 'CreateAlias']);
+    expect(calls[3]?.input.Policy).toBeUndefined();
+    expect(calls[4]?.input).toMatchObject({ KeyId: 'k-1', PolicyName: 'default', Policy: res.json().policy });
+  });
+
+  it('keeps KMS default policy (the root statement) without administrators', async () => {
+    const { aws, calls } = stubAws({ kms: { DescribeKey: notFound, CreateKey: () => ({ KeyMetadata: meta('k-1') }), CreateAlias: () => ({}) } });
+    app = await buildTestApp(aws);
+    const res = await app.inject({ method: 'POST', url: '/keys', headers: AUTH, payload: { alias: 'plain' } });
+    expect(res.statusCode).toBe(201);
+    expect(JSON.parse(res.json().policy).Statement).toHaveLength(1);
+    expect(calls.map((c) => c.op)).toEqual(['DescribeKey', 'CreateKey', 'CreateAlias']);
   });
 
   it('answers 409 on a taken alias without creating a key', async () => {

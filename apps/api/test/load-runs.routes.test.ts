@@ -5,7 +5,7 @@ import { AUTH, awsError, buildTestApp, stubAws, type Handler } from './helpers.j
 const COMMAND_ID = '0b5c3a2e-1d2f-4a3b-9c8d-7e6f5a4b3c2d';
 const command = (extra: Record<string, unknown> = {}) => ({
   CommandId: COMMAND_ID,
-  DocumentName: 'auroralab-LoadTestRunDoc',
+  DocumentName: 'DAS-Lab-TpccLoad',
   InstanceIds: ['i-0123456789abcdef0'],
   RequestedDateTime: new Date('2026-01-01T10:00:00Z'),
   Status: 'Pending',
@@ -54,7 +54,7 @@ describe('POST /load-runs', () => {
     expect(res.statusCode).toBe(201);
     const send = calls.find((c) => c.op === 'SendCommand');
     expect(send?.input).toMatchObject({
-      DocumentName: 'auroralab-LoadTestRunDoc',
+      DocumentName: 'DAS-Lab-TpccLoad',
       InstanceIds: ['i-0123456789abcdef0'],
       Parameters: { clusterEndpoint: ['c.example.com'], dbUser: ['admin'], dbPassword: ['hunter2-secret'], warehouses: ['2'], threads: ['4'], duration: ['60'] },
     });
@@ -71,7 +71,7 @@ describe('POST /load-runs', () => {
     await app.inject({ method: 'POST', url: '/load-runs', headers: AUTH, payload: { documentName: 'Other-Doc', instanceIds: ['i-00000000000000002'] } });
     expect(calls.map((c) => c.op)).toEqual(['SendCommand', 'SendCommand']);
     expect(calls.map((c) => [c.input.DocumentName, c.input.InstanceIds])).toEqual([
-      ['auroralab-LoadTestRunDoc', ['i-00000000000000001']],
+      ['DAS-Lab-TpccLoad', ['i-00000000000000001']],
       ['Other-Doc', ['i-00000000000000002']],
     ]);
   });
@@ -125,7 +125,7 @@ describe('GET and DELETE /load-runs', () => {
     app = await buildTestApp(aws);
     const res = await app.inject({ method: 'GET', url: `/load-runs/${COMMAND_ID}`, headers: AUTH });
     expect(res.statusCode).toBe(200);
-    expect(res.json()).toMatchObject({ id: COMMAND_ID, status: 'InProgress', progress: { tpmC: 4200, elapsedSeconds: 30, percentage: 50 } });
+    expect(res.json()).toMatchObject({ id: COMMAND_ID, status: 'InProgress', progress: { phase: 'run', tpmC: 4200, elapsedSeconds: 30, percentage: 50 } });
     expect(res.json().responseCode).toBeUndefined();
     expect(res.body).not.toContain('hunter2-secret');
     const list = await app.inject({ method: 'GET', url: '/load-runs', headers: AUTH });

@@ -67,9 +67,22 @@ export async function sendFrameworkError(error: unknown, request: FastifyRequest
   return sendError(request, reply, error);
 }
 
+/**
+ * What is logged of an unexpected error: its name, code and stack frames. The message is left
+ * out on purpose: it may quote a password, a token or SQL text from the input or from AWS.
+ */
+export function loggableError(error: unknown): { type: string; code?: string; frames: string[] } {
+  const e = error as { name?: string; code?: unknown; stack?: string };
+  return {
+    type: typeof e?.name === 'string' ? e.name : typeof error,
+    ...(typeof e?.code === 'string' ? { code: e.code } : {}),
+    frames: (e?.stack ?? '').split('\n').filter((line) => /^\s+at /.test(line)).slice(0, 15).map((line) => line.trim()),
+  };
+}
+
 async function sendError(request: FastifyRequest, reply: FastifyReply, error: unknown) {
   const { status, body, retryAfterSeconds, unexpected } = toErrorResponse(error);
-  if (unexpected) request.log.error({ err: error }, 'unexpected error');
+  if (unexpected) request.log.error({ failure: loggableError(error) }, 'unexpected error');
   else request.log.info({ status, code: body.code, awsCode: body.awsCode }, 'request failed');
   if (retryAfterSeconds !== undefined) void reply.header('retry-after', String(Math.ceil(retryAfterSeconds)));
   return reply.code(status).type('application/json; charset=utf-8').send(body);

@@ -3,7 +3,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { AwsClients } from '../aws-clients.js';
 import { getCluster, listClusters, startActivityStream, stopActivityStream } from '../services/clusters.js';
 import { watchActivityStream } from '../services/status-watch.js';
-import { toErrorResponse } from '../plugins/error-handler.js';
+import { loggableError, toErrorResponse } from '../plugins/error-handler.js';
 import { routeSchema } from './route-schema.js';
 
 export interface ClusterRoutesOptions {
@@ -69,7 +69,7 @@ export const clusterRoutes: FastifyPluginAsyncTypebox<ClusterRoutesOptions> = as
       } catch (error) {
         if (!stop.signal.aborted) {
           const { body, unexpected } = toErrorResponse(error);
-          if (unexpected) request.log.error({ err: error }, 'status stream failed');
+          if (unexpected) request.log.error({ failure: loggableError(error) }, 'status stream failed');
           reply.raw.write(sseFrame(STATUS_ERROR_EVENT_NAME, body));
         }
       } finally {

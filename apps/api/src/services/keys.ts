@@ -95,10 +95,28 @@ export async function listKeys(kms: Kms): Promise<KeySummary[]> {
 }
 
 /**
- * Creates a symmetric customer managed key with the lab's policy and alias. The key is created
- * first (KMS's default policy = the account root statement), so the account id comes from KMS
- * itself; the administrators' statement is then put on it. If the alias cannot be created the
- * new key is scheduled for deletion, so a failed request leaves nothing usable behind.
+ * The account (and partition) the KMS client works in, read from an alias or key ARN: real
+ * accounts always list the AWS managed aliases. Undefined in an empty emulator.
+ */
+async function discoverAccount(kms: Kms): Promise<{ accountId: string; partition: string } | undefined> {
+  const fromArn = (arn: string | undefined) => {
+    const parts = arn?.split(':') ?? [];
+    return parts.length > 5 && /^\d{12}$/.test(parts[4] ?? '') ? { accountId: parts[4] ?? '', partition: parts[1] ?? 'aws' } : undefined;
+  };
+  const aliases = await aws(kms.send(new ListAliasesCommand({ Limit: 10 })));
+  const viaAlias = aliases.Aliases?.map((alias) => fromArn(alias.AliasArn)).find(Boolean);
+  if (viaAlias) return viaAlias;
+  const keys = await aws(kms.send(new ListKeysCommand({ Limit: 1 })));
+  return fromArn(keys.Keys?.[0]?.KeyArn);
+}
+
+/**
+ * Creates a symmetric customer managed key with the lab's policy and alias. With administrators,
+ * the policy (account root + administrators) goes into CreateKey itself when the account is
+ * known from an existing ARN, so KMS checks it atomically; otherwise the key is created with
+ * KMS's default policy (the root statement) and the full policy is put on it right after. If a
+ * later step fails the new key is scheduled for deletion, so a failed request leaves nothing
+ * usable behind.
  */
 export async function createKey(kms: Kms, body: CreateKeyBody): Promise<CreateKeyResult> {
   const alias = aliasName(body.alias);
@@ -111,22 +129,25 @@ export async function createKey(kms: Kms, body: CreateKeyBody): Promise<CreateKe
   );
   if (taken) throw new ApiError(409, 'ALREADY_EXISTS', `the alias ${alias} is already in use`, { field: '/body/alias' });
 
+  const administrators = body.keyAdministrators ?? [];
+  const account = administrators.length > 0 ? await discoverAccount(kms) : undefined;
+  const upfrontPolicy = account ? buildKeyPolicy(account.accountId, administrators, account.partition) : undefined;
   const created = await aws(
     kms.send(
       new CreateKeyCommand({
         Description: body.description ?? LAB_KEY_DESCRIPTION,
         KeySpec: 'SYMMETRIC_DEFAULT',
         KeyUsage: 'ENCRYPT_DECRYPT',
+        ...(upfrontPolicy ? { Policy: upfrontPolicy } : {}),
         Tags: [{ TagKey: 'created-by', TagValue: 'das-toolkit' }],
       }),
     ),
   );
   const meta = created.KeyMetadata;
   if (!meta?.KeyId) throw new ApiError(502, 'AWS_ERROR', 'CreateKey answered without a key id');
-  const administrators = body.keyAdministrators ?? [];
   const policy = buildKeyPolicy(meta.AWSAccountId ?? meta.Arn?.split(':')[4] ?? '', administrators, partitionOf(meta.Arn));
   try {
-    if (administrators.length > 0) {
+    if (administrators.length > 0 && !upfrontPolicy) {
       await aws(kms.send(new PutKeyPolicyCommand({ KeyId: meta.KeyId, PolicyName: 'default', Policy: policy })));
     }
     await aws(kms.send(new CreateAliasCommand({ AliasName: alias, TargetKeyId: meta.KeyId })));

@@ -9,16 +9,18 @@ describe('parseLoadProgress', () => {
       'progress elapsed=20.5s/60s pct=34 tpmC=5712.5 tps=210 newOrder=95 p50=3ms errors=0 retries=1',
       '',
     ].join('\n');
-    expect(parseLoadProgress(output)).toEqual({ tpmC: 5712.5, elapsedSeconds: 20.5, percentage: 34 });
+    expect(parseLoadProgress(output)).toEqual({ phase: 'run', tpmC: 5712.5, elapsedSeconds: 20.5, percentage: 34 });
   });
 
   it('reads the final result line as 100 % unless cancelled', () => {
     expect(parseLoadProgress('result elapsed=60s duration=60s cancelled=false threads=4 warehouses=1 tpmC=6000 tps=220')).toEqual({
+      phase: 'run',
       tpmC: 6000,
       elapsedSeconds: 60,
       percentage: 100,
     });
     expect(parseLoadProgress('result elapsed=15s duration=60s cancelled=true threads=4 tpmC=3000')).toEqual({
+      phase: 'run',
       tpmC: 3000,
       elapsedSeconds: 15,
       percentage: 25,
@@ -32,13 +34,22 @@ describe('parseLoadProgress', () => {
 
   it('reads JSON lines (--json)', () => {
     const output = `${JSON.stringify({ type: 'progress', elapsedSec: 5, durationSec: 20, tpmC: 1200 })}\nnoise\n`;
-    expect(parseLoadProgress(output)).toEqual({ tpmC: 1200, elapsedSeconds: 5, percentage: 25 });
+    expect(parseLoadProgress(output)).toEqual({ phase: 'run', tpmC: 1200, elapsedSeconds: 5, percentage: 25 });
+  });
+
+  it('reports the prepare phase from load lines', () => {
+    expect(parseLoadProgress('+ das-tpcc prepare\nload elapsed=4.2s pct=35 rows=210000/600000 units=12/41 skipped=0\n')).toEqual({
+      phase: 'prepare',
+      tpmC: 0,
+      elapsedSeconds: 4.2,
+      percentage: 35,
+    });
   });
 
   it('returns undefined when there is no progress yet or the lines are broken', () => {
     expect(parseLoadProgress(undefined)).toBeUndefined();
     expect(parseLoadProgress('')).toBeUndefined();
-    expect(parseLoadProgress('preparing tables\nload elapsed=1s pct=3 rows=1/2')).toBeUndefined();
+    expect(parseLoadProgress('preparing tables\n+ das-tpcc prepare --host h')).toBeUndefined();
     expect(parseLoadProgress('progress elapsed=abc tpmC=x\n{"type":"progress"}\n{broken')).toBeUndefined();
   });
 });

@@ -2,6 +2,7 @@ import type { LoadRunProgress } from '@das/contracts';
 
 /*
  * The @das/tpcc CLI prints (packages/tpcc/README.md, src/format.ts):
+ *   load elapsed=4.2s pct=35 rows=210000/600000 units=12/41 skipped=0      (prepare)
  *   progress elapsed=10s/60s pct=16 tpmC=5400 tps=200.1 … errors=0 retries=1
  *   result elapsed=60s duration=60s cancelled=false … tpmC=5400 tps=…
  * and, with --json, one object a line with `type: "progress" | "result"`. The last such line wins.
@@ -22,8 +23,14 @@ const clampPct = (value: number) => Math.min(100, Math.max(0, value));
 
 function fromText(line: string): LoadRunProgress | undefined {
   const kind = line.split(/\s/, 1)[0];
-  if (kind !== 'progress' && kind !== 'result') return undefined;
   const map = fields(line);
+  if (kind === 'load') {
+    const elapsedSeconds = num(map.get('elapsed'));
+    const pct = num(map.get('pct'));
+    if (elapsedSeconds === undefined || pct === undefined) return undefined;
+    return { phase: 'prepare', tpmC: 0, elapsedSeconds, percentage: clampPct(pct) };
+  }
+  if (kind !== 'progress' && kind !== 'result') return undefined;
   const tpmC = num(map.get('tpmC'));
   const [elapsedText, durationText] = (map.get('elapsed') ?? '').split('/');
   const elapsedSeconds = num(elapsedText);
@@ -34,7 +41,7 @@ function fromText(line: string): LoadRunProgress | undefined {
     if (kind === 'result' && map.get('cancelled') !== 'true') percentage = 100;
     else percentage = duration ? (elapsedSeconds / duration) * 100 : 0;
   }
-  return { tpmC, elapsedSeconds, percentage: clampPct(percentage) };
+  return { phase: 'run', tpmC, elapsedSeconds, percentage: clampPct(percentage) };
 }
 
 function fromJson(line: string): LoadRunProgress | undefined {
@@ -55,7 +62,7 @@ function fromJson(line: string): LoadRunProgress | undefined {
   if (percentage === undefined) {
     percentage = record.type === 'result' && record.cancelled !== true ? 100 : duration ? (elapsedSeconds / duration) * 100 : 0;
   }
-  return { tpmC, elapsedSeconds, percentage: clampPct(percentage) };
+  return { phase: 'run', tpmC, elapsedSeconds, percentage: clampPct(percentage) };
 }
 
 /** The latest progress in a load run's output, or undefined when it has printed none yet. */

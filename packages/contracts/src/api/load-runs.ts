@@ -15,6 +15,10 @@ export const LoadRunParametersSchema = Type.Object(
     clusterEndpoint: Type.Optional(ParameterText('Writer endpoint of the cluster')),
     dbUser: Type.Optional(ParameterText('Database user')),
     dbPassword: Type.Optional(Type.String({ minLength: 1, maxLength: 512, description: 'Database password; write-only', writeOnly: true })),
+    port: Type.Optional(Type.Integer({ minimum: 1, maximum: 65535, description: 'Database port (emulator document only)' })),
+    database: Type.Optional(
+      Type.String({ minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9_$]+$', description: 'Schema of the TPC-C tables (emulator document only)' }),
+    ),
     warehouses: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000 })),
     threads: Type.Optional(Type.Integer({ minimum: 1, maximum: 256 })),
     duration: Type.Optional(Type.Integer({ minimum: 1, maximum: 86_400, description: 'Seconds' })),
@@ -41,6 +45,7 @@ export type LoadRunCreateBody = Type.Static<typeof LoadRunCreateBodySchema>;
 
 /** Progress parsed from the load generator's output (the last progress line seen). */
 export const LoadRunProgressSchema = Type.Object({
+  phase: Type.Union([Type.Literal('prepare'), Type.Literal('run')], { description: 'prepare: loading the data set (tpmC 0); run: the load itself' }),
   tpmC: Type.Number(),
   elapsedSeconds: Type.Number(),
   percentage: Type.Number({ minimum: 0, maximum: 100 }),
