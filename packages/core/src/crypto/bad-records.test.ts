@@ -95,6 +95,15 @@ describe('decryptRecord on bad records', () => {
     expect(await reasonOf(serialise({ ...envelope, databaseActivityEvents: message.toString('base64') }), ctx)).toBe('PAYLOAD_DECRYPT_FAILED');
   });
 
+  it('PAYLOAD_DECRYPT_FAILED: a signed (0x0378) message whose ECDSA signature was altered', async () => {
+    const envelope = parse(await good());
+    const message = Buffer.from(envelope.databaseActivityEvents, 'base64');
+    message[message.length - 5] = (message[message.length - 5] ?? 0) ^ 0x01;
+    const error = await decryptRecord(serialise({ ...envelope, databaseActivityEvents: message.toString('base64') }), ctx).catch((e: unknown) => e);
+    expect(error).toMatchObject({ reason: 'PAYLOAD_DECRYPT_FAILED' });
+    expect((error as Error).message).toMatch(/signature/i);
+  });
+
   it('PAYLOAD_DECRYPT_FAILED: the data key of another record', async () => {
     const [a, b] = [parse(await good()), parse(await good())];
     expect(await reasonOf(serialise({ ...a, key: b.key }), ctx)).toBe('PAYLOAD_DECRYPT_FAILED');

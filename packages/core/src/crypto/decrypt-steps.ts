@@ -6,6 +6,7 @@ import type { DasEnvelope } from '../schemas/envelope.js';
 import type { DasPayload } from '../schemas/payload.js';
 import { classifyKmsError, type KmsPort } from './kms-port.js';
 import type { DataKeyCache } from './data-key-cache.js';
+import { DasMaterialsManager } from './das-materials-manager.js';
 import { dasKeyring, esdkClient } from './esdk.js';
 import { boundedGunzip } from './gzip.js';
 
@@ -90,7 +91,9 @@ function contextKey(context: Record<string, string>): string {
 export async function decryptMessage(messageBase64: string, dataKey: Uint8Array, maxBodyBytes: number): Promise<Buffer> {
   const message = decodeBase64(messageBase64, 'databaseActivityEvents');
   try {
-    const { plaintext } = await esdkClient.decrypt(dasKeyring(dataKey), message, { maxBodySize: maxBodyBytes });
+    const { plaintext } = await esdkClient.decrypt(new DasMaterialsManager(dasKeyring(dataKey)), message, {
+      maxBodySize: maxBodyBytes,
+    });
     return plaintext;
   } catch (error) {
     throw new DasRecordError('PAYLOAD_DECRYPT_FAILED', `encryption SDK refused the message: ${errorMessage(error)}`);

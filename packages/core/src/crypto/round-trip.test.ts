@@ -4,6 +4,10 @@ import { createMemoryKms } from '../testing/index.js';
 import { createDataKeyCache } from './data-key-cache.js';
 import { decryptRecord } from './decrypt-record.js';
 import { encryptRecord } from './encrypt-record.js';
+import { AlgorithmSuiteIdentifier, buildClient, CommitmentPolicy } from '@aws-crypto/client-node';
+import { gzipSync } from 'node:zlib';
+import { dasKeyring } from './esdk.js';
+import { encryptionContextFor } from './kms-port.js';
 
 const RESOURCE_ID = 'cluster-4HNY5V4RRNPKKYB7ICFKE5JBQQ';
 
@@ -55,5 +59,31 @@ describe('encryptRecord → decryptRecord', () => {
     await expect(decryptRecord(record, { kms, resourceId: 'cluster-2XDW3ZMBGQ6YLO6FEW7ZCUTDSU' })).rejects.toMatchObject({
       reason: 'KEY_DECRYPT_FAILED',
     });
+  });
+});
+
+describe('decryptRecord across ESDK algorithm suites', () => {
+  // Every suite the SDK decrypts under FORBID_ENCRYPT_ALLOW_DECRYPT, committing (v2) ones included.
+  const suites = Object.values(AlgorithmSuiteIdentifier).filter((id): id is AlgorithmSuiteIdentifier => typeof id === 'number');
+  const encrypter = buildClient(CommitmentPolicy.REQUIRE_ENCRYPT_ALLOW_DECRYPT);
+  const legacyEncrypter = buildClient(CommitmentPolicy.FORBID_ENCRYPT_ALLOW_DECRYPT);
+
+  it.each(suites.map((id) => [`0x${id.toString(16).padStart(4, '0')}`, id] as const))('suite %s', async (_hex, suiteId) => {
+    const kms = createMemoryKms();
+    const payload = createEventGenerator({ seed: suiteId }).payload(4);
+    const dataKey = await kms.generateDataKey('k', encryptionContextFor(RESOURCE_ID));
+    const committing = suiteId >= 0x0478;
+    const { result } = await (committing ? encrypter : legacyEncrypter).encrypt(dasKeyring(dataKey.plaintext), gzipSync(JSON.stringify(payload)), {
+      suiteId,
+      encryptionContext: {},
+    });
+    expect(result.readUInt16BE(committing ? 1 : 2)).toBe(suiteId);
+    const record = JSON.stringify({
+      type: 'DatabaseActivityMonitoringRecords',
+      version: '1.2',
+      databaseActivityEvents: result.toString('base64'),
+      key: Buffer.from(dataKey.ciphertextBlob).toString('base64'),
+    });
+    expect((await decryptRecord(record, { kms, resourceId: RESOURCE_ID })).payload).toEqual(payload);
   });
 });
