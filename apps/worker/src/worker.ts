@@ -5,6 +5,7 @@ import { loadOrCreateToken } from '@das/server-kit';
 import { createAwsClients, type AwsClients } from './aws/aws-clients.js';
 import type { WorkerConfig } from './config.js';
 import { createStreamConsumer, type StreamConsumer } from './consumer/stream-consumer.js';
+import { StreamGoneError } from './consumer/shard-reader.js';
 import { createStreamLocator, type LocatedStream } from './consumer/stream-locator.js';
 import { createDecryptPool, type DecryptPool } from './decrypt/decrypt-pool.js';
 import { buildWorkerApp, type WorkerApp } from './http/app.js';
@@ -166,7 +167,8 @@ export function createWorker(deps: WorkerDeps): Worker {
     try {
       await consumer.run(abort.signal);
     } catch (error) {
-      log('warn', 'consumer stopped', { error: String(error) });
+      if (error instanceof StreamGoneError) log('info', 'activity stream is gone', { stream: located.streamName });
+      else log('warn', 'consumer stopped', { error: String(error) });
     } finally {
       abort.abort();
       stopping.signal.removeEventListener('abort', stopListener);

@@ -245,10 +245,7 @@ export function createStreamConsumer(options: StreamConsumerOptions) {
       // The shard loops see the abort; wait for their in-flight batch to be stored and checkpointed.
       await Promise.allSettled([...running.values()]);
     }
-    if (failure !== undefined) {
-      log('warn', 'shard reading failed', { error: String(failure) });
-      throw failure;
-    }
+    if (failure !== undefined) throw failure;
   }
 
   return {

@@ -57,7 +57,26 @@ function createInThreadPool(options: DecryptPoolOptions): DecryptPool {
   };
 }
 
+/**
+ * execArgv for the threads without `--conditions`: a test runner may resolve workspace packages
+ * to their TS sources that way, but the threads run built JS and must load built dependencies.
+ */
+export function threadExecArgv(execArgv: readonly string[] = process.execArgv): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < execArgv.length; i += 1) {
+    const arg = execArgv[i] as string;
+    if (arg === '--conditions' || arg === '-C') {
+      i += 1;
+      continue;
+    }
+    if (arg.startsWith('--conditions=') || arg.startsWith('-C=')) continue;
+    out.push(arg);
+  }
+  return out;
+}
+
 interface ThreadHandle {
+  dead: Error | undefined;
   worker: Worker;
   pending: Map<number, { resolve: (outcomes: DecodeOutcome[]) => void; reject: (error: Error) => void }>;
   stats: ThreadReply['stats'];
@@ -73,7 +92,8 @@ function createThreadedPool(options: DecryptPoolOptions): DecryptPool {
   let nextId = 1;
   const threads: ThreadHandle[] = Array.from({ length: options.threads }, () => {
     const handle: ThreadHandle = {
-      worker: new Worker(script, { workerData: init }),
+      dead: undefined,
+      worker: new Worker(script, { workerData: init, execArgv: threadExecArgv() }),
       pending: new Map(),
       stats: { hits: 0, misses: 0, kmsCalls: 0 },
       inFlight: 0,
@@ -86,6 +106,7 @@ function createThreadedPool(options: DecryptPoolOptions): DecryptPool {
       waiter?.resolve(reply.outcomes);
     });
     const failAll = (error: Error) => {
+      handle.dead ??= error;
       for (const waiter of handle.pending.values()) waiter.reject(error);
       handle.pending.clear();
     };
@@ -96,6 +117,7 @@ function createThreadedPool(options: DecryptPoolOptions): DecryptPool {
 
   function send(handle: ThreadHandle, records: Uint8Array[]): Promise<DecodeOutcome[]> {
     const id = nextId++;
+    if (handle.dead !== undefined) return Promise.reject(new Error(`decrypt thread is gone: ${handle.dead.message}`));
     handle.inFlight += 1;
     return new Promise((resolve, reject) => {
       handle.pending.set(id, { resolve, reject });

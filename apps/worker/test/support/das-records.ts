@@ -8,23 +8,24 @@ export const KEY_ID = 'alias/das-test';
  * Encrypted DAS records carrying numbered MySQL QUERY events (`commandText` = `select <n>`), so
  * a test can tell exactly which events arrived. One data key per producer, as RDS reuses keys.
  */
-export function createDasProducer(kms: KmsPort, options: { resourceId?: string; eventsPerRecord?: number } = {}) {
+export function createDasProducer(kms: KmsPort, options: { resourceId?: string; eventsPerRecord?: number; keyId?: string } = {}) {
   const resourceId = options.resourceId ?? RESOURCE_ID;
   const perRecord = options.eventsPerRecord ?? 1;
+  const keyId = options.keyId ?? KEY_ID;
   let dataKey: { plaintext: Uint8Array; ciphertextBlob: Uint8Array } | undefined;
   let next = 0;
   const baseMs = Date.now();
   return {
     /** The next record and the numbers of the events it carries. */
     async record(): Promise<{ data: Uint8Array; numbers: number[] }> {
-      dataKey ??= await kms.generateDataKey(KEY_ID, { 'aws:rds:dbc-id': resourceId });
+      dataKey ??= await kms.generateDataKey(keyId, { 'aws:rds:dbc-id': resourceId });
       const numbers = Array.from({ length: perRecord }, () => next++);
       const time = new Date(baseMs + numbers[0]!).toISOString().replace('T', ' ').replace('Z', '000+00');
       const events = numbers.map((n) => buildMysqlEvent({ commandText: `select ${n}`, logTime: time, statementId: n }));
       // encryptRecord may zero the key it is given: hand it a copy.
       const data = await encryptRecord(buildPayload(events), {
         kms,
-        keyId: KEY_ID,
+        keyId,
         resourceId,
         dataKey: { plaintext: Uint8Array.from(dataKey.plaintext), ciphertextBlob: dataKey.ciphertextBlob },
       });

@@ -23,7 +23,7 @@ export function testConfig(options: { dataDir: string; aws: AwsSettings; streamN
     DAS_START_POSITION: 'TRIM_HORIZON',
     DAS_DECRYPT_THREADS: '0',
     DAS_CLUSTER_POLL_MS: '200',
-    DAS_LOG_LEVEL: 'warn',
+    DAS_LOG_LEVEL: process.env.DAS_TEST_LOG ?? 'warn',
     AWS_REGION: options.aws.region,
     AWS_ENDPOINT_URL: options.aws.endpoint,
     AWS_ACCESS_KEY_ID: options.aws.credentials?.accessKeyId,
