@@ -2,12 +2,22 @@
 // filters, errors). It imports nothing but typebox: no Node built-ins, no AWS SDK.
 export type { ActivityEvent } from './activity-event.js';
 export { detectEngine, type DasEngine } from './engine.js';
-export { DAS_REASON_CODES, DasRecordError, isDasRecordError, KmsUnavailableError, type DasReasonCode } from './errors.js';
+export {
+  DAS_REASON_CODES,
+  DasRecordError,
+  fromDecryptFailure,
+  isDasRecordError,
+  KmsUnavailableError,
+  toDecryptFailure,
+  type DasReasonCode,
+  type DecryptFailure,
+} from './errors.js';
 export {
   compileFilter,
   EventFilterSchema,
   matchesFilter,
   RDS_HOUSEKEEPING_USERS,
+  validateEventFilter,
   type EventFilter,
 } from './filters/event-filter.js';
 export { FilterQueryError, filterFromQuery, filterToQuery } from './filters/filter-query.js';

@@ -55,3 +55,36 @@ export class KmsUnavailableError extends Error {
 export function isDasRecordError(error: unknown): error is DasRecordError {
   return error instanceof DasRecordError || (error instanceof Error && error.name === 'DasRecordError' && 'reason' in error);
 }
+
+/**
+ * A decryption failure as plain data, for crossing a worker-thread or process boundary
+ * (structured clone keeps only an Error's name and message).
+ */
+export type DecryptFailure =
+  | { kind: 'bad-record'; reason: DasReasonCode; message: string; kmsErrorName?: string }
+  | { kind: 'kms-unavailable'; message: string; kmsErrorName?: string }
+  | { kind: 'unexpected'; message: string };
+
+/** Turns an error thrown by `decryptRecord` into a {@link DecryptFailure}. */
+export function toDecryptFailure(error: unknown): DecryptFailure {
+  const kmsErrorName = (error as { kmsErrorName?: unknown } | null)?.kmsErrorName;
+  const extra = typeof kmsErrorName === 'string' ? { kmsErrorName } : {};
+  if (error instanceof DasRecordError) return { kind: 'bad-record', reason: error.reason, message: error.message, ...extra };
+  if (error instanceof KmsUnavailableError) return { kind: 'kms-unavailable', message: error.message, ...extra };
+  return { kind: 'unexpected', message: error instanceof Error ? error.message : String(error) };
+}
+
+/** Rebuilds the typed error of a {@link DecryptFailure} on the other side of the boundary. */
+export function fromDecryptFailure(failure: DecryptFailure): Error {
+  switch (failure.kind) {
+    case 'bad-record': {
+      const error = new DasRecordError(failure.reason, '', failure.kmsErrorName === undefined ? {} : { kmsErrorName: failure.kmsErrorName });
+      error.message = failure.message;
+      return error;
+    }
+    case 'kms-unavailable':
+      return new KmsUnavailableError(failure.message, failure.kmsErrorName === undefined ? {} : { kmsErrorName: failure.kmsErrorName });
+    default:
+      return new Error(failure.message);
+  }
+}

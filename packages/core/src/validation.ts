@@ -35,7 +35,8 @@ const postgresValidator = lazyValidator(PostgresActivityEventSchema);
 const heartbeatValidator = lazyValidator(HeartbeatEventSchema);
 const otherValidator = lazyValidator(OtherActivityEventSchema);
 
-function issuesOf(validator: Validator, value: unknown, prefix: string): ValidationIssue[] {
+/** The issues a compiled validator finds, one per path (a union's own message wins). */
+export function issuesOf(validator: Validator, value: unknown, prefix = ''): ValidationIssue[] {
   const byPath = new Map<string, ValidationIssue>();
   for (const error of validator.Errors(value)) {
     let path = prefix + error.instancePath;

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { ActivityEvent } from '../activity-event.js';
 import { buildHeartbeat, buildMysqlEvent, buildPayload, buildPostgresEvent } from '../fixtures/index.js';
 import { normaliseEvents } from '../normalise.js';
-import { matchesFilter, type EventFilter } from './event-filter.js';
+import { matchesFilter, validateEventFilter, type EventFilter } from './event-filter.js';
 import { FilterQueryError, filterFromQuery, filterToQuery } from './filter-query.js';
 
 const [query, rdsadmin, failed, heartbeat, pg, multiObject] = normaliseEvents(
@@ -71,5 +71,15 @@ describe('filterFromQuery / filterToQuery', () => {
     } catch (error) {
       expect(error).toMatchObject({ code: 'INVALID_FILTER_PARAM', param });
     }
+  });
+});
+
+describe('validateEventFilter', () => {
+  it('accepts a filter and refuses unknown keys, wrong types and bad times', () => {
+    expect(validateEventFilter({ users: ['a'], exit: 'ok', from: '2020-01-01T00:00:00Z' })).toMatchObject({ ok: true });
+    expect(validateEventFilter({ user: ['a'] })).toMatchObject({ ok: false });
+    expect(validateEventFilter({ exit: 'maybe' })).toMatchObject({ ok: false, issues: [{ path: '/exit' }] });
+    expect(validateEventFilter({ from: 'soon' })).toEqual({ ok: false, issues: [{ path: '/from', message: 'must be an ISO 8601 time' }] });
+    expect(validateEventFilter({ from: '2020-01-02', to: '2020-01-01' })).toMatchObject({ ok: false, issues: [{ path: '/from' }] });
   });
 });

@@ -1,6 +1,9 @@
 import Type from 'typebox';
+import { Compile } from 'typebox/compile';
 import type { ActivityEvent } from '../activity-event.js';
 import { parseUserTime } from '../time.js';
+import { issuesOf, type ValidationResult } from '../validation.js';
+import type { Validator } from 'typebox/compile';
 
 const Values = Type.Optional(Type.Array(Type.String({ minLength: 1 }), { maxItems: 100 }));
 
@@ -111,4 +114,22 @@ export function matchesFilter(event: ActivityEvent, filter: EventFilter): boolea
     compiled.set(filter, predicate);
   }
   return predicate(event);
+}
+
+let filterValidator: Validator | undefined;
+
+/**
+ * Validates an untrusted filter (e.g. a WebSocket subscription message): schema, and `from`/`to`
+ * being ISO 8601 times with `from` not after `to`. Unknown keys are refused.
+ */
+export function validateEventFilter(value: unknown): ValidationResult<EventFilter> {
+  filterValidator ??= Compile(EventFilterSchema) as unknown as Validator;
+  if (!filterValidator.Check(value)) return { ok: false, issues: issuesOf(filterValidator, value) };
+  const filter = value as EventFilter;
+  const from = filter.from === undefined ? undefined : parseUserTime(filter.from);
+  const to = filter.to === undefined ? undefined : parseUserTime(filter.to);
+  if (from === null) return { ok: false, issues: [{ path: '/from', message: 'must be an ISO 8601 time' }] };
+  if (to === null) return { ok: false, issues: [{ path: '/to', message: 'must be an ISO 8601 time' }] };
+  if (from !== undefined && to !== undefined && from.iso > to.iso) return { ok: false, issues: [{ path: '/from', message: 'is after to' }] };
+  return { ok: true, value: filter };
 }

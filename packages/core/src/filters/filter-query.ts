@@ -93,7 +93,8 @@ export function filterFromQuery(query: Query): EventFilter {
 
 /**
  * The inverse of {@link filterFromQuery}: lists are comma-joined, defaults are left out, so
- * `filterFromQuery(filterToQuery(f))` describes the same filter.
+ * `filterFromQuery(filterToQuery(f))` describes the same filter (as long as no list value itself
+ * contains a comma; such a value is read back as two).
  */
 export function filterToQuery(filter: EventFilter): Record<string, string> {
   const query: Record<string, string> = {};
