@@ -5,6 +5,9 @@ import { createReadStream, existsSync, statSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { extname, join, normalize } from 'node:path';
+import { normaliseEvents, type ActivityEvent } from '@das/core/browser';
+import { createEventGenerator } from '@das/core/fixtures';
+import type { StoredEvent, WorkerStatus } from '@das/contracts';
 import { WebSocketServer, type WebSocket } from 'ws';
 
 const TYPES: Record<string, string> = {
@@ -15,68 +18,19 @@ const TYPES: Record<string, string> = {
   '.map': 'application/json',
 };
 
-const USERS = ['app', 'report', 'master', 'etl', 'rdsadmin'];
-const COMMANDS: [string, string][] = [
-  ['QUERY', 'SELECT c_balance, c_first FROM customer WHERE c_w_id = ? AND c_d_id = ? AND c_id = ?'],
-  ['QUERY', 'UPDATE stock SET s_quantity = ? WHERE s_i_id = ? AND s_w_id = ?'],
-  ['READ', 'customer'],
-  ['WRITE', 'stock'],
-  ['CONNECT', ''],
-];
+/** A pool of realistic normalised events (MySQL statements with their AUX events) to cycle through. */
+function eventPool(size: number): ActivityEvent[] {
+  const generator = createEventGenerator({ seed: 7, engine: 'mysql' });
+  return normaliseEvents(generator.payload(size));
+}
 
-/** The n-th synthetic event, in the normalised ActivityEvent shape the worker sends. */
-export function feedEvent(n: number, timeMs: number): Record<string, unknown> {
-  const user = USERS[n % USERS.length]!;
-  const [command, text] = COMMANDS[n % COMMANDS.length]!;
+const POOL = eventPool(2000);
+
+/** The n-th feed event: a pooled event with the worker's store fields and the send time. */
+export function feedEvent(n: number, timeMs: number): StoredEvent {
+  const base = POOL[n % POOL.length]!;
   const time = new Date(timeMs).toISOString().replace('Z', '000Z');
-  const raw = {
-    logTime: time.replace('T', ' ').replace('Z', '+00'),
-    type: 'record',
-    dbUserName: user,
-    databaseName: 'tpcc',
-    command,
-    commandText: text,
-    objectType: 'TABLE',
-    objectName: command === 'CONNECT' ? '' : 'customer',
-    statementId: n,
-    substatementId: 1,
-    exitCode: '0',
-    sessionId: String(1000 + (n % 32)),
-    rowCount: 1,
-    remoteHost: '10.0.0.12',
-    remotePort: '40112',
-    pid: 20_000 + (n % 32),
-    serverHost: 'auroralab-mysql-node-1',
-    class: 'MAIN',
-  };
-  return {
-    id: `feed-${n}`,
-    engine: 'mysql',
-    kind: 'record',
-    time,
-    timeMs,
-    clusterId: 'cluster-BENCH',
-    instanceId: 'db-BENCH',
-    user,
-    database: 'tpcc',
-    command,
-    eventClass: 'MAIN',
-    objectType: 'TABLE',
-    objectName: raw.objectName === '' ? null : raw.objectName,
-    text: text === '' ? null : text,
-    exitCode: 0,
-    failed: false,
-    errorMessage: null,
-    remoteHost: raw.remoteHost,
-    remotePort: raw.remotePort,
-    sessionId: raw.sessionId,
-    pid: raw.pid,
-    statementId: n,
-    substatementId: 1,
-    rowCount: 1,
-    clientApplication: null,
-    raw,
-  };
+  return { ...base, id: n + 1, shardId: 'shardId-000000000000', sequenceNumber: String(49_600_000_000_000 + n), time, timeMs };
 }
 
 export interface FeedServer {
@@ -106,9 +60,9 @@ export async function startFeedServer(distDir: string, token = 'bench-token'): P
       res.end(JSON.stringify({ workerUrl: `http://127.0.0.1:${port}`, apiVersion: 'bench', region: 'local', endpointOverride: null }));
       return;
     }
-    if (req.url?.startsWith('/keys') || req.url?.startsWith('/clusters')) {
+    if (req.url === '/keys' || req.url === '/clusters') {
       res.writeHead(200, { 'content-type': 'application/json' });
-      res.end('[]');
+      res.end(JSON.stringify(req.url === '/keys' ? { keys: [] } : { clusters: [] }));
       return;
     }
     serveFile(distDir, req, res);
@@ -151,8 +105,19 @@ export async function startFeedServer(distDir: string, token = 'bench-token'): P
         sent += count;
         frame += 1;
         if (frame % 10 === 0) {
-          const status = { type: 'status', stream: 'aws-rds-das-cluster-BENCH', streamStatus: 'ACTIVE', shards: 1, lagMs: 0, eventsPerSecond: rate };
-          for (const ws of clients) ws.send(JSON.stringify(status));
+          const status: WorkerStatus = {
+            state: 'consuming',
+            clusterId: 'bench-cluster',
+            streamName: 'aws-rds-das-cluster-BENCH',
+            resourceId: 'cluster-BENCH',
+            shards: [{ shardId: 'shardId-000000000000', state: 'reading', millisBehindLatest: 0, lastSequenceNumber: null }],
+            lagMs: 0,
+            eventsPerSecond: rate,
+            recordsPerSecond: rate / 10,
+            storedEvents: sent,
+            deadLetters: 0,
+          };
+          for (const ws of clients) ws.send(JSON.stringify({ type: 'status', status }));
         }
         // Pace against the wall clock so the rate holds even when a frame takes long to build.
         const due = started + frame * frameMs;

@@ -3,60 +3,67 @@ import type { HttpClient } from './http.js';
 import { readSse } from './sse.js';
 import type {
   ActivityStreamChange,
+  ActivityStreamStartBody,
+  Cluster,
+  ClusterList,
   ConsoleConfig,
-  CreateKeyRequest,
-  CreateLoadRunRequest,
-  DbCluster,
-  KmsKey,
+  CreateKeyBody,
+  CreateKeyResult,
+  ErrorBody,
+  KeyDeletion,
+  KeyList,
+  KeySummary,
   LoadRun,
-  StartActivityStreamRequest,
+  LoadRunCreateBody,
+  LoadRunList,
   StatusEvent,
 } from './types.js';
-
-function listOf<T>(body: unknown, key: string): T[] {
-  if (Array.isArray(body)) return body as T[];
-  if (typeof body === 'object' && body !== null && Array.isArray((body as Record<string, unknown>)[key])) {
-    return (body as Record<string, T[]>)[key] ?? [];
-  }
-  return [];
-}
+import { ApiError } from './http.js';
 
 const enc = encodeURIComponent;
 
-/** The API's endpoints, bound to one HTTP client. */
+/** The API's endpoints (`apiRoutes` of @das/contracts), bound to one HTTP client. */
 export function createApiClient(http: HttpClient) {
   return {
     consoleConfig: () => http.request<ConsoleConfig>('GET', '/console-config'),
 
-    listKeys: async () => listOf<KmsKey>(await http.request<unknown>('GET', '/keys'), 'keys'),
-    getKey: (keyId: string) => http.request<KmsKey>('GET', `/keys/${enc(keyId)}`),
-    createKey: (body: CreateKeyRequest) => http.request<KmsKey>('POST', '/keys', { body }),
-    scheduleKeyDeletion: (keyId: string) => http.request<KmsKey>('DELETE', `/keys/${enc(keyId)}`),
-    cancelKeyDeletion: (keyId: string) => http.request<KmsKey>('POST', `/keys/${enc(keyId)}/cancel-deletion`),
+    listKeys: async () => (await http.request<KeyList>('GET', '/keys')).keys,
+    getKey: (keyId: string) => http.request<KeySummary>('GET', `/keys/${enc(keyId)}`),
+    createKey: (body: CreateKeyBody) => http.request<CreateKeyResult>('POST', '/keys', { body }),
+    scheduleKeyDeletion: (keyId: string) => http.request<KeyDeletion>('DELETE', `/keys/${enc(keyId)}`),
+    cancelKeyDeletion: (keyId: string) => http.request<KeySummary>('POST', `/keys/${enc(keyId)}/cancel-deletion`, { body: {} }),
 
-    listClusters: async () => listOf<DbCluster>(await http.request<unknown>('GET', '/clusters'), 'clusters'),
-    getCluster: (id: string) => http.request<DbCluster>('GET', `/clusters/${enc(id)}`),
-    startActivityStream: (id: string, body: StartActivityStreamRequest) =>
+    listClusters: async () => (await http.request<ClusterList>('GET', '/clusters')).clusters,
+    getCluster: (id: string) => http.request<Cluster>('GET', `/clusters/${enc(id)}`),
+    startActivityStream: (id: string, body: ActivityStreamStartBody) =>
       http.request<ActivityStreamChange>('POST', `/clusters/${enc(id)}/activity-stream`, { body }),
     stopActivityStream: (id: string) =>
-      http.request<ActivityStreamChange>('DELETE', `/clusters/${enc(id)}/activity-stream`, {
-        query: { applyImmediately: true },
-      }),
-    /** Follows the stream's status until it settles (started/stopped) or `signal` aborts. */
+      http.request<ActivityStreamChange>('DELETE', `/clusters/${enc(id)}/activity-stream`, { body: { applyImmediately: true } }),
+    /**
+     * Follows `status-events` (server-sent events read with fetch, so the bearer header goes along)
+     * until the stream ends on a final status or `signal` aborts. An `error` frame is thrown.
+     */
     async watchStatus(id: string, onStatus: (event: StatusEvent) => void, signal?: AbortSignal): Promise<void> {
       const response = await http.raw('GET', `/clusters/${enc(id)}/status-events`, { signal });
+      let failure: ApiError | undefined;
       await readSse(response, (message) => {
+        let data: unknown;
         try {
-          onStatus(JSON.parse(message.data) as StatusEvent);
+          data = JSON.parse(message.data);
         } catch {
-          // A keep-alive or malformed line carries no status; the next one will.
+          return; // Not a JSON frame (keep-alive); the next one carries the status.
         }
+        if (message.event === 'error') {
+          const body = data as ErrorBody;
+          failure = new ApiError(502, body.code, body.message, body.awsCode);
+        } else onStatus(data as StatusEvent);
       });
+      if (failure !== undefined) throw failure;
     },
 
-    listLoadRuns: async () => listOf<LoadRun>(await http.request<unknown>('GET', '/load-runs'), 'loadRuns'),
+    listLoadRuns: async () => (await http.request<LoadRunList>('GET', '/load-runs')).loadRuns as LoadRun[],
     getLoadRun: (id: string) => http.request<LoadRun>('GET', `/load-runs/${enc(id)}`),
-    createLoadRun: (body: CreateLoadRunRequest) => http.request<LoadRun>('POST', '/load-runs', { body }),
+    createLoadRun: (body: LoadRunCreateBody) => http.request<LoadRun>('POST', '/load-runs', { body }),
     cancelLoadRun: (id: string) => http.request<LoadRun>('DELETE', `/load-runs/${enc(id)}`),
   };
 }

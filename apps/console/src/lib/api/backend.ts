@@ -39,10 +39,18 @@ export function createBackend(apiBase: string, session: Session): Backend {
       return worker.client;
     },
     openLive(filter, handlers) {
+      let opened = false;
+      const client = this.worker();
       return openLiveSocket(workerUrl(), session.token ?? '', filter, {
         ...handlers,
+        onOpen() {
+          opened = true;
+          handlers.onOpen?.();
+        },
         onClose(code, reason) {
-          if (code === 4401 || code === 1008) onUnauthorized();
+          // A browser cannot see why an upgrade was refused; one HTTP call tells a 401 (which
+          // signs out through the client) from a worker that is down.
+          if (!opened) void client.listEvents({}, { limit: 1 }).catch(() => undefined);
           handlers.onClose?.(code, reason);
         },
       });

@@ -1,10 +1,10 @@
 // The worker's live event WebSocket: `?token=` auth, filter as query + `subscribe` frames.
 import { filterToQuery, type EventFilter } from '../domain.js';
-import type { LiveServerFrame, LiveStatus, LiveSubscribeFrame, StoredEvent } from './types.js';
+import type { LiveClientFrame, LiveServerFrame, StoredEvent, WorkerStatus } from './types.js';
 
 export interface LiveSocketHandlers {
   onEvents: (events: StoredEvent[]) => void;
-  onStatus?: (status: LiveStatus) => void;
+  onStatus?: (status: WorkerStatus) => void;
   onDropped?: (count: number) => void;
   onOpen?: () => void;
   /** `code` 1008/4401 mean the token was refused. */
@@ -33,7 +33,8 @@ export function openLiveSocket(workerUrl: string, token: string, filter: EventFi
   // A filter changed while connecting is sent once the socket opens.
   let pending: EventFilter | undefined;
   const send = (next: EventFilter) => {
-    const frame: LiveSubscribeFrame = { type: 'subscribe', filter: next };
+    // The worker takes the filter in its query-parameter form, as on the URL.
+    const frame: LiveClientFrame = { type: 'subscribe', filter: filterToQuery(next) as LiveClientFrame['filter'] };
     socket.send(JSON.stringify(frame));
   };
   socket.addEventListener('open', () => {
@@ -55,13 +56,15 @@ export function openLiveSocket(workerUrl: string, token: string, filter: EventFi
         handlers.onEvents(frame.events);
         break;
       case 'status':
-        handlers.onStatus?.(frame);
+        handlers.onStatus?.(frame.status);
         break;
       case 'dropped':
         handlers.onDropped?.(frame.count);
         break;
       case 'error':
-        handlers.onError?.(frame.message);
+        handlers.onError?.(`${frame.message} (${frame.code})`);
+        break;
+      case 'subscribed':
         break;
     }
   });

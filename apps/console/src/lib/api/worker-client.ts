@@ -1,9 +1,7 @@
 // Typed calls to the stream worker (@das/worker): stored events, facets, histogram, export, dead letters.
 import { filterToQuery, type EventFilter } from '../domain.js';
 import type { HttpClient, Query } from './http.js';
-import type { DeadLetterPage, EventPage, Facets, Histogram, StoredEvent } from './types.js';
-
-const enc = encodeURIComponent;
+import type { DeadLettersPage, EventsPage, Facets, Histogram, StoredEvent } from './types.js';
 
 function filterQuery(filter: EventFilter, extra: Query = {}): Query {
   return { ...filterToQuery(filter), ...extra };
@@ -13,13 +11,9 @@ function filterQuery(filter: EventFilter, extra: Query = {}): Query {
 export function createWorkerClient(http: HttpClient) {
   return {
     listEvents: (filter: EventFilter, page: { cursor?: string; limit?: number } = {}, signal?: AbortSignal) =>
-      http.request<EventPage>('GET', '/events', {
-        query: filterQuery(filter, { cursor: page.cursor, limit: page.limit }),
-        signal,
-      }),
-    getEvent: (id: string) => http.request<StoredEvent>('GET', `/events/${enc(id)}`),
-    facets: (filter: EventFilter, signal?: AbortSignal) =>
-      http.request<Facets>('GET', '/events/facets', { query: filterQuery(filter), signal }),
+      http.request<EventsPage>('GET', '/events', { query: filterQuery(filter, { cursor: page.cursor, limit: page.limit }), signal }),
+    getEvent: (id: number) => http.request<StoredEvent>('GET', `/events/${id}`),
+    facets: (filter: EventFilter, signal?: AbortSignal) => http.request<Facets>('GET', '/events/facets', { query: filterQuery(filter), signal }),
     histogram: (filter: EventFilter, signal?: AbortSignal) =>
       http.request<Histogram>('GET', '/events/histogram', { query: filterQuery(filter), signal }),
     /** Downloads an export with the bearer header and returns it as a Blob. */
@@ -27,8 +21,7 @@ export function createWorkerClient(http: HttpClient) {
       const response = await http.raw('GET', '/events/export', { query: filterQuery(filter, { format }) });
       return response.blob();
     },
-    listDeadLetters: (cursor?: string) =>
-      http.request<DeadLetterPage | DeadLetterPage['deadLetters']>('GET', '/dead-letters', { query: { cursor } }),
+    listDeadLetters: (cursor?: string) => http.request<DeadLettersPage>('GET', '/dead-letters', { query: { cursor } }),
   };
 }
 

@@ -8,10 +8,7 @@ export class DeadLettersState {
   expanded = $state<string | null>(null);
 
   constructor(backend: Backend) {
-    this.list = new Resource(async () => {
-      const body = await backend.worker().listDeadLetters();
-      return Array.isArray(body) ? body : body.deadLetters;
-    });
+    this.list = new Resource(async () => (await backend.worker().listDeadLetters()).deadLetters);
   }
 
   toggle(key: string): void {

@@ -1,11 +1,11 @@
 import type { Backend } from '../api/backend.js';
-import type { KmsKey } from '../api/types.js';
+import type { KeySummary } from '../api/types.js';
 import { describeError } from './errors.js';
 import { Resource } from './resource.svelte.js';
 
 /** The Keys screen: customer managed keys, scheduling and cancelling deletion. */
 export class KeysState {
-  readonly list: Resource<KmsKey[]>;
+  readonly list: Resource<KeySummary[]>;
   busyKeyId = $state<string | null>(null);
   actionError = $state<string | null>(null);
   #backend: Backend;

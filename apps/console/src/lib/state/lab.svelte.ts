@@ -1,10 +1,10 @@
 import type { Backend } from '../api/backend.js';
-import type { ActivityStreamStatus, DbCluster, KmsKey, LoadRun } from '../api/types.js';
+import type { ActivityStreamStatus, Cluster, KeySummary, LoadRun, LoadRunParameters } from '../api/types.js';
 import { describeError, errorCode } from './errors.js';
 import { isFinished } from './load-runs.svelte.js';
 import { poll } from './resource.svelte.js';
 
-/** The lab's defaults (AWS DAS lab, step 1). */
+/** The lab's defaults (AWS DAS lab, step 1); the same as LAB_KEY_ALIAS/LAB_KEY_DESCRIPTION of @das/contracts (checked in lab.test.ts). */
 export const LAB_KEY_ALIAS = 'auroralab-mysql-das';
 export const LAB_KEY_DESCRIPTION = 'Amazon Aurora lab, CMK for Aurora MySQL Database Activity Streaming (DAS)';
 
@@ -16,9 +16,9 @@ export interface StepNote {
   text: string;
 }
 
-function aliasOf(key: KmsKey): string | null {
-  const alias = key.alias ?? key.aliases?.[0] ?? null;
-  return alias === null ? null : alias.replace(/^alias\//, '');
+function hasAlias(key: KeySummary, alias: string): boolean {
+  const wanted = alias.replace(/^alias\//, '');
+  return key.aliases.some((a) => a.replace(/^alias\//, '') === wanted);
 }
 
 function stamp(): string {
@@ -33,11 +33,11 @@ export class LabFlow {
   keyAlias = $state(LAB_KEY_ALIAS);
   keyDescription = $state(LAB_KEY_DESCRIPTION);
   keyAdministrators = $state('');
-  key = $state.raw<KmsKey | null>(null);
+  key = $state.raw<KeySummary | null>(null);
   keyState = $state<StepState>('todo');
   keyError = $state<string | null>(null);
 
-  clusters = $state.raw<DbCluster[]>([]);
+  clusters = $state.raw<Cluster[]>([]);
   clusterId = $state('');
   streamMode = $state<'async' | 'sync'>('async');
   streamStatus = $state<ActivityStreamStatus | null>(null);
@@ -72,7 +72,7 @@ export class LabFlow {
     this.#pollMs = options.pollMs ?? 1000;
   }
 
-  get cluster(): DbCluster | null {
+  get cluster(): Cluster | null {
     return this.clusters.find((c) => c.id === this.clusterId) ?? null;
   }
 
@@ -83,7 +83,7 @@ export class LabFlow {
     try {
       const [keys, clusters] = await Promise.all([this.#backend.api.listKeys(), this.#backend.api.listClusters()]);
       this.clusters = clusters;
-      const existing = keys.find((k) => aliasOf(k) === this.keyAlias && !/pending/i.test(k.keyState));
+      const existing = keys.find((k) => hasAlias(k, this.keyAlias) && k.usableForDas);
       if (existing !== undefined && this.key === null) {
         this.key = existing;
         this.keyState = 'done';
@@ -101,7 +101,7 @@ export class LabFlow {
     const stream = this.cluster?.activityStream;
     if (stream === undefined) return;
     this.streamStatus = stream.status;
-    this.streamName = stream.kinesisStreamName;
+    this.streamName = stream.kinesisStreamName ?? null;
     if (stream.status === 'started' && this.streamState === 'todo') this.streamState = 'done';
   }
 
@@ -121,16 +121,17 @@ export class LabFlow {
         .split(',')
         .map((a) => a.trim())
         .filter((a) => a !== '');
-      this.key = await this.#backend.api.createKey({
+      const created = await this.#backend.api.createKey({
         alias: this.keyAlias.trim(),
         description: this.keyDescription,
-        keyAdministrators: administrators,
+        ...(administrators.length > 0 ? { keyAdministrators: administrators } : {}),
       });
+      this.key = created.key;
       this.keyState = 'done';
     } catch (error) {
-      if (errorCode(error) === 'ALREADY_EXISTS' || errorCode(error) === 'KEY_ALIAS_EXISTS') {
+      if (errorCode(error) === 'ALREADY_EXISTS') {
         const keys = await this.#backend.api.listKeys().catch(() => []);
-        const existing = keys.find((k) => aliasOf(k) === this.keyAlias.trim());
+        const existing = keys.find((k) => hasAlias(k, this.keyAlias) && k.usableForDas);
         if (existing !== undefined) {
           this.key = existing;
           this.keyState = 'done';
@@ -163,7 +164,7 @@ export class LabFlow {
       if (status === target) abort.abort();
     };
     try {
-      await this.#backend.api.watchStatus(clusterId, (event) => seen(event.status, event.kinesisStreamName), abort.signal);
+      await this.#backend.api.watchStatus(clusterId, (event) => seen(event.activityStream.status, event.activityStream.kinesisStreamName), abort.signal);
     } catch (error) {
       if (!abort.signal.aborted) this.#note(log, `status feed unavailable (${describeError(error)}); polling`);
     }
@@ -211,17 +212,12 @@ export class LabFlow {
     this.loadError = null;
     try {
       const endpoint = this.cluster?.endpoint ?? '';
-      const parameters = {
-        clusterEndpoint: endpoint,
-        dbUser: this.dbUser,
-        dbPassword: this.dbPassword,
-        warehouses: this.warehouses,
-        threads: this.threads,
-        duration: this.duration,
-      };
-      // Blank credentials are left to the command document's defaults.
-      const body = Object.fromEntries(Object.entries(parameters).filter(([, v]) => v !== '')) as typeof parameters;
-      this.loadRun = await this.#backend.api.createLoadRun({ parameters: body });
+      const parameters: LoadRunParameters = { warehouses: this.warehouses, threads: this.threads, duration: this.duration };
+      // Blank endpoint and credentials are left to the command document's defaults.
+      if (endpoint !== '') parameters.clusterEndpoint = endpoint;
+      if (this.dbUser.trim() !== '') parameters.dbUser = this.dbUser.trim();
+      if (this.dbPassword !== '') parameters.dbPassword = this.dbPassword;
+      this.loadRun = await this.#backend.api.createLoadRun({ parameters });
       this.#watchLoad(this.loadRun.id);
     } catch (error) {
       this.loadState = 'failed';
@@ -235,7 +231,7 @@ export class LabFlow {
       const run = await this.#backend.api.getLoadRun(id);
       this.loadRun = run;
       if (!isFinished(run)) return true;
-      this.loadState = /fail|cancel|timed/i.test(run.status) ? 'failed' : 'done';
+      this.loadState = run.status === 'Success' ? 'done' : 'failed';
       if (this.loadState === 'failed') this.loadError = `The load run ended ${run.status}.`;
       return false;
     }, this.#pollMs);

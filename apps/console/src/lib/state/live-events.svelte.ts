@@ -1,6 +1,6 @@
 import type { Backend } from '../api/backend.js';
 import type { LiveSocket } from '../api/live-socket.js';
-import type { LiveStatus, StoredEvent } from '../api/types.js';
+import type { StoredEvent, WorkerStatus } from '../api/types.js';
 import { matchesFilter, type EventFilter } from '../domain.js';
 import { FacetCounter, type FacetField } from './facet-counter.js';
 import { RateSeries } from './rate-series.js';
@@ -66,7 +66,7 @@ export class LiveEvents {
   pausedEnd = $state(0);
   connection = $state<ConnectionState>('idle');
   error = $state<string | null>(null);
-  status = $state.raw<LiveStatus | null>(null);
+  status = $state.raw<WorkerStatus | null>(null);
   filter = $state.raw<EventFilter>({});
   selected = $state.raw<StoredEvent | null>(null);
   columns = $state<LiveColumn[]>([...DEFAULT_COLUMNS]);

@@ -19,7 +19,7 @@ describe('LiveEvents', () => {
     expect(live.shown).toBe(1000);
     expect(live.dropped).toBe(1425);
     expect(live.shown + live.dropped).toBe(live.received);
-    expect(live.buffer.at(live.buffer.end - 1)?.id).toBe('e2424');
+    expect(live.buffer.at(live.buffer.end - 1)?.id).toBe(2425);
   });
 
   it('renders once per frame however many batches arrive', () => {

@@ -3,11 +3,19 @@ import type { LoadRun } from '../api/types.js';
 import { describeError } from './errors.js';
 import { poll, Resource } from './resource.svelte.js';
 
-const FINISHED = new Set(['success', 'succeeded', 'failed', 'cancelled', 'canceled', 'timedout', 'timed_out', 'completed']);
+/** SSM Run Command statuses after which a run changes no more. */
+const FINISHED = new Set(['Success', 'Cancelled', 'Failed', 'TimedOut']);
 
 /** True when a load run will not change any more. */
 export function isFinished(run: Pick<LoadRun, 'status'>): boolean {
-  return FINISHED.has(run.status.toLowerCase().replace(/[\s-]/g, ''));
+  return FINISHED.has(run.status);
+}
+
+/** The run's progress, zero until its output reports any. */
+export function progressOf(run: LoadRun): { phase: string; tpmC: number | null; elapsedSeconds: number; percentage: number } {
+  const p = run.progress;
+  if (p === undefined) return { phase: 'pending', tpmC: null, elapsedSeconds: 0, percentage: isFinished(run) && run.status === 'Success' ? 100 : 0 };
+  return { phase: p.phase, tpmC: p.phase === 'run' ? p.tpmC : null, elapsedSeconds: p.elapsedSeconds, percentage: run.status === 'Success' ? 100 : p.percentage };
 }
 
 /** The Load runs screen: runs with live progress while any is in flight; cancel. */

@@ -14,7 +14,9 @@ export function makeEvent(n: number, overrides: Partial<StoredEvent> = {}): Stor
   const database = DATABASES[n % DATABASES.length]!;
   const text = `SELECT * FROM orders WHERE id = ${n}`;
   return {
-    id: `e${n}`,
+    id: n + 1,
+    shardId: 'shardId-000000000000',
+    sequenceNumber: String(49_000_000_000 + n),
     engine: 'mysql',
     kind: 'record',
     time,
