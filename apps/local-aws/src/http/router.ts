@@ -54,7 +54,8 @@ export function createRouter(options: RouterOptions): EndpointHandler {
   async function handle(request: EndpointRequest): Promise<EndpointResponse> {
     options.stats.recordProtocol(request.httpVersion);
     const path = request.url.split('?')[0] ?? '/';
-    if (request.method === 'GET' && (path === '/' || path === '/health')) return jsonBody(200, options.health());
+    const isServiceCall = request.headers['x-amz-target'] !== undefined || request.headers['authorization'] !== undefined;
+    if (request.method === 'GET' && !isServiceCall && (path === '/' || path === '/health')) return jsonBody(200, options.health());
     if (path === '/_local/stats') {
       if (request.method === 'GET') return jsonBody(200, options.stats.toJSON());
       if (request.method === 'DELETE') {

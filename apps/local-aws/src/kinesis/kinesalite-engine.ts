@@ -155,6 +155,9 @@ export class KinesaliteEngine {
     } catch (error) {
       throw toServiceError(error as KinesaliteError);
     }
+    // kinesalite lets `null` list items through its checks and then dereferences them inside a
+    // leveldb callback, which would crash the process with its stream lock held.
+    if (containsNullListItem(data)) throw new AwsServiceError('SerializationException', 'Lists must not contain null items.');
     return new Promise((resolve, reject) => {
       actions.get(operation)!(this.store, data, (error, result) => {
         if (error) reject(toServiceError(error));
@@ -245,6 +248,12 @@ export class KinesaliteEngine {
       }
     }
   }
+}
+
+function containsNullListItem(value: unknown): boolean {
+  if (Array.isArray(value)) return value.some((item) => item === null || item === undefined || containsNullListItem(item));
+  if (typeof value === 'object' && value !== null) return Object.values(value).some(containsNullListItem);
+  return false;
 }
 
 function toServiceError(error: KinesaliteError): Error {

@@ -68,14 +68,15 @@ export function createKmsService(kms: LocalKms): JsonService {
     const marker = optionalString(input, 'Marker', 1024);
     let start = 0;
     if (marker !== undefined) {
-      start = Number(Buffer.from(marker, 'base64').toString('utf8'));
-      if (!Number.isInteger(start) || start < 0 || start > items.length) {
+      const decoded = /^m:(\d{1,9})$/.exec(Buffer.from(marker, 'base64').toString('utf8'));
+      start = decoded ? Number(decoded[1]) : -1;
+      if (start < 0 || start > items.length) {
         throw new AwsServiceError('InvalidMarkerException', 'The Marker is not one this KMS returned.');
       }
     }
     const page = items.slice(start, start + limit);
     const nextIndex = start + page.length;
-    return { page, next: nextIndex < items.length ? Buffer.from(String(nextIndex)).toString('base64') : undefined };
+    return { page, next: nextIndex < items.length ? Buffer.from(`m:${nextIndex}`).toString('base64') : undefined };
   };
 
   const handlers: Record<string, (input: Input) => unknown> = {
