@@ -40,7 +40,9 @@ export {
 export { DasPayloadSchema, type DasPayload } from './schemas/payload.js';
 export { canonicalTime, parseUserTime, type CanonicalTime } from './time.js';
 export {
+  findTooDeep,
   formatIssues,
+  MAX_PAYLOAD_DEPTH,
   validateActivityEvent,
   validateEnvelope,
   validatePayload,

@@ -64,6 +64,14 @@ describe('validatePayload', () => {
     expect(validatePayload(buildPayload([oracle, sqlServer])).ok).toBe(true);
   });
 
+  it('rejects absurdly deep nesting (it would overflow JSON.stringify and postMessage later)', () => {
+    const deep = JSON.parse(`${'['.repeat(100_000)}${']'.repeat(100_000)}`) as unknown;
+    const result = validatePayload(buildPayload([buildMysqlEvent({ extra: deep })]));
+    expect(result).toMatchObject({ ok: false, issues: [{ message: 'nests deeper than 32 levels' }] });
+    if (!result.ok) expect(result.issues[0]?.path.startsWith('/databaseActivityEventList/0/extra/0/0')).toBe(true);
+    expect(validatePayload(buildPayload([buildMysqlEvent({ extra: [[[{ a: [1] }]]] })])).ok).toBe(true);
+  });
+
   it('rejects a payload whose list is missing or whose events lack a type', () => {
     expect(validatePayload({ type: 'DatabaseActivityMonitoringRecord', instanceId: 'db-1' })).toMatchObject({
       ok: false,

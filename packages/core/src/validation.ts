@@ -88,11 +88,31 @@ export function validateActivityEvent(value: unknown, path = ''): ValidationResu
   return check<RawActivityEvent>(eventValidator(value as RawActivityEvent), value, path);
 }
 
+/** Real payloads nest 5 levels at most; far deeper JSON would overflow JSON.stringify/postMessage later. */
+export const MAX_PAYLOAD_DEPTH = 32;
+
+/** The JSON pointer of the first value nested deeper than `maxDepth`, or null. Iterative. */
+export function findTooDeep(value: unknown, maxDepth: number): string | null {
+  const stack: { value: unknown; depth: number; path: string }[] = [{ value, depth: 0, path: '' }];
+  while (stack.length > 0) {
+    const item = stack.pop() as { value: unknown; depth: number; path: string };
+    if (typeof item.value !== 'object' || item.value === null) continue;
+    if (item.depth >= maxDepth) return item.path || '/';
+    for (const [key, child] of Object.entries(item.value)) {
+      if (typeof child === 'object' && child !== null) stack.push({ value: child, depth: item.depth + 1, path: `${item.path}/${key}` });
+    }
+  }
+  return null;
+}
+
 /**
- * Validates a decrypted payload: its shape, then every event against its engine's schema.
- * Returns the first issues found (at most 10), each with the JSON pointer of the bad field.
+ * Validates a decrypted payload: its shape, nesting depth (at most {@link MAX_PAYLOAD_DEPTH}),
+ * then every event against its engine's schema. Returns the first issues found (at most 10),
+ * each with the JSON pointer of the bad field.
  */
 export function validatePayload(value: unknown): ValidationResult<DasPayload> {
+  const tooDeep = findTooDeep(value, MAX_PAYLOAD_DEPTH);
+  if (tooDeep !== null) return { ok: false, issues: [{ path: tooDeep, message: `nests deeper than ${MAX_PAYLOAD_DEPTH} levels` }] };
   const shape = check<DasPayload>(payloadValidator(), value);
   if (!shape.ok) return shape;
   const issues: ValidationIssue[] = [];

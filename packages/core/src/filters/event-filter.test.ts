@@ -76,7 +76,10 @@ describe('filterFromQuery / filterToQuery', () => {
 
 describe('validateEventFilter', () => {
   it('accepts a filter and refuses unknown keys, wrong types and bad times', () => {
-    expect(validateEventFilter({ users: ['a'], exit: 'ok', from: '2020-01-01T00:00:00Z' })).toMatchObject({ ok: true });
+    expect(validateEventFilter({ users: ['a'], exit: 'ok', from: '2020-01-01T02:00:00+02:00' })).toEqual({
+      ok: true,
+      value: { users: ['a'], exit: 'ok', from: '2020-01-01T00:00:00.000000Z' },
+    });
     expect(validateEventFilter({ user: ['a'] })).toMatchObject({ ok: false });
     expect(validateEventFilter({ exit: 'maybe' })).toMatchObject({ ok: false, issues: [{ path: '/exit' }] });
     expect(validateEventFilter({ from: 'soon' })).toEqual({ ok: false, issues: [{ path: '/from', message: 'must be an ISO 8601 time' }] });

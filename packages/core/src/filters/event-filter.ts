@@ -120,7 +120,8 @@ let filterValidator: Validator | undefined;
 
 /**
  * Validates an untrusted filter (e.g. a WebSocket subscription message): schema, and `from`/`to`
- * being ISO 8601 times with `from` not after `to`. Unknown keys are refused.
+ * being ISO 8601 times with `from` not after `to`. Unknown keys are refused. The value returned
+ * is a copy with `from`/`to` in canonical form.
  */
 export function validateEventFilter(value: unknown): ValidationResult<EventFilter> {
   filterValidator ??= Compile(EventFilterSchema) as unknown as Validator;
@@ -131,5 +132,9 @@ export function validateEventFilter(value: unknown): ValidationResult<EventFilte
   if (from === null) return { ok: false, issues: [{ path: '/from', message: 'must be an ISO 8601 time' }] };
   if (to === null) return { ok: false, issues: [{ path: '/to', message: 'must be an ISO 8601 time' }] };
   if (from !== undefined && to !== undefined && from.iso > to.iso) return { ok: false, issues: [{ path: '/from', message: 'is after to' }] };
-  return { ok: true, value: filter };
+  // Bounds come back canonical (UTC, 6 fraction digits), as filterFromQuery makes them.
+  const canonical: EventFilter = { ...filter };
+  if (from !== undefined) canonical.from = from.iso;
+  if (to !== undefined) canonical.to = to.iso;
+  return { ok: true, value: canonical };
 }
