@@ -79,14 +79,7 @@ export async function newOrder(conn: Conn, t: Terminal): Promise<Outcome> {
   const now = sqlNow();
   await conn.beginTransaction();
   await rows(conn, 'SELECT w_tax FROM warehouse WHERE w_id = ?', [w]);
-  const [dist] = await rows(conn, 'SELECT d_tax, d_next_o_id FROM district WHERE d_w_id = ? AND d_id = ? FOR UPDATE', [w, d]);
-  const oId = Number(dist!.d_next_o_id);
-  await conn.query('UPDATE district SET d_next_o_id = d_next_o_id + 1 WHERE d_w_id = ? AND d_id = ?', [w, d]);
   await rows(conn, 'SELECT c_discount, c_last, c_credit FROM customer WHERE c_w_id = ? AND c_d_id = ? AND c_id = ?', [w, d, c]);
-  await conn.query('INSERT INTO orders (o_id, o_d_id, o_w_id, o_c_id, o_entry_d, o_carrier_id, o_ol_cnt, o_all_local) VALUES (?, ?, ?, ?, ?, NULL, ?, ?)', [
-    oId, d, w, c, now, olCnt, allLocal,
-  ]);
-  await conn.query('INSERT INTO new_orders (no_o_id, no_d_id, no_w_id) VALUES (?, ?, ?)', [oId, d, w]);
   const itemIds = [...new Set(lines.map((l) => l.itemId))];
   const items = new Map(
     (await rows(conn, 'SELECT i_id, i_price, i_name, i_data FROM item WHERE i_id IN (?)', [itemIds])).map((r) => [Number(r.i_id), r]),
@@ -95,7 +88,8 @@ export async function newOrder(conn: Conn, t: Terminal): Promise<Outcome> {
     await conn.rollback();
     return 'rollback';
   }
-  // Lock stock rows in key order: fewer deadlocks between concurrent New-Orders.
+  // Stock rows are locked in key order (fewer deadlocks between New-Orders), and the district row,
+  // which every New-Order of the district needs, only afterwards: it is held for the inserts only.
   const byStock = lines.map((l, i) => ({ ...l, number: i + 1 })).sort((a, b) => a.supplyW - b.supplyW || a.itemId - b.itemId);
   const distCol = `s_dist_${String(d).padStart(2, '0')}`;
   const orderLines: unknown[][] = [];
@@ -110,11 +104,18 @@ export async function newOrder(conn: Conn, t: Terminal): Promise<Outcome> {
       [newQty, l.quantity, l.supplyW === w ? 0 : 1, l.supplyW, l.itemId],
     );
     const amount = Math.round(l.quantity * Number(items.get(l.itemId)!.i_price) * 100) / 100;
-    orderLines.push([oId, d, w, l.number, l.itemId, l.supplyW, null, l.quantity, amount, String(s!.dist)]);
+    orderLines.push([l.number, l.itemId, l.supplyW, null, l.quantity, amount, String(s!.dist)]);
   }
+  const [dist] = await rows(conn, 'SELECT d_tax, d_next_o_id FROM district WHERE d_w_id = ? AND d_id = ? FOR UPDATE', [w, d]);
+  const oId = Number(dist!.d_next_o_id);
+  await conn.query('UPDATE district SET d_next_o_id = d_next_o_id + 1 WHERE d_w_id = ? AND d_id = ?', [w, d]);
+  await conn.query('INSERT INTO orders (o_id, o_d_id, o_w_id, o_c_id, o_entry_d, o_carrier_id, o_ol_cnt, o_all_local) VALUES (?, ?, ?, ?, ?, NULL, ?, ?)', [
+    oId, d, w, c, now, olCnt, allLocal,
+  ]);
+  await conn.query('INSERT INTO new_orders (no_o_id, no_d_id, no_w_id) VALUES (?, ?, ?)', [oId, d, w]);
   await conn.query(
     'INSERT INTO order_line (ol_o_id, ol_d_id, ol_w_id, ol_number, ol_i_id, ol_supply_w_id, ol_delivery_d, ol_quantity, ol_amount, ol_dist_info) VALUES ?',
-    [orderLines],
+    [orderLines.map((line) => [oId, d, w, ...line])],
   );
   await conn.commit();
   return 'commit';
@@ -130,9 +131,10 @@ export async function payment(conn: Conn, t: Terminal): Promise<Outcome> {
   const amount = randomDecimal(1, 5000, 2);
   const now = sqlNow();
   await conn.beginTransaction();
-  await conn.query('UPDATE warehouse SET w_ytd = w_ytd + ? WHERE w_id = ?', [amount, w]);
+  // Hot rows last: every Payment of a warehouse updates the same warehouse and district rows, so
+  // they are locked just before commit (customer → district → warehouse; no profile locks the
+  // other way round), not for the whole transaction. Their names are read without locks.
   const [wh] = await rows(conn, 'SELECT w_name, w_street_1, w_street_2, w_city, w_state, w_zip FROM warehouse WHERE w_id = ?', [w]);
-  await conn.query('UPDATE district SET d_ytd = d_ytd + ? WHERE d_w_id = ? AND d_id = ?', [amount, w, d]);
   const [dist] = await rows(conn, 'SELECT d_name, d_street_1, d_street_2, d_city, d_state, d_zip FROM district WHERE d_w_id = ? AND d_id = ?', [w, d]);
   const c = await customerId(conn, cW, cD, key);
   if (c === undefined) throw new Error(`no customer named ${key.byName ? key.last : ''}`);
@@ -153,6 +155,8 @@ export async function payment(conn: Conn, t: Terminal): Promise<Outcome> {
   await conn.query('INSERT INTO history (h_c_id, h_c_d_id, h_c_w_id, h_d_id, h_w_id, h_date, h_amount, h_data) VALUES (?, ?, ?, ?, ?, ?, ?, ?)', [
     c, cD, cW, d, w, now, amount, hData,
   ]);
+  await conn.query('UPDATE district SET d_ytd = d_ytd + ? WHERE d_w_id = ? AND d_id = ?', [amount, w, d]);
+  await conn.query('UPDATE warehouse SET w_ytd = w_ytd + ? WHERE w_id = ?', [amount, w]);
   await conn.commit();
   return 'commit';
 }
