@@ -55,6 +55,17 @@ describe('/readyz', () => {
   });
 });
 
+describe('request ids', () => {
+  it('answers with a request id, keeping the caller\'s x-request-id', async () => {
+    const { aws } = stubAws();
+    app = await buildTestApp(aws);
+    const fresh = await app.inject({ method: 'GET', url: '/healthz' });
+    expect(fresh.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
+    const kept = await app.inject({ method: 'GET', url: '/healthz', headers: { 'x-request-id': 'trace-42' } });
+    expect(kept.headers['x-request-id']).toBe('trace-42');
+  });
+});
+
 describe('/console-config and the OpenAPI document', () => {
   it('tells the console where the worker is and whether an emulator is behind the API', async () => {
     const { aws } = stubAws();

@@ -2,9 +2,9 @@ import { bearerAuth } from '@das/server-kit';
 import fp from 'fastify-plugin';
 
 /** Paths that answer without a token: liveness and what the console needs before it has one. */
-export const PUBLIC_PATHS = ['/healthz', '/console-config', '/openapi.json', '/', '/index.html', '/favicon.ico', '/favicon.svg'];
+export const PUBLIC_PATHS = ['/healthz', '/console-config', '/openapi.json', '/docs', '/', '/index.html', '/favicon.ico', '/favicon.svg'];
 /** Static console assets and the interactive docs; the data routes stay behind the token. */
-export const PUBLIC_PREFIXES = ['/assets/', '/docs'];
+export const PUBLIC_PREFIXES = ['/assets/', '/docs/'];
 
 /** Bearer token on every route but the public ones (constant-time check in @das/server-kit). */
 export default fp(
