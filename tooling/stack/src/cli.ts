@@ -80,6 +80,8 @@ async function lab(argv: string[]): Promise<number> {
       'keep-stream': { type: 'boolean', default: false },
     },
   });
+  // The SDK's Node 20 end-of-support notice would land in the middle of step 1; the README says it once.
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
   const endpoint = values.aws ? undefined : (values.endpoint ?? process.env.AWS_ENDPOINT_URL ?? 'http://127.0.0.1:4566');
   if (endpoint) {
     // The emulator takes any credentials; set local ones only when the user has none.

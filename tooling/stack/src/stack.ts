@@ -74,6 +74,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     AWS_ACCESS_KEY_ID: 'local',
     AWS_SECRET_ACCESS_KEY: 'local',
     AWS_EC2_METADATA_DISABLED: 'true',
+    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
   };
   const services: ServiceProcess[] = [];
   const stop = async () => {

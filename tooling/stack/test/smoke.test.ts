@@ -3,11 +3,15 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ClusterList, CreateKeyResult, LoadRun, StatusEvent } from '@das/contracts';
 import WebSocket from 'ws';
 import { startStack, type Stack } from '../src/index.js';
 import { alive, processTree } from './processes.js';
 
+const run = promisify(execFile);
 let stack: Stack;
 let dataDir: string;
 
@@ -35,7 +39,7 @@ async function waitForStatus(clusterId: string, wanted: string): Promise<string[
     const text = await response.text();
     for (const line of text.split('\n')) {
       if (!line.startsWith('data:')) continue;
-      const status = (JSON.parse(line.slice(5)) as { activityStreamStatus?: string }).activityStreamStatus;
+      const status = (JSON.parse(line.slice(5)) as Partial<StatusEvent>).activityStream?.status;
       if (status && seen.at(-1) !== status) seen.push(status);
     }
     if (seen.at(-1) === wanted) return seen;
@@ -59,9 +63,9 @@ describe('the local stack', () => {
     expect(health.status).toBe(200);
     expect((await fetch(`${stack.apiUrl}/keys`)).status).toBe(401);
 
-    const key = await api<{ keyId: string; arn: string }>('POST', '/keys', { alias: 'alias/smoke-das', description: 'smoke test key' });
+    const { key } = await api<CreateKeyResult>('POST', '/keys', { alias: 'alias/smoke-das', description: 'smoke test key' });
     expect(key.keyId).toMatch(/[0-9a-f-]{36}/);
-    const clusters = await api<{ clusters: { id: string; endpoint?: string; port?: number }[] }>('GET', '/clusters');
+    const clusters = await api<ClusterList>('GET', '/clusters');
     const cluster = clusters.clusters[0]!;
     expect(cluster.id).toBe('auroralab-mysql-cluster');
 
@@ -78,11 +82,11 @@ describe('the local stack', () => {
     });
     await new Promise((resolve, reject) => socket.once('open', resolve).once('error', reject));
 
-    const run = await api<{ id: string }>('POST', '/load-runs', { parameters: { warehouses: 1, threads: 2, duration: 8 } });
+    const run = await api<LoadRun>('POST', '/load-runs', { parameters: { warehouses: 1, threads: 2, duration: 8 } });
     const deadline = Date.now() + 180_000;
     let status = '';
     while (Date.now() < deadline) {
-      status = (await api<{ status: string }>('GET', `/load-runs/${run.id}`)).status;
+      status = (await api<LoadRun>('GET', `/load-runs/${run.id}`)).status;
       if (!['Pending', 'InProgress', 'Delayed'].includes(status)) break;
       await new Promise((resolve) => setTimeout(resolve, 1_000));
     }
@@ -98,6 +102,24 @@ describe('the local stack', () => {
     await api('DELETE', `/clusters/${cluster.id}/activity-stream`);
     expect((await waitForStatus(cluster.id, 'stopped')).at(-1)).toBe('stopped');
 
+  });
+
+  it('runs `npm run lab` against the running stack: five steps, each saying what it did', async () => {
+    const { stdout } = await run(process.execPath, [join(import.meta.dirname, '..', 'dist', 'cli.js'), 'lab', '--endpoint', stack.endpoint, '--duration', '3', '--threads', '2', '--events', '3'], {
+      env: { ...process.env, AWS_REGION: stack.region },
+      timeout: 200_000,
+    });
+    for (const step of ['1. Create an AWS KMS customer managed key', '2. Configure Database Activity Streams', '3. Generate database load', '4. Read activity from the stream', '5. Stop the activity stream']) {
+      expect(stdout).toContain(step);
+    }
+    expect(stdout).toMatch(/rds start-activity-stream → starting, Kinesis stream aws-rds-das-cluster-[A-Z2-7]{26}/);
+    expect(stdout).toMatch(/ssm send-command --document-name \S+ --instance-ids i-[0-9a-f]{17} → command /);
+    expect(stdout).toContain('3 decrypted event(s) shown');
+    expect(stdout).toContain('"type": "record"');
+    expect(stdout).toContain('Lab complete.');
+  });
+
+  it('stops every process it started, the emulator\'s MariaDB included', async () => {
     const tree = processTree(stack.pids());
     expect(tree.length).toBeGreaterThanOrEqual(4); // emulator, its mariadbd, API, worker
     await stack.stop();
