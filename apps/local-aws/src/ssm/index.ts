@@ -38,7 +38,12 @@ export interface LocalSsm {
 /** Where `@das/tpcc`'s built CLI is. */
 export function defaultTpccBin(): string {
   const require = createRequire(import.meta.url);
-  return join(dirname(require.resolve('@das/tpcc/package.json')), 'dist', 'bin', 'das-tpcc.js');
+  try {
+    return join(dirname(require.resolve('@das/tpcc/package.json')), 'dist', 'bin', 'das-tpcc.js');
+  } catch {
+    // Not installed: commands then fail with the "not built" hint instead of the emulator not starting.
+    return join(process.cwd(), 'node_modules', '@das', 'tpcc', 'dist', 'bin', 'das-tpcc.js');
+  }
 }
 
 /**
