@@ -1,0 +1,45 @@
+// npm run bench -w @das/local-aws: throughput of the emulator through its endpoint with the real
+// SDK clients. Each section prints its own figures; keep the whole run under ~60 s.
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startLocalAws } from '../local-aws.js';
+import type { BenchContext, BenchSection } from './bench-kit.js';
+import { kinesisSection } from './kinesis.bench.js';
+import { kmsSection } from './kms.bench.js';
+
+/**
+ * The sections, in order. Capture (MariaDB audit → DAS records: throughput and latency) plugs in
+ * here as one more BenchSection, e.g. `captureSection` from `../capture/capture.bench.js`.
+ */
+const SECTIONS: BenchSection[] = [kinesisSection, kmsSection];
+
+async function main(): Promise<void> {
+  const dataDir = await mkdtemp(join(tmpdir(), 'das-local-bench-'));
+  const aws = await startLocalAws({ port: 0, dataDir, source: 'none' });
+  const started = performance.now();
+  process.stdout.write(`@das/local-aws bench — endpoint ${aws.endpoint}, Node ${process.version}\n`);
+  const context: BenchContext = {
+    endpoint: aws.endpoint,
+    region: aws.region,
+    report(label, value, unit, note) {
+      const figure = Math.round(value).toLocaleString('en-US');
+      process.stdout.write(`  ${label.padEnd(62)} ${figure.padStart(9)} ${unit}${note ? `  (${note})` : ''}\n`);
+    },
+  };
+  try {
+    for (const section of SECTIONS) {
+      process.stdout.write(`${section.name}\n`);
+      await section.run(context);
+    }
+  } finally {
+    await aws.close();
+    await rm(dataDir, { recursive: true, force: true });
+  }
+  process.stdout.write(`done in ${((performance.now() - started) / 1000).toFixed(1)} s\n`);
+}
+
+main().catch((error: Error) => {
+  process.stderr.write(`bench failed: ${error.stack ?? error.message}\n`);
+  process.exit(1);
+});
