@@ -154,10 +154,19 @@ function parseQueryParams(request: EndpointRequest): Map<string, string> | undef
   for (const source of sources) {
     if (!source) continue;
     // URLSearchParams never throws; reject bodies that are plainly not a form (JSON, binary).
-    if (/[\u0000-\u001f{}<>"\\]/.test(source.replace(/[\r\n]+$/, ''))) return undefined;
+    if (!looksLikeForm(source.replace(/[\r\n]+$/, ''))) return undefined;
     for (const [key, value] of new URLSearchParams(source)) params.set(key, value);
   }
   return params;
+}
+
+/** Form bodies are URL-encoded: no raw control characters, quotes, braces or angle brackets. */
+function looksLikeForm(text: string): boolean {
+  for (let index = 0; index < text.length; index++) {
+    const code = text.charCodeAt(index);
+    if (code < 0x20 || code === 0x7f || '{}<>"\\'.includes(text[index]!)) return false;
+  }
+  return true;
 }
 
 function mediaType(headers: IncomingHttpHeaders): string | undefined {
