@@ -23,6 +23,7 @@ export interface BuildAppOptions {
   /** Where pino writes (tests capture it); by default stdout. */
   logStream?: NodeJS.WritableStream;
   statusPollMs?: number;
+  statusHeartbeatMs?: number;
   readyTimeoutMs?: number;
 }
 
@@ -65,7 +66,11 @@ export async function buildApp(config: ApiConfig, options: BuildAppOptions = {})
     ...(options.readyTimeoutMs ? { readyTimeoutMs: options.readyTimeoutMs } : {}),
   });
   await app.register(keyRoutes, { kms: aws.kms });
-  await app.register(clusterRoutes, { rds: aws.rds, ...(options.statusPollMs ? { statusPollMs: options.statusPollMs } : {}) });
+  await app.register(clusterRoutes, {
+    rds: aws.rds,
+    ...(options.statusPollMs ? { statusPollMs: options.statusPollMs } : {}),
+    ...(options.statusHeartbeatMs ? { heartbeatMs: options.statusHeartbeatMs } : {}),
+  });
   await app.register(loadRunRoutes, { ssm: aws.ssm, defaults: { loadDocument: config.loadDocument, loadInstanceId: config.loadInstanceId } });
   if (config.consoleDir) await app.register(consoleStatic, { dir: config.consoleDir });
   return app;

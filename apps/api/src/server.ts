@@ -1,14 +1,18 @@
 #!/usr/bin/env node
 import { ConfigError, loadOrCreateToken } from '@das/server-kit';
 import { buildApp } from './app.js';
+import { createAwsClients } from './aws-clients.js';
 import { readApiConfig } from './config.js';
 
 // das-api: parse env -> buildApp -> listen -> close on SIGTERM/SIGINT. Nothing else.
 async function main(): Promise<void> {
   const envConfig = readApiConfig(process.env);
+  const aws = createAwsClients(envConfig);
+  // The region may come from a profile, which only the SDK can resolve: check it before serving.
+  if ((await aws.region()) === 'unknown') throw new ConfigError(['no AWS region: set AWS_REGION (or a region in your AWS profile)']);
   const { token, created, path } = await loadOrCreateToken({ token: envConfig.token, dataDir: envConfig.dataDir });
   if (created) process.stdout.write(`das-api: generated an API token (saved in ${path}, mode 0600; shown only once):\n  ${token}\n`);
-  const app = await buildApp({ ...envConfig, token });
+  const app = await buildApp({ ...envConfig, token }, { aws });
   let closing = false;
   const close = (signal: string) => {
     if (closing) return;

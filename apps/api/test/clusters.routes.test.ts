@@ -197,11 +197,13 @@ describe('GET /clusters/:id/status-events', () => {
     expect(read).toBe(4);
   });
 
-  it('ends with an error frame when the deadline passes', async () => {
+  it('keeps a quiet stream alive and ends with an error frame when the deadline passes', async () => {
     const { aws } = stubAws({ rds: { DescribeDBClusters: () => ({ DBClusters: [dbCluster({ ActivityStreamStatus: 'stopping' })] }) } });
-    app = await buildTestApp(aws, {}, { statusPollMs: 200 });
+    app = await buildTestApp(aws, {}, { statusPollMs: 200, statusHeartbeatMs: 300 });
     const res = await app.inject({ method: 'GET', url: '/clusters/auroralab-mysql-cluster/status-events?timeoutSeconds=1', headers: AUTH });
-    const frames = sseFrames(res.body);
+    expect(res.headers['x-request-id']).toBeDefined();
+    expect(res.body).toContain(': keep-alive\n\n');
+    const frames = sseFrames(res.body.replaceAll(': keep-alive\n\n', ''));
     expect(frames[0]?.event).toBe('status');
     expect(frames.at(-1)).toMatchObject({ event: 'error', data: { code: 'TIMEOUT' } });
   });

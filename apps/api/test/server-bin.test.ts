@@ -18,9 +18,11 @@ interface Started {
 }
 
 /** Starts the bin and resolves once it listens (or exits), within a deadline. */
-function startBin(env: Record<string, string>): Promise<Started> {
+function startBin(env: Record<string, string | undefined>): Promise<Started> {
+  const base = { PATH: process.env.PATH ?? '', AWS_REGION: 'eu-west-1', AWS_ACCESS_KEY_ID: 'x', AWS_SECRET_ACCESS_KEY: 'y' };
+  const merged = Object.fromEntries(Object.entries({ ...base, ...env }).filter(([, value]) => value !== undefined)) as Record<string, string>;
   const child = spawn(process.execPath, [BIN], {
-    env: { PATH: process.env.PATH ?? '', AWS_REGION: 'eu-west-1', AWS_ACCESS_KEY_ID: 'x', AWS_SECRET_ACCESS_KEY: 'y', ...env },
+    env: merged,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const started: Started = {
@@ -91,5 +93,18 @@ describe('das-api bin', () => {
     expect(run.url).toBeUndefined();
     for (const name of ['DAS_API_PORT', 'AWS_ENDPOINT_URL', 'LOG_LEVEL']) expect(run.stderr).toContain(name);
     expect(run.stderr).not.toMatch(/\bat .*\.js:\d+/);
+  }, 30_000);
+
+  it('refuses to start without a region', async () => {
+    const run = await startBin({
+      DAS_DATA_DIR: dataDir,
+      DAS_API_PORT: '0',
+      AWS_REGION: undefined,
+      HOME: dataDir,
+      AWS_CONFIG_FILE: join(dataDir, 'no-config'),
+      AWS_SHARED_CREDENTIALS_FILE: join(dataDir, 'no-credentials'),
+    });
+    expect(await run.exitCode).toBe(2);
+    expect(run.stderr).toContain('AWS_REGION');
   }, 30_000);
 });

@@ -100,6 +100,9 @@ describe('/console-config and the OpenAPI document', () => {
     expect(createKey.requestBody.content['application/json'].schema.required).toEqual(['alias']);
     expect(Object.keys(createKey.responses)).toEqual(expect.arrayContaining(['201', '4XX', '5XX']));
     expect(doc.paths['/healthz'].get.security).toEqual([]);
+    expect(createKey.requestBody.required).toBe(true);
+    expect(doc.paths['/keys/{keyId}'].delete.requestBody.required).toBe(false);
+    expect(doc.paths['/clusters/{id}/activity-stream'].delete.requestBody.required).toBe(false);
     expect(doc.paths['/clusters/{id}/status-events'].get.responses['200'].content['text/event-stream']).toBeDefined();
   });
 });

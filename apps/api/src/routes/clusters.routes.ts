@@ -10,6 +10,8 @@ export interface ClusterRoutesOptions {
   rds: AwsClients['rds'];
   /** How often the status stream polls DescribeDBClusters. */
   statusPollMs?: number;
+  /** A comment line this often keeps proxies from closing a quiet status stream. */
+  heartbeatMs?: number;
 }
 
 function sseFrame(event: string, data: unknown): string {
@@ -17,7 +19,7 @@ function sseFrame(event: string, data: unknown): string {
 }
 
 /** Clusters and their activity streams, plus a server-sent status stream so nobody polls by hand. */
-export const clusterRoutes: FastifyPluginAsyncTypebox<ClusterRoutesOptions> = async (app, { rds, statusPollMs = 500 }) => {
+export const clusterRoutes: FastifyPluginAsyncTypebox<ClusterRoutesOptions> = async (app, { rds, statusPollMs = 500, heartbeatMs = 15_000 }) => {
   const r = apiRoutes;
   app.get('/clusters', { schema: routeSchema(r.listClusters, 'clusters', 'Aurora clusters with their activity stream') }, async () => ({
     clusters: await listClusters(rds),
@@ -52,7 +54,9 @@ export const clusterRoutes: FastifyPluginAsyncTypebox<ClusterRoutesOptions> = as
         'cache-control': 'no-store',
         connection: 'keep-alive',
         'x-accel-buffering': 'no',
+        'x-request-id': request.id,
       });
+      const heartbeat = setInterval(() => reply.raw.write(': keep-alive\n\n'), heartbeatMs);
       let firstRead: typeof first | undefined = first;
       try {
         const events = watchActivityStream({
@@ -73,6 +77,7 @@ export const clusterRoutes: FastifyPluginAsyncTypebox<ClusterRoutesOptions> = as
           reply.raw.write(sseFrame(STATUS_ERROR_EVENT_NAME, body));
         }
       } finally {
+        clearInterval(heartbeat);
         reply.raw.end();
       }
     },

@@ -70,6 +70,22 @@ export async function getKey(kms: Kms, keyId: string): Promise<KeySummary> {
   return toKeySummary(meta, aliases.filter((a) => a.TargetKeyId === meta.KeyId).map((a) => a.AliasName ?? ''));
 }
 
+/** DescribeKey calls in flight while listing: quick for big accounts, gentle on KMS quotas. */
+const DESCRIBE_CONCURRENCY = 8;
+
+async function mapLimited<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+  const results = new Array<R>(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const index = next++;
+      results[index] = await fn(items[index] as T);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return results;
+}
+
 /** Customer managed symmetric keys, the only kind DAS accepts, with their aliases and state. */
 export async function listKeys(kms: Kms): Promise<KeySummary[]> {
   const ids: string[] = [];
@@ -85,12 +101,8 @@ export async function listKeys(kms: Kms): Promise<KeySummary[]> {
     if (!alias.TargetKeyId || !alias.AliasName) continue;
     aliasesByKey.set(alias.TargetKeyId, [...(aliasesByKey.get(alias.TargetKeyId) ?? []), alias.AliasName]);
   }
-  const keys: KeySummary[] = [];
-  for (const id of ids) {
-    const meta = await describe(kms, id);
-    const summary = toKeySummary(meta, aliasesByKey.get(id) ?? []);
-    if (summary.keyManager === 'CUSTOMER' && summary.keySpec === 'SYMMETRIC_DEFAULT') keys.push(summary);
-  }
+  const described = await mapLimited(ids, DESCRIBE_CONCURRENCY, async (id) => toKeySummary(await describe(kms, id), aliasesByKey.get(id) ?? []));
+  const keys = described.filter((summary) => summary.keyManager === 'CUSTOMER' && summary.keySpec === 'SYMMETRIC_DEFAULT');
   return keys.sort((a, b) => (a.createdAt ?? '').localeCompare(b.createdAt ?? '') || a.keyId.localeCompare(b.keyId));
 }
 

@@ -33,6 +33,8 @@ export interface ApiRoute {
   params?: Type.TSchema;
   querystring?: Type.TSchema;
   body?: Type.TSchema;
+  /** True when the body may be left out (the server then validates `{}`). */
+  optionalBody?: boolean;
   /** The success status and its body schema. */
   successStatus: number;
   response: Type.TSchema;
@@ -61,6 +63,7 @@ export const apiRoutes = {
     params: KeyIdParamsSchema,
     querystring: ScheduleKeyDeletionQuerySchema,
     body: ScheduleKeyDeletionBodySchema,
+    optionalBody: true,
     successStatus: 200,
     response: KeyDeletionSchema,
   },
@@ -70,6 +73,7 @@ export const apiRoutes = {
     auth: true,
     params: KeyIdParamsSchema,
     body: EmptySchema,
+    optionalBody: true,
     successStatus: 200,
     response: KeySummarySchema,
   },
@@ -91,6 +95,7 @@ export const apiRoutes = {
     auth: true,
     params: ClusterIdParamsSchema,
     body: ActivityStreamStopBodySchema,
+    optionalBody: true,
     successStatus: 202,
     response: ActivityStreamChangeSchema,
   },
