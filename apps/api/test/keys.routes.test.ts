@@ -166,6 +166,21 @@ describe('GET /keys and /keys/:keyId', () => {
     expect(calls[0]).toEqual({ op: 'DescribeKey', input: { KeyId: 'alias/x' } });
   });
 
+  it('answers 429 with Retry-After when KMS throttles', async () => {
+    const { aws } = stubAws({
+      kms: {
+        ListKeys: () => {
+          throw awsError('ThrottlingException', 400, 'Rate exceeded', { 'retry-after': '3' });
+        },
+      },
+    });
+    app = await buildTestApp(aws);
+    const res = await app.inject({ method: 'GET', url: '/keys', headers: AUTH });
+    expect(res.statusCode).toBe(429);
+    expect(res.headers['retry-after']).toBe('3');
+    expect(res.json()).toEqual({ code: 'THROTTLED', message: 'Rate exceeded', awsCode: 'ThrottlingException' });
+  });
+
   it('answers 404 for an unknown key', async () => {
     const { aws } = stubAws({
       kms: {
