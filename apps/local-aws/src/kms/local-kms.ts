@@ -185,7 +185,7 @@ export class LocalKms {
     const now = Date.now();
     for (const key of this.store.keys.values()) {
       if (key.keyState === 'PendingDeletion' && key.deletionDate !== undefined && key.deletionDate <= now) {
-        void this.store.deleteKey(key.keyId);
+        this.store.deleteKey(key.keyId).catch(() => undefined);
       }
     }
   }
