@@ -127,10 +127,28 @@ describe('GET and DELETE /load-runs', () => {
     expect(res.statusCode).toBe(200);
     expect(res.json()).toMatchObject({ id: COMMAND_ID, status: 'InProgress', progress: { phase: 'run', tpmC: 4200, elapsedSeconds: 30, percentage: 50 } });
     expect(res.json().responseCode).toBeUndefined();
+    expect(res.json().output).toBe('prepare done\nprogress elapsed=30s/60s pct=50 tpmC=4200 tps=150 errors=0 retries=0\n');
     expect(res.body).not.toContain('hunter2-secret');
     const list = await app.inject({ method: 'GET', url: '/load-runs', headers: AUTH });
     expect(list.json().loadRuns).toHaveLength(1);
+    expect(list.json().loadRuns[0].output).toBeUndefined();
     expect(list.body).not.toContain('hunter2-secret');
+  });
+
+  it('shows the end of stdout then stderr, so a failed run says why', async () => {
+    const { aws } = ssmStub({
+      GetCommandInvocation: () => ({
+        Status: 'Failed',
+        ResponseCode: 1,
+        StandardOutputContent: `${'x'.repeat(5000)}\n+ das-tpcc run`,
+        StandardErrorContent: 'das-tpcc: Access denied for user',
+      }),
+    });
+    app = await buildTestApp(aws);
+    const run = (await app.inject({ method: 'GET', url: `/load-runs/${COMMAND_ID}`, headers: AUTH })).json();
+    expect(run).toMatchObject({ status: 'Failed', responseCode: 1 });
+    expect(run.output).toHaveLength(4000);
+    expect(run.output.endsWith('+ das-tpcc run\ndas-tpcc: Access denied for user')).toBe(true);
   });
 
   it('falls back to the command status while SSM has no invocation yet', async () => {

@@ -54,7 +54,19 @@ async function firstOnlineInstance(ssm: Ssm): Promise<string> {
   });
 }
 
-function toLoadRun(command: Command, invocation?: GetCommandInvocationCommandOutput): LoadRun {
+/** How much of the output a single run shows: enough for the last progress lines and an error. */
+const OUTPUT_TAIL_CHARS = 4_000;
+
+/** The end of stdout, then of stderr: where a failed run says why. */
+function outputTail(invocation: GetCommandInvocationCommandOutput): string | undefined {
+  const stdout = invocation.StandardOutputContent ?? '';
+  const stderr = invocation.StandardErrorContent ?? '';
+  const text = stderr ? `${stdout}${stdout && !stdout.endsWith('\n') ? '\n' : ''}${stderr}` : stdout;
+  return text ? text.slice(-OUTPUT_TAIL_CHARS) : undefined;
+}
+
+function toLoadRun(command: Command, invocation?: GetCommandInvocationCommandOutput, withOutput = false): LoadRun {
+  const output = withOutput && invocation ? outputTail(invocation) : undefined;
   const progress = parseLoadProgress(invocation?.StandardOutputContent);
   const status = invocation?.Status ?? command.Status ?? 'Pending';
   const details = invocation?.StatusDetails ?? command.StatusDetails;
@@ -68,6 +80,7 @@ function toLoadRun(command: Command, invocation?: GetCommandInvocationCommandOut
     parameters: publicParameters(command.Parameters),
     ...(progress ? { progress } : {}),
     ...(invocation?.ResponseCode !== undefined && invocation.ResponseCode !== -1 ? { responseCode: invocation.ResponseCode } : {}),
+    ...(output ? { output } : {}),
   };
 }
 
@@ -108,10 +121,10 @@ async function findCommand(ssm: Ssm, id: string): Promise<Command> {
   return command;
 }
 
-/** One run with its status and the progress parsed from its output. */
+/** One run with its status, the progress parsed from its output and the output's end. */
 export async function getLoadRun(ssm: Ssm, id: string): Promise<LoadRun> {
   const command = await findCommand(ssm, id);
-  return toLoadRun(command, await aws(invocationOf(ssm, command)));
+  return toLoadRun(command, await aws(invocationOf(ssm, command)), true);
 }
 
 /** The most recent runs (SSM keeps 30 days of commands), newest first. */

@@ -63,6 +63,9 @@ export const LoadRunSchema = Type.Object({
   parameters: Type.Record(Type.String(), Type.String(), { description: 'Document parameters, dbPassword omitted' }),
   progress: Type.Optional(LoadRunProgressSchema),
   responseCode: Type.Optional(Type.Integer()),
+  output: Type.Optional(
+    Type.String({ description: 'GET /load-runs/:id only: the end of the output (stdout, then stderr), at most 4,000 characters' }),
+  ),
 });
 export type LoadRun = Type.Static<typeof LoadRunSchema>;
 
