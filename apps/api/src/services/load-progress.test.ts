@@ -46,6 +46,20 @@ describe('parseLoadProgress', () => {
     });
   });
 
+  it('reads the rest of the das-tpcc README sample: loaded, then result followed by latency/check lines', () => {
+    expect(parseLoadProgress('load elapsed=3.8s pct=29 rows=1/2 units=4/41 skipped=0\nloaded warehouses=1 rows=599269 units=41 skipped=0 elapsed=12.6s')).toEqual(
+      { phase: 'prepare', tpmC: 0, elapsedSeconds: 12.6, percentage: 100 },
+    );
+    const tail = [
+      'result elapsed=60s duration=60s cancelled=false threads=4 warehouses=1 tpmC=13645 tps=503.1 newOrder=2278 p50=6.07ms errors=0',
+      'latency type=newOrder count=2278 p50=8.48ms p95=20.27ms p99=28.34ms',
+      'error code=ER_LOCK_WAIT_TIMEOUT count=1',
+      'check ok=true warehouses=1',
+    ].join('\n');
+    expect(parseLoadProgress(tail)).toEqual({ phase: 'run', tpmC: 13645, elapsedSeconds: 60, percentage: 100 });
+    expect(parseLoadProgress(JSON.stringify({ type: 'load', elapsedSec: 2, pct: 40 }))).toEqual({ phase: 'prepare', tpmC: 0, elapsedSeconds: 2, percentage: 40 });
+  });
+
   it('returns undefined when there is no progress yet or the lines are broken', () => {
     expect(parseLoadProgress(undefined)).toBeUndefined();
     expect(parseLoadProgress('')).toBeUndefined();

@@ -3,6 +3,7 @@ import type { LoadRunProgress } from '@das/contracts';
 /*
  * The @das/tpcc CLI prints (packages/tpcc/README.md, src/format.ts):
  *   load elapsed=4.2s pct=35 rows=210000/600000 units=12/41 skipped=0      (prepare)
+ *   loaded warehouses=1 rows=599269 units=41 skipped=0 elapsed=12.6s        (prepare done)
  *   progress elapsed=10s/60s pct=16 tpmC=5400 tps=200.1 … errors=0 retries=1
  *   result elapsed=60s duration=60s cancelled=false … tpmC=5400 tps=…
  * and, with --json, one object a line with `type: "progress" | "result"`. The last such line wins.
@@ -24,9 +25,9 @@ const clampPct = (value: number) => Math.min(100, Math.max(0, value));
 function fromText(line: string): LoadRunProgress | undefined {
   const kind = line.split(/\s/, 1)[0];
   const map = fields(line);
-  if (kind === 'load') {
+  if (kind === 'load' || kind === 'loaded') {
     const elapsedSeconds = num(map.get('elapsed'));
-    const pct = num(map.get('pct'));
+    const pct = kind === 'loaded' ? 100 : num(map.get('pct'));
     if (elapsedSeconds === undefined || pct === undefined) return undefined;
     return { phase: 'prepare', tpmC: 0, elapsedSeconds, percentage: clampPct(pct) };
   }
@@ -53,6 +54,10 @@ function fromJson(line: string): LoadRunProgress | undefined {
   }
   if (!value || typeof value !== 'object') return undefined;
   const record = value as Record<string, unknown>;
+  if ((record.type === 'load' || record.type === 'loaded') && typeof record.elapsedSec === 'number') {
+    const pct = record.type === 'loaded' ? 100 : typeof record.pct === 'number' ? record.pct : undefined;
+    if (pct !== undefined) return { phase: 'prepare', tpmC: 0, elapsedSeconds: record.elapsedSec, percentage: clampPct(pct) };
+  }
   if (record.type !== 'progress' && record.type !== 'result') return undefined;
   const tpmC = typeof record.tpmC === 'number' ? record.tpmC : undefined;
   const elapsedSeconds = typeof record.elapsedSec === 'number' ? record.elapsedSec : undefined;
