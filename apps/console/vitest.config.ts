@@ -33,7 +33,7 @@ export default dasVitestConfig({
           name: 'unit',
           environment: 'jsdom',
           include: ['src/**/*.test.ts'],
-          setupFiles: ['@testing-library/svelte/vitest'],
+          setupFiles: ['./src/test-setup.ts', '@testing-library/svelte/vitest'],
         },
       }),
       chromiumProject('e2e', ['test/**/*.test.ts']),

@@ -22,16 +22,16 @@ export function cellText(event: ActivityEvent, column: LiveColumn): string {
 
 /** Relative column widths for the grid layout. */
 export const COLUMN_WIDTHS: Record<LiveColumn, string> = {
-  time: '7.5rem',
-  user: 'minmax(6rem, 0.8fr)',
-  database: 'minmax(6rem, 0.8fr)',
-  command: 'minmax(5.5rem, 0.6fr)',
-  objectName: 'minmax(6rem, 0.8fr)',
-  text: 'minmax(12rem, 3fr)',
-  exitCode: '4.5rem',
-  remoteHost: 'minmax(6rem, 0.8fr)',
-  sessionId: '5.5rem',
-  rowCount: '4rem',
-  eventClass: '4.5rem',
-  instanceId: 'minmax(7rem, 1fr)',
+  time: '6.6rem',
+  user: 'minmax(4rem, 0.8fr)',
+  database: 'minmax(3.5rem, 0.7fr)',
+  command: 'minmax(4rem, 0.6fr)',
+  objectName: 'minmax(4rem, 0.8fr)',
+  text: 'minmax(8rem, 3fr)',
+  exitCode: '3.6rem',
+  remoteHost: 'minmax(5rem, 0.8fr)',
+  sessionId: 'minmax(3.5rem, 0.5fr)',
+  rowCount: '3rem',
+  eventClass: '3.5rem',
+  instanceId: 'minmax(5rem, 1fr)',
 };

@@ -28,6 +28,10 @@ export class ConsoleApp {
     this.session = new Session();
     this.session.takeTokenFromFragment(window.location, window.history);
     this.router = new Router();
+    // A `#token=` link opened in a tab that already shows the console arrives as a hash change.
+    window.addEventListener('hashchange', () => {
+      this.session.takeTokenFromFragment(window.location, window.history);
+    });
     this.backend = createBackend(apiBase, this.session);
     this.live = new LiveEvents(this.backend);
     this.lab = new LabFlow(this.backend);

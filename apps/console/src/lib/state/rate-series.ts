@@ -3,7 +3,7 @@ export class RateSeries {
   readonly windowSeconds: number;
   #seconds = new Map<number, Map<string, number>>();
 
-  constructor(windowSeconds = 180) {
+  constructor(windowSeconds = 120) {
     this.windowSeconds = windowSeconds;
   }
 

@@ -1,0 +1,7 @@
+// jsdom lacks ResizeObserver, which Svelte's `bind:clientHeight` uses; layout-free tests need no sizes.
+class NoopResizeObserver {
+  observe(): void {}
+  unobserve(): void {}
+  disconnect(): void {}
+}
+globalThis.ResizeObserver ??= NoopResizeObserver as unknown as typeof ResizeObserver;
