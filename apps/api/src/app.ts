@@ -37,8 +37,12 @@ export async function buildApp(config: ApiConfig, options: BuildAppOptions = {})
   const app = Fastify({
     logger,
     bodyLimit: BODY_LIMIT_BYTES,
-    requestIdHeader: 'x-request-id',
-    genReqId: () => randomUUID(),
+    requestIdHeader: false,
+    // A caller's x-request-id is kept when it is a plain, short token; anything else gets a UUID.
+    genReqId: (req) => {
+      const given = req.headers['x-request-id'];
+      return typeof given === 'string' && /^[\w.:-]{1,128}$/.test(given) ? given : randomUUID();
+    },
     routerOptions: { maxParamLength: 2048 },
     frameworkErrors: sendFrameworkError,
   }).withTypeProvider<TypeBoxTypeProvider>();

@@ -63,6 +63,8 @@ describe('request ids', () => {
     expect(fresh.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
     const kept = await app.inject({ method: 'GET', url: '/healthz', headers: { 'x-request-id': 'trace-42' } });
     expect(kept.headers['x-request-id']).toBe('trace-42');
+    const hostile = await app.inject({ method: 'GET', url: '/healthz', headers: { 'x-request-id': `a\u001b[31m${'x'.repeat(300)}` } });
+    expect(hostile.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
   });
 });
 

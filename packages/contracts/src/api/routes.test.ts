@@ -3,7 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { ActivityStreamStartBodySchema, StatusEventSchema } from './clusters.js';
 import { CreateKeyBodySchema, KeyIdParamsSchema, LAB_KEY_ALIAS, LAB_KEY_DESCRIPTION } from './keys.js';
 import { LoadRunCreateBodySchema } from './load-runs.js';
-import { apiRoutes } from './routes.js';
+import type { KeyList } from './keys.js';
+import { apiRoutes, type RouteBody, type RouteParams, type RouteResponse } from './routes.js';
 
 describe('API contract', () => {
   it('has one route per method and path, each with a success schema', () => {
@@ -51,5 +52,15 @@ describe('API contract', () => {
     };
     expect(Value.Check(StatusEventSchema, event)).toBe(true);
     expect(Value.Check(StatusEventSchema, { ...event, activityStream: { status: 'running' } })).toBe(false);
+  });
+});
+
+describe('route types', () => {
+  it('derive request and response types from the table', () => {
+    const list: RouteResponse<'listKeys'> = { keys: [] } satisfies KeyList;
+    const body: RouteBody<'startActivityStream'> = { kmsKeyId: 'alias/x' };
+    const params: RouteParams<'getCluster'> = { id: 'c1' };
+    const none: RouteBody<'listKeys'> = undefined;
+    expect([list.keys.length, body.kmsKeyId, params.id, none]).toEqual([0, 'alias/x', 'c1', undefined]);
   });
 });

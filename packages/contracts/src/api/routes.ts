@@ -120,3 +120,15 @@ export type ApiRouteName = keyof typeof apiRoutes;
 
 /** Every error answer of the API has this body. */
 export const ApiErrorSchema = ErrorBodySchema;
+
+type StaticOf<T> = T extends Type.TSchema ? Type.Static<T> : undefined;
+type Route<N extends ApiRouteName> = (typeof apiRoutes)[N];
+
+/** Success body of a route, e.g. `RouteResponse<'listKeys'>` = `KeyList`. */
+export type RouteResponse<N extends ApiRouteName> = StaticOf<Route<N>['response']>;
+/** JSON body of a route, or `undefined` when it takes none. */
+export type RouteBody<N extends ApiRouteName> = Route<N> extends { body: infer B } ? StaticOf<B> : undefined;
+/** Path parameters of a route, or `undefined`. */
+export type RouteParams<N extends ApiRouteName> = Route<N> extends { params: infer P } ? StaticOf<P> : undefined;
+/** Query string of a route, or `undefined`. */
+export type RouteQuery<N extends ApiRouteName> = Route<N> extends { querystring: infer Q } ? StaticOf<Q> : undefined;
