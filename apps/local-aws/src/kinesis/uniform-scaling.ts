@@ -1,6 +1,11 @@
 import type { KinesaliteShard } from './kinesalite-engine.js';
 
 const HASH_SPACE = 1n << 128n;
+/**
+ * Shard edges this close to a target boundary count as on it: floor(2^128/n)·i differs by a few
+ * keys between shard counts (3 → 6), and an edge cannot be moved by one key.
+ */
+export const BOUNDARY_TOLERANCE = 1n << 64n;
 
 /**
  * Target hash-key boundaries for `count` uniform shards, computed as kinesalite lays out a
@@ -26,12 +31,12 @@ export function nextReshardStep(openShards: readonly KinesaliteShard[], target: 
   for (const shard of shards) {
     const start = BigInt(shard.HashKeyRange.StartingHashKey);
     const end = BigInt(shard.HashKeyRange.EndingHashKey);
-    const inside = boundaries.find((boundary) => boundary > start + 1n && boundary < end);
+    const inside = boundaries.find((boundary) => boundary > start + BOUNDARY_TOLERANCE && boundary < end - BOUNDARY_TOLERANCE);
     if (inside !== undefined) return { kind: 'split', shardId: shard.ShardId, newStartingHashKey: inside.toString() };
   }
   const rangeOf = (shard: KinesaliteShard): number => {
     const start = BigInt(shard.HashKeyRange.StartingHashKey);
-    return boundaries.filter((boundary) => boundary <= start).length;
+    return boundaries.filter((boundary) => boundary <= start + BOUNDARY_TOLERANCE).length;
   };
   for (let index = 0; index + 1 < shards.length; index++) {
     const left = shards[index]!;
