@@ -24,7 +24,11 @@ export interface WorkerAppOptions {
 
 /** The worker's HTTP side (query API, live WebSocket, metrics, health). Never listens by itself. */
 export async function buildWorkerApp(options: WorkerAppOptions) {
-  const app = Fastify({ logger: loggerOptions({ level: options.logLevel ?? 'info' }) }).withTypeProvider<TypeBoxTypeProvider>();
+  const app = Fastify({
+    logger: loggerOptions({ level: options.logLevel ?? 'info' }),
+    // Shutdown must not wait for clients that hold connections open (refused upgrades, stuck readers).
+    forceCloseConnections: true,
+  }).withTypeProvider<TypeBoxTypeProvider>();
 
   app.setErrorHandler((error: FastifyError, request, reply) => {
     if (error instanceof FilterQueryError) {
@@ -39,8 +43,27 @@ export async function buildWorkerApp(options: WorkerAppOptions) {
   });
 
   await app.register(cors, { origin: [...options.corsOrigins], methods: ['GET'] });
+  // A refused WebSocket upgrade keeps its half-open socket (outside HTTP keep-alive tracking) and
+  // would hold shutdown forever: close it once the error response is out.
+  app.addHook('onResponse', async (request, reply) => {
+    if (request.headers.upgrade !== undefined && reply.statusCode >= 400) request.raw.socket?.destroy();
+  });
   await app.register(bearerAuth, { token: options.token, publicPaths: ['/healthz', '/readyz'], queryTokenPaths: ['/events/live'] });
-  await app.register(websocket, { options: { maxPayload: 64 * 1024 } });
+  await app.register(websocket, {
+    options: { maxPayload: 64 * 1024 },
+    // A client that stopped reading would hold a graceful close forever: give it a second.
+    preClose(done) {
+      const server = app.websocketServer;
+      for (const client of server.clients) client.close(1001, 'worker stopping');
+      const timer = setTimeout(() => {
+        for (const client of server.clients) client.terminate();
+      }, 1000);
+      server.close(() => {
+        clearTimeout(timer);
+        done();
+      });
+    },
+  });
 
   app.get('/healthz', async () => ({ ok: true }));
   app.get('/readyz', async (_request, reply) => {

@@ -1,0 +1,171 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
+import { normaliseEvents } from '@das/core';
+import { buildMysqlEvent, buildPayload, createEventGenerator } from '@das/core/fixtures';
+import type { DeadLettersPage, EventsPage, Facets, Histogram, LiveServerFrame, StoredEvent, WorkerStatus } from '@das/contracts';
+import { Registry } from 'prom-client';
+import { buildWorkerApp, type WorkerApp } from '../src/http/app.js';
+import { createLiveHub, type LiveHub } from '../src/live/live-hub.js';
+import { createDuckDbEventStore } from '../src/store/duckdb-event-store.js';
+import type { EventStore } from '../src/store/event-store.js';
+import { connectLive, getJson, TEST_TOKEN, waitFor } from './support/worker-harness.js';
+
+const status: WorkerStatus = {
+  state: 'consuming', clusterId: 'c', streamName: 's', resourceId: 'r', shards: [], lagMs: 0,
+  eventsPerSecond: 0, recordsPerSecond: 0, storedEvents: 0, deadLetters: 0,
+};
+
+describe('query API and live WebSocket', () => {
+  let store: EventStore;
+  let hub: LiveHub;
+  let app: WorkerApp;
+  let base: string;
+
+  beforeAll(async () => {
+    store = await createDuckDbEventStore({ path: ':memory:' });
+    hub = createLiveHub({ flushIntervalMs: 50, maxBufferedBytes: 256 * 1024 });
+    app = await buildWorkerApp({ token: TEST_TOKEN, store, hub, registry: new Registry(), status: () => status, ready: () => true, corsOrigins: ['http://127.0.0.1:5173'], logLevel: 'silent' });
+    base = await app.listen({ host: '127.0.0.1', port: 0 });
+    const generator = createEventGenerator({ seed: 3, engine: 'mysql', startTime: new Date(Date.now() - 600_000).toISOString() });
+    const records = Array.from({ length: 60 }, (_, i) => ({ sequenceNumber: String(i + 1), arrivedAtMs: null, events: normaliseEvents(buildPayload(generator.events(5))) }));
+    await store.append({
+      streamKey: 's@1',
+      shardId: 'shard-a',
+      records: [
+        ...records,
+        { sequenceNumber: '100', arrivedAtMs: null, events: normaliseEvents(buildPayload([buildMysqlEvent({ commandText: 'select "quoted", =1+1', dbUserName: 'csv_user', logTime: new Date().toISOString() })])) },
+        { sequenceNumber: '101', arrivedAtMs: null, deadLetter: { reason: 'PAYLOAD_NOT_GZIP', message: 'x', data: Buffer.from('zz') } },
+      ],
+    });
+  });
+  afterAll(async () => {
+    await app?.close();
+    hub?.close();
+    await store?.close();
+  });
+
+  it('answers 401 without a token or with a wrong one, and refuses the WebSocket', async () => {
+    for (const path of ['/events', '/events/facets', '/dead-letters', '/metrics', '/status', '/events/1']) {
+      expect((await fetch(`${base}${path}`)).status, path).toBe(401);
+      expect((await getJson(base, path, 'wrong')).status, path).toBe(401);
+    }
+    expect((await fetch(`${base}/healthz`)).status).toBe(200);
+    expect((await fetch(`${base}/events?token=${TEST_TOKEN}`)).status).toBe(401);
+    for (const url of [`${base.replace('http', 'ws')}/events/live`, `${base.replace('http', 'ws')}/events/live?token=wrong`]) {
+      const refused = await new Promise<number>((resolve) => {
+        const socket = new WebSocket(url);
+        socket.on('unexpected-response', (_req, res) => resolve(res.statusCode ?? 0));
+        socket.on('open', () => resolve(101));
+        socket.on('error', () => undefined);
+      });
+      expect(refused).toBe(401);
+    }
+    // Browsers pass the token as a query parameter.
+    const browser = new WebSocket(`${base.replace('http', 'ws')}/events/live?token=${TEST_TOKEN}`);
+    await new Promise((resolve, reject) => {
+      browser.on('open', resolve);
+      browser.on('error', reject);
+    });
+    browser.close();
+  });
+
+  it('pages and filters events, and rejects bad parameters with a reason code', async () => {
+    const first = await getJson<EventsPage>(base, '/events?limit=10&user=app_user&command=QUERY');
+    expect(first.status).toBe(200);
+    expect(first.body.events).toHaveLength(10);
+    expect(first.body.events.every((e) => e.user === 'app_user' && e.command === 'QUERY')).toBe(true);
+    const second = await getJson<EventsPage>(base, `/events?limit=10&user=app_user&command=QUERY&cursor=${first.body.next}`);
+    expect(second.body.events[0]!.time <= first.body.events[9]!.time).toBe(true);
+    expect(new Set([...first.body.events, ...second.body.events].map((e) => e.id)).size).toBe(20);
+    const one = await getJson<StoredEvent>(base, `/events/${first.body.events[0]!.id}`);
+    expect(one.body).toEqual(first.body.events[0]);
+    expect((await getJson(base, '/events/99999')).status).toBe(404);
+
+    const bad = await getJson<{ code: string; field?: string }>(base, '/events?from=yesterday');
+    expect(bad.status).toBe(400);
+    expect(bad.body).toMatchObject({ code: 'INVALID_FILTER_PARAM', field: '/querystring/from' });
+    expect((await getJson<{ code: string }>(base, '/events?exitCode=maybe')).status).toBe(400);
+    expect((await getJson<{ code: string }>(base, '/events?cursor=bm9wZQ')).body.code).toBe('INVALID_CURSOR');
+    expect((await getJson<{ code: string }>(base, '/events?limit=0')).body.code).toBe('VALIDATION_FAILED');
+  });
+
+  it('serves facets, a histogram, dead letters and streamed NDJSON/CSV exports with the same filters', async () => {
+    const facets = await getJson<Facets>(base, '/events/facets');
+    expect(facets.body.total).toBeGreaterThan(200);
+    expect(facets.body.users.map((u) => u.value)).toContain('app_user');
+    const histogram = await getJson<Histogram>(base, '/events/histogram?intervalMs=60000');
+    expect(histogram.body.buckets.reduce((n, b) => n + b.total, 0)).toBe(facets.body.total);
+    const dead = await getJson<DeadLettersPage>(base, '/dead-letters');
+    expect(dead.body.deadLetters.map((d) => d.reason)).toEqual(['PAYLOAD_NOT_GZIP']);
+
+    const ndjson = await fetch(`${base}/events/export?user=app_user`, { headers: { authorization: `Bearer ${TEST_TOKEN}` } });
+    expect(ndjson.headers.get('content-type')).toContain('application/x-ndjson');
+    const lines = (await ndjson.text()).trim().split('\n').map((l) => JSON.parse(l) as StoredEvent);
+    const appUser = facets.body.users.find((u) => u.value === 'app_user')!.count;
+    expect(lines).toHaveLength(appUser);
+    expect(lines.every((e) => e.user === 'app_user')).toBe(true);
+
+    const csv = await fetch(`${base}/events/export?format=csv&user=csv_user`, { headers: { authorization: `Bearer ${TEST_TOKEN}` } });
+    const rows = (await csv.text()).trim().split('\r\n');
+    expect(rows[0]).toMatch(/^id,time,user,/);
+    expect(rows).toHaveLength(2);
+    expect(rows[1]).toContain('"select ""quoted"", =1+1"');
+  });
+
+  it('delivers live events by filter, changes the filter on subscribe, and sends status frames', async () => {
+    const live = await connectLive(base, 'user=alice');
+    const events = (users: string[]) =>
+      normaliseEvents(buildPayload(users.map((u) => buildMysqlEvent({ dbUserName: u })))).map((e, i) => ({ ...e, id: 10_000 + i, shardId: 's', sequenceNumber: String(i) }));
+    await waitFor('status frame', () => (live.frames.some((f) => f.type === 'status') ? true : undefined));
+    hub.publish(events(['alice', 'bob']));
+    await waitFor('alice', () => (live.events().length === 1 ? true : undefined));
+    live.socket.send(JSON.stringify({ type: 'subscribe', filter: { user: 'bob' } }));
+    await waitFor('subscribed', () => (live.frames.some((f) => f.type === 'subscribed') ? true : undefined));
+    hub.publish(events(['alice', 'bob']));
+    await waitFor('bob', () => (live.events().length === 2 ? true : undefined));
+    expect(live.events().map((e) => e.user)).toEqual(['alice', 'bob']);
+    live.socket.send('not json');
+    await waitFor('error frame', () => (live.frames.some((f) => f.type === 'error' && f.code === 'FRAME_NOT_JSON') ? true : undefined));
+    live.close();
+  });
+
+  it('keeps a reading client on time while another never reads; the slow one learns what it missed', async () => {
+    const fast = await connectLive(base);
+    const slow = await connectLive(base);
+    // The slow client stops reading from its TCP socket: the server's buffer for it fills up.
+    (slow.socket as unknown as { _socket: { pause(): void; resume(): void } })._socket.pause();
+    const big = 'x'.repeat(4000);
+    const batch = (n: number, offset: number) =>
+      normaliseEvents(buildPayload(Array.from({ length: n }, (_, i) => buildMysqlEvent({ commandText: `select ${offset + i} -- ${big}` })))).map((e, i) => ({
+        ...e, id: 20_000 + offset + i, shardId: 's', sequenceNumber: String(offset + i),
+      }));
+    let sent = 0;
+    for (let round = 0; round < 20; round += 1) {
+      hub.publish(batch(500, sent));
+      sent += 500;
+      // Every round reaches the reading client promptly, whatever the other one does.
+      await waitFor(`fast client round ${round}`, () => (fast.events().length >= sent ? true : undefined), 5000);
+    }
+    expect(fast.events()).toHaveLength(sent);
+    (slow.socket as unknown as { _socket: { resume(): void } })._socket.resume();
+    // Once it reads again it gets new events; everything before was delivered or counted as dropped.
+    let marker = sent;
+    await waitFor(
+      'slow client receives new events',
+      async () => {
+        if (slow.events().some((e) => Number(e.sequenceNumber) >= sent)) return true;
+        hub.publish(batch(1, marker));
+        marker += 1;
+        await new Promise((resolve) => setTimeout(resolve, 100));
+        return undefined;
+      },
+      15_000,
+    );
+    const last = Math.max(...slow.events().map((e) => Number(e.sequenceNumber)));
+    const dropped = slow.frames.reduce((n, f: LiveServerFrame) => n + (f.type === 'dropped' ? f.count : 0), 0);
+    expect(dropped).toBeGreaterThan(0);
+    expect(slow.events().length + dropped).toBe(last + 1);
+    fast.close();
+    slow.close();
+  });
+});
