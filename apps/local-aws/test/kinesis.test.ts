@@ -6,6 +6,7 @@ import {
   GetRecordsCommand,
   GetShardIteratorCommand,
   ListShardsCommand,
+  ListStreamsCommand,
   MergeShardsCommand,
   PutRecordCommand,
   PutRecordsCommand,
@@ -79,6 +80,16 @@ describe('Kinesis through @aws-sdk/client-kinesis (default HTTP/2 handler)', () 
     expect(batch.Records).toHaveLength(20);
 
     const records = await readAll('ordered', 'shardId-000000000000');
+    const firstPage = await kinesis.send(
+      new GetRecordsCommand({
+        Limit: 5,
+        ShardIterator: (await kinesis.send(new GetShardIteratorCommand({ StreamName: 'ordered', ShardId: 'shardId-000000000000', ShardIteratorType: 'TRIM_HORIZON' }))).ShardIterator,
+      }),
+    );
+    expect(firstPage.Records).toHaveLength(5);
+    expect(firstPage.MillisBehindLatest).toBeGreaterThanOrEqual(0);
+    const listed = await kinesis.send(new ListStreamsCommand({}));
+    expect(listed.StreamSummaries!.find((summary) => summary.StreamName === 'ordered')).toMatchObject({ StreamARN: arnOf('ordered'), StreamStatus: 'ACTIVE' });
     expect(records.map((record) => Buffer.from(record.Data!).toString())).toEqual(Array.from({ length: 21 }, (_, i) => `record-${i}`));
     expect(records[0]!.SequenceNumber).toBe(first.SequenceNumber);
     expect(records[0]!.ApproximateArrivalTimestamp).toBeInstanceOf(Date);

@@ -152,8 +152,33 @@ export function createKinesisService(engine: KinesaliteEngine, log: (line: strin
       if (sequence === undefined) return engine.call('GetShardIterator', { ...input, ShardIteratorType: 'LATEST', Timestamp: undefined });
       return { ShardIterator: engine.shardIterator(name, stream.Shards[shardIndex]!.ShardId, sequence) };
     },
+    async ListStreams(input) {
+      const output = await engine.call('ListStreams', input);
+      // Current SDKs also read StreamSummaries; kinesalite only lists names.
+      const names = (output['StreamNames'] as string[] | undefined) ?? [];
+      const summaries = [];
+      for (const name of names) {
+        const stream = await engine.getStream(name).catch(() => undefined);
+        if (!stream) continue;
+        summaries.push({
+          StreamName: stream.StreamName,
+          StreamARN: stream.StreamARN,
+          StreamStatus: resharding.has(name) ? 'UPDATING' : stream.StreamStatus,
+          StreamModeDetails: { StreamMode: 'PROVISIONED' },
+          StreamCreationTimestamp: stream.StreamCreationTimestamp,
+        });
+      }
+      return { ...output, StreamSummaries: summaries };
+    },
     async GetRecords(input) {
       const output = await engine.call('GetRecords', input);
+      // kinesalite always says 0; a full page means the reader is behind by at least its last record's age.
+      const records = (output['Records'] as Array<{ ApproximateArrivalTimestamp?: number }> | undefined) ?? [];
+      const limit = typeof input['Limit'] === 'number' ? input['Limit'] : 10_000;
+      const last = records[records.length - 1];
+      if (records.length >= limit && last?.ApproximateArrivalTimestamp !== undefined) {
+        output['MillisBehindLatest'] = Math.max(0, Math.round(Date.now() - last.ApproximateArrivalTimestamp * 1000));
+      }
       if (output['NextShardIterator'] === undefined) {
         const position = engine.decodeIterator(String(input['ShardIterator']));
         if (position) {
