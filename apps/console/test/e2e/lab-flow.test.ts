@@ -21,6 +21,11 @@ async function shoot(name: string): Promise<void> {
   await page.screenshot({ path: join(SCREENS_DIR, `${name}.png`), fullPage: true });
 }
 
+/** Follows a link of the main navigation. */
+async function nav(name: string): Promise<void> {
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name, exact: true }).click();
+}
+
 async function counter(testId: string): Promise<number> {
   return Number((await page.getByTestId(testId).innerText()).replace(/[^0-9]/g, ''));
 }
@@ -128,7 +133,7 @@ describe('the console against the whole local stack', () => {
     await shoot('live-event-detail');
 
     // Step 5: stop the stream, back in the lab.
-    await page.getByRole('link', { name: 'Lab' }).click();
+    await nav('Lab');
     await page.getByRole('button', { name: 'Stop activity stream' }).click();
     const step5 = page.getByTestId('lab-step-5');
     await step5.and(page.locator('[data-state="done"]')).waitFor({ timeout: 90_000 });
@@ -137,30 +142,43 @@ describe('the console against the whole local stack', () => {
   });
 
   it('shows the key, the cluster, the load run, the history and the dead letters', async () => {
-    await page.getByRole('link', { name: 'Keys' }).click();
+    await nav('Keys');
     await page.getByRole('cell', { name: 'auroralab-mysql-das' }).waitFor();
     await shoot('keys');
 
-    await page.getByRole('link', { name: 'Clusters' }).click();
+    await nav('Clusters');
     const clusterRow = page.getByRole('row').filter({ hasText: 'auroralab-mysql-cluster' });
     await clusterRow.waitFor();
     expect(await clusterRow.innerText()).toMatch(/stopped/);
     await shoot('clusters');
 
-    await page.getByRole('link', { name: 'Load runs' }).click();
+    await nav('Load runs');
     await page.getByRole('progressbar').first().waitFor();
     await shoot('load-runs');
 
-    await page.getByRole('link', { name: 'Event history' }).click();
+    await nav('Event history');
     await page.getByRole('button', { name: 'Next' }).waitFor({ timeout: 30_000 });
     expect(await page.locator('table.events tbody tr').count()).toBeGreaterThan(0);
     await page.locator('table.events tbody tr').first().getByRole('button').click();
     await page.getByTestId('event-json').waitFor();
     await shoot('event-history');
 
-    await page.getByRole('link', { name: 'Dead letters' }).click();
+    await nav('Dead letters');
     await page.getByRole('heading', { name: 'Dead letters' }).waitFor();
     await page.getByText(/No dead letters|Arrived/).first().waitFor();
     await shoot('dead-letters');
+  });
+
+  it('is readable in the dark colour scheme', async () => {
+    await page.emulateMedia({ colorScheme: 'dark' });
+    await nav('Live events');
+    await page.getByTestId('live-row').first().click();
+    await page.getByTestId('event-json').waitFor();
+    const background = await page.evaluate(() => getComputedStyle(document.body).backgroundColor);
+    expect(background).toBe('rgb(15, 18, 23)');
+    await shoot('live-events-dark');
+    await nav('Lab');
+    await page.getByTestId('lab-step-5').waitFor();
+    await shoot('lab-dark');
   });
 });

@@ -1,5 +1,5 @@
 import type { Backend } from '../api/backend.js';
-import type { Facets, StoredEvent } from '../api/types.js';
+import type { Facets, Histogram, StoredEvent } from '../api/types.js';
 import type { EventFilter } from '../domain.js';
 import { describeError } from './errors.js';
 
@@ -20,9 +20,10 @@ export class HistoryState {
   range = $state<RangeKey>('1h');
   customFrom = $state('');
   customTo = $state('');
-  pageSize = $state(100);
+  pageSize = $state(50);
   events = $state.raw<StoredEvent[]>([]);
   facets = $state.raw<Facets | null>(null);
+  histogram = $state.raw<Histogram | null>(null);
   /** Cursors of the pages before the current one (for Previous), and of the next. */
   #cursors: (string | undefined)[] = [];
   next = $state<string | null>(null);
@@ -61,7 +62,12 @@ export class HistoryState {
       const page = await worker.listEvents(filter, { cursor, limit: this.pageSize });
       this.events = page.events;
       this.next = page.next;
-      if (cursor === undefined) this.facets = await worker.facets(filter).catch(() => null);
+      if (cursor === undefined) {
+        // Facets and the histogram only decorate the page: their failure leaves the events usable.
+        const [facets, histogram] = await Promise.all([worker.facets(filter).catch(() => null), worker.histogram(filter).catch(() => null)]);
+        this.facets = facets;
+        this.histogram = histogram;
+      }
     } catch (error) {
       this.error = describeError(error);
     } finally {
