@@ -1,0 +1,111 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { CreateKeyCommand } from '@aws-sdk/client-kms';
+import { DescribeDBClustersCommand, StartActivityStreamCommand } from '@aws-sdk/client-rds';
+import { kmsPortFromClient } from '@das/core';
+import type { EventsPage, StoredEvent } from '@das/contracts';
+import { startLocalAws, type LocalAws } from '@das/local-aws';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createAwsClients, type AwsClients } from '../src/aws/aws-clients.js';
+import { createDasProducer, eventNumber } from './support/das-records.js';
+import { putRecords } from './support/local-kinesis.js';
+import { getJson, TEST_TOKEN, waitFor } from './support/worker-harness.js';
+import { exited, spawnWorker } from './support/worker-process.js';
+
+const CLUSTER = 'auroralab-mysql-cluster';
+
+async function storedEvents(base: string): Promise<StoredEvent[]> {
+  const events: StoredEvent[] = [];
+  let cursor = '';
+  for (;;) {
+    const { body } = await getJson<EventsPage>(base, `/events?limit=1000${cursor === '' ? '' : `&cursor=${cursor}`}`);
+    events.push(...body.events);
+    if (body.next === null) return events;
+    cursor = body.next;
+  }
+}
+
+describe('das-worker process killed with SIGKILL under load (built bin, @das/local-aws)', () => {
+  let emulator: LocalAws;
+  let clients: AwsClients;
+  let dir: string;
+
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'das-worker-crash-'));
+    emulator = await startLocalAws({ port: 0, dataDir: join(dir, 'emulator'), source: 'none', activityStreamDelayMs: 50, activityStreamShardCount: 2, kinesisDelayMs: 20, log: () => undefined });
+    clients = createAwsClients({ region: 'us-east-1', endpoint: emulator.endpoint, credentials: { accessKeyId: 'AKIDLOCAL', secretAccessKey: 'local' } });
+  });
+  afterAll(async () => {
+    for (const client of Object.values(clients ?? {})) client.destroy();
+    await emulator?.close();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('stores every event produced exactly once after kill -9 and restart', async () => {
+    const key = (await clients.kms.send(new CreateKeyCommand({}))).KeyMetadata!;
+    await clients.rds.send(new StartActivityStreamCommand({ ResourceArn: `arn:aws:rds:us-east-1:000000000000:cluster:${CLUSTER}`, KmsKeyId: key.Arn, Mode: 'async', ApplyImmediately: true }));
+    await emulator.settle();
+    const cluster = (await clients.rds.send(new DescribeDBClustersCommand({ DBClusterIdentifier: CLUSTER }))).DBClusters![0]!;
+    const streamName = cluster.ActivityStreamKinesisStreamName!;
+    const env = {
+      DAS_DATA_DIR: join(dir, 'worker'),
+      DAS_TOKEN: TEST_TOKEN,
+      DAS_WORKER_PORT: '0',
+      DAS_CLUSTER_ID: CLUSTER,
+      DAS_START_POSITION: 'TRIM_HORIZON',
+      DAS_DECRYPT_THREADS: '1',
+      DAS_CLUSTER_POLL_MS: '500',
+      AWS_ENDPOINT_URL: emulator.endpoint,
+      AWS_REGION: 'us-east-1',
+      AWS_ACCESS_KEY_ID: 'AKIDLOCAL',
+      AWS_SECRET_ACCESS_KEY: 'local',
+    };
+    const producer = createDasProducer(kmsPortFromClient(clients.kms), { resourceId: cluster.DbClusterResourceId!, keyId: key.Arn!, eventsPerRecord: 5 });
+    const produced: number[] = [];
+    let producing = true;
+    // Steady load: 10 records (50 events) every 50 ms, in the background, across the crash.
+    const load = (async () => {
+      let i = 0;
+      while (producing) {
+        const batch = [];
+        for (let j = 0; j < 10; j += 1, i += 1) {
+          const record = await producer.record();
+          batch.push({ data: record.data, partitionKey: `pk-${i % 16}` });
+          produced.push(...record.numbers);
+        }
+        await putRecords(clients.kinesis, streamName, batch);
+        await sleep(50);
+      }
+    })();
+
+    const first = await spawnWorker(env);
+    await waitFor('events stored before the crash', async () => ((await storedEvents(first.url)).length > 300 ? true : undefined));
+    first.child.kill('SIGKILL');
+    await exited(first.child);
+    await sleep(700);
+    const second = await spawnWorker(env);
+    try {
+      await sleep(1000);
+      producing = false;
+      await load;
+      const events = await waitFor(
+        'every produced event',
+        async () => {
+          const stored = await storedEvents(second.url);
+          return stored.length >= produced.length ? stored : undefined;
+        },
+        60_000,
+      );
+      const numbers = events.map(eventNumber);
+      expect(numbers.length).toBe(produced.length);
+      expect(new Set(numbers).size).toBe(numbers.length);
+      expect(numbers.sort((a, b) => a - b)).toEqual([...produced].sort((a, b) => a - b));
+    } finally {
+      producing = false;
+      second.child.kill('SIGTERM');
+      expect(await exited(second.child)).toBe(0);
+    }
+  });
+});
