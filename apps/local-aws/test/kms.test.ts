@@ -14,6 +14,7 @@ import {
   ListAliasesCommand,
   ListKeysCommand,
   ListResourceTagsCommand,
+  PutKeyPolicyCommand,
   ScheduleKeyDeletionCommand,
   type KMSClient,
 } from '@aws-sdk/client-kms';
@@ -63,6 +64,11 @@ describe('KMS through @aws-sdk/client-kms', () => {
     expect(meta.CreationDate).toBeInstanceOf(Date);
     expect((await kms.send(new GetKeyPolicyCommand({ KeyId: meta.KeyId }))).Policy).toBe(policy);
     expect((await kms.send(new ListResourceTagsCommand({ KeyId: meta.KeyId }))).Tags).toEqual([{ TagKey: 'team', TagValue: 'db' }]);
+    const replaced = JSON.stringify({ Version: '2012-10-17', Statement: [] });
+    await kms.send(new PutKeyPolicyCommand({ KeyId: meta.Arn, PolicyName: 'default', Policy: replaced }));
+    expect((await kms.send(new GetKeyPolicyCommand({ KeyId: meta.KeyId }))).Policy).toBe(replaced);
+    expect((await sdkError(kms.send(new PutKeyPolicyCommand({ KeyId: meta.KeyId, PolicyName: 'default', Policy: 'not json' })))).name).toBe('MalformedPolicyDocumentException');
+    expect((await sdkError(kms.send(new CreateKeyCommand({ Policy: '[1]' })))).name).toBe('MalformedPolicyDocumentException');
     const material = await stat(join(dataDir, 'kms', 'material', `${meta.KeyId}.key`));
     expect(material.mode & 0o777).toBe(0o600);
   });

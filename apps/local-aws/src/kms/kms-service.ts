@@ -91,13 +91,7 @@ export function createKmsService(kms: LocalKms): JsonService {
         );
       }
       const policy = optionalString(input, 'Policy', 32_768);
-      if (policy !== undefined) {
-        try {
-          JSON.parse(policy);
-        } catch {
-          throw new AwsServiceError('MalformedPolicyDocumentException', 'The key policy is not valid JSON.');
-        }
-      }
+      if (policy !== undefined) assertPolicyDocument(policy);
       const key = await kms.createKey({ description: optionalString(input, 'Description', 8192), policy, tags: readTags(input) });
       return { KeyMetadata: keyMetadata(key) };
     },
@@ -193,6 +187,19 @@ export function createKmsService(kms: LocalKms): JsonService {
       if (policyName !== 'default') throw new AwsServiceError('NotFoundException', `Policy ${policyName} does not exist; only 'default' does.`, 404);
       return { Policy: key.policy, PolicyName: 'default' };
     },
+    async PutKeyPolicy(input) {
+      const keyId = requiredString(input, 'KeyId');
+      const policyName = optionalString(input, 'PolicyName', 128) ?? 'default';
+      if (policyName !== 'default') throw validation(`PolicyName must be 'default', got '${policyName}'.`);
+      const policy = requiredString(input, 'Policy', 32_768);
+      assertPolicyDocument(policy);
+      await kms.putPolicy(keyId, policy);
+      return {};
+    },
+    ListKeyPolicies(input) {
+      kms.resolve(requiredString(input, 'KeyId'), 'key-only');
+      return { PolicyNames: ['default'], Truncated: false };
+    },
     ListResourceTags(input) {
       const key = kms.resolve(requiredString(input, 'KeyId'), 'key-only');
       const { page, next } = paginate(key.tags, input, 50, 50);
@@ -210,6 +217,19 @@ export function createKmsService(kms: LocalKms): JsonService {
       return handler(input);
     },
   };
+}
+
+/** KMS keeps policies verbatim but refuses text that is not a JSON object. */
+function assertPolicyDocument(policy: string): void {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(policy);
+  } catch {
+    throw new AwsServiceError('MalformedPolicyDocumentException', 'The key policy is not valid JSON.');
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+    throw new AwsServiceError('MalformedPolicyDocumentException', 'The key policy must be a JSON object.');
+  }
 }
 
 function readTags(input: Input): KmsTag[] {

@@ -140,6 +140,16 @@ export class LocalKms {
     return key;
   }
 
+  /** Replaces the key policy (kept verbatim); a key pending deletion cannot be changed. */
+  async putPolicy(keyIdOrArn: string, policy: string): Promise<void> {
+    const key = this.resolve(keyIdOrArn, 'key-only');
+    if (key.keyState === 'PendingDeletion') {
+      throw new AwsServiceError('KMSInvalidStateException', `${this.keyArn(key.keyId)} is pending deletion.`, 409);
+    }
+    key.policy = policy;
+    await this.store.save();
+  }
+
   async createAlias(aliasName: string, targetKeyId: string): Promise<void> {
     this.assertAliasName(aliasName);
     const key = this.resolve(targetKeyId, 'key-only');
