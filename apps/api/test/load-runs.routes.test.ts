@@ -121,7 +121,7 @@ describe('POST /load-runs', () => {
 
 describe('GET and DELETE /load-runs', () => {
   it('shows a run with progress parsed from the output and without the password', async () => {
-    const { aws } = ssmStub();
+    const { aws, calls } = ssmStub();
     app = await buildTestApp(aws);
     const res = await app.inject({ method: 'GET', url: `/load-runs/${COMMAND_ID}`, headers: AUTH });
     expect(res.statusCode).toBe(200);
@@ -131,6 +131,10 @@ describe('GET and DELETE /load-runs', () => {
     expect(res.body).not.toContain('hunter2-secret');
     const list = await app.inject({ method: 'GET', url: '/load-runs', headers: AUTH });
     expect(list.json().loadRuns).toHaveLength(1);
+    expect(calls.find((c) => c.op === 'ListCommands' && c.input.Filters)?.input).toEqual({
+      MaxResults: 50,
+      Filters: [{ key: 'DocumentName', value: 'DAS-Lab-TpccLoad' }],
+    });
     expect(list.json().loadRuns[0].output).toBeUndefined();
     expect(list.body).not.toContain('hunter2-secret');
   });

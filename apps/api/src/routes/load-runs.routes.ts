@@ -10,7 +10,9 @@ export const loadRunRoutes: FastifyPluginAsyncTypebox<{ ssm: AwsClients['ssm']; 
   app.post('/load-runs', { schema: routeSchema(r.createLoadRun, 'load-runs', 'Start a load run (SSM SendCommand)') }, async (request, reply) =>
     reply.code(201).send(await createLoadRun(ssm, defaults, request.body)),
   );
-  app.get('/load-runs', { schema: routeSchema(r.listLoadRuns, 'load-runs', 'Recent load runs') }, async () => ({ loadRuns: await listLoadRuns(ssm) }));
+  app.get('/load-runs', { schema: routeSchema(r.listLoadRuns, 'load-runs', 'Recent load runs') }, async () => ({
+    loadRuns: await listLoadRuns(ssm, defaults.loadDocument),
+  }));
   app.get('/load-runs/:id', { schema: routeSchema(r.getLoadRun, 'load-runs', 'One load run with its progress') }, async (request) =>
     getLoadRun(ssm, request.params.id),
   );

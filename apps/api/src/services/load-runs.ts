@@ -127,9 +127,12 @@ export async function getLoadRun(ssm: Ssm, id: string): Promise<LoadRun> {
   return toLoadRun(command, await aws(invocationOf(ssm, command)), true);
 }
 
-/** The most recent runs (SSM keeps 30 days of commands), newest first. */
-export async function listLoadRuns(ssm: Ssm, limit = 50): Promise<LoadRun[]> {
-  const out = await aws(ssm.send(new ListCommandsCommand({ MaxResults: limit })));
+/**
+ * The most recent runs of the load document (SSM keeps 30 days of commands), newest first;
+ * other Run Command traffic of the account is left out.
+ */
+export async function listLoadRuns(ssm: Ssm, documentName: string, limit = 50): Promise<LoadRun[]> {
+  const out = await aws(ssm.send(new ListCommandsCommand({ MaxResults: limit, Filters: [{ key: 'DocumentName', value: documentName }] })));
   const commands = out.Commands ?? [];
   const runs = await Promise.all(commands.map(async (command) => toLoadRun(command, await aws(invocationOf(ssm, command)))));
   return runs.sort((a, b) => (b.requestedAt ?? '').localeCompare(a.requestedAt ?? ''));
