@@ -1,9 +1,10 @@
-import { ListStreamsCommand } from '@aws-sdk/client-kinesis';
+import { createHash, randomBytes } from 'node:crypto';
+import { CreateStreamCommand, DescribeStreamSummaryCommand, GetRecordsCommand, GetShardIteratorCommand, ListStreamsCommand } from '@aws-sdk/client-kinesis';
 import { CreateKeyCommand, GenerateDataKeyCommand, ListKeysCommand } from '@aws-sdk/client-kms';
 import { DescribeDBClustersCommand } from '@aws-sdk/client-rds';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LocalAws } from '../src/index.js';
-import { removeDir, sdkClients, startTestEmulator } from './helpers.js';
+import { removeDir, sdkClients, startTestEmulator, waitFor } from './helpers.js';
 import { rawRequest } from './raw-http.js';
 
 describe('the shared endpoint', () => {
@@ -85,5 +86,29 @@ describe('the shared endpoint', () => {
     expect(rds.status).toBe(400);
     expect(rds.body).toMatch(/<ErrorResponse[^>]*><Error><Type>Sender<\/Type><Code>InvalidAction<\/Code><Message>[^<]*DeleteDBCluster/);
     expect(rds.headers['x-amzn-requestid']).toBeTruthy();
+  });
+
+  it('keeps large HTTP/1.1 bodies intact on fresh connections (the sniffed bytes are replayed in order)', async () => {
+    const { kinesis } = sdkClients(aws.endpoint);
+    try {
+      await kinesis.send(new CreateStreamCommand({ StreamName: 'intact', ShardCount: 1 }));
+      await waitFor(() => kinesis.send(new DescribeStreamSummaryCommand({ StreamName: 'intact' })), (out) => out.StreamDescriptionSummary!.StreamStatus === 'ACTIVE');
+      const payloads = Array.from({ length: 8 }, () => randomBytes(512 * 1024));
+      const responses = await Promise.all(
+        payloads.map((payload) =>
+          rawRequest(aws.endpoint, {
+            headers: { 'content-type': 'application/x-amz-json-1.1', 'x-amz-target': 'Kinesis_20131202.PutRecord' },
+            body: JSON.stringify({ StreamName: 'intact', PartitionKey: 'p', Data: payload.toString('base64') }),
+          }),
+        ),
+      );
+      expect(responses.map((response) => response.status)).toEqual(payloads.map(() => 200));
+      const iterator = await kinesis.send(new GetShardIteratorCommand({ StreamName: 'intact', ShardId: 'shardId-000000000000', ShardIteratorType: 'TRIM_HORIZON' }));
+      const records = (await kinesis.send(new GetRecordsCommand({ ShardIterator: iterator.ShardIterator }))).Records!;
+      const digest = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
+      expect(records.map((record) => digest(record.Data!)).sort()).toEqual(payloads.map(digest).sort());
+    } finally {
+      kinesis.destroy();
+    }
   });
 });
