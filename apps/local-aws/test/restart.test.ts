@@ -100,4 +100,14 @@ describe('state survives a restart on the same data dir', () => {
     await start(dataDir, { source: 'none' });
     await expect(startTestEmulator({ dataDir, source: 'none' })).rejects.toThrow(/another das-local/);
   });
+
+  it('releases the data dir when the port is taken, so a retry on another port works', async () => {
+    const dataDir = await makeDataDir();
+    dirs.push(dataDir);
+    const first = await start(await makeDataDir().then((dir) => (dirs.push(dir), dir)), { source: 'none' });
+    await expect(startTestEmulator({ dataDir, source: 'none', port: first.aws.port })).rejects.toThrow(/EADDRINUSE/);
+    const retry = await start(dataDir, { source: 'none' });
+    expect((await retry.clients.rds.send(new DescribeDBClustersCommand({}))).DBClusters).toHaveLength(1);
+    for (const client of [...Object.values(first.clients), ...Object.values(retry.clients)]) client.destroy();
+  });
 });
