@@ -3,6 +3,9 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { StoredEvent } from '@das/contracts';
 import type { DecodeOutcome, DecryptPool } from '../decrypt/decrypt-pool.js';
 import type { DecodedRecord, EventStore, ShardCheckpoint } from '../store/event-store.js';
+
+/** The part of an {@link EventStore} the consumer writes to. */
+export type BatchSink = Pick<EventStore, 'append' | 'checkpoints'>;
 import { listedParents, readableShards, shardStart, type ShardInfo, type StartPosition } from './checkpoints.js';
 import { createShardReader, StreamGoneError, type KinesisRecordData } from './shard-reader.js';
 
@@ -23,7 +26,8 @@ export interface StreamConsumerOptions {
   /** `<name>@<creation ms>`: checkpoints belong to one incarnation of the stream. */
   streamKey: string;
   pool: DecryptPool;
-  store: EventStore;
+  /** Where batches go: the event store, or the CLI's printer. */
+  store: BatchSink;
   startPosition: StartPosition;
   hooks?: ConsumerHooks;
   /** How often new shards are looked for besides when a shard finishes (ms). */

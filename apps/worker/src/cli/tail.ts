@@ -1,0 +1,208 @@
+import { parseArgs } from 'node:util';
+import { filterFromQuery, FilterQueryError, kmsPortFromClient, matchesFilter, type EventFilter } from '@das/core';
+import type { StoredEvent } from '@das/contracts';
+import { createAwsClients, type AwsSettings } from '../aws/aws-clients.js';
+import { parseStartPosition, type StartPosition } from '../consumer/checkpoints.js';
+import { createStreamConsumer, type BatchSink } from '../consumer/stream-consumer.js';
+import { createStreamLocator } from '../consumer/stream-locator.js';
+import { createDecryptPool } from '../decrypt/decrypt-pool.js';
+import type { ShardCheckpoint } from '../store/event-store.js';
+
+export const TAIL_USAGE = `usage: das tail (--cluster ID | -i RESOURCE_ID -s STREAM) [options]
+
+Reads a Database Activity Stream, decrypts it and prints the events (like the lab's das_reader.py).
+
+  --cluster ID          find the stream from the cluster (DescribeDBClusters)
+  -i, --resource-id ID  DbClusterResourceId (cluster-…), with -s
+  -s, --stream NAME     Kinesis stream name (aws-rds-das-cluster-…), with -i
+  -r, --region REGION   AWS region (default: AWS_REGION or us-east-1)
+  --endpoint URL        AWS endpoint override, e.g. @das/local-aws (default: AWS_ENDPOINT_URL)
+  --from POS            latest (default), trim-horizon, or an ISO 8601 time
+  --limit N             stop after N events
+  --ndjson              one JSON object per line instead of pretty JSON
+  --raw                 print the DAS event as received instead of the normalised one
+  --user U, --database D, --command C, --object O, --host H   filters (repeatable or comma-separated)
+  -q, --text TEXT       SQL text contains (case-insensitive)
+  --exit-code ok|failed
+  --heartbeats          include heartbeats (hidden by default)
+  --rdsadmin            include RDS housekeeping by rdsadmin (hidden by default)
+  --threads N           decrypt threads (default 0: decrypt on the main thread)
+`;
+
+/** A bad command line; the message says what to fix. */
+export class UsageError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'UsageError';
+  }
+}
+
+export interface TailOptions {
+  clusterId?: string | undefined;
+  resourceId?: string | undefined;
+  streamName?: string | undefined;
+  aws: AwsSettings;
+  start: StartPosition;
+  limit: number | null;
+  ndjson: boolean;
+  raw: boolean;
+  filter: EventFilter;
+  threads: number;
+}
+
+/** Parses `das tail` arguments; `env` supplies AWS_REGION / AWS_ENDPOINT_URL defaults. */
+export function parseTailArgs(args: string[], env: Record<string, string | undefined>): TailOptions {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args,
+      allowPositionals: false,
+      options: {
+        cluster: { type: 'string' },
+        'resource-id': { type: 'string', short: 'i' },
+        stream: { type: 'string', short: 's' },
+        region: { type: 'string', short: 'r' },
+        endpoint: { type: 'string' },
+        from: { type: 'string' },
+        limit: { type: 'string' },
+        ndjson: { type: 'boolean' },
+        raw: { type: 'boolean' },
+        user: { type: 'string', multiple: true },
+        database: { type: 'string', multiple: true },
+        command: { type: 'string', multiple: true },
+        object: { type: 'string', multiple: true },
+        host: { type: 'string', multiple: true },
+        text: { type: 'string', short: 'q' },
+        'exit-code': { type: 'string' },
+        heartbeats: { type: 'boolean' },
+        rdsadmin: { type: 'boolean' },
+        threads: { type: 'string' },
+      },
+    });
+  } catch (error) {
+    throw new UsageError(error instanceof Error ? error.message : String(error));
+  }
+  const v = parsed.values;
+  const resourceId = v['resource-id'];
+  const streamName = v.stream;
+  if ((resourceId === undefined) !== (streamName === undefined)) throw new UsageError('-i/--resource-id and -s/--stream go together');
+  if (v.cluster === undefined && resourceId === undefined) throw new UsageError('give --cluster ID, or -i RESOURCE_ID and -s STREAM');
+  const start = parseStartPosition(v.from ?? 'latest');
+  if (start === null) throw new UsageError(`--from must be latest, trim-horizon or an ISO 8601 time, got "${v.from}"`);
+  let limit: number | null = null;
+  if (v.limit !== undefined) {
+    limit = Number(v.limit);
+    if (!Number.isInteger(limit) || limit < 1) throw new UsageError(`--limit must be a positive integer, got "${v.limit}"`);
+  }
+  const threads = Number(v.threads ?? '0');
+  if (!Number.isInteger(threads) || threads < 0 || threads > 64) throw new UsageError(`--threads must be an integer from 0 to 64`);
+  let filter: EventFilter;
+  try {
+    // Same parser as the worker's query parameters, so CLI and API filters agree.
+    filter = filterFromQuery({
+      user: v.user,
+      database: v.database,
+      command: v.command,
+      object: v.object,
+      host: v.host,
+      q: v.text,
+      exitCode: v['exit-code'],
+      heartbeats: v.heartbeats === true ? 'true' : undefined,
+      rdsadmin: v.rdsadmin === true ? 'true' : 'false',
+    });
+  } catch (error) {
+    if (error instanceof FilterQueryError) throw new UsageError(error.message);
+    throw error;
+  }
+  const endpoint = v.endpoint ?? env.AWS_ENDPOINT_URL;
+  const accessKeyId = env.AWS_ACCESS_KEY_ID;
+  const secretAccessKey = env.AWS_SECRET_ACCESS_KEY;
+  return {
+    clusterId: v.cluster,
+    resourceId,
+    streamName,
+    aws: {
+      region: v.region ?? env.AWS_REGION ?? env.AWS_DEFAULT_REGION ?? 'us-east-1',
+      endpoint: endpoint === undefined || endpoint === '' ? undefined : endpoint,
+      credentials:
+        accessKeyId !== undefined && secretAccessKey !== undefined ? { accessKeyId, secretAccessKey, sessionToken: env.AWS_SESSION_TOKEN } : undefined,
+    },
+    start,
+    limit,
+    ndjson: v.ndjson === true,
+    raw: v.raw === true,
+    filter,
+    threads,
+  };
+}
+
+function format(event: StoredEvent, options: TailOptions): string {
+  const { raw, id: _id, ...normalised } = event;
+  const value = options.raw ? raw : normalised;
+  return options.ndjson ? JSON.stringify(value) : JSON.stringify(value, null, 2);
+}
+
+/**
+ * Runs `das tail`: locates the stream, reads every shard, decrypts and prints matching events
+ * until `limit` events were printed or `signal` aborts. Checkpoints live in memory only.
+ */
+export async function runTail(options: TailOptions, out: (line: string) => void, signal: AbortSignal, log: (line: string) => void = () => undefined): Promise<number> {
+  const clients = createAwsClients(options.aws);
+  const locator = createStreamLocator({ ...clients, clusterId: options.clusterId ?? '', streamName: options.streamName, resourceId: options.resourceId });
+  const stop = new AbortController();
+  const onAbort = () => stop.abort();
+  signal.addEventListener('abort', onAbort, { once: true });
+  let printed = 0;
+  let nextId = 1;
+  try {
+    let located = await locator.locate();
+    while (!located.found && !stop.signal.aborted) {
+      log(`waiting for activity stream: ${located.reason}`);
+      await new Promise((resolve) => setTimeout(resolve, 3000));
+      located = await locator.locate();
+    }
+    if (!located.found) return printed;
+    const stream = located.stream;
+    log(`reading ${stream.streamName}`);
+    const pool = createDecryptPool({ threads: options.threads, resourceId: stream.resourceId, kms: kmsPortFromClient(clients.kms), aws: options.aws });
+    const checkpoints = new Map<string, ShardCheckpoint>();
+    const sink: BatchSink = {
+      async checkpoints() {
+        return [...checkpoints.values()];
+      },
+      async append(batch) {
+        const stored: StoredEvent[] = [];
+        for (const record of batch.records) {
+          if ('deadLetter' in record) {
+            log(`record ${record.sequenceNumber} of ${batch.shardId} skipped: ${record.deadLetter.reason}`);
+            continue;
+          }
+          for (const event of record.events) {
+            if (stop.signal.aborted || !matchesFilter(event, options.filter)) continue;
+            const storedEvent: StoredEvent = { ...event, id: nextId++, shardId: batch.shardId, sequenceNumber: record.sequenceNumber };
+            out(format(storedEvent, options));
+            stored.push(storedEvent);
+            printed += 1;
+            if (options.limit !== null && printed >= options.limit) {
+              stop.abort();
+              break;
+            }
+          }
+        }
+        const last = batch.records.at(-1)?.sequenceNumber ?? checkpoints.get(batch.shardId)?.sequenceNumber ?? null;
+        checkpoints.set(batch.shardId, { shardId: batch.shardId, sequenceNumber: last, finished: batch.shardFinished === true, startedAtMs: null });
+        return { stored, deadLetters: 0, replayed: 0 };
+      },
+    };
+    const consumer = createStreamConsumer({ kinesis: clients.kinesis, streamName: stream.streamName, streamKey: stream.streamKey, pool, store: sink, startPosition: options.start, shardDiscoveryMs: 5000 });
+    try {
+      await consumer.run(stop.signal);
+    } finally {
+      await pool.close();
+    }
+    return printed;
+  } finally {
+    signal.removeEventListener('abort', onAbort);
+    for (const client of Object.values(clients)) client.destroy();
+  }
+}
