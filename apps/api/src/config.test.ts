@@ -46,6 +46,12 @@ describe('readApiConfig', () => {
     });
   });
 
+  it('serves no console, with a warning, when DAS_CONSOLE_DIR is not built', () => {
+    const config = readApiConfig({ DAS_CONSOLE_DIR: '/nonexistent/console' });
+    expect(config.consoleDir).toBeUndefined();
+    expect(config.warnings?.join('\n')).toContain('DAS_CONSOLE_DIR');
+  });
+
   it('lists every bad value at once, by name', () => {
     let error: unknown;
     try {
@@ -56,7 +62,6 @@ describe('readApiConfig', () => {
         DAS_LOAD_INSTANCE_ID: 'server-1',
         DAS_CONSOLE_ORIGIN: 'https://ok.example.com/path',
         DAS_TOKEN: 'secret7',
-        DAS_CONSOLE_DIR: '/nonexistent/console',
         AWS_REGION: 'Europe',
       });
     } catch (caught) {
@@ -64,7 +69,7 @@ describe('readApiConfig', () => {
     }
     expect(error).toBeInstanceOf(ConfigError);
     const problems = (error as ConfigError).problems.join('\n');
-    for (const name of ['DAS_API_PORT', 'AWS_ENDPOINT_URL', 'LOG_LEVEL', 'DAS_LOAD_INSTANCE_ID', 'DAS_CONSOLE_ORIGIN', 'DAS_TOKEN', 'DAS_CONSOLE_DIR', 'AWS_REGION']) {
+    for (const name of ['DAS_API_PORT', 'AWS_ENDPOINT_URL', 'LOG_LEVEL', 'DAS_LOAD_INSTANCE_ID', 'DAS_CONSOLE_ORIGIN', 'DAS_TOKEN', 'AWS_REGION']) {
       expect(problems).toContain(name);
     }
     expect(problems).not.toContain('secret7');

@@ -29,6 +29,8 @@ export interface ApiConfig {
   loadDocument: string;
   loadInstanceId?: string;
   logLevel: string;
+  /** Problems that do not stop the API (logged at start), e.g. a console that is not built. */
+  warnings?: string[];
   aws: {
     /** AWS_REGION / AWS_DEFAULT_REGION; undefined lets the SDK's chain (profile) decide. */
     region?: string;
@@ -71,10 +73,15 @@ export function readApiConfig(env: Record<string, string | undefined>): ApiEnvCo
   const region = read.string('AWS_REGION') ?? read.string('AWS_DEFAULT_REGION');
   if (region !== undefined && !/^[a-z]{2}(-[a-z]+)+-\d+$/.test(region)) read.problem(`AWS_REGION=${JSON.stringify(region)} is not a region name`);
 
+  const warnings: string[] = [];
   let consoleDir = read.string('DAS_CONSOLE_DIR');
   if (consoleDir !== undefined) {
     consoleDir = resolve(consoleDir);
-    if (!existsSync(resolve(consoleDir, 'index.html'))) read.problem(`DAS_CONSOLE_DIR=${JSON.stringify(consoleDir)} has no index.html (build the console first)`);
+    // Not fatal: the API is useful without the console (it may simply not be built yet).
+    if (!existsSync(resolve(consoleDir, 'index.html'))) {
+      warnings.push(`DAS_CONSOLE_DIR=${JSON.stringify(consoleDir)} has no index.html (build the console); the console is not served`);
+      consoleDir = undefined;
+    }
   } else {
     consoleDir = defaultConsoleDir();
   }
@@ -94,6 +101,7 @@ export function readApiConfig(env: Record<string, string | undefined>): ApiEnvCo
     loadDocument,
     loadInstanceId,
     logLevel,
+    warnings,
     aws: { region, endpoint },
   };
 }

@@ -13,6 +13,7 @@ async function main(): Promise<void> {
   const { token, created, path } = await loadOrCreateToken({ token: envConfig.token, dataDir: envConfig.dataDir });
   if (created) process.stdout.write(`das-api: generated an API token (saved in ${path}, mode 0600; shown only once):\n  ${token}\n`);
   const app = await buildApp({ ...envConfig, token }, { aws });
+  for (const warning of envConfig.warnings ?? []) app.log.warn(warning);
   let closing = false;
   const close = (signal: string) => {
     if (closing) return;
