@@ -54,6 +54,8 @@ describe('bearer token', () => {
     expect(config.json()).toEqual({ workerUrl: 'http://127.0.0.1:7401', apiVersion: '1', region: 'eu-west-1', endpointOverride: false });
     expect((await app.inject({ method: 'GET', url: '/openapi.json' })).statusCode).toBe(200);
     expect((await app.inject({ method: 'GET', url: '/docs' })).statusCode).toBe(200);
+    expect((await app.inject({ method: 'GET', url: '/docs/static/swagger-ui.css' })).statusCode).toBe(200);
+    expect((await app.inject({ method: 'GET', url: '/docsx' })).statusCode).toBe(401);
     const index = await app.inject({ method: 'GET', url: '/' });
     expect([index.statusCode, index.body]).toEqual([200, '<!doctype html><title>DAS console</title>']);
     const asset = await app.inject({ method: 'GET', url: '/assets/app.js' });
