@@ -1,10 +1,10 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { CreateStreamCommand, DescribeStreamSummaryCommand, GetRecordsCommand, GetShardIteratorCommand, ListStreamsCommand } from '@aws-sdk/client-kinesis';
-import { CreateKeyCommand, GenerateDataKeyCommand, ListKeysCommand } from '@aws-sdk/client-kms';
+import { CreateKeyCommand, GenerateDataKeyCommand, KMSClient, ListKeysCommand } from '@aws-sdk/client-kms';
 import { DescribeDBClustersCommand } from '@aws-sdk/client-rds';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LocalAws } from '../src/index.js';
-import { removeDir, sdkClients, startTestEmulator, waitFor } from './helpers.js';
+import { removeDir, sdkClients, startTestEmulator, TEST_CREDENTIALS, waitFor } from './helpers.js';
 import { rawRequest } from './raw-http.js';
 
 describe('the shared endpoint', () => {
@@ -109,6 +109,21 @@ describe('the shared endpoint', () => {
       expect(records.map((record) => digest(record.Data!)).sort()).toEqual(payloads.map(digest).sort());
     } finally {
       kinesis.destroy();
+    }
+  });
+
+  it('is found through AWS_ENDPOINT_URL by clients built without an endpoint', async () => {
+    const saved = process.env['AWS_ENDPOINT_URL'];
+    process.env['AWS_ENDPOINT_URL'] = aws.endpoint;
+    const kms = new KMSClient({ region: 'us-east-1', credentials: TEST_CREDENTIALS });
+    try {
+      const before = JSON.parse((await rawRequest(aws.endpoint, { method: 'GET', path: '/_local/stats' })).body).calls.kms?.ListKeys ?? 0;
+      expect((await kms.send(new ListKeysCommand({}))).Keys).toBeDefined();
+      expect(JSON.parse((await rawRequest(aws.endpoint, { method: 'GET', path: '/_local/stats' })).body).calls.kms.ListKeys).toBe(before + 1);
+    } finally {
+      kms.destroy();
+      if (saved === undefined) delete process.env['AWS_ENDPOINT_URL'];
+      else process.env['AWS_ENDPOINT_URL'] = saved;
     }
   });
 });
