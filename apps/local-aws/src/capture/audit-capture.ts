@@ -228,7 +228,7 @@ export function createAuditCapture(options: AuditCaptureOptions): AuditCapture {
     run = current;
     state = 'running';
     await tail.start();
-    if (resume === undefined) {
+    if (resume === undefined && pipeline.stats.eventsAccepted === 0) {
       // Started from the log's end: remember it, so a crash before the first put resumes here.
       position = tail.position;
       const first = checkpoint();

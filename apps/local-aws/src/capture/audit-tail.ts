@@ -72,7 +72,7 @@ export function createAuditTail(options: AuditTailOptions): AuditTail {
   let again = false;
   let stopped = false;
 
-  async function adopt(next: FileHandle, offset: number): Promise<void> {
+  async function adopt(next: FileHandle, offset: number, why: string): Promise<void> {
     await handle?.close();
     handle = next;
     const s = await next.stat({ bigint: true });
@@ -80,6 +80,7 @@ export function createAuditTail(options: AuditTailOptions): AuditTail {
     identity = { dev: String(s.dev), ino: String(s.ino), head: await fingerprint(next, headLength), headLength };
     readOffset = offset;
     partial = null;
+    log.info({ code: 'AUDIT_FILE_OPENED', why, ino: identity.ino, headLength, offset, size: Number(s.size) }, 'reading an audit file');
   }
 
   /** Opens the file to start from; false when there is nothing to open yet. */
@@ -93,7 +94,7 @@ export function createAuditTail(options: AuditTailOptions): AuditTail {
         return false;
       }
       const size = from === 'end' ? (await file.stat()).size : 0;
-      await adopt(file, size);
+      await adopt(file, size, from);
       if (size > 0) {
         const last = Buffer.alloc(1);
         await file.read(last, 0, 1, size - 1);
@@ -107,7 +108,7 @@ export function createAuditTail(options: AuditTailOptions): AuditTail {
       const file = await openIfExists(candidate);
       if (file === null) continue;
       if ((await isSameFile(file, from.file)) && (await file.stat()).size >= from.offset) {
-        await adopt(file, from.offset);
+        await adopt(file, from.offset, 'saved position');
         lastPosition = from;
         return true;
       }
@@ -118,7 +119,7 @@ export function createAuditTail(options: AuditTailOptions): AuditTail {
     const oldest = sequence[0];
     const file = oldest === undefined ? null : await openIfExists(oldest);
     if (file === null) return false;
-    await adopt(file, 0);
+    await adopt(file, 0, 'oldest');
     return true;
   }
 
@@ -160,22 +161,57 @@ export function createAuditTail(options: AuditTailOptions): AuditTail {
     return lines;
   }
 
+  /**
+   * Files finished after a rotation, so a late listing never sends us back to one. Compared by
+   * inode and first bytes: a file deleted past the kept rotations frees its inode for a new one.
+   */
+  const finished: AuditFileIdentity[] = [];
+
+  /** The rotation sequence with inodes, listed until two listings agree (renames are in flight). */
+  async function stableSequence(): Promise<{ path: string; dev: string; ino: string }[]> {
+    const list = async () => {
+      const paths = await rotationSequence(path);
+      const inodes = await Promise.all(paths.map((p) => inodeOf(p)));
+      return paths.flatMap((p, i) => {
+        const inode = inodes[i];
+        return inode === null || inode === undefined ? [] : [{ path: p, dev: inode.dev, ino: inode.ino }];
+      });
+    };
+    let previous = await list();
+    for (let attempt = 0; attempt < 5; attempt++) {
+      const next = await list();
+      if (next.length === previous.length && next.every((e, i) => e.path === previous[i]?.path && sameInode(e, previous[i] as typeof e))) return next;
+      previous = next;
+    }
+    return previous;
+  }
+
   /** After the current file was rotated away: the next file in the sequence, by inode. */
   async function openSuccessor(current: AuditFileIdentity): Promise<FileHandle | null> {
-    for (let attempt = 0; attempt < 3; attempt++) {
-      const sequence = await rotationSequence(path);
-      const inodes = await Promise.all(sequence.map((p) => inodeOf(p)));
-      const index = inodes.findIndex((inode) => inode !== null && sameInode(inode, current));
-      const successor = sequence[index + 1];
-      const expected = inodes[index + 1];
-      if (successor === undefined || expected === null || expected === undefined) return null;
-      const file = await openIfExists(successor);
-      if (file === null) continue;
-      const s = await file.stat({ bigint: true });
-      if (String(s.dev) === expected.dev && String(s.ino) === expected.ino) return file;
-      await file.close(); // renamed again between the listing and the open: look again
+    for (let attempt = 0; attempt < 5; attempt++) {
+      const sequence = await stableSequence();
+      const index = sequence.findIndex((entry) => sameInode(entry, current));
+      // Our file gone (deleted past the kept rotations): every file left is newer than it.
+      for (const next of sequence.slice(index + 1)) {
+        const file = await openIfExists(next.path);
+        if (file === null) break; // renamed meanwhile: list again
+        const s = await file.stat({ bigint: true });
+        if (String(s.dev) !== next.dev || String(s.ino) !== next.ino) {
+          await file.close();
+          break;
+        }
+        let done = false;
+        for (const old of finished) if (sameInode(old, next) && (await isSameFile(file, old))) done = true;
+        if (!done) return file;
+        await file.close();
+      }
     }
     return null;
+  }
+
+  function markFinished(identity: AuditFileIdentity): void {
+    finished.push(identity);
+    if (finished.length > 16) finished.shift();
   }
 
   async function pump(): Promise<void> {
@@ -196,16 +232,10 @@ export function createAuditTail(options: AuditTailOptions): AuditTail {
       // Our file was renamed (rotation) or removed: no more writes go to it. Finish it first.
       await drain();
       const successor = await openSuccessor(current);
-      if (successor === null) {
-        if (atPath === null) return; // the new file is not created yet; a later wake finds it
-        const fresh = await openIfExists(path);
-        if (fresh === null) return;
-        await flushPartial();
-        await adopt(fresh, 0);
-        continue;
-      }
+      if (successor === null) return; // the next file is not there yet; a later wake looks again
       await flushPartial();
-      await adopt(successor, 0);
+      markFinished(current);
+      await adopt(successor, 0, 'rotation');
     }
   }
 

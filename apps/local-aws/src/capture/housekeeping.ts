@@ -103,10 +103,10 @@ export function createHousekeeping(connection: MysqlConnectionOptions, log: Capt
 
   return {
     async connect() {
-      const rows = await query<RowDataPacket[]>('SELECT CONNECTION_ID() AS id, VERSION() AS version, TIMESTAMPDIFF(SECOND, UTC_TIMESTAMP(), NOW()) AS offset');
+      const rows = await query<RowDataPacket[]>('SELECT CONNECTION_ID() AS id, VERSION() AS version, TIMESTAMPDIFF(SECOND, UTC_TIMESTAMP(), NOW()) AS utc_offset');
       const row = rows?.[0];
       if (row === undefined) return null;
-      return { connectionId: Number(row.id), version: String(row.version), utcOffsetSeconds: Number(row.offset) };
+      return { connectionId: Number(row.id), version: String(row.version), utcOffsetSeconds: Number(row.utc_offset) };
     },
     get ownConnectionIds() {
       return own;

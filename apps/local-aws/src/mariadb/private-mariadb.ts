@@ -107,6 +107,9 @@ export function serverArgs(p: {
     `--log-error=${p.errorLog}`,
     '--skip-name-resolve',
     '--query-cache-size=0',
+    // Aurora MySQL 3 defaults to utf8mb4; MariaDB without a config file would use latin1.
+    '--character-set-server=utf8mb4',
+    '--collation-server=utf8mb4_unicode_ci',
     '--plugin-load-add=server_audit',
     '--server-audit-logging=ON',
     '--server-audit-events=CONNECT,QUERY,TABLE',
