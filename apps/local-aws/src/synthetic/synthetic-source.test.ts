@@ -63,6 +63,8 @@ describe('synthetic source', () => {
     expect(events.length).toBeGreaterThanOrEqual(Math.floor(400 * elapsed * 0.5));
     expect(events.length).toBeLessThanOrEqual(Math.ceil(400 * elapsed) + 7);
     expect(new Set(decrypted.map((record) => record.payload.clusterId))).toEqual(new Set([stream.resourceId]));
+    const hosts = new Set(events.map((event) => (event as { serverHost?: string }).serverHost).filter((host) => host !== undefined));
+    expect(hosts).toEqual(new Set(['c-node-1']));
     const count = stream.records.length;
     await new Promise((resolve) => setTimeout(resolve, 250));
     expect(stream.records.length).toBe(count);

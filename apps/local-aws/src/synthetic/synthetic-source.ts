@@ -45,8 +45,11 @@ export function createSyntheticSource(options: SyntheticSourceOptions): Activity
     return dataKey.key;
   };
 
-  /** Events of one record, moved so the first one happens now and later ones never go back. */
-  const nextEvents = (generator: EventGenerator): ReturnType<EventGenerator['events']> => {
+  /**
+   * Events of one record, moved so the first one happens now and later ones never go back, on
+   * the stream's writer instance.
+   */
+  const nextEvents = (generator: EventGenerator, serverHost: string): ReturnType<EventGenerator['events']> => {
     const events = generator.events(options.eventsPerRecord);
     const first = events[0] ? parseDasTime(String(events[0].logTime)) : undefined;
     if (first !== undefined) offsetMicros = Math.max(offsetMicros, Date.now() * 1000 - first);
@@ -56,6 +59,7 @@ export function createSyntheticSource(options: SyntheticSourceOptions): Activity
         const value = fields[field];
         if (typeof value === 'string') fields[field] = shiftDasTime(value, offsetMicros);
       }
+      if (typeof fields['serverHost'] === 'string') fields['serverHost'] = serverHost;
     }
     return events;
   };
@@ -67,7 +71,7 @@ export function createSyntheticSource(options: SyntheticSourceOptions): Activity
     const key = await currentDataKey(stream);
     const batch: Array<{ data: Uint8Array; partitionKey: string }> = [];
     for (let index = 0; index < records; index++) {
-      const payload = buildPayload(nextEvents(generator), { clusterId: stream.resourceId, instanceId: stream.instanceResourceId });
+      const payload = buildPayload(nextEvents(generator, stream.instanceIdentifier), { clusterId: stream.resourceId, instanceId: stream.instanceResourceId });
       const data = await encryptRecord(payload, { kms: stream.kms, keyId: stream.kmsKeyArn, resourceId: stream.resourceId, dataKey: key });
       batch.push({ data, partitionKey: stream.resourceId });
     }
