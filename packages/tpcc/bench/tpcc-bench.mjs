@@ -40,7 +40,6 @@ async function main() {
   line(`@das/tpcc bench: ${seconds}s per run, threads ${threadCounts.join('/')}, MariaDB at ${server.host}:${server.port}`);
   const serial = { ...server, database: `tpcc_bench_serial_${tag}` };
   const conn = { ...server, database: `tpcc_bench_${tag}` };
-  const results = [];
   let sysbenchDb;
   try {
     const one = await prepare(serial, { warehouses: 1, concurrency: 1 });
@@ -48,26 +47,25 @@ async function main() {
     const loaded = await prepare(conn, { warehouses: 1 });
     line(`prepare 1 warehouse: ${loaded.elapsedSec}s with 3 connections (${loaded.rowsLoaded} rows, ${Math.round(loaded.rowsLoaded / loaded.elapsedSec)} rows/s); ` +
       `${one.elapsedSec}s with 1 connection (x${(one.elapsedSec / loaded.elapsedSec).toFixed(2)})`);
-    for (const threads of threadCounts) {
-      const r = await run(conn, { threads, durationSec: seconds, reportIntervalSec: 3600 });
-      results.push({ threads, tps: r.tps, tpmC: r.tpmC, p95: r.latencyMs.p95, errors: r.errors, retries: r.retries });
-      line(`tpcc threads=${threads}: tpmC=${r.tpmC} tps=${r.tps} p50=${r.latencyMs.p50}ms p95=${r.latencyMs.p95}ms p99=${r.latencyMs.p99}ms retries=${r.retries} errors=${r.errors}`);
-    }
-    if (ensureSysbench()) {
+    const haveSysbench = ensureSysbench();
+    if (haveSysbench) {
       sysbenchDb = `sbtest_bench_${tag}`;
       execFileSync('mysql', [`-h${server.host}`, `-P${server.port}`, `-u${server.user}`, '-e', `CREATE DATABASE ${sysbenchDb}`], {
         env: { ...process.env, MYSQL_PWD: server.password },
       });
       sysbench(sysbenchDb, 'prepare');
-      for (const threads of threadCounts) {
-        const out = sysbench(sysbenchDb, 'run', [`--threads=${threads}`, `--time=${seconds}`]);
-        const tps = Number(/transactions:\s+\d+\s+\(([\d.]+) per sec/.exec(out)?.[1] ?? NaN);
-        const p95 = Number(/95th percentile:\s+([\d.]+)/.exec(out)?.[1] ?? NaN);
-        const ours = results.find((x) => x.threads === threads);
-        line(`sysbench oltp_read_write threads=${threads}: tps=${tps} p95=${p95}ms; tpcc/sysbench tps ratio ${(ours.tps / tps).toFixed(2)}`);
-      }
-      sysbench(sysbenchDb, 'cleanup');
     }
+    // tpcc and sysbench back to back per thread count, so both see the same background load.
+    for (const threads of threadCounts) {
+      const r = await run(conn, { threads, durationSec: seconds, reportIntervalSec: 3600 });
+      line(`tpcc threads=${threads}: tpmC=${r.tpmC} tps=${r.tps} p50=${r.latencyMs.p50}ms p95=${r.latencyMs.p95}ms p99=${r.latencyMs.p99}ms retries=${r.retries} errors=${r.errors}`);
+      if (!haveSysbench) continue;
+      const out = sysbench(sysbenchDb, 'run', [`--threads=${threads}`, `--time=${seconds}`]);
+      const tps = Number(/transactions:\s+\d+\s+\(([\d.]+) per sec/.exec(out)?.[1] ?? NaN);
+      const p95 = Number(/95th percentile:\s+([\d.]+)/.exec(out)?.[1] ?? NaN);
+      line(`sysbench oltp_read_write threads=${threads}: tps=${tps} p95=${p95}ms; tpcc/sysbench tps ratio ${(r.tps / tps).toFixed(2)}`);
+    }
+    if (haveSysbench) sysbench(sysbenchDb, 'cleanup');
   } finally {
     await cleanup(serial).catch(() => undefined);
     await cleanup(conn).catch(() => undefined);
