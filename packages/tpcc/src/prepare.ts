@@ -187,8 +187,11 @@ export async function prepare(connection: TpccConnectionOptions, options: Prepar
       unitsTotal: units.length,
       unitsSkipped,
     });
+  // Set when one loader fails, so the others stop at their next statement instead of loading on.
+  let failed = false;
   const checkAbort = () => {
     if (options.signal?.aborted) throw new TpccAbortError();
+    if (failed) throw new TpccError('TPCC_LOAD_STOPPED', 'another loader failed');
   };
   try {
     checkAbort();
@@ -238,9 +241,18 @@ export async function prepare(connection: TpccConnectionOptions, options: Prepar
         conn.release();
       }
     };
-    const results = await Promise.allSettled(Array.from({ length: Math.min(concurrency, units.length) }, worker));
-    const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
-    if (failed) throw failed.reason;
+    const results = await Promise.allSettled(
+      Array.from({ length: Math.min(concurrency, units.length) }, () =>
+        worker().catch((error: unknown) => {
+          failed = true;
+          throw error;
+        }),
+      ),
+    );
+    // The first failure is the cause; the others only stopped because of it.
+    const rejected = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected').map((r) => r.reason as unknown);
+    const cause = rejected.find((e) => !(e instanceof TpccError && e.code === 'TPCC_LOAD_STOPPED'));
+    if (rejected.length > 0) throw cause ?? rejected[0];
     return {
       warehouses,
       rowsLoaded,
