@@ -1,3 +1,5 @@
+import { beforeEach } from 'vitest';
+
 // jsdom lacks ResizeObserver, which Svelte's `bind:clientHeight` uses; layout-free tests need no sizes.
 class NoopResizeObserver {
   observe(): void {}
@@ -5,3 +7,6 @@ class NoopResizeObserver {
   disconnect(): void {}
 }
 globalThis.ResizeObserver ??= NoopResizeObserver as unknown as typeof ResizeObserver;
+
+// Preferences (live columns) must not leak from one test into the next.
+beforeEach(() => localStorage.clear());

@@ -9,6 +9,10 @@ import { RingBuffer } from './ring-buffer.js';
 export type ConnectionState = 'idle' | 'connecting' | 'open' | 'closed' | 'error';
 
 export interface LiveEventsOptions {
+  /** Where the chosen columns are remembered (localStorage in the browser). */
+  storage?: Pick<Storage, 'getItem' | 'setItem'> | null;
+  /** Delay before reconnecting after the worker went away; 0 disables. */
+  reconnectMs?: number;
   /** Events held at most; older ones are dropped and counted. */
   capacity?: number;
   /** Schedules the render batch; requestAnimationFrame in the browser. */
@@ -33,6 +37,8 @@ export const LIVE_COLUMNS = [
 ] as const;
 
 export type LiveColumn = (typeof LIVE_COLUMNS)[number]['key'];
+
+const COLUMNS_KEY = 'das.liveColumns';
 
 export const DEFAULT_COLUMNS: LiveColumn[] = ['time', 'user', 'database', 'command', 'objectName', 'text', 'exitCode'];
 
@@ -80,12 +86,29 @@ export class LiveEvents {
   #backend: Backend | null;
   #schedule: (callback: () => void) => void;
   #now: () => number;
+  #storage: Pick<Storage, 'getItem' | 'setItem'> | null;
+  #reconnectMs: number;
+  /** True between connect() and disconnect(): an unexpected close is retried. */
+  #wanted = false;
+  #retry: ReturnType<typeof setTimeout> | undefined;
 
   constructor(backend: Backend | null, options: LiveEventsOptions = {}) {
     this.#backend = backend;
     this.buffer = new RingBuffer(options.capacity ?? 50_000);
     this.#schedule = options.schedule ?? defaultSchedule;
     this.#now = options.now ?? (() => Date.now());
+    this.#storage = options.storage !== undefined ? options.storage : typeof localStorage === 'undefined' ? null : localStorage;
+    this.#reconnectMs = options.reconnectMs ?? 3000;
+    const saved = this.#storage?.getItem(COLUMNS_KEY);
+    if (saved) {
+      try {
+        const keys = JSON.parse(saved) as string[];
+        const known = LIVE_COLUMNS.map((c) => c.key).filter((k) => keys.includes(k));
+        if (known.length > 0) this.columns = known;
+      } catch {
+        // A damaged preference falls back to the default columns.
+      }
+    }
   }
 
   /** Events the view shows: absolute range [start, end) of the buffer. */
@@ -148,6 +171,8 @@ export class LiveEvents {
   /** Connects to the worker's live socket with the current filter. */
   connect(): void {
     if (this.#backend === null || this.#socket !== null) return;
+    this.#wanted = true;
+    clearTimeout(this.#retry);
     this.connection = 'connecting';
     this.error = null;
     try {
@@ -169,6 +194,12 @@ export class LiveEvents {
           this.#socket = null;
           this.connection = code === 1000 ? 'closed' : 'error';
           if (code !== 1000 && this.error === null) this.error = reason || `The live connection closed (code ${code}).`;
+          // The worker restarting should not need a click: try again while the view wants events.
+          if (code !== 1000 && this.#wanted && this.#reconnectMs > 0) {
+            this.#retry = setTimeout(() => {
+              if (this.#wanted) this.connect();
+            }, this.#reconnectMs);
+          }
         },
       });
     } catch (cause) {
@@ -178,6 +209,8 @@ export class LiveEvents {
   }
 
   disconnect(): void {
+    this.#wanted = false;
+    clearTimeout(this.#retry);
     this.#socket?.close();
     this.#socket = null;
     this.connection = 'closed';
@@ -247,5 +280,6 @@ export class LiveEvents {
 
   setColumns(columns: LiveColumn[]): void {
     this.columns = LIVE_COLUMNS.map((c) => c.key).filter((key) => columns.includes(key));
+    this.#storage?.setItem(COLUMNS_KEY, JSON.stringify(this.columns));
   }
 }

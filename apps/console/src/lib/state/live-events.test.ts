@@ -1,11 +1,11 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { makeEvent, makeEvents } from '../testing/events.js';
 import { LiveEvents } from './live-events.svelte.js';
 
 /** A LiveEvents whose render batches run only when the test says so. */
 function manualLive(capacity: number) {
   const frames: (() => void)[] = [];
-  const live = new LiveEvents(null, { capacity, schedule: (cb) => frames.push(cb), now: () => 1_000_000 });
+  const live = new LiveEvents(null, { capacity, schedule: (cb) => frames.push(cb), now: () => 1_000_000, storage: null });
   const runFrames = () => frames.splice(0).forEach((cb) => cb());
   return { live, frames, runFrames };
 }
@@ -81,6 +81,26 @@ describe('LiveEvents', () => {
     runFrames();
     live.clear();
     expect([live.received, live.shown, live.dropped]).toEqual([0, 0, 0]);
+  });
+
+  it('remembers the chosen columns', () => {
+    const map = new Map<string, string>();
+    const storage = { getItem: (k: string) => map.get(k) ?? null, setItem: (k: string, v: string) => void map.set(k, v) };
+    new LiveEvents(null, { storage }).setColumns(['user', 'text']);
+    expect(new LiveEvents(null, { storage }).columns).toEqual(['user', 'text']);
+  });
+
+  it('reconnects after the worker went away, not after a deliberate disconnect', async () => {
+    const { createFakeBackend } = await import('../testing/fake-backend.js');
+    const backend = createFakeBackend();
+    const live = new LiveEvents(backend, { reconnectMs: 1, storage: null });
+    live.connect();
+    const first = backend.live!;
+    first.handlers.onClose?.(1006, '');
+    expect(live.connection).toBe('error');
+    await vi.waitFor(() => expect(backend.live).not.toBe(first));
+    live.disconnect();
+    expect(live.connection).toBe('closed');
   });
 
   it('keeps the chosen columns in their canonical order', () => {
