@@ -1,3 +1,5 @@
+import { request, type Agent } from 'node:http';
+
 /** What a bench section gets: a running emulator and a way to print a figure. */
 export interface BenchContext {
   endpoint: string;
@@ -16,9 +18,39 @@ export async function measureRate(durationMs: number, concurrency: number, task:
   let operations = 0;
   await Promise.all(
     Array.from({ length: concurrency }, async () => {
-      while (performance.now() - started < durationMs) operations += await task();
+      while (performance.now() - started < durationMs) {
+        // Not `operations += await task()`: that reads `operations` before the await and loses
+        // the other workers' increments.
+        const done = await task();
+        operations += done;
+      }
     }),
   );
   const seconds = (performance.now() - started) / 1000;
   return { perSecond: operations / seconds, operations };
+}
+
+/** One JSON 1.1 call over plain HTTP/1.1 without the SDK (as boto3 would send it); rejects on non-200. */
+export function rawJsonCall(endpoint: string, agent: Agent, target: string, body: string): Promise<void> {
+  const service = target.startsWith('Kinesis') ? 'kinesis' : target.startsWith('TrentService') ? 'kms' : 'ssm';
+  return new Promise((resolve, reject) => {
+    const req = request(
+      new URL('/', endpoint),
+      {
+        method: 'POST',
+        agent,
+        headers: {
+          'content-type': 'application/x-amz-json-1.1',
+          'x-amz-target': target,
+          authorization: `AWS4-HMAC-SHA256 Credential=bench/20260101/us-east-1/${service}/aws4_request, SignedHeaders=host, Signature=0`,
+        },
+      },
+      (res) => {
+        res.resume();
+        res.on('end', () => (res.statusCode === 200 ? resolve() : reject(new Error(`${target} answered ${res.statusCode}`))));
+      },
+    );
+    req.on('error', reject);
+    req.end(body);
+  });
 }

@@ -1,7 +1,7 @@
 import { CreateStreamCommand, DescribeStreamSummaryCommand, GetRecordsCommand, GetShardIteratorCommand, KinesisClient, PutRecordsCommand } from '@aws-sdk/client-kinesis';
 import { randomBytes } from 'node:crypto';
-import { Agent, request } from 'node:http';
-import { measureRate, type BenchSection } from './bench-kit.js';
+import { Agent } from 'node:http';
+import { measureRate, rawJsonCall, type BenchSection } from './bench-kit.js';
 
 const RECORD_BYTES = 1024;
 const BATCH = 500;
@@ -27,7 +27,7 @@ export const kinesisSection: BenchSection = {
 
       const agent = new Agent({ keepAlive: true, maxSockets: 1 });
       const rawBody = JSON.stringify({ StreamName: 'bench', Records: records.map((record) => ({ Data: record.Data.toString('base64'), PartitionKey: record.PartitionKey })) });
-      const raw = await measureRate(PHASE_MS, 1, () => rawPut(endpoint, agent, rawBody).then(() => BATCH));
+      const raw = await measureRate(PHASE_MS, 1, () => rawJsonCall(endpoint, agent, 'Kinesis_20131202.PutRecords', rawBody).then(() => BATCH));
       agent.destroy();
       report('PutRecords, plain HTTP/1.1 JSON (boto3-like, no SDK)', raw.perSecond, 'records/s', `SDK h2c = ×${(sequential.perSecond / raw.perSecond).toFixed(2)} of this`);
 
@@ -47,26 +47,3 @@ export const kinesisSection: BenchSection = {
     }
   },
 };
-
-function rawPut(endpoint: string, agent: Agent, body: string): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const req = request(
-      new URL('/', endpoint),
-      {
-        method: 'POST',
-        agent,
-        headers: {
-          'content-type': 'application/x-amz-json-1.1',
-          'x-amz-target': 'Kinesis_20131202.PutRecords',
-          authorization: 'AWS4-HMAC-SHA256 Credential=bench/20260101/us-east-1/kinesis/aws4_request, SignedHeaders=host, Signature=0',
-        },
-      },
-      (res) => {
-        res.resume();
-        res.on('end', () => (res.statusCode === 200 ? resolve() : reject(new Error(`PutRecords answered ${res.statusCode}`))));
-      },
-    );
-    req.on('error', reject);
-    req.end(body);
-  });
-}

@@ -1,6 +1,7 @@
 import { CreateKeyCommand, DecryptCommand, GenerateDataKeyCommand, KMSClient } from '@aws-sdk/client-kms';
 import { createCipheriv, randomBytes } from 'node:crypto';
-import { measureRate, type BenchSection } from './bench-kit.js';
+import { Agent } from 'node:http';
+import { measureRate, rawJsonCall, type BenchSection } from './bench-kit.js';
 
 const PHASE_MS = 3000;
 
@@ -36,6 +37,12 @@ export const kmsSection: BenchSection = {
         const eight = await measureRate(PHASE_MS, 8, task);
         report(`${label}, SDK (HTTP/1.1), 8 in flight`, eight.perSecond, 'calls/s', `×${(eight.perSecond / one.perSecond).toFixed(2)} vs 1 in flight`);
       }
+      // The same calls without the SDK: what the emulator itself sustains.
+      const agent = new Agent({ keepAlive: true, maxSockets: 8 });
+      const rawBody = JSON.stringify({ KeyId: keyId, KeySpec: 'AES_256', EncryptionContext: context });
+      const raw = await measureRate(PHASE_MS, 8, () => rawJsonCall(endpoint, agent, 'TrentService.GenerateDataKey', rawBody).then(() => 1));
+      agent.destroy();
+      report('GenerateDataKey, plain HTTP/1.1 (no SDK), 8 in flight', raw.perSecond, 'calls/s');
     } finally {
       client.destroy();
     }
