@@ -2,7 +2,7 @@
 // clicking through the console in Chromium: the lab's five steps, the load's events live,
 // a filter to one user, one event's JSON, every screen photographed.
 import { mkdirSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startStack, type Stack } from '@das/stack';
@@ -162,6 +162,14 @@ describe('the console against the whole local stack', () => {
     await page.locator('table.events tbody tr').first().getByRole('button').click();
     await page.getByTestId('event-json').waitFor();
     await shoot('event-history');
+
+    // Export: the download carries the bearer header through the worker client, as NDJSON.
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Export NDJSON' }).click()]);
+    expect(download.suggestedFilename()).toMatch(/^das-events-.*\.ndjson$/);
+    const path = await download.path();
+    const lines = (await readFile(path, 'utf8')).trim().split('\n');
+    expect(lines.length).toBeGreaterThan(0);
+    expect(JSON.parse(lines[0]!)).toHaveProperty('command');
 
     await nav('Dead letters');
     await page.getByRole('heading', { name: 'Dead letters' }).waitFor();

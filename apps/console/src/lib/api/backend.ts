@@ -6,7 +6,7 @@ import { openLiveSocket, type LiveSocket, type LiveSocketHandlers } from './live
 import type { EventFilter } from '../domain.js';
 import { createWorkerClient, type WorkerClient } from './worker-client.js';
 
-export const UNAUTHORIZED_MESSAGE = 'The token was refused (401). Enter the token `npm start` printed.';
+export const UNAUTHORIZED_MESSAGE = 'The token was refused (401). Enter the token that npm start printed.';
 
 /** Everything the state classes may call; components get at the backend only through them. */
 export interface Backend {
