@@ -125,6 +125,7 @@ describe('Kinesis through @aws-sdk/client-kinesis (default HTTP/2 handler)', () 
   it('splits and merges shards; a closed shard ends with ChildShards', async () => {
     await createActive('resplit');
     await kinesis.send(new PutRecordCommand({ StreamName: 'resplit', PartitionKey: 'k', Data: Buffer.from('before') }));
+    const beforeSplit = new Date();
     await kinesis.send(new SplitShardCommand({ StreamName: 'resplit', ShardToSplit: 'shardId-000000000000', NewStartingHashKey: (2n ** 127n).toString() }));
     await waitActive('resplit');
     const afterSplit = (await kinesis.send(new ListShardsCommand({ StreamName: 'resplit' }))).Shards!;
@@ -132,6 +133,12 @@ describe('Kinesis through @aws-sdk/client-kinesis (default HTTP/2 handler)', () 
     expect(afterSplit[0]!.SequenceNumberRange!.EndingSequenceNumber).toBeDefined();
     const open = (await kinesis.send(new ListShardsCommand({ StreamName: 'resplit', ShardFilter: { Type: 'AT_LATEST' } }))).Shards!;
     expect(open.map((shard) => shard.ParentShardId)).toEqual(['shardId-000000000000', 'shardId-000000000000']);
+    const openThen = (await kinesis.send(new ListShardsCommand({ StreamName: 'resplit', ShardFilter: { Type: 'AT_TIMESTAMP', Timestamp: beforeSplit } }))).Shards!;
+    expect(openThen.map((shard) => shard.ShardId)).toEqual(['shardId-000000000000']);
+    const sinceThen = (await kinesis.send(new ListShardsCommand({ StreamName: 'resplit', ShardFilter: { Type: 'FROM_TIMESTAMP', Timestamp: beforeSplit } }))).Shards!;
+    expect(sinceThen).toHaveLength(3);
+    const afterFirst = (await kinesis.send(new ListShardsCommand({ StreamName: 'resplit', ShardFilter: { Type: 'AFTER_SHARD_ID', ShardId: 'shardId-000000000000' } }))).Shards!;
+    expect(afterFirst.map((shard) => shard.ShardId)).toEqual(['shardId-000000000001', 'shardId-000000000002']);
 
     const iterator = (await kinesis.send(new GetShardIteratorCommand({ StreamName: 'resplit', ShardId: 'shardId-000000000000', ShardIteratorType: 'TRIM_HORIZON' }))).ShardIterator;
     const head = await kinesis.send(new GetRecordsCommand({ ShardIterator: iterator }));

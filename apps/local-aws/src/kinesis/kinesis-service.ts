@@ -247,7 +247,8 @@ export function createKinesisService(engine: KinesaliteEngine, log: (line: strin
         if (filter['Timestamp'] === undefined) throw new AwsServiceError('InvalidArgumentException', `ShardFilter ${type} needs a Timestamp.`);
         return (shard) => {
           const { openedAt, closedAt } = engine.shardTimes(shard);
-          const openAfter = closedAt === undefined || closedAt >= timestampMs;
+          // kinesalite keeps shard times in whole seconds: a shard closed in that second was open at it.
+          const openAfter = closedAt === undefined || closedAt + 999 >= timestampMs;
           return type === 'FROM_TIMESTAMP' ? openAfter : openAfter && openedAt <= timestampMs;
         };
       }
