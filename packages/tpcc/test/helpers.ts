@@ -42,3 +42,13 @@ export async function sql(database: string, statement: string): Promise<void> {
     await conn.end();
   }
 }
+
+export async function query(database: string, statement: string): Promise<mysql.RowDataPacket[]> {
+  const conn = await mysql.createConnection({ ...SERVER, database });
+  try {
+    const [rows] = await conn.query<mysql.RowDataPacket[]>(statement);
+    return rows;
+  } finally {
+    await conn.end();
+  }
+}

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TpccAbortError, TpccError, check, prepare, run, type LoadProgress, type RunProgress } from '../src/index.js';
-import { dropDatabase, rowCounts, sql, uniqueDatabase } from './helpers.js';
+import { dropDatabase, query, rowCounts, sql, uniqueDatabase } from './helpers.js';
 
 const conn = uniqueDatabase('tpcc_lib');
 
@@ -57,6 +57,8 @@ describe('@das/tpcc library on MariaDB', () => {
   });
 
   it('a bounded run commits every transaction type, reports progress, and leaves the database consistent', async () => {
+    const stockBefore = await stockVersusLines(conn.database);
+    expect(stockBefore.ytd).toBe(stockBefore.lineQuantity);
     const reports: RunProgress[] = [];
     const report = await run(conn, { threads: 4, durationSec: 5, reportIntervalSec: 1, onReport: (p) => reports.push(p) });
     expect(report.cancelled).toBe(false);
@@ -73,6 +75,11 @@ describe('@das/tpcc library on MariaDB', () => {
     const after = await rowCounts(conn.database);
     expect(after.orders! - loaded.orders!).toBe(report.counts.newOrder - report.rollbacks);
     expect((await check(conn)).ok).toBe(true);
+    // New-Order's batched stock update: every new order line shows in S_YTD and S_ORDER_CNT.
+    const stockAfter = await stockVersusLines(conn.database);
+    expect(stockAfter.lines).toBeGreaterThan(stockBefore.lines);
+    expect(stockAfter.ytd).toBe(stockAfter.lineQuantity);
+    expect(stockAfter.orderCount).toBe(stockAfter.lines);
   }, 60_000);
 
   it('an AbortSignal stops a run early and the database stays consistent', async () => {
@@ -108,3 +115,10 @@ describe('@das/tpcc library on MariaDB', () => {
     await expect(check(missing)).rejects.toBeInstanceOf(TpccError);
   });
 });
+
+/** Stock totals against the order lines written by runs (orders after the initial 3000). */
+async function stockVersusLines(database: string): Promise<{ ytd: number; orderCount: number; lineQuantity: number; lines: number }> {
+  const [stock] = await query(database, 'SELECT COALESCE(SUM(s_ytd), 0) AS ytd, COALESCE(SUM(s_order_cnt), 0) AS cnt FROM stock');
+  const [lines] = await query(database, 'SELECT COALESCE(SUM(ol_quantity), 0) AS qty, COUNT(*) AS n FROM order_line WHERE ol_o_id > 3000');
+  return { ytd: Number(stock!.ytd), orderCount: Number(stock!.cnt), lineQuantity: Number(lines!.qty), lines: Number(lines!.n) };
+}
