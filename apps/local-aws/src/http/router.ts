@@ -17,6 +17,8 @@ export interface RouterOptions {
   stats: CallStats;
   /** Body of GET / and /health. */
   health: () => Record<string, unknown>;
+  /** More members for GET /_local/stats (e.g. `sources`: an activity source's counters). */
+  extraStats?: () => Record<string, unknown>;
   log: (line: string) => void;
 }
 
@@ -57,7 +59,7 @@ export function createRouter(options: RouterOptions): EndpointHandler {
     const isServiceCall = request.headers['x-amz-target'] !== undefined || request.headers['authorization'] !== undefined;
     if (request.method === 'GET' && !isServiceCall && (path === '/' || path === '/health')) return jsonBody(200, options.health());
     if (path === '/_local/stats') {
-      if (request.method === 'GET') return jsonBody(200, options.stats.toJSON());
+      if (request.method === 'GET') return jsonBody(200, { ...options.stats.toJSON(), ...options.extraStats?.() });
       if (request.method === 'DELETE') {
         options.stats.reset();
         return jsonBody(200, options.stats.toJSON());
