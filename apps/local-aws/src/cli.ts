@@ -11,6 +11,9 @@ const USAGE = `Usage: das-local [options]
   --source <kind>        activity producer: none | synthetic | mariadb (default none)
   --synthetic            same as --source synthetic
   --synthetic-rate <n>   synthetic events per second (default 20)
+  --master-password <p>  source mariadb: root's password of the private MariaDB
+  --mysql-url <url>      source mariadb: watch your own MariaDB (mysql://user:pass@host:port)
+  --audit-log <path>     with --mysql-url: the server_audit file it writes (never reconfigured)
   --stream-delay-ms <n>  activity stream starting/stopping time (default 2000)
   -h, --help             this text
 
@@ -30,6 +33,9 @@ export function parseCli(argv: readonly string[], env: NodeJS.ProcessEnv): Local
       source: { type: 'string' },
       synthetic: { type: 'boolean' },
       'synthetic-rate': { type: 'string' },
+      'master-password': { type: 'string' },
+      'mysql-url': { type: 'string' },
+      'audit-log': { type: 'string' },
       'stream-delay-ms': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
@@ -41,7 +47,7 @@ export function parseCli(argv: readonly string[], env: NodeJS.ProcessEnv): Local
     if (!Number.isInteger(value) || value < min || value > max) throw new Error(`--${name} must be an integer from ${min} to ${max}, got '${text}'`);
     return value;
   };
-  const source = values.synthetic ? 'synthetic' : (values.source ?? 'none');
+  const source = values.synthetic ? 'synthetic' : (values.source ?? (values['mysql-url'] === undefined ? 'none' : 'mariadb'));
   if (!['none', 'synthetic', 'mariadb'].includes(source)) throw new Error(`--source must be none, synthetic or mariadb, got '${source}'`);
   const rate = values['synthetic-rate'] === undefined ? undefined : Number(values['synthetic-rate']);
   if (rate !== undefined && !(rate > 0)) throw new Error('--synthetic-rate must be a positive number');
@@ -54,6 +60,9 @@ export function parseCli(argv: readonly string[], env: NodeJS.ProcessEnv): Local
     source: source as SourceKind,
     syntheticRate: rate,
     activityStreamDelayMs: integer('stream-delay-ms', values['stream-delay-ms'], 0, 600_000),
+    mysqlUrl: values['mysql-url'],
+    auditLog: values['audit-log'],
+    masterPassword: values['master-password'],
   };
 }
 

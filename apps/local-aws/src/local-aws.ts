@@ -10,6 +10,7 @@ import { inProcessKmsPort } from './kms/in-process-kms-port.js';
 import { KmsKeyStore } from './kms/kms-key-store.js';
 import { createKmsService } from './kms/kms-service.js';
 import { LocalKms } from './kms/local-kms.js';
+import { createMariadbSource, type CaptureTuning } from './mariadb/index.js';
 import type { JsonService } from './protocol/json-service.js';
 import { ActivityStreams } from './rds/activity-streams.js';
 import { ClusterStore, type ClusterRecord, type ClusterSeed } from './rds/cluster-store.js';
@@ -54,6 +55,14 @@ export interface LocalAwsOptions {
   clusterEndpoint?: { host: string; port: number };
   /** Login the SSM load document uses on the cluster's database by default (default root, empty password). */
   databaseLogin?: { user: string; password: string };
+  /** Source 'mariadb': watch this MariaDB (server_audit on) instead of starting a private one. */
+  mysqlUrl?: string;
+  /** Source 'mariadb' with `mysqlUrl`: the audit file that server writes. */
+  auditLog?: string;
+  /** Source 'mariadb': root's password of the private MariaDB. */
+  masterPassword?: string;
+  /** Source 'mariadb': capture tuning (heartbeat interval, batch size/delay, buffer). */
+  capture?: CaptureTuning;
   /** Extra JSON 1.1 services (SSM, …) served on the same endpoint. */
   extraJsonServices?: readonly JsonService[];
   log?: (line: string) => void;
@@ -75,6 +84,10 @@ export interface LocalAws {
 export interface SourcePlugin {
   createSource(cluster: ClusterRecord): ActivitySource;
   clusterEndpoint?: { host: string; port: number };
+  /** The login on that database (SSM's default target). */
+  databaseLogin?: { user: string; password: string };
+  /** The source's counters, shown under `sources` in `/_local/stats`. */
+  stats?(): unknown;
   close(): Promise<void>;
 }
 
@@ -114,8 +127,17 @@ async function createSourcePlugin(kind: SourceKind, context: SourcePluginContext
           }),
         close: async () => undefined,
       };
-    case 'mariadb':
-      throw new Error("source 'mariadb' is not available yet: the MariaDB capture module is not wired into local-aws.ts");
+    case 'mariadb': {
+      const { mysqlUrl, auditLog, masterPassword, capture } = context.options;
+      return createMariadbSource({
+        dataDir: context.dataDir,
+        log: context.log,
+        ...(mysqlUrl === undefined ? {} : { mysqlUrl }),
+        ...(auditLog === undefined ? {} : { auditLog }),
+        ...(masterPassword === undefined ? {} : { masterPassword }),
+        ...(capture === undefined ? {} : { capture }),
+      });
+    }
   }
 }
 
@@ -150,6 +172,7 @@ export async function startLocalAws(options: LocalAwsOptions): Promise<LocalAws>
     cleanups.push(() => kinesis.settle());
     const plugin = await createSourcePlugin(sourceKind, { options, dataDir, region, accountId, log });
     if (plugin) cleanups.push(() => plugin.close());
+    if (plugin?.stats) stats.addSection('sources', plugin.stats);
 
     const clusters = await ClusterStore.open(join(dataDir, 'rds'), [{ ...DEFAULT_CLUSTER, ...options.cluster }]);
     const sources = new Map<string, ActivitySource>();
@@ -184,7 +207,7 @@ export async function startLocalAws(options: LocalAwsOptions): Promise<LocalAws>
       region,
       accountId,
       log,
-      defaultTarget: () => ({ ...databaseEndpoint, ...(options.databaseLogin ?? { user: 'root', password: '' }) }),
+      defaultTarget: () => ({ ...databaseEndpoint, ...(options.databaseLogin ?? plugin?.databaseLogin ?? { user: 'root', password: '' }) }),
     });
     cleanups.push(() => ssm.close());
     const jsonServices = [createKmsService(kms), kinesis.service, ssm.service, ...(options.extraJsonServices ?? [])];

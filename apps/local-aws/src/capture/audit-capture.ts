@@ -70,6 +70,11 @@ const EMPTY_PIPELINE_STATS: RecordPipelineStats = {
   lastPutAt: null,
 };
 
+interface NumberedCheckpoint {
+  seq: number;
+  value: CaptureCheckpoint;
+}
+
 interface Run {
   stream: ActiveStream;
   tail: AuditTail;
@@ -89,6 +94,8 @@ export function createAuditCapture(options: AuditCaptureOptions): AuditCapture {
   const store = createPositionStore(options.stateDir);
   const heartbeatIntervalMs = options.heartbeatIntervalMs ?? CAPTURE_DEFAULTS.heartbeatIntervalMs;
   let run: Run | null = null;
+  /** The checkpoint save in flight (saves are serialised). */
+  let saving: Promise<void> = Promise.resolve();
   let state: AuditCaptureStats['state'] = 'idle';
   let lastPipelineStats = EMPTY_PIPELINE_STATS;
   const counters = { linesRead: 0, malformedLines: 0, heartbeats: 0, backPressurePauses: 0 };
@@ -119,11 +126,25 @@ export function createAuditCapture(options: AuditCaptureOptions): AuditCapture {
     for (const id of housekeeping.ownConnectionIds) activeMapper.markOwnSession(id);
 
     let position: TailPosition | null = resume?.position ?? null;
-    const checkpoint = (): CaptureCheckpoint | null =>
+    // Checkpoints are numbered when taken; saves run one at a time and never go backwards.
+    let taken = 0;
+    let savedSeq = 0;
+    const checkpoint = (): NumberedCheckpoint | null =>
       position === null
         ? null
-        : { version: 1, streamName: stream.streamName, resourceId: stream.resourceId, position, mapper: activeMapper.snapshot(), lastTimeUs: clock.last };
-    const pipeline = createRecordPipeline<CaptureCheckpoint>({
+        : {
+            seq: ++taken,
+            value: { version: 1, streamName: stream.streamName, resourceId: stream.resourceId, position, mapper: activeMapper.snapshot(), lastTimeUs: clock.last },
+          };
+    const saveCheckpoint = (numbered: NumberedCheckpoint): Promise<void> => {
+      saving = saving.catch(() => undefined).then(async () => {
+        if (numbered.seq <= savedSeq) return;
+        await store.save(numbered.value);
+        savedSeq = numbered.seq;
+      });
+      return saving;
+    };
+    const pipeline = createRecordPipeline<NumberedCheckpoint>({
       stream,
       maxEvents: options.batch?.maxEvents ?? CAPTURE_DEFAULTS.maxEvents,
       maxDelayMs: options.batch?.maxDelayMs ?? CAPTURE_DEFAULTS.maxDelayMs,
@@ -133,7 +154,7 @@ export function createAuditCapture(options: AuditCaptureOptions): AuditCapture {
         maxRecords: options.dataKey?.maxRecords ?? CAPTURE_DEFAULTS.dataKeyMaxRecords,
       },
       checkpoint,
-      saveCheckpoint: (c) => store.save(c),
+      saveCheckpoint,
       log,
     });
 
@@ -232,7 +253,7 @@ export function createAuditCapture(options: AuditCaptureOptions): AuditCapture {
       // Started from the log's end: remember it, so a crash before the first put resumes here.
       position = tail.position;
       const first = checkpoint();
-      if (first !== null) await store.save(first);
+      if (first !== null) await saveCheckpoint(first);
     }
     beat();
     log.info({ code: 'CAPTURE_STARTED', stream: stream.streamName, mode: stream.mode, resumed: resume !== undefined }, 'audit capture started');
@@ -259,6 +280,7 @@ export function createAuditCapture(options: AuditCaptureOptions): AuditCapture {
       const current = run;
       if (current === null) return;
       await finish(current, true);
+      await saving.catch(() => undefined);
       await store.clear(); // a stopped stream starts again at the log's end
       log.info({ code: 'CAPTURE_STOPPED', stream: current.stream.streamName }, 'audit capture stopped, buffer flushed');
     },
@@ -266,6 +288,7 @@ export function createAuditCapture(options: AuditCaptureOptions): AuditCapture {
       const current = run;
       if (current === null) return;
       await finish(current, false);
+      await saving.catch(() => undefined);
     },
     stats() {
       return {

@@ -103,21 +103,30 @@ export function createAuditTail(options: AuditTailOptions): AuditTail {
       if (!discardUntilNewline) lastPosition = { file: identity as AuditFileIdentity, offset: size };
       return true;
     }
-    const sequence = await rotationSequence(path);
-    for (const candidate of sequence) {
-      const file = await openIfExists(candidate);
+    // The file may be renamed by rotations while we look: find it by inode in a stable listing,
+    // then check its first bytes (an inode can be reused by a newer file).
+    for (let attempt = 0; attempt < 5; attempt++) {
+      const entry = (await stableSequence()).find((e) => sameInode(e, from.file));
+      if (entry === undefined) break;
+      const file = await openIfExists(entry.path);
       if (file === null) continue;
-      if ((await isSameFile(file, from.file)) && (await file.stat()).size >= from.offset) {
+      const s = await file.stat({ bigint: true });
+      if (String(s.dev) !== entry.dev || String(s.ino) !== entry.ino) {
+        await file.close(); // renamed between the listing and the open
+        continue;
+      }
+      if ((await isSameFile(file, from.file)) && Number(s.size) >= from.offset) {
         await adopt(file, from.offset, 'saved position');
         lastPosition = from;
         return true;
       }
       await file.close();
+      break;
     }
     log.warn({ code: 'AUDIT_POSITION_LOST', path }, 'the audit file of the saved position is gone; reading from the oldest file kept');
     startFrom = 'start';
-    const oldest = sequence[0];
-    const file = oldest === undefined ? null : await openIfExists(oldest);
+    const oldest = (await stableSequence())[0];
+    const file = oldest === undefined ? null : await openIfExists(oldest.path);
     if (file === null) return false;
     await adopt(file, 0, 'oldest');
     return true;

@@ -25,8 +25,6 @@ interface PendingTableAccess {
  */
 export interface EventMapperSnapshot {
   pending: { connectionId: number; accesses: PendingTableAccess[] }[];
-  /** Sessions of the emulator itself, reported as `rdsadmin` like Aurora's housekeeping. */
-  ownSessions: number[];
 }
 
 /** MariaDB engine tables it reads and writes on its own during other statements. */
@@ -55,7 +53,7 @@ export class EventMapper {
   constructor(context: EventMapperContext, snapshot?: EventMapperSnapshot) {
     this.#context = context;
     for (const { connectionId, accesses } of snapshot?.pending ?? []) this.#pending.set(connectionId, accesses);
-    for (const id of snapshot?.ownSessions ?? []) this.#ownSessions.add(id);
+    // Own sessions are not restored: after a restart the server may hand their ids to clients.
   }
 
   /** Reports a session of the emulator itself: its activity is attributed to `rdsadmin`. */
@@ -107,10 +105,7 @@ export class EventMapper {
 
   /** The state to save with the tail position. */
   snapshot(): EventMapperSnapshot {
-    return {
-      pending: [...this.#pending].map(([connectionId, accesses]) => ({ connectionId, accesses: [...accesses] })),
-      ownSessions: [...this.#ownSessions],
-    };
+    return { pending: [...this.#pending].map(([connectionId, accesses]) => ({ connectionId, accesses: [...accesses] })) };
   }
 
   #auxEvent(access: PendingTableAccess, sessionDatabase: string, startUs: number): CapturedActivityEvent {

@@ -4,6 +4,12 @@ export class CallStats {
   private readonly external = new Map<string, Map<string, number>>();
   private readonly internal = new Map<string, Map<string, number>>();
   private readonly protocols = new Map<string, number>();
+  private readonly sections = new Map<string, () => unknown>();
+
+  /** Adds a live section to the JSON (e.g. `sources`: the MariaDB capture's counters). */
+  addSection(name: string, read: () => unknown): void {
+    this.sections.set(name, read);
+  }
 
   /** `internal` marks calls the emulator makes to itself (e.g. a source asking KMS for a data key). */
   record(service: string, operation: string, internal = false): void {
@@ -37,12 +43,14 @@ export class CallStats {
     calls: Record<string, Record<string, number>>;
     internalCalls: Record<string, Record<string, number>>;
     httpVersions: Record<string, number>;
+    [section: string]: unknown;
   } {
     return {
       since: this.startedAt.toISOString(),
       calls: toObject(this.external),
       internalCalls: toObject(this.internal),
       httpVersions: Object.fromEntries(this.protocols),
+      ...Object.fromEntries([...this.sections].map(([name, read]) => [name, read()])),
     };
   }
 }

@@ -7,3 +7,4 @@ export {
   type PrivateMariadbOptions,
 } from './private-mariadb.js';
 export { parseMysqlUrl, MysqlUrlError, type WatchedMariadb } from './watched-mariadb.js';
+export { createMariadbSource, MariadbSourceConfigError, type CaptureTuning, type MariadbSource, type MariadbSourceOptions } from './source-plugin.js';

@@ -1,0 +1,159 @@
+import { GetRecordsCommand, GetShardIteratorCommand, ListShardsCommand } from '@aws-sdk/client-kinesis';
+import { CreateKeyCommand } from '@aws-sdk/client-kms';
+import { DescribeDBClustersCommand, StartActivityStreamCommand, StopActivityStreamCommand, type DBCluster } from '@aws-sdk/client-rds';
+import { decryptRecord, kmsPortFromClient } from '@das/core';
+import mysql, { type Connection } from 'mysql2/promise';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { CapturedActivityEvent, CapturedEvent } from '../src/capture/activity-event.js';
+import type { LocalAws, LocalAwsOptions } from '../src/index.js';
+import { makeDataDir, removeDir, sdkClients, startTestEmulator, waitFor } from './helpers.js';
+
+const MASTER_PASSWORD = 'Local-Master-1';
+
+/**
+ * Ground truth through the whole emulator: the real SDK starts the stream, mysql2 runs known SQL
+ * against the cluster endpoint the private MariaDB serves, the records are read back from
+ * Kinesis with the SDK and decrypted with @das/core.
+ */
+describe('MariaDB audit → DAS activity stream, end to end', () => {
+  let dataDir: string;
+  let aws: LocalAws;
+  let clients: ReturnType<typeof sdkClients>;
+  let cluster: DBCluster;
+  const options: Partial<LocalAwsOptions> = {
+    source: 'mariadb',
+    masterPassword: MASTER_PASSWORD,
+    capture: { heartbeatIntervalMs: 60_000, batch: { maxEvents: 100, maxDelayMs: 50 } },
+  };
+
+  async function start(): Promise<void> {
+    ({ aws } = await startTestEmulator({ ...options, dataDir }));
+    clients = sdkClients(aws.endpoint);
+    cluster = (await clients.rds.send(new DescribeDBClustersCommand({}))).DBClusters?.[0] as DBCluster;
+  }
+
+  beforeAll(async () => {
+    dataDir = await makeDataDir();
+    await start();
+  });
+  afterAll(async () => {
+    await aws?.close();
+    await removeDir(dataDir);
+  });
+
+  const connect = (extra: { password?: string } = {}): Promise<Connection> =>
+    mysql.createConnection({ host: cluster.Endpoint, port: cluster.Port, user: 'root', password: MASTER_PASSWORD, ...extra });
+
+  async function readStream(): Promise<CapturedEvent[]> {
+    const streamName = cluster.ActivityStreamKinesisStreamName as string;
+    const kms = kmsPortFromClient(clients.kms);
+    const events: CapturedEvent[] = [];
+    const shards = (await clients.kinesis.send(new ListShardsCommand({ StreamName: streamName }))).Shards ?? [];
+    for (const shard of shards) {
+      let iterator = (await clients.kinesis.send(new GetShardIteratorCommand({ StreamName: streamName, ShardId: shard.ShardId, ShardIteratorType: 'TRIM_HORIZON' }))).ShardIterator;
+      while (iterator !== undefined) {
+        const page = await clients.kinesis.send(new GetRecordsCommand({ ShardIterator: iterator }));
+        for (const record of page.Records ?? []) {
+          const { payload, version } = await decryptRecord(record.Data as Uint8Array, { kms, resourceId: cluster.DbClusterResourceId as string });
+          expect(version).toBe('1.2');
+          expect(payload).toMatchObject({ type: 'DatabaseActivityMonitoringRecord', clusterId: cluster.DbClusterResourceId });
+          events.push(...(payload.databaseActivityEventList as unknown as CapturedEvent[]));
+        }
+        if ((page.Records ?? []).length === 0 && page.MillisBehindLatest === 0) break;
+        iterator = page.NextShardIterator;
+      }
+    }
+    return events;
+  }
+
+  const queriesBy = (events: CapturedEvent[], user: string): CapturedActivityEvent[] =>
+    events.filter((e): e is CapturedActivityEvent => e.type === 'record' && e.class === 'MAIN' && e.command === 'QUERY' && e.dbUserName === user);
+
+  it('shows the private MariaDB as the cluster endpoint and streams a workload exactly once, in order', async () => {
+    expect(cluster.Endpoint).toBe('127.0.0.1');
+    expect(cluster.Port).toBeGreaterThan(0);
+    const key = await clients.kms.send(new CreateKeyCommand({ Description: 'das capture e2e' }));
+    await clients.rds.send(new StartActivityStreamCommand({ ResourceArn: cluster.DBClusterArn, KmsKeyId: key.KeyMetadata?.Arn, Mode: 'async', ApplyImmediately: true }));
+    cluster = await waitFor(
+      async () => (await clients.rds.send(new DescribeDBClustersCommand({}))).DBClusters?.[0] as DBCluster,
+      (c) => c.ActivityStreamStatus === 'started',
+    );
+
+    await expect(connect({ password: 'not-it' })).rejects.toMatchObject({ errno: 1045 });
+    const db = await connect();
+    const statements: { sql: string; exitCode: string; object?: string; database?: string }[] = [
+      { sql: 'CREATE DATABASE shop', exitCode: '0' },
+      { sql: 'USE shop', exitCode: '0', database: 'shop' },
+      { sql: 'CREATE TABLE orders (id INT PRIMARY KEY, customer VARCHAR(64), note TEXT)', exitCode: '0', object: 'orders', database: 'shop' },
+      { sql: 'ALTER TABLE orders ADD COLUMN total DECIMAL(10,2)', exitCode: '0', object: 'orders', database: 'shop' },
+      { sql: "INSERT INTO orders VALUES (1, 'O\\'Connor', 'first line\nsecond, \"quoted\" — 注文 ✓', 9.5)", exitCode: '0', object: 'orders', database: 'shop' },
+      { sql: "UPDATE orders SET total = 10 WHERE customer = 'O\\'Connor'", exitCode: '0', object: 'orders', database: 'shop' },
+      { sql: 'SELECT id, note FROM orders WHERE id = 1', exitCode: '0', object: 'orders', database: 'shop' },
+      { sql: 'DELETE FROM orders WHERE id = 1', exitCode: '0', object: 'orders', database: 'shop' },
+      { sql: 'SELECT * FROM no_such_table', exitCode: '1146', database: 'shop' },
+      { sql: 'DROP TABLE orders', exitCode: '0', object: 'orders', database: 'shop' },
+    ];
+    for (const { sql } of statements) await db.query(sql).catch(() => undefined);
+    const sessionId = String(db.threadId);
+    await db.end();
+
+    const events = await waitFor(readStream, (all) => queriesBy(all, 'root').length >= statements.length && all.some((e) => e.type === 'record' && e.command === 'DISCONNECT' && e.sessionId === sessionId));
+    const queries = queriesBy(events, 'root');
+    expect(queries.map((e) => e.commandText)).toEqual(statements.map((s) => s.sql));
+    for (const [i, expected] of statements.entries()) {
+      const event = queries[i] as CapturedActivityEvent;
+      expect(event).toMatchObject({
+        exitCode: expected.exitCode,
+        sessionId,
+        serverHost: cluster.DBClusterMembers?.[0]?.DBInstanceIdentifier,
+        serviceName: 'Amazon Aurora MySQL',
+        remoteHost: '127.0.0.1',
+      });
+      if (expected.object !== undefined) expect(event.objectName).toBe(expected.object);
+      if (expected.database !== undefined) expect(event.databaseName).toBe(expected.database);
+    }
+    const failed = events.filter((e): e is CapturedActivityEvent => e.type === 'record' && e.command === 'FAILED_CONNECT');
+    expect(failed.map((e) => [e.dbUserName, e.exitCode])).toEqual([['root', '1045']]);
+    // Each statement's table accesses come as AUX events of it (same statementId, substatementId 2).
+    const auxOf = (statement: CapturedActivityEvent) =>
+      events.filter((e): e is CapturedActivityEvent => e.type === 'record' && e.class === 'AUX' && e.sessionId === sessionId && e.statementId === statement.statementId);
+    const expectedAux: [number, string][] = [[2, 'CREATE'], [3, 'ALTER'], [4, 'WRITE'], [5, 'WRITE'], [6, 'READ'], [7, 'WRITE'], [9, 'DROP']];
+    for (const [index, command] of expectedAux) {
+      const aux = auxOf(queries[index] as CapturedActivityEvent);
+      expect(aux.map((e) => e.command)).toContain(command);
+      expect(aux.every((e) => e.objectName === 'orders' && e.substatementId === 2 && e.exitCode === '')).toBe(true);
+    }
+    expect(auxOf(queries[0] as CapturedActivityEvent)).toEqual([]);
+    const stats = (await (await fetch(`${aws.endpoint}/_local/stats`)).json()) as { sources: Record<string, { recordsPut: number; eventsDropped: number }> };
+    expect(stats.sources[cluster.DBClusterIdentifier as string]).toMatchObject({ eventsDropped: 0 });
+    expect(stats.sources[cluster.DBClusterIdentifier as string]?.recordsPut).toBeGreaterThan(0);
+  });
+
+  it('keeps every statement exactly once across a forced rotation and an emulator restart', async () => {
+    let db = await connect();
+    const run = async (from: number, to: number) => {
+      for (let i = from; i < to; i++) await db.query(`SELECT ${i} AS e2e_marker`);
+    };
+    await run(0, 40);
+    await db.query('SET GLOBAL server_audit_file_rotate_now = ON');
+    await run(40, 80);
+    await db.end().catch(() => undefined);
+    await aws.close(); // the private MariaDB stops with the emulator; the stream stays started
+    await start();
+    expect(cluster.ActivityStreamStatus).toBe('started');
+    db = await connect();
+    await run(80, 120);
+    await db.query('SET GLOBAL server_audit_file_rotate_now = ON');
+    await run(120, 160);
+    await db.end();
+    const expected = Array.from({ length: 160 }, (_, i) => `SELECT ${i} AS e2e_marker`);
+    const events = await waitFor(readStream, (all) => queriesBy(all, 'root').filter((e) => e.commandText.endsWith('e2e_marker')).length >= expected.length);
+    expect(queriesBy(events, 'root').filter((e) => e.commandText.endsWith('e2e_marker')).map((e) => e.commandText)).toEqual(expected);
+
+    await clients.rds.send(new StopActivityStreamCommand({ ResourceArn: cluster.DBClusterArn, ApplyImmediately: true }));
+    await waitFor(
+      async () => (await clients.rds.send(new DescribeDBClustersCommand({}))).DBClusters?.[0] as DBCluster,
+      (c) => c.ActivityStreamStatus === 'stopped',
+    );
+  });
+});
