@@ -173,6 +173,8 @@ function readBody(req: IncomingMessage | Http2ServerRequest, limit: number): Pro
     });
     req.on('error', reject);
     req.on('aborted', () => reject(new Error('request aborted')));
+    // A reset h2 stream may only close; settling twice is a no-op once the body was read.
+    req.on('close', () => reject(new Error('request closed before its body ended')));
   });
 }
 
