@@ -45,7 +45,8 @@ async function eventually<T>(read: () => Promise<T>, accept: (value: T) => boole
 beforeAll(async () => {
   mkdirSync(SCREENS_DIR, { recursive: true });
   dataDir = await mkdtemp(join(tmpdir(), 'das-console-e2e-'));
-  stack = await startStack({ dataDir, ports: 'free', activityStreamDelayMs: 1500, source: 'synthetic' });
+  // The real path: the load runs on the emulator's MariaDB, whose audit log becomes the activity stream.
+  stack = await startStack({ dataDir, ports: 'free', activityStreamDelayMs: 1500, source: 'mariadb' });
   browser = await launchChromium();
   context = await browser.newContext({ viewport: { width: 1440, height: 1000 } });
   await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: stack.apiUrl });
@@ -107,6 +108,15 @@ describe('the console against the whole local stack', () => {
     await page.getByRole('link', { name: 'Open live events' }).click();
     await page.getByRole('heading', { name: 'Live events' }).waitFor();
     await eventually(() => counter('received'), (n) => n >= 50, 90_000, 'live events of the load');
+    // They are the load's: statements on the TPC-C tables.
+    const facets = page.getByRole('region', { name: 'Most frequent values' });
+    const objects = await eventually(
+      () => facets.locator('.group').filter({ hasText: 'Objects' }).locator('.value').allInnerTexts(),
+      (values) => values.some((v) => /^(order_line|new_order|orders|stock|district|warehouse|customer|history|item)$/.test(v)),
+      30_000,
+      'TPC-C tables among the objects',
+    );
+    expect(objects.length).toBeGreaterThan(0);
     await shoot('live-events');
 
     // Filter to one user (the busiest one that is not RDS housekeeping).
