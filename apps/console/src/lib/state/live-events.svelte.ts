@@ -159,7 +159,6 @@ export class LiveEvents {
     this.received = this.#received;
     this.dropped = this.#dropped;
     this.shown = this.buffer.size;
-    if (this.selected !== null && this.paused === false && this.buffer.size === 0) this.selected = null;
     this.version += 1;
     const now = this.#now();
     if (now - this.#lastSlow >= this.#slowIntervalMs) {
