@@ -8,14 +8,15 @@ const conditions = ['@das/source'];
 export function dasVitestConfig(overrides = {}) {
   return mergeConfig(
     defineConfig({
-      resolve: { conditions: [...conditions, 'module', 'node', 'import', 'default'] },
-      ssr: { resolve: { conditions: [...conditions, 'node', 'import', 'default'], externalConditions: conditions } },
+      resolve: { conditions: [...conditions, 'module', 'node', 'default'] },
+      // No 'import' here: vitest hands these to Node as --conditions, and CommonJS dependencies
+      // (kinesalite's bignumber.js) would then get ESM builds from require().
+      ssr: { resolve: { conditions: [...conditions, 'node', 'default'], externalConditions: conditions } },
       test: {
         include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
         testTimeout: 30_000,
         hookTimeout: 60_000,
         pool: 'forks',
-        reporters: process.env.CI ? ['default'] : ['default'],
       },
     }),
     overrides,
