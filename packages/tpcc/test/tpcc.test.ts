@@ -109,6 +109,22 @@ describe('@das/tpcc library on MariaDB', () => {
     }
   });
 
+  // Last: it grows the shared database to two warehouses.
+  it('a second warehouse loads only its own units; remote order lines and payments keep check passing', async () => {
+    const grown = await prepare(conn, { warehouses: 2 });
+    expect(grown.unitsSkipped).toBe(41);
+    expect(grown.unitsLoaded).toBe(31);
+    const counts = await rowCounts(conn.database);
+    expect(counts).toMatchObject({ warehouse: 2, district: 20, item: 100_000, stock: 200_000 });
+    const report = await run(conn, { threads: 4, durationSec: 4 });
+    expect(report.warehouses).toBe(2);
+    expect(report.errors).toBe(0);
+    const [remote] = await query(conn.database, 'SELECT SUM(s_remote_cnt) AS stock_remote, (SELECT COUNT(*) FROM history WHERE h_c_w_id <> h_w_id) AS payments_remote FROM stock');
+    expect(Number(remote!.stock_remote)).toBeGreaterThan(0);
+    expect(Number(remote!.payments_remote)).toBeGreaterThan(0);
+    expect((await check(conn)).ok).toBe(true);
+  }, 120_000);
+
   it('a missing schema is a TpccError, not a driver error', async () => {
     const missing = { ...conn, database: `${conn.database}_none` };
     await expect(run(missing, { threads: 1, durationSec: 1 })).rejects.toMatchObject({ code: 'TPCC_SCHEMA_MISSING' });
