@@ -116,7 +116,7 @@ describe('@das/tpcc library on MariaDB', () => {
     expect(grown.unitsLoaded).toBe(31);
     const counts = await rowCounts(conn.database);
     expect(counts).toMatchObject({ warehouse: 2, district: 20, item: 100_000, stock: 200_000 });
-    const report = await run(conn, { threads: 4, durationSec: 4 });
+    const report = await run(conn, { threads: 4, durationSec: 6 });
     expect(report.warehouses).toBe(2);
     expect(report.errors).toBe(0);
     const [remote] = await query(conn.database, 'SELECT SUM(s_remote_cnt) AS stock_remote, (SELECT COUNT(*) FROM history WHERE h_c_w_id <> h_w_id) AS payments_remote FROM stock');
