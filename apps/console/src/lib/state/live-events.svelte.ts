@@ -22,7 +22,7 @@ export interface LiveEventsOptions {
 
 /** Rows a live table row can show, in default order. */
 export const LIVE_COLUMNS = [
-  { key: 'time', label: 'Time' },
+  { key: 'time', label: 'Time (UTC)' },
   { key: 'user', label: 'User' },
   { key: 'database', label: 'Database' },
   { key: 'command', label: 'Command' },
