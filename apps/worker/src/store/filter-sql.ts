@@ -16,7 +16,8 @@ export function isoToMicros(iso: string): bigint {
   return BigInt(seconds) * 1000n + BigInt(micros);
 }
 
-const placeholders = (n: number) => Array.from({ length: n }, () => '?').join(', ');
+// Typed placeholders: DuckDB plans untyped parameters far slower (and per row).
+const placeholders = (n: number) => Array.from({ length: n }, () => 'CAST(? AS VARCHAR)').join(', ');
 const lower = (values: readonly string[]) => values.map((v) => v.toLowerCase());
 
 /**
@@ -52,17 +53,17 @@ export function filterToSql(filter: EventFilter): SqlCondition {
     params.push(...lower(filter.objects), ...lower(filter.objects));
   }
   if (filter.text !== undefined && filter.text !== '') {
-    parts.push('contains(lower(text), ?)');
+    parts.push('contains(lower(text), CAST(? AS VARCHAR))');
     params.push(filter.text.toLowerCase());
   }
   if (filter.exit === 'ok') parts.push('NOT failed');
   if (filter.exit === 'failed') parts.push('failed');
   if (filter.from !== undefined) {
-    parts.push('time_us >= ?');
+    parts.push('time_us >= CAST(? AS BIGINT)');
     params.push(isoToMicros(filter.from));
   }
   if (filter.to !== undefined) {
-    parts.push('time_us < ?');
+    parts.push('time_us < CAST(? AS BIGINT)');
     params.push(isoToMicros(filter.to));
   }
   return { where: parts.length === 0 ? 'TRUE' : parts.join(' AND '), params };

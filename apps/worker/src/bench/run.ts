@@ -1,0 +1,263 @@
+// `npm run bench -w @das/worker`: decrypt-and-store throughput, store figures at 1M events, and
+// end-to-end latency through @das/local-aws. Prints figures; asserts nothing. Budget: ~4 minutes.
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { PutRecordsCommand } from '@aws-sdk/client-kinesis';
+import { CreateKeyCommand } from '@aws-sdk/client-kms';
+import { DescribeDBClustersCommand, StartActivityStreamCommand } from '@aws-sdk/client-rds';
+import { encryptRecord, kmsPortFromClient, normaliseEvents, type ActivityEvent, type EventFilter, type KmsPort } from '@das/core';
+import { buildMysqlEvent, buildPayload, createEventGenerator } from '@das/core/fixtures';
+import type { LiveServerFrame } from '@das/contracts';
+import { startLocalAws, type LocalAws } from '@das/local-aws';
+import WebSocket from 'ws';
+import { createAwsClients, type AwsClients, type AwsSettings } from '../aws/aws-clients.js';
+import { loadWorkerConfig } from '../config.js';
+import { createDecryptPool } from '../decrypt/decrypt-pool.js';
+import { createDuckDbEventStore } from '../store/duckdb-event-store.js';
+import type { DecodedRecord } from '../store/event-store.js';
+import { createWorker } from '../worker.js';
+
+const CLUSTER = 'auroralab-mysql-cluster';
+/** Events per Kinesis record: ECDSA verification is per record, so this sets the decrypt cost per event. */
+const EVENTS_PER_RECORD = 25;
+const LATENCY_THREADS = 2;
+const TOKEN = 'bench-token';
+
+const fmt = (n: number, digits = 0) => n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
+const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] as number;
+const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] as number;
+
+async function timed<T>(fn: () => Promise<T>): Promise<{ ms: number; value: T }> {
+  const start = performance.now();
+  const value = await fn();
+  return { ms: performance.now() - start, value };
+}
+
+interface Emulated {
+  emulator: LocalAws;
+  clients: AwsClients;
+  aws: AwsSettings;
+  kms: KmsPort;
+  keyArn: string;
+  resourceId: string;
+  streamName: string;
+}
+
+async function startEmulated(dir: string): Promise<Emulated> {
+  const emulator = await startLocalAws({ port: 0, dataDir: dir, source: 'none', activityStreamDelayMs: 50, activityStreamShardCount: 2, kinesisDelayMs: 20, log: () => undefined });
+  const aws: AwsSettings = { region: 'us-east-1', endpoint: emulator.endpoint, credentials: { accessKeyId: 'AKIDBENCH', secretAccessKey: 'bench' } };
+  const clients = createAwsClients(aws);
+  const keyArn = (await clients.kms.send(new CreateKeyCommand({}))).KeyMetadata!.Arn!;
+  await clients.rds.send(new StartActivityStreamCommand({ ResourceArn: `arn:aws:rds:us-east-1:000000000000:cluster:${CLUSTER}`, KmsKeyId: keyArn, Mode: 'async', ApplyImmediately: true }));
+  await emulator.settle();
+  const cluster = (await clients.rds.send(new DescribeDBClustersCommand({ DBClusterIdentifier: CLUSTER }))).DBClusters![0]!;
+  return { emulator, clients, aws, kms: kmsPortFromClient(clients.kms), keyArn, resourceId: cluster.DbClusterResourceId!, streamName: cluster.ActivityStreamKinesisStreamName! };
+}
+
+/** Encrypted records of `perRecord` numbered events; one data key, as RDS reuses keys. */
+async function encryptedRecords(env: Emulated, count: number, perRecord: number): Promise<Uint8Array[]> {
+  const dataKey = await env.kms.generateDataKey(env.keyArn, { 'aws:rds:dbc-id': env.resourceId });
+  const generator = createEventGenerator({ seed: 11, engine: 'mysql' });
+  const records: Uint8Array[] = [];
+  let n = 0;
+  for (let i = 0; i < count; i += 1) {
+    const events = generator.events(perRecord).map((e) => ({ ...e, commandText: `select ${n++} /* ${String(e.commandText).slice(0, 60)} */` }));
+    records.push(
+      await encryptRecord(buildPayload(events, { clusterId: env.resourceId }), {
+        kms: env.kms,
+        keyId: env.keyArn,
+        resourceId: env.resourceId,
+        dataKey: { plaintext: Uint8Array.from(dataKey.plaintext), ciphertextBlob: dataKey.ciphertextBlob },
+      }),
+    );
+  }
+  return records;
+}
+
+async function benchDecryptAndStore(env: Emulated, dir: string): Promise<void> {
+  console.log(`\n## Decrypt and store (records of ${EVENTS_PER_RECORD} events, batches of 200 records, KMS over HTTP, data-key cache)`);
+  const records = await encryptedRecords(env, 1000, EVENTS_PER_RECORD);
+  const rows: string[] = [];
+  let baseline = 0;
+  for (const threads of [0, 1, 2]) {
+    const pool = createDecryptPool({ threads, resourceId: env.resourceId, kms: env.kms, aws: env.aws });
+    const store = await createDuckDbEventStore({ path: join(dir, `throughput-${threads}.duckdb`) });
+    await pool.decode(records.slice(0, 50)); // warm up threads and load the data key
+    const { ms } = await timed(async () => {
+      for (let i = 0; i < records.length; i += 200) {
+        const slice = records.slice(i, i + 200);
+        const outcomes = await pool.decode(slice);
+        const decoded: DecodedRecord[] = outcomes.map((o, j) => {
+          if (o.kind !== 'events') throw new Error(`bench record failed: ${o.kind}`);
+          return { sequenceNumber: String(i + j + 1), arrivedAtMs: null, events: o.events };
+        });
+        await store.append({ streamKey: 'bench@1', shardId: 'shardId-000000000000', records: decoded });
+      }
+    });
+    const eventsPerSecond = (records.length * EVENTS_PER_RECORD) / (ms / 1000);
+    if (threads === 0) baseline = eventsPerSecond;
+    rows.push(`| ${threads === 0 ? 'in-thread (baseline)' : `${threads} thread${threads > 1 ? 's' : ''}`} | ${fmt(eventsPerSecond)} | ${fmt(eventsPerSecond / baseline, 2)}× |`);
+    await pool.close();
+    await store.close();
+  }
+  console.log('| decryption | events/s | vs in-thread |\n|---|---|---|');
+  for (const row of rows) console.log(row);
+}
+
+async function benchStore(dir: string): Promise<void> {
+  const total = 1_000_000;
+  console.log(`\n## Event store (DuckDB) at ${fmt(total)} events`);
+  const store = await createDuckDbEventStore({ path: join(dir, 'store-1m.duckdb') });
+  // A pool of 50k realistic events, reused with fresh times, keeps generation out of the way.
+  const generator = createEventGenerator({ seed: 5, engine: 'mysql', heartbeatRate: 0.01 });
+  const pool: ActivityEvent[] = [];
+  while (pool.length < 50_000) pool.push(...normaliseEvents(buildPayload(generator.events(1000))));
+  const firstMs = Date.now() - 20 * 3_600_000;
+  const stepMs = (20 * 3_600_000) / total;
+  let seq = 0;
+  let n = 0;
+  let appendMs = 0;
+  for (let stored = 0; stored < total; stored += 10_000) {
+    const records: DecodedRecord[] = [];
+    for (let i = 0; i < 1000; i += 1) {
+      const events: ActivityEvent[] = [];
+      for (let j = 0; j < 10; j += 1, n += 1) {
+        const timeMs = firstMs + n * stepMs;
+        events.push({ ...(pool[n % pool.length] as ActivityEvent), time: new Date(timeMs).toISOString().replace('Z', '000Z'), timeMs });
+      }
+      records.push({ sequenceNumber: String(++seq), arrivedAtMs: null, events });
+    }
+    appendMs += (await timed(() => store.append({ streamKey: 'bench@1', shardId: 'shardId-000000000000', records }))).ms;
+  }
+  console.log(`insert: ${fmt(total / (appendMs / 1000))} events/s (store.append, 10k-event batches, file-backed, ${fmt(appendMs / 1000, 1)} s)`);
+  const [sample] = (await store.query({}, { limit: 1 })).events;
+  const to = sample?.time ?? new Date().toISOString();
+  const from = new Date(Date.parse(to) - 3_600_000).toISOString();
+  const queries: [string, () => Promise<unknown>][] = [
+    ['page, no filter (newest 100)', () => store.query({}, { limit: 100 })],
+    ['filtered page user+command (100)', () => store.query({ users: ['reporting'], commands: ['QUERY'] }, { limit: 100 })],
+    ['filtered page, rare user (100)', () => store.query({ users: ['admin'], databases: ['analytics'] }, { limit: 100 })],
+    ['text search q=customers (100)', () => store.query({ text: 'customers' }, { limit: 100 })],
+    ['facets, all events', () => store.facets({} as EventFilter)],
+    ['facets, last hour', () => store.facets({ from, to })],
+    ['histogram 1-min buckets, all', () => store.histogram({}, 60_000)],
+    ['histogram 1-min buckets, last hour', () => store.histogram({ from, to }, 60_000)],
+  ];
+  console.log('| query | median ms (5 runs) |\n|---|---|');
+  for (const [name, run] of queries) {
+    await run();
+    const times: number[] = [];
+    for (let i = 0; i < 5; i += 1) times.push((await timed(run)).ms);
+    console.log(`| ${name} | ${fmt(median(times), 1)} |`);
+  }
+  await store.close();
+}
+
+async function benchLatency(env: Emulated, dir: string): Promise<void> {
+  console.log(`\n## End to end: PutRecords on the emulator → event on a WebSocket (records of ${EVENTS_PER_RECORD} events, 2 shards, ${LATENCY_THREADS} decrypt threads)`);
+  const config = loadWorkerConfig({
+    DAS_DATA_DIR: join(dir, 'latency-worker'),
+    DAS_TOKEN: TOKEN,
+    DAS_WORKER_PORT: '0',
+    DAS_CLUSTER_ID: CLUSTER,
+    DAS_START_POSITION: 'LATEST',
+    DAS_DECRYPT_THREADS: String(LATENCY_THREADS),
+    DAS_LOG_LEVEL: 'warn',
+    AWS_ENDPOINT_URL: env.aws.endpoint,
+    AWS_REGION: 'us-east-1',
+    AWS_ACCESS_KEY_ID: 'AKIDBENCH',
+    AWS_SECRET_ACCESS_KEY: 'bench',
+  });
+  const worker = createWorker({ config, clients: env.clients });
+  const url = (await worker.start()).url as string;
+  const deadline = Date.now() + 15_000;
+  while (worker.status().state !== 'consuming' || worker.status().shards.some((s) => s.state !== 'reading')) {
+    if (Date.now() > deadline) throw new Error('worker did not start consuming');
+    await sleep(50);
+  }
+  await sleep(500);
+  const socket = new WebSocket(`${url.replace('http', 'ws')}/events/live`, { headers: { authorization: `Bearer ${TOKEN}` } });
+  const received = new Map<number, number>();
+  socket.on('message', (data: Buffer) => {
+    const now = performance.now();
+    const frame = JSON.parse(data.toString('utf8')) as LiveServerFrame;
+    if (frame.type !== 'events') return;
+    for (const event of frame.events) {
+      const match = /^select (\d+) /.exec(event.text ?? '');
+      if (match !== null) received.set(Number(match[1]), now);
+    }
+  });
+  await new Promise((resolve, reject) => {
+    socket.once('open', resolve);
+    socket.once('error', reject);
+  });
+  const seconds = 8;
+  const rows: string[] = [];
+  let offset = 0;
+  for (const rate of [1000, 5000]) {
+    const recordsPerTick = rate / 10 / EVENTS_PER_RECORD; // 10 ticks per second
+    const records = await encryptedRecordsFrom(env, offset, seconds * 10 * recordsPerTick);
+    const putAt = new Map<number, number>();
+    const start = performance.now();
+    for (let tick = 0; tick < seconds * 10; tick += 1) {
+      const due = start + tick * 100;
+      const wait = due - performance.now();
+      if (wait > 0) await sleep(wait);
+      const chunk = records.slice(tick * recordsPerTick, (tick + 1) * recordsPerTick);
+      const sentAt = performance.now();
+      await env.clients.kinesis.send(new PutRecordsCommand({ StreamName: env.streamName, Records: chunk.map((r, i) => ({ Data: r.data, PartitionKey: `pk-${tick}-${i}` })) }));
+      for (const r of chunk) for (const n of r.numbers) putAt.set(n, sentAt);
+    }
+    const expected = seconds * rate;
+    const waitUntil = Date.now() + 20_000;
+    while ([...putAt.keys()].some((n) => !received.has(n)) && Date.now() < waitUntil) await sleep(100);
+    const latencies = [...putAt.entries()].filter(([n]) => received.has(n)).map(([n, t]) => (received.get(n) as number) - t).sort((a, b) => a - b);
+    rows.push(`| ${fmt(rate)} | ${fmt(latencies.length)}/${fmt(expected)} | ${fmt(percentile(latencies, 50))} | ${fmt(percentile(latencies, 99))} |`);
+    offset += expected;
+  }
+  console.log('| events/s | received | p50 ms | p99 ms |\n|---|---|---|---|');
+  for (const row of rows) console.log(row);
+  socket.close();
+  await worker.stop();
+}
+
+/** Records numbered from `offset` (events carry `select <n>`). */
+async function encryptedRecordsFrom(env: Emulated, offset: number, count: number): Promise<{ data: Uint8Array; numbers: number[] }[]> {
+  const dataKey = await env.kms.generateDataKey(env.keyArn, { 'aws:rds:dbc-id': env.resourceId });
+  const out: { data: Uint8Array; numbers: number[] }[] = [];
+  let n = offset;
+  for (let i = 0; i < count; i += 1) {
+    const numbers = Array.from({ length: EVENTS_PER_RECORD }, () => n++);
+    const events = numbers.map((k) => buildMysqlEvent({ commandText: `select ${k} from orders where id = ${k}`, logTime: new Date().toISOString() }));
+    const data = await encryptRecord(buildPayload(events, { clusterId: env.resourceId }), {
+      kms: env.kms,
+      keyId: env.keyArn,
+      resourceId: env.resourceId,
+      dataKey: { plaintext: Uint8Array.from(dataKey.plaintext), ciphertextBlob: dataKey.ciphertextBlob },
+    });
+    out.push({ data, numbers });
+  }
+  return out;
+}
+
+async function main(): Promise<void> {
+  const dir = await mkdtemp(join(tmpdir(), 'das-worker-bench-'));
+  const started = performance.now();
+  const env = await startEmulated(join(dir, 'emulator'));
+  try {
+    console.log(`# @das/worker bench (node ${process.version}, ${new Date().toISOString()})`);
+    await benchDecryptAndStore(env, dir);
+    await benchLatency(env, dir);
+    await benchStore(dir);
+  } finally {
+    for (const client of Object.values(env.clients)) client.destroy();
+    await env.emulator.close();
+    await rm(dir, { recursive: true, force: true });
+  }
+  console.log(`\nbench took ${fmt((performance.now() - started) / 1000, 0)} s`);
+}
+
+await main();
