@@ -7,12 +7,13 @@ import { startLocalAws } from '../local-aws.js';
 import type { BenchContext, BenchSection } from './bench-kit.js';
 import { kinesisSection } from './kinesis.bench.js';
 import { kmsSection } from './kms.bench.js';
+import { captureSection } from '../capture/capture.bench.js';
 
 /**
  * The sections, in order. Capture (MariaDB audit → DAS records: throughput and latency) plugs in
  * here as one more BenchSection, e.g. `captureSection` from `../capture/capture.bench.js`.
  */
-const SECTIONS: BenchSection[] = [kinesisSection, kmsSection];
+const SECTIONS: BenchSection[] = [kinesisSection, kmsSection, captureSection];
 
 async function main(): Promise<void> {
   const dataDir = await mkdtemp(join(tmpdir(), 'das-local-bench-'));

@@ -48,6 +48,8 @@ export interface AuditTail {
 }
 
 const CHUNK_BYTES = 64 * 1024;
+/** A burst of writes sends one event each: wait this long so one read takes them all. */
+const COALESCE_MS = 2;
 const NEWLINE = 0x0a;
 
 /**
@@ -71,6 +73,7 @@ export function createAuditTail(options: AuditTailOptions): AuditTail {
   let running: Promise<void> | null = null;
   let again = false;
   let stopped = false;
+  let scheduled: NodeJS.Timeout | null = null;
 
   async function adopt(next: FileHandle, offset: number, why: string): Promise<void> {
     await handle?.close();
@@ -277,11 +280,19 @@ export function createAuditTail(options: AuditTailOptions): AuditTail {
     })();
   }
 
+  function schedule(): void {
+    if (scheduled !== null || stopped) return;
+    scheduled = setTimeout(() => {
+      scheduled = null;
+      wake();
+    }, COALESCE_MS);
+  }
+
   return {
     async start() {
       stopped = false;
       try {
-        watcher = watch(dirname(path), { persistent: false }, () => wake());
+        watcher = watch(dirname(path), { persistent: false }, schedule);
         watcher.on('error', (error) => {
           log.warn({ code: 'AUDIT_WATCH_FAILED', err: error }, 'directory watch failed; polling only');
           watcher?.close();
@@ -306,6 +317,8 @@ export function createAuditTail(options: AuditTailOptions): AuditTail {
       watcher = null;
       if (poller !== null) clearInterval(poller);
       poller = null;
+      if (scheduled !== null) clearTimeout(scheduled);
+      scheduled = null;
       while (running !== null) await running;
       await handle?.close();
       handle = null;

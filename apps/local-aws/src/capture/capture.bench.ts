@@ -1,0 +1,235 @@
+// The capture's section of `npm run bench -w @das/local-aws`: an emulator with the private
+// MariaDB (source 'mariadb'), driven by mysql2 and read back with the real Kinesis client.
+import { execFile } from 'node:child_process';
+import { mkdtemp, open, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { GetRecordsCommand, GetShardIteratorCommand, KinesisClient, ListShardsCommand } from '@aws-sdk/client-kinesis';
+import { CreateKeyCommand, KMSClient } from '@aws-sdk/client-kms';
+import { DescribeDBClustersCommand, RDSClient, StartActivityStreamCommand, StopActivityStreamCommand, type DBCluster } from '@aws-sdk/client-rds';
+import { decryptRecord, kmsPortFromClient } from '@das/core';
+import mysql, { type Connection } from 'mysql2/promise';
+import type { BenchContext, BenchSection } from '../bench/bench-kit.js';
+import { startLocalAws, type LocalAws } from '../local-aws.js';
+import { formatAuditLine } from './audit-line.js';
+
+const run = promisify(execFile);
+/** Where `mysql2` resolves from for the workload process. */
+const PACKAGE_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const CREDENTIALS = { accessKeyId: 'bench', secretAccessKey: 'bench' };
+const BACKLOG_STATEMENTS = 30_000;
+const LATENCY_STATEMENTS = 150;
+const COST_PHASE_MS = 3000;
+const COST_CONNECTIONS = 4;
+
+interface Bench {
+  aws: LocalAws;
+  rds: RDSClient;
+  kms: KMSClient;
+  kinesis: KinesisClient;
+  cluster: DBCluster;
+  auditLogPath: string;
+  keyArn: string;
+}
+
+async function describe(rds: RDSClient): Promise<DBCluster> {
+  return (await rds.send(new DescribeDBClustersCommand({}))).DBClusters?.[0] as DBCluster;
+}
+
+async function waitForStatus(rds: RDSClient, status: string): Promise<DBCluster> {
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    const cluster = await describe(rds);
+    if (cluster.ActivityStreamStatus === status) return cluster;
+    if (Date.now() > deadline) throw new Error(`activity stream did not become ${status}`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+async function startStream(bench: Bench, mode: 'sync' | 'async'): Promise<void> {
+  await bench.rds.send(new StartActivityStreamCommand({ ResourceArn: bench.cluster.DBClusterArn, KmsKeyId: bench.keyArn, Mode: mode, ApplyImmediately: true }));
+  bench.cluster = await waitForStatus(bench.rds, 'started');
+}
+
+async function stopStream(bench: Bench): Promise<void> {
+  await bench.rds.send(new StopActivityStreamCommand({ ResourceArn: bench.cluster.DBClusterArn, ApplyImmediately: true }));
+  bench.cluster = await waitForStatus(bench.rds, 'stopped');
+}
+
+async function captureStats(bench: Bench): Promise<{ eventsAccepted: number; bufferedEvents: number; eventsDropped: number; recordsPut: number }> {
+  const body = (await (await fetch(`${bench.aws.endpoint}/_local/stats`)).json()) as { sources: Record<string, { eventsAccepted: number; bufferedEvents: number; eventsDropped: number; recordsPut: number }> };
+  return body.sources[bench.cluster.DBClusterIdentifier as string] ?? { eventsAccepted: 0, bufferedEvents: 0, eventsDropped: 0, recordsPut: 0 };
+}
+
+function connect(bench: Bench): Promise<Connection> {
+  return mysql.createConnection({ host: bench.cluster.Endpoint, port: bench.cluster.Port, user: 'root', password: '' });
+}
+
+function percentile(sorted: number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
+}
+
+/** Statement executed (client has its result) → the record holding it is readable on Kinesis. */
+async function measureLatency(bench: Bench, context: BenchContext, batching: string): Promise<void> {
+  const streamName = bench.cluster.ActivityStreamKinesisStreamName as string;
+  const shardId = (await bench.kinesis.send(new ListShardsCommand({ StreamName: streamName }))).Shards?.[0]?.ShardId;
+  let iterator = (await bench.kinesis.send(new GetShardIteratorCommand({ StreamName: streamName, ShardId: shardId, ShardIteratorType: 'LATEST' }))).ShardIterator;
+  const kmsPort = kmsPortFromClient(bench.kms);
+  const arrived = new Map<number, number>();
+  let reading = true;
+  const reader = (async () => {
+    while (reading && iterator !== undefined) {
+      const page = await bench.kinesis.send(new GetRecordsCommand({ ShardIterator: iterator }));
+      const at = performance.now();
+      for (const record of page.Records ?? []) {
+        const { payload } = await decryptRecord(record.Data as Uint8Array, { kms: kmsPort, resourceId: bench.cluster.DbClusterResourceId as string });
+        for (const event of payload.databaseActivityEventList) {
+          const match = /lat_marker_(\d+)/.exec(String(event['commandText'] ?? ''));
+          if (match !== null && !arrived.has(Number(match[1]))) arrived.set(Number(match[1]), at);
+        }
+      }
+      iterator = page.NextShardIterator;
+      if ((page.Records ?? []).length === 0) await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+  })();
+  const db = await connect(bench);
+  const executed = new Map<number, number>();
+  for (let i = 0; i < LATENCY_STATEMENTS; i++) {
+    await db.query(`SELECT ${i} AS lat_marker_${i}`);
+    executed.set(i, performance.now());
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+  await db.end();
+  const deadline = Date.now() + 15_000;
+  while (arrived.size < LATENCY_STATEMENTS && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
+  reading = false;
+  await reader;
+  const latencies = [...executed].flatMap(([i, t]) => (arrived.has(i) ? [(arrived.get(i) as number) - t] : [])).sort((a, b) => a - b);
+  context.report(`capture latency p50 (statement → readable on Kinesis), ${batching}`, percentile(latencies, 50), 'ms', `${latencies.length}/${LATENCY_STATEMENTS} seen`);
+  context.report(`capture latency p99, ${batching}`, percentile(latencies, 99), 'ms');
+}
+
+/** A backlog of audit lines (write + query per statement) read, encrypted and put. */
+async function measureThroughput(bench: Bench, context: BenchContext): Promise<void> {
+  const before = await captureStats(bench);
+  const now = new Date();
+  const pad = (n: number) => String(n).padStart(2, '0');
+  const timestamp = `${now.getUTCFullYear()}${pad(now.getUTCMonth() + 1)}${pad(now.getUTCDate())} ${pad(now.getUTCHours())}:${pad(now.getUTCMinutes())}:${pad(now.getUTCSeconds())}`;
+  const lines: string[] = [];
+  for (let i = 0; i < BACKLOG_STATEMENTS; i++) {
+    const base = { timestamp, serverHost: 'bench', username: 'app', host: '127.0.0.1', connectionId: 900_000 + (i % 8), queryId: 5_000_000 + i, database: 'shop' };
+    lines.push(formatAuditLine({ ...base, operation: 'WRITE', object: 'orders', retcode: null }));
+    lines.push(formatAuditLine({ ...base, operation: 'QUERY', object: `INSERT INTO orders (id, customer, note) VALUES (${i}, 'customer ${i}', 'bench row')`, retcode: 0 }));
+  }
+  const expected = lines.length;
+  const started = performance.now();
+  // Whole lines per write: the server appends its own lines (the capture's lookups) meanwhile.
+  const file = await open(bench.auditLogPath, 'a');
+  try {
+    for (let i = 0; i < lines.length; i += 400) await file.write(`${lines.slice(i, i + 400).join('\n')}\n`);
+  } finally {
+    await file.close();
+  }
+  const deadline = Date.now() + 60_000;
+  let stats = await captureStats(bench);
+  while ((stats.eventsAccepted - before.eventsAccepted < expected || stats.bufferedEvents > 0) && Date.now() < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    stats = await captureStats(bench);
+  }
+  const seconds = (performance.now() - started) / 1000;
+  const put = stats.eventsAccepted - before.eventsAccepted;
+  context.report('capture throughput (audit events, file → encrypted records on Kinesis)', put / seconds, 'events/s', `${put.toLocaleString('en-US')} events, ${stats.recordsPut - before.recordsPut} records, sync mode`);
+}
+
+/** Queries/s of a fixed point-select + insert workload: stream started vs stopped, one run. */
+async function measureCost(bench: Bench, context: BenchContext): Promise<void> {
+  const setup = await connect(bench);
+  await setup.query('CREATE DATABASE IF NOT EXISTS bench_cost');
+  await setup.query('CREATE TABLE IF NOT EXISTS bench_cost.items (id INT PRIMARY KEY, v INT)');
+  await setup.query('USE bench_cost');
+  await setup.query('INSERT IGNORE INTO bench_cost.items SELECT seq, seq FROM seq_1_to_1000');
+  await setup.end();
+  // The workload runs in its own process, as an application would, not on the emulator's loop.
+  const phase = async (): Promise<number> => {
+    const script = `
+      import mysql from 'mysql2/promise';
+      const [host, port, ms, n] = process.argv.slice(1);
+      const dbs = await Promise.all(Array.from({ length: Number(n) }, () => mysql.createConnection({ host, port: Number(port), user: 'root', password: '' })));
+      let queries = 0; let nextId = 10000 + Math.floor(Math.random() * 1e8);
+      const started = performance.now();
+      await Promise.all(dbs.map(async (db) => {
+        while (performance.now() - started < Number(ms)) {
+          await db.query('SELECT v FROM bench_cost.items WHERE id = ?', [1 + (queries % 1000)]);
+          if (queries % 10 === 0) await db.query('INSERT INTO bench_cost.items VALUES (?, 1)', [nextId++]);
+          queries += 1;
+        }
+      }));
+      process.stdout.write(String(queries / ((performance.now() - started) / 1000)));
+      await Promise.all(dbs.map((db) => db.end()));`;
+    const { stdout } = await run(process.execPath, ['--input-type=module', '-e', script, String(bench.cluster.Endpoint), String(bench.cluster.Port), String(COST_PHASE_MS), String(COST_CONNECTIONS)], {
+      cwd: PACKAGE_DIR,
+    });
+    return Number(stdout);
+  };
+  const startedA = await phase();
+  await stopStream(bench);
+  const stopped = await phase();
+  await startStream(bench, 'async');
+  const startedB = await phase();
+  const started = (startedA + startedB) / 2;
+  context.report('database qps, activity stream stopped (audit plugin still logging)', stopped, 'q/s', `${COST_CONNECTIONS} connections`);
+  context.report('database qps, activity stream started (capture running)', started, 'q/s', `runs ${Math.round(startedA)} and ${Math.round(startedB)}`);
+  context.report('capture cost: started / stopped', (started / stopped) * 100, '%');
+}
+
+export const captureSection: BenchSection = {
+  name: 'capture (private MariaDB audit → DAS activity stream)',
+  async run(context) {
+    const dataDir = await mkdtemp(join(tmpdir(), 'das-capture-bench-'));
+    const start = (maxDelayMs?: number) =>
+      startLocalAws({
+        port: 0,
+        dataDir,
+        source: 'mariadb',
+        activityStreamDelayMs: 0,
+        kinesisDelayMs: 20,
+        ...(maxDelayMs === undefined ? {} : { capture: { batch: { maxDelayMs } } }),
+      });
+    let aws = await start();
+    try {
+      const clients = (endpoint: string) => {
+        const config = { endpoint, region: aws.region, credentials: CREDENTIALS };
+        return { rds: new RDSClient(config), kms: new KMSClient(config), kinesis: new KinesisClient(config) };
+      };
+      let { rds, kms, kinesis } = clients(aws.endpoint);
+      const key = await kms.send(new CreateKeyCommand({ Description: 'capture bench' }));
+      const bench: Bench = {
+        aws,
+        rds,
+        kms,
+        kinesis,
+        cluster: await describe(rds),
+        auditLogPath: join(dataDir, 'mariadb', 'audit', 'server_audit.log'),
+        keyArn: key.KeyMetadata?.Arn as string,
+      };
+      await startStream(bench, 'sync');
+      await measureLatency(bench, context, 'default batching (≤ 500 events / 1 s)');
+      await measureThroughput(bench, context);
+      await stopStream(bench);
+      await startStream(bench, 'async'); // Aurora MySQL streams are async
+      await measureCost(bench, context);
+      // The same stream after a restart with records sealed every 20 ms: the pipeline's own latency.
+      await aws.close();
+      aws = await start(20);
+      ({ rds, kms, kinesis } = clients(aws.endpoint));
+      Object.assign(bench, { aws, rds, kms, kinesis, cluster: await waitForStatus(rds, 'started') });
+      await measureLatency(bench, context, 'records sealed every 20 ms');
+      await stopStream(bench);
+    } finally {
+      await aws.close();
+      await rm(dataDir, { recursive: true, force: true });
+    }
+  },
+};
