@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CapturedActivityEvent } from '../src/capture/activity-event.js';
 import { createAuditCapture, type AuditCapture, type AuditCaptureOptions } from '../src/capture/index.js';
 import type { PrivateMariadb } from '../src/mariadb/index.js';
-import { createTestStream, eventually, records, startTestMariadb, type TestStream } from './capture-harness.js';
+import { createTestStream, eventually, records, startTestMariadb } from './capture-harness.js';
 
 let server: PrivateMariadb;
 let root: string;

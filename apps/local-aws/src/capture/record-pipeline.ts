@@ -10,6 +10,8 @@ export interface RecordPipelineOptions<Checkpoint> {
   maxEvents: number;
   /** …or this long after its first event arrived. */
   maxDelayMs: number;
+  /** …or when its events' estimated JSON size reaches this (Kinesis takes at most 1 MiB a record). */
+  maxBytes?: number;
   /** Events read but not yet on Kinesis, beyond which async drops and sync holds reading. */
   maxBufferedEvents: number;
   dataKey?: Pick<DataKeyRotationOptions, 'maxAgeMs' | 'maxRecords'>;
@@ -51,6 +53,19 @@ interface Sealed<Checkpoint> {
   checkpoint: Checkpoint | null;
 }
 
+/**
+ * Estimated JSON bytes per record before gzip: base64 of the encrypted gzip stays well under
+ * Kinesis's 1 MiB even for text that does not compress.
+ */
+const DEFAULT_MAX_RECORD_BYTES = 600 * 1024;
+/** The fixed fields of an event as JSON, about. */
+const EVENT_OVERHEAD_BYTES = 700;
+
+function estimatedBytes(event: CapturedEvent): number {
+  if (event.type !== 'record') return 200;
+  return EVENT_OVERHEAD_BYTES + event.commandText.length * 2 + (event.engineNativeAuditFields === undefined ? 0 : event.commandText.length + 300);
+}
+
 /** How many sealed records one PutRecords call carries at most. */
 const RECORDS_PER_PUT = 10;
 const RETRY_DELAYS_MS = [100, 250, 500, 1000, 2000, 5000];
@@ -78,6 +93,8 @@ export function createRecordPipeline<Checkpoint>(options: RecordPipelineOptions<
   };
   const queue: Sealed<Checkpoint>[] = [];
   let open: CapturedEvent[] = [];
+  let openBytes = 0;
+  const maxBytes = options.maxBytes ?? DEFAULT_MAX_RECORD_BYTES;
   let sealTimer: NodeJS.Timeout | null = null;
   let sending: Promise<void> | null = null;
   let closed = false;
@@ -94,6 +111,7 @@ export function createRecordPipeline<Checkpoint>(options: RecordPipelineOptions<
     if (open.length === 0) return;
     queue.push({ events: open, checkpoint: options.checkpoint() });
     open = [];
+    openBytes = 0;
     if (sending === null) sending = send().finally(() => (sending = null));
   }
 
@@ -198,12 +216,15 @@ export function createRecordPipeline<Checkpoint>(options: RecordPipelineOptions<
         sealTimer = setTimeout(seal, options.maxDelayMs);
         sealTimer.unref();
       }
-      for (const event of events) open.push(event);
+      for (const event of events) {
+        open.push(event);
+        openBytes += estimatedBytes(event);
+      }
       stats.eventsAccepted += events.length;
       stats.bufferedEvents += events.length;
     },
     lineBoundary() {
-      if (open.length >= options.maxEvents) seal();
+      if (open.length >= options.maxEvents || openBytes >= maxBytes) seal();
     },
     hasRoom: () => stats.bufferedEvents < options.maxBufferedEvents,
     waitForRoom() {

@@ -117,6 +117,8 @@ export function serverArgs(p: {
     `--server-audit-file-path=${p.auditLogPath}`,
     '--server-audit-file-rotate-size=1000000',
     '--server-audit-file-rotations=3',
+    // DAS carries the whole statement; the plugin's default cuts it at 1 KiB.
+    '--server-audit-query-log-limit=65536',
   ];
 }
 
