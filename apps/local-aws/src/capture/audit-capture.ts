@@ -248,7 +248,16 @@ export function createAuditCapture(options: AuditCaptureOptions): AuditCapture {
 
     run = current;
     state = 'running';
-    await tail.start();
+    try {
+      await tail.start();
+    } catch (error) {
+      await tail.stop();
+      await pipeline.close();
+      await housekeeping.close();
+      run = null;
+      state = 'idle';
+      throw error;
+    }
     if (resume === undefined && pipeline.stats.eventsAccepted === 0) {
       // Started from the log's end: remember it, so a crash before the first put resumes here.
       position = tail.position;
@@ -262,6 +271,7 @@ export function createAuditCapture(options: AuditCaptureOptions): AuditCapture {
   async function finish(current: Run, flushLog: boolean): Promise<void> {
     state = 'stopping';
     if (current.heartbeatTimer !== null) clearTimeout(current.heartbeatTimer);
+    current.pipeline.beginClose(); // a stream that cannot take records must not hang the stop
     if (flushLog) {
       await current.waitForMarker?.();
       await current.tail.catchUp();

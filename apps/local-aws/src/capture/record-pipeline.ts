@@ -43,6 +43,8 @@ export interface RecordPipeline {
   hasRoom(): boolean;
   /** Seals the open record and resolves once every sealed record was put (or given up). */
   flush(): Promise<void>;
+  /** From now on failing puts are given up after a few attempts, also in sync mode (shutdown). */
+  beginClose(): void;
   /** Flushes, then stops; later appends are ignored. */
   close(): Promise<void>;
   readonly stats: RecordPipelineStats;
@@ -235,6 +237,9 @@ export function createRecordPipeline<Checkpoint>(options: RecordPipelineOptions<
     async flush() {
       seal();
       while (sending !== null) await sending;
+    },
+    beginClose() {
+      closing = true;
     },
     async close() {
       closing = true;
