@@ -118,7 +118,6 @@ export function createWorker(deps: WorkerDeps): Worker {
       store: eventStore,
       startPosition: config.startPosition,
       ...deps.consumer,
-      log,
       hooks: {
         onStored(events) {
           metrics.events.inc(events.length);

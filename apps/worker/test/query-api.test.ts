@@ -20,11 +20,12 @@ describe('query API and live WebSocket', () => {
   let hub: LiveHub;
   let app: WorkerApp;
   let base: string;
+  const logLines: string[] = [];
 
   beforeAll(async () => {
     store = await createDuckDbEventStore({ path: ':memory:' });
     hub = createLiveHub({ flushIntervalMs: 50, maxBufferedBytes: 256 * 1024 });
-    app = await buildWorkerApp({ token: TEST_TOKEN, store, hub, registry: new Registry(), status: () => status, ready: () => true, corsOrigins: ['http://127.0.0.1:5173'], logLevel: 'silent' });
+    app = await buildWorkerApp({ token: TEST_TOKEN, store, hub, registry: new Registry(), status: () => status, ready: () => true, corsOrigins: ['http://127.0.0.1:5173'], logLevel: 'info', logStream: { write: (line) => logLines.push(line) } });
     base = await app.listen({ host: '127.0.0.1', port: 0 });
     const generator = createEventGenerator({ seed: 3, engine: 'mysql', startTime: new Date(Date.now() - 600_000).toISOString() });
     const records = Array.from({ length: 60 }, (_, i) => ({ sequenceNumber: String(i + 1), arrivedAtMs: null, events: normaliseEvents(buildPayload(generator.events(5))) }));
@@ -67,6 +68,10 @@ describe('query API and live WebSocket', () => {
       browser.on('error', reject);
     });
     browser.close();
+    // The query token never reaches the logs.
+    await waitFor('request logged', () => (logLines.some((l) => l.includes('/events/live?token=')) ? true : undefined));
+    expect(logLines.join('')).not.toContain(TEST_TOKEN);
+    expect(logLines.join('')).toContain('token=[REDACTED]');
   });
 
   it('pages and filters events, and rejects bad parameters with a reason code', async () => {

@@ -36,7 +36,6 @@ export interface StreamConsumerOptions {
   minCallIntervalMs?: number;
   /** First and maximum back-off while KMS is unavailable (ms). */
   kmsBackoffMs?: { first: number; max: number };
-  log?: (level: 'info' | 'warn' | 'error', message: string, details?: Record<string, unknown>) => void;
 }
 
 export interface ShardProgress {
@@ -80,7 +79,6 @@ const START_TIME_MARGIN_MS = 1000;
  */
 export function createStreamConsumer(options: StreamConsumerOptions) {
   const hooks = options.hooks ?? {};
-  const log = options.log ?? (() => undefined);
   const progress = new Map<string, ShardProgress>();
   const kmsBackoff = options.kmsBackoffMs ?? { first: 250, max: 5000 };
 
@@ -141,14 +139,19 @@ export function createStreamConsumer(options: StreamConsumerOptions) {
       ...(options.minCallIntervalMs === undefined ? {} : { minCallIntervalMs: options.minCallIntervalMs }),
       onThrottled: () => hooks.onThrottled?.(shard.shardId),
     });
-    while (!signal.aborted) {
+    // The next GetRecords runs while this batch is decrypted and stored (it is paced by the reader).
+    let pending: Promise<Awaited<ReturnType<typeof reader.read>>> | undefined = reader.read();
+    pending.catch(() => undefined);
+    while (!signal.aborted && pending !== undefined) {
       let result;
       try {
-        result = await reader.read();
+        result = await pending;
       } catch (error) {
         if (signal.aborted) break;
         throw error;
       }
+      pending = result.finished ? undefined : reader.read();
+      pending?.catch(() => undefined);
       entry.millisBehindLatest = result.millisBehindLatest;
       hooks.onLag?.(shard.shardId, result.millisBehindLatest);
       if (result.records.length > 0) hooks.onRecords?.(shard.shardId, result.records.length);

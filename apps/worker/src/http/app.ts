@@ -20,12 +20,14 @@ export interface WorkerAppOptions {
   ready: () => boolean;
   corsOrigins: readonly string[];
   logLevel?: string;
+  /** Where logs go (default stdout); tests capture them. */
+  logStream?: { write(line: string): void };
 }
 
 /** The worker's HTTP side (query API, live WebSocket, metrics, health). Never listens by itself. */
 export async function buildWorkerApp(options: WorkerAppOptions) {
   const app = Fastify({
-    logger: loggerOptions({ level: options.logLevel ?? 'info' }),
+    logger: { ...loggerOptions({ level: options.logLevel ?? 'info' }), ...(options.logStream === undefined ? {} : { stream: options.logStream }) },
     // Shutdown must not wait for clients that hold connections open (refused upgrades, stuck readers).
     forceCloseConnections: true,
   }).withTypeProvider<TypeBoxTypeProvider>();

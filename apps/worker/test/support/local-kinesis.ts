@@ -1,4 +1,5 @@
 import { createRequire } from 'node:module';
+import type kinesaliteFactory from 'kinesalite';
 import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import {
@@ -11,7 +12,7 @@ import {
 import { createKinesisClient, type AwsSettings } from '../../src/aws/aws-clients.js';
 
 // Loaded through Node's own require: vitest's interop breaks kinesalite's bignumber.js import.
-const kinesalite = createRequire(import.meta.url)('kinesalite') as typeof import('kinesalite').default;
+const kinesalite = createRequire(import.meta.url)('kinesalite') as typeof kinesaliteFactory;
 
 /** In-process kinesalite on a free loopback port, with a real SDK client pointed at it. */
 export async function startKinesalite() {
