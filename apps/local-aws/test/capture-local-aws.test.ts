@@ -6,6 +6,7 @@ import mysql, { type Connection } from 'mysql2/promise';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CapturedActivityEvent, CapturedEvent } from '../src/capture/activity-event.js';
 import type { LocalAws, LocalAwsOptions } from '../src/index.js';
+import { startTestMariadb } from './capture-harness.js';
 import { makeDataDir, removeDir, sdkClients, startTestEmulator, waitFor } from './helpers.js';
 
 const MASTER_PASSWORD = 'Local-Master-1';
@@ -155,5 +156,55 @@ describe('MariaDB audit → DAS activity stream, end to end', () => {
       async () => (await clients.rds.send(new DescribeDBClustersCommand({}))).DBClusters?.[0] as DBCluster,
       (c) => c.ActivityStreamStatus === 'stopped',
     );
+  });
+});
+
+describe('--mysql-url: watching a MariaDB of your own', () => {
+  it('streams its audit log and leaves its settings alone', async () => {
+    const own = await startTestMariadb();
+    const dataDir = await makeDataDir();
+    let aws: LocalAws | undefined;
+    try {
+      const admin = await mysql.createConnection({ host: own.server.host, port: own.server.port, user: 'root', password: '' });
+      const settings = async () => JSON.stringify((await admin.query("SHOW GLOBAL VARIABLES LIKE 'server_audit%'"))[0]);
+      const before = await settings();
+      ({ aws } = await startTestEmulator({
+        dataDir,
+        source: 'mariadb',
+        mysqlUrl: `mysql://root:@${own.server.host}:${own.server.port}`,
+        auditLog: own.server.auditLogPath,
+        capture: { batch: { maxEvents: 100, maxDelayMs: 50 } },
+      }));
+      const clients = sdkClients(aws.endpoint);
+      let cluster = (await clients.rds.send(new DescribeDBClustersCommand({}))).DBClusters?.[0] as DBCluster;
+      expect([cluster.Endpoint, cluster.Port]).toEqual([own.server.host, own.server.port]);
+      const key = await clients.kms.send(new CreateKeyCommand({}));
+      await clients.rds.send(new StartActivityStreamCommand({ ResourceArn: cluster.DBClusterArn, KmsKeyId: key.KeyMetadata?.KeyId, Mode: 'async', ApplyImmediately: true }));
+      cluster = await waitFor(async () => (await clients.rds.send(new DescribeDBClustersCommand({}))).DBClusters?.[0] as DBCluster, (c) => c.ActivityStreamStatus === 'started');
+      await admin.query("SELECT 'watched' AS own_marker");
+      const streamName = cluster.ActivityStreamKinesisStreamName as string;
+      const kms = kmsPortFromClient(clients.kms);
+      const found = await waitFor(
+        async () => {
+          const shardId = (await clients.kinesis.send(new ListShardsCommand({ StreamName: streamName }))).Shards?.[0]?.ShardId;
+          const iterator = (await clients.kinesis.send(new GetShardIteratorCommand({ StreamName: streamName, ShardId: shardId, ShardIteratorType: 'TRIM_HORIZON' }))).ShardIterator;
+          const page = await clients.kinesis.send(new GetRecordsCommand({ ShardIterator: iterator }));
+          const events: CapturedEvent[] = [];
+          for (const record of page.Records ?? []) {
+            const { payload } = await decryptRecord(record.Data as Uint8Array, { kms, resourceId: cluster.DbClusterResourceId as string });
+            events.push(...(payload.databaseActivityEventList as unknown as CapturedEvent[]));
+          }
+          return events.filter((e): e is CapturedActivityEvent => e.type === 'record' && e.commandText.includes('own_marker'));
+        },
+        (events) => events.length > 0,
+      );
+      expect(found[0]).toMatchObject({ dbUserName: 'root', command: 'QUERY', exitCode: '0', remoteHost: '127.0.0.1' });
+      expect(await settings()).toBe(before);
+      await admin.end();
+    } finally {
+      await aws?.close();
+      await removeDir(dataDir);
+      await own.dispose();
+    }
   });
 });

@@ -24,6 +24,9 @@ export function nowMicros(): number {
  */
 export function createStreamClock(utcOffsetSeconds: number | null, startAfterUs = 0): StreamClock {
   let last = startAfterUs;
+  // Lines of one second share their timestamp text: parse it once.
+  let cachedText = '';
+  let cachedSecondUs: number | null = null;
   const next = (candidate: number): number => {
     last = candidate > last ? candidate : last + 1;
     return last;
@@ -31,7 +34,11 @@ export function createStreamClock(utcOffsetSeconds: number | null, startAfterUs 
   return {
     timeFor(auditTimestamp, readAtUs) {
       if (utcOffsetSeconds === null) return next(readAtUs);
-      const secondUs = auditSecondMicros(auditTimestamp, utcOffsetSeconds);
+      if (auditTimestamp !== cachedText) {
+        cachedText = auditTimestamp;
+        cachedSecondUs = auditSecondMicros(auditTimestamp, utcOffsetSeconds);
+      }
+      const secondUs = cachedSecondUs;
       if (secondUs === null) return next(readAtUs);
       return next(Math.min(Math.max(readAtUs, secondUs), secondUs + 999_999));
     },
