@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { GetRecordsCommand, GetShardIteratorCommand, type KinesisClient } from '@aws-sdk/client-kinesis';
+import { GetRecordsCommand, type GetShardIteratorCommand, type KinesisClient } from '@aws-sdk/client-kinesis';
 import { createShardReader, StreamGoneError } from './shard-reader.js';
 
 function awsError(name: string): Error {
@@ -14,7 +14,7 @@ function scriptedKinesis(script: ((input: Record<string, unknown>) => unknown)[]
   const client = {
     async send(command: GetRecordsCommand | GetShardIteratorCommand) {
       const op = command instanceof GetRecordsCommand ? 'GetRecords' : 'GetShardIterator';
-      const input = command.input as Record<string, unknown>;
+      const input = command.input as unknown as Record<string, unknown>;
       calls.push({ op, input, at: Date.now() });
       const step = script.shift();
       if (step === undefined) throw new Error(`unexpected ${op}`);
