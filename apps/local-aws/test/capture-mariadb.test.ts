@@ -174,6 +174,24 @@ describe('audit capture on a real MariaDB', () => {
     expect(texts).toEqual(Array.from({ length: 20 }, (_, i) => `SELECT ${i} AS flush_marker`));
   });
 
+  it('skips what was logged while the stream was stopped', async () => {
+    const stream = createTestStream();
+    const stateDir = await mkdtemp(join(root, 'state-'));
+    const db = await app();
+    let capture = await newCapture({}, stateDir);
+    await capture.start(stream);
+    await db.query("SELECT 'before' AS gap_marker");
+    await capture.stop();
+    await db.query("SELECT 'while stopped' AS gap_marker");
+    capture = await newCapture({}, stateDir);
+    await capture.start(stream);
+    await db.query("SELECT 'after' AS gap_marker");
+    await capture.stop();
+    await db.end();
+    const texts = mainQueries(records((await stream.decryptAll()).events)).map((e) => e.commandText);
+    expect(texts.filter((t) => t.includes('gap_marker'))).toEqual(["SELECT 'before' AS gap_marker", "SELECT 'after' AS gap_marker"]);
+  });
+
   it('writes heartbeats when the database is idle and none while it is busy', async () => {
     const stream = createTestStream();
     const capture = await newCapture({ heartbeatIntervalMs: 300 });
