@@ -1,3 +1,4 @@
+import { createMemoryKms } from '@das/core/testing';
 import { describe, expect, it } from 'vitest';
 import type { CapturedActivityEvent } from '../src/capture/activity-event.js';
 import { silentLog } from '../src/capture/capture-log.js';
@@ -38,6 +39,25 @@ describe('record pipeline', () => {
     expect(saved.at(-1)).toBe(4);
     expect(records((await stream.decryptAll()).events).map((e) => e.statementId)).toEqual([1, 2, 3, 4]);
     await pipeline.close();
+  });
+
+  it('rotates the KMS data key by record count, each record readable with its own key', async () => {
+    const kms = createMemoryKms();
+    const stream = createTestStream({}, kms);
+    const pipeline = createRecordPipeline({
+      stream, maxEvents: 1, maxDelayMs: 10_000, maxBufferedEvents: 100, log: silentLog, checkpoint: () => null, saveCheckpoint: async () => {},
+      dataKey: { maxRecords: 2 },
+    });
+    for (let i = 0; i < 5; i++) {
+      pipeline.append([event(i)]);
+      pipeline.lineBoundary();
+    }
+    await pipeline.close();
+    expect(kms.calls.generateDataKey).toBe(3);
+    expect(pipeline.stats.dataKeysGenerated).toBe(3);
+    const keys = stream.records.map((data) => (JSON.parse(Buffer.from(data).toString('utf8')) as { key: string }).key);
+    expect(new Set(keys).size).toBe(3);
+    expect(records((await stream.decryptAll()).events).map((e) => e.statementId)).toEqual([0, 1, 2, 3, 4]);
   });
 
   it('seals records by size so each stays under the Kinesis limit', async () => {
