@@ -98,6 +98,8 @@ export function createWorker(deps: WorkerDeps): Worker {
     message = why;
   }
 
+  const locator = createStreamLocator({ ...clients, clusterId: config.clusterId, streamName: config.streamName, resourceId: config.resourceId });
+
   async function consume(located: LocatedStream, eventStore: EventStore): Promise<void> {
     stream = located;
     pool = createDecryptPool({
@@ -153,7 +155,7 @@ export function createWorker(deps: WorkerDeps): Worker {
         await sleep(config.clusterPollMs, undefined, { signal: abort.signal }).catch(() => undefined);
         if (abort.signal.aborted) return;
         try {
-          const now = await createStreamLocator({ ...clients, clusterId: config.clusterId, streamName: config.streamName, resourceId: config.resourceId }).locate();
+          const now = await locator.locate();
           if (!now.found || now.stream.streamKey !== located.streamKey) {
             log('info', 'activity stream changed', { reason: now.found ? 'new stream incarnation' : now.reason });
             abort.abort();
@@ -177,7 +179,6 @@ export function createWorker(deps: WorkerDeps): Worker {
   }
 
   async function superviseStream(eventStore: EventStore): Promise<void> {
-    const locator = createStreamLocator({ ...clients, clusterId: config.clusterId, streamName: config.streamName, resourceId: config.resourceId });
     while (!stopping.signal.aborted) {
       try {
         const located = await locator.locate();

@@ -158,3 +158,42 @@ describe('bad records and outages', () => {
     }
   });
 });
+
+describe('start position LATEST on a stream resharded before the first start', () => {
+  it('skips the history of closed parents and their children, then delivers what arrives', async () => {
+    const kms = createMemoryKms();
+    const streamName = 'aws-rds-das-latest';
+    const local = await startKinesalite();
+    cleanups.push(() => local.close());
+    const dir = await tempDir();
+    cleanups.push(() => dir.remove());
+    await createStream(local.kinesis, streamName, 1);
+    const producer = createDasProducer(kms);
+    const put = async (n: number) => {
+      const batch = [];
+      for (let i = 0; i < n; i += 1) batch.push({ ...(await producer.record()), partitionKey: `k${i}` });
+      await putRecords(local.kinesis, streamName, batch);
+      return batch.flatMap((r) => r.numbers);
+    };
+    await put(10);
+    await local.kinesis.send(new SplitShardCommand({ StreamName: streamName, ShardToSplit: 'shardId-000000000000', NewStartingHashKey: (2n ** 127n).toString() }));
+    await waitForStreamActive(local.kinesis, streamName);
+    await put(10);
+    const config = testConfig({ dataDir: dir.path, aws: local.aws, streamName, env: { DAS_START_POSITION: 'LATEST' } });
+    const worker = createWorker({ config, clients: createAwsClients(local.aws), kms, consumer: { shardDiscoveryMs: 300 } });
+    const base = (await worker.start()).url as string;
+    cleanups.push(() => worker.stop());
+    // Both children hold a LATEST iterator once they answered a first GetRecords.
+    await waitFor('children reading', () => {
+      const reading = worker.status().shards.filter((s) => s.state === 'reading' && s.millisBehindLatest !== null);
+      return reading.length === 2 ? true : undefined;
+    });
+    const fresh = await put(10);
+    const stored = await waitFor('new events', async () => {
+      const events = await allStored(base);
+      return events.length >= fresh.length ? events : undefined;
+    });
+    // History would have been read before the new records: only the new ones are there.
+    expect(stored.map(eventNumber).sort((a, b) => a - b)).toEqual(fresh);
+  });
+});

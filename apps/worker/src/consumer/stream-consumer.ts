@@ -81,6 +81,7 @@ export function createStreamConsumer(options: StreamConsumerOptions) {
   const hooks = options.hooks ?? {};
   const progress = new Map<string, ShardProgress>();
   const kmsBackoff = options.kmsBackoffMs ?? { first: 250, max: 5000 };
+  let followed = new Set<string>();
 
   /** Decodes records, retrying with back-off the ones KMS could not serve. Stops early only when aborted. */
   async function decodeAll(records: KinesisRecordData[], signal: AbortSignal): Promise<DecodedRecord[]> {
@@ -121,8 +122,9 @@ export function createStreamConsumer(options: StreamConsumerOptions) {
     const start = shardStart(shard, checkpoint, parentWasRead, options.startPosition);
     const entry: ShardProgress = { shardId: shard.shardId, state: 'reading', millisBehindLatest: null, lastSequenceNumber: checkpoint?.sequenceNumber ?? null };
     progress.set(shard.shardId, entry);
-    if (checkpoint === undefined) {
-      // Remember when this shard was begun, so a restart before its first record resumes from there.
+    if (checkpoint === undefined && !shard.closed) {
+      // Remember when this open shard was begun, so a restart before its first record resumes from
+      // there (closed shards are simply read again from the configured position).
       await options.store.append({
         streamKey: options.streamKey,
         shardId: shard.shardId,
@@ -165,7 +167,10 @@ export function createStreamConsumer(options: StreamConsumerOptions) {
           shardFinished: result.finished && complete,
         });
         const last = decoded.at(-1);
-        if (last !== undefined) entry.lastSequenceNumber = last.sequenceNumber;
+        if (last !== undefined) {
+          entry.lastSequenceNumber = last.sequenceNumber;
+          followed.add(shard.shardId);
+        }
         if (stored.length > 0) hooks.onStored?.(stored);
       }
       if (!complete) break; // aborted while KMS was out: the rest is read again after a restart
@@ -188,7 +193,12 @@ export function createStreamConsumer(options: StreamConsumerOptions) {
     if (outer.aborted) inner.abort();
     const checkpoints = new Map((await options.store.checkpoints(options.streamKey)).map((c) => [c.shardId, c]));
     const finished = new Set([...checkpoints.values()].filter((c) => c.finished).map((c) => c.shardId));
-    const readInSession = new Set<string>();
+    // Shards followed while they were open (or with records stored): their children continue them
+    // and start at TRIM_HORIZON; children of shards that were already closed at a LATEST/timestamp
+    // start keep the configured position instead of replaying history.
+    followed = new Set(
+      [...checkpoints.values()].filter((c) => c.sequenceNumber !== null || c.startedAtMs !== null).map((c) => c.shardId),
+    );
     const running = new Map<string, Promise<void>>();
     let wake: (() => void) | undefined;
     let failure: unknown;
@@ -219,8 +229,8 @@ export function createStreamConsumer(options: StreamConsumerOptions) {
         for (const shard of readableShards(shards, finished)) {
           if (running.has(shard.shardId)) continue;
           const parents = listedParents(shard, listed);
-          const parentWasRead = parents.some((p) => readInSession.has(p) || checkpoints.has(p));
-          readInSession.add(shard.shardId);
+          const parentWasRead = parents.some((p) => followed.has(p));
+          if (!shard.closed) followed.add(shard.shardId);
           const task = readShard(shard, checkpoints.get(shard.shardId), parentWasRead, signal)
             .then((done) => {
               if (done) finished.add(shard.shardId);
