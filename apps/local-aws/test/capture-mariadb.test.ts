@@ -174,6 +174,24 @@ describe('audit capture on a real MariaDB', () => {
     expect(texts).toEqual(Array.from({ length: 20 }, (_, i) => `SELECT ${i} AS flush_marker`));
   });
 
+  it('async mode holds a restart backlog back instead of dropping it', async () => {
+    const stream = createTestStream({ mode: 'async' });
+    const stateDir = await mkdtemp(join(root, 'state-'));
+    const tuning = { maxBufferedEvents: 40, batch: { maxEvents: 10, maxDelayMs: 20 } };
+    let capture = await newCapture(tuning, stateDir);
+    await capture.start(stream);
+    await capture.close(); // the emulator is down while the database keeps working
+    const db = await app();
+    for (let i = 0; i < 150; i++) await db.query(`SELECT ${i} AS backlog_marker`);
+    capture = await newCapture(tuning, stateDir);
+    await capture.start(stream);
+    await capture.stop();
+    await db.end();
+    const texts = mainQueries(records((await stream.decryptAll()).events)).map((e) => e.commandText);
+    expect(texts).toEqual(Array.from({ length: 150 }, (_, i) => `SELECT ${i} AS backlog_marker`));
+    expect(capture.stats().eventsDropped).toBe(0);
+  });
+
   it('skips what was logged while the stream was stopped', async () => {
     const stream = createTestStream();
     const stateDir = await mkdtemp(join(root, 'state-'));

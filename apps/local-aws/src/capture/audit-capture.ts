@@ -155,6 +155,8 @@ export function createAuditCapture(options: AuditCaptureOptions): AuditCapture {
       },
       checkpoint,
       saveCheckpoint,
+      // A backlog read after a restart is held back, not dropped: the file keeps it meanwhile.
+      dropWhenFull: () => stream.mode === 'async' && tail.caughtUp,
       log,
     });
 
@@ -199,7 +201,7 @@ export function createAuditCapture(options: AuditCaptureOptions): AuditCapture {
         }
         position = (lines[i] as TailLine).position;
         pipeline.lineBoundary();
-        if (stream.mode === 'sync' && !pipeline.hasRoom()) {
+        if (!pipeline.hasRoom() && !(stream.mode === 'async' && tail.caughtUp)) {
           counters.backPressurePauses += 1;
           await pipeline.waitForRoom();
         }

@@ -45,6 +45,8 @@ export interface AuditTail {
   catchUp(): Promise<void>;
   /** Position after the last line delivered, null before the file was first opened. */
   readonly position: TailPosition | null;
+  /** Whether the tail has once read to the end of the live file (a resumed backlog is done). */
+  readonly caughtUp: boolean;
 }
 
 const CHUNK_BYTES = 64 * 1024;
@@ -74,6 +76,7 @@ export function createAuditTail(options: AuditTailOptions): AuditTail {
   let again = false;
   let stopped = false;
   let scheduled: NodeJS.Timeout | null = null;
+  let caughtUp = false;
 
   async function adopt(next: FileHandle, offset: number, why: string): Promise<void> {
     await handle?.close();
@@ -239,6 +242,7 @@ export function createAuditTail(options: AuditTailOptions): AuditTail {
           partial = null;
           continue;
         }
+        caughtUp = true;
         return;
       }
       // Our file was renamed (rotation) or removed: no more writes go to it. Finish it first.
@@ -325,6 +329,9 @@ export function createAuditTail(options: AuditTailOptions): AuditTail {
     },
     get position() {
       return lastPosition;
+    },
+    get caughtUp() {
+      return caughtUp;
     },
   };
 }

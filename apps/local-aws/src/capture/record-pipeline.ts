@@ -14,6 +14,11 @@ export interface RecordPipelineOptions<Checkpoint> {
   maxBytes?: number;
   /** Events read but not yet on Kinesis, beyond which async drops and sync holds reading. */
   maxBufferedEvents: number;
+  /**
+   * Whether a full buffer drops events now (async mode, live reading); otherwise the reader waits
+   * for room. Default: in async mode.
+   */
+  dropWhenFull?: () => boolean;
   dataKey?: Pick<DataKeyRotationOptions, 'maxAgeMs' | 'maxRecords'>;
   /** The state to save once a sealed record is on the stream (taken at sealing time). */
   checkpoint(): Checkpoint | null;
@@ -106,6 +111,7 @@ export function createRecordPipeline<Checkpoint>(options: RecordPipelineOptions<
   let lastDropLogAt = 0;
 
   const partitionKey = stream.instanceResourceId;
+  const dropWhenFull = options.dropWhenFull ?? (() => stream.mode === 'async');
 
   function seal(): void {
     if (sealTimer !== null) clearTimeout(sealTimer);
@@ -210,7 +216,7 @@ export function createRecordPipeline<Checkpoint>(options: RecordPipelineOptions<
   return {
     append(events) {
       if (closed || events.length === 0) return;
-      if (stream.mode === 'async' && stats.bufferedEvents + events.length > options.maxBufferedEvents) {
+      if (dropWhenFull() && stats.bufferedEvents + events.length > options.maxBufferedEvents) {
         noteDrops(events.length);
         return;
       }
