@@ -44,16 +44,22 @@ export interface Housekeeping {
 }
 
 const MAX_CACHED_SESSIONS = 100_000;
+const RECONNECT_PAUSE_MS = 10_000;
+/** A hung server must not stall the capture: it reads the file regardless. */
+const QUERY_TIMEOUT_MS = 5000;
 
 export function createHousekeeping(connection: MysqlConnectionOptions, log: CaptureLog, onConnected: (id: number) => void): Housekeeping {
   let session: Connection | null = null;
   let connecting: Promise<Connection | null> | null = null;
   let warned = false;
+  /** After a failed connect, lookups do not wait on the server again for a while. */
+  let retryAfter = 0;
   const ports = new Map<number, string>();
   const own = new Set<number>();
 
   async function open(): Promise<Connection | null> {
     if (session !== null) return session;
+    if (connecting === null && Date.now() < retryAfter) return null;
     connecting ??= (async () => {
       try {
         const opened = await mysql.createConnection({
@@ -79,6 +85,7 @@ export function createHousekeeping(connection: MysqlConnectionOptions, log: Capt
       } catch (error) {
         if (!warned) log.warn({ code: 'CAPTURE_DB_UNREACHABLE', err: errorSummary(error) }, 'capture cannot reach the database; client ports unknown');
         warned = true;
+        retryAfter = Date.now() + RECONNECT_PAUSE_MS;
         return null;
       } finally {
         connecting = null;
@@ -91,7 +98,7 @@ export function createHousekeeping(connection: MysqlConnectionOptions, log: Capt
     const db = await open();
     if (db === null) return null;
     try {
-      const [rows] = await db.query<T>(sql);
+      const [rows] = await db.query<T>({ sql, timeout: QUERY_TIMEOUT_MS });
       return rows;
     } catch (error) {
       log.warn({ code: 'CAPTURE_DB_QUERY_FAILED', err: errorSummary(error) }, 'capture housekeeping query failed');
