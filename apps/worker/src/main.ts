@@ -16,8 +16,9 @@ export async function main(env: Record<string, string | undefined> = process.env
     throw error;
   }
   const worker = createWorker({ config });
-  const { url } = await worker.start();
+  const { url, tokenFile } = await worker.start();
   worker.app?.log.info({ url, dataDir: config.dataDir }, 'das-worker listening');
+  if (tokenFile !== undefined) process.stderr.write(`das-worker: created an API token in ${tokenFile} (send it as Authorization: Bearer <token>)\n`);
   let stopping = false;
   const shutdown = (signal: string) => {
     if (stopping) return;

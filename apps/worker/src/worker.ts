@@ -32,7 +32,8 @@ export interface WorkerDeps {
 }
 
 export interface Worker {
-  start(): Promise<{ url: string | null; token: string }>;
+  /** `tokenFile` is set when the token was generated now (tell the user where it is, never the token). */
+  start(): Promise<{ url: string | null; token: string; tokenFile?: string }>;
   /** Stops reading, stores and checkpoints what is in flight, closes everything. */
   stop(): Promise<void>;
   status(): WorkerStatus;
@@ -201,7 +202,8 @@ export function createWorker(deps: WorkerDeps): Worker {
     status,
 
     async start() {
-      const { token } = await loadOrCreateToken({ ...(config.token === undefined ? {} : { token: config.token }), dataDir: config.dataDir });
+      const tokenSource = await loadOrCreateToken({ ...(config.token === undefined ? {} : { token: config.token }), dataDir: config.dataDir });
+      const token = tokenSource.token;
       store ??= await createDuckDbEventStore({ path: config.storePath });
       const eventStore = store;
       counts = await eventStore.counts();
@@ -230,7 +232,7 @@ export function createWorker(deps: WorkerDeps): Worker {
       );
       for (const timer of timers) timer.unref();
       loop = superviseStream(eventStore);
-      return { url, token };
+      return { url, token, ...(tokenSource.created && tokenSource.path !== undefined ? { tokenFile: tokenSource.path } : {}) };
     },
 
     async stop() {

@@ -1,3 +1,5 @@
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createMemoryKms } from '@das/core/testing';
 import type { EventsPage, StoredEvent } from '@das/contracts';
@@ -62,5 +64,24 @@ describe('worker end to end (kinesalite, real SDK clients, in-thread decryption)
     const status = worker.status();
     expect(status.shards.length).toBe(2);
     expect(status.storedEvents).toBe(expected.length);
+  });
+
+  it('creates <dataDir>/token when DAS_TOKEN is not set, requires it, and answers health without it', async () => {
+    const local = await startKinesalite();
+    cleanups.push(() => local.close());
+    const dir = await tempDir();
+    cleanups.push(() => dir.remove());
+    await createStream(local.kinesis, 'aws-rds-das-token', 1);
+    const config = testConfig({ dataDir: dir.path, aws: local.aws, streamName: 'aws-rds-das-token', env: { DAS_TOKEN: '' } });
+    const worker = createWorker({ config, clients: createAwsClients(local.aws), kms: createMemoryKms() });
+    const { url, token, tokenFile } = await worker.start();
+    cleanups.push(() => worker.stop());
+    expect(tokenFile).toBe(join(dir.path, 'token'));
+    expect((await readFile(tokenFile as string, 'utf8')).trim()).toBe(token);
+    const base = url as string;
+    expect((await fetch(`${base}/events`)).status).toBe(401);
+    expect((await getJson(base, '/events', token)).status).toBe(200);
+    expect((await fetch(`${base}/healthz`)).status).toBe(200);
+    await waitFor('ready', async () => ((await fetch(`${base}/readyz`)).status === 200 ? true : undefined));
   });
 });
