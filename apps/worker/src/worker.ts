@@ -101,8 +101,19 @@ export function createWorker(deps: WorkerDeps): Worker {
 
   const locator = createStreamLocator({ ...clients, clusterId: config.clusterId, streamName: config.streamName, resourceId: config.resourceId });
 
+  /**
+   * The configured start applies to the first stream this store sees. A later incarnation of the
+   * same stream (stopped and started again) is new from its first record: read it from TRIM_HORIZON.
+   */
+  async function startPositionFor(located: LocatedStream, eventStore: EventStore) {
+    const keys = await eventStore.streamKeys();
+    const earlier = keys.some((key) => key !== located.streamKey && key.startsWith(`${located.streamName}@`));
+    return earlier ? ({ type: 'TRIM_HORIZON' } as const) : config.startPosition;
+  }
+
   async function consume(located: LocatedStream, eventStore: EventStore): Promise<void> {
     stream = located;
+    const startPosition = await startPositionFor(located, eventStore);
     pool = createDecryptPool({
       threads: deps.kms !== undefined ? 0 : config.decryptThreads,
       resourceId: located.resourceId,
@@ -119,7 +130,7 @@ export function createWorker(deps: WorkerDeps): Worker {
       streamKey: located.streamKey,
       pool,
       store: eventStore,
-      startPosition: config.startPosition,
+      startPosition,
       ...deps.consumer,
       hooks: {
         onStored(events) {

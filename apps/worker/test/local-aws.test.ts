@@ -31,7 +31,8 @@ describe('worker against @das/local-aws (cluster discovery, KMS over HTTP, decry
     const aws = { region: 'us-east-1', endpoint: emulator.endpoint, credentials: { accessKeyId: 'AKIDLOCAL', secretAccessKey: 'local' } };
     clients = createAwsClients(aws);
     // One real decrypt thread (built JS from dist), KMS over HTTP to the emulator.
-    const config = testConfig({ dataDir: workerDir.path, aws, env: { DAS_DECRYPT_THREADS: '1', DAS_CLUSTER_ID: CLUSTER } });
+    // LATEST (the default): the first stream is read from when the worker found it; a restarted one from its start.
+    const config = testConfig({ dataDir: workerDir.path, aws, env: { DAS_DECRYPT_THREADS: '1', DAS_CLUSTER_ID: CLUSTER, DAS_START_POSITION: 'LATEST' } });
     worker = createWorker({ config, clients, consumer: { shardDiscoveryMs: 300 } });
     baseUrl = (await worker.start()).url as string;
   });
@@ -55,7 +56,10 @@ describe('worker against @das/local-aws (cluster discovery, KMS over HTTP, decry
     const kms = kmsPortFromClient(clients.kms);
 
     const first = await startStream(key.Arn!);
-    await waitFor('consuming', () => (worker.status().state === 'consuming' && worker.status().streamName === first.streamName ? true : undefined));
+    await waitFor('shard iterators held', () => {
+      const status = worker.status();
+      return status.state === 'consuming' && status.shards.some((s) => s.state === 'reading' && s.millisBehindLatest !== null) ? true : undefined;
+    });
     const live = await connectLive(baseUrl);
     cleanups.push(() => live.close());
     const producer = createDasProducer(kms, { resourceId: first.resourceId, eventsPerRecord: 2, keyId: key.Arn! });
@@ -71,7 +75,7 @@ describe('worker against @das/local-aws (cluster discovery, KMS over HTTP, decry
     await waitFor('waiting after stop', () => (worker.status().state === 'waiting for activity stream' ? true : undefined));
     const second = await startStream(key.Arn!);
     expect(second.streamName).toBe(first.streamName);
-    await waitFor('consuming again', () => (worker.status().state === 'consuming' ? true : undefined));
+    // Put at once, before the worker has even noticed the new stream: nothing may be lost.
     const batch2 = [];
     for (let i = 0; i < 20; i += 1) batch2.push({ ...(await producer.record()), partitionKey: `q${i}` });
     await putRecords(clients.kinesis, second.streamName, batch2);

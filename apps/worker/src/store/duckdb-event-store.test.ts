@@ -90,6 +90,7 @@ describe('DuckDB event store', () => {
     store = await openStore(path);
     expect(await store.checkpoints('s@1')).toEqual([{ shardId: 'shard-a', sequenceNumber: '1005', finished: false, startedAtMs: 123 }]);
     expect(await store.checkpoints('s@2')).toEqual([]);
+    expect(await store.streamKeys()).toEqual(['s@1']);
     // A batch overlapping the checkpoint stores only the new records.
     const overlap = await store.append({ streamKey: 's@1', shardId: 'shard-a', records: records.slice(3, 10), shardFinished: true });
     expect(overlap.replayed).toBe(3);

@@ -294,6 +294,10 @@ export async function createDuckDbEventStore(options: DuckDbEventStoreOptions): 
       return list.map(rowToCheckpoint);
     },
 
+    async streamKeys() {
+      return (await rows(reader, 'SELECT DISTINCT stream_key FROM checkpoints ORDER BY stream_key')).map((row) => String(row.stream_key));
+    },
+
     query: page,
 
     async get(id) {

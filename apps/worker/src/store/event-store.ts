@@ -52,6 +52,8 @@ export interface RetentionPolicy {
 export interface EventStore {
   append(batch: ShardBatch): Promise<AppendResult>;
   checkpoints(streamKey: string): Promise<ShardCheckpoint[]>;
+  /** Every stream incarnation (`<name>@<creation ms>`) that has checkpoints here. */
+  streamKeys(): Promise<string[]>;
   query(filter: EventFilter, page: PageRequest): Promise<{ events: StoredEvent[]; next: string | null }>;
   get(id: number): Promise<StoredEvent | null>;
   facets(filter: EventFilter, top?: number): Promise<Facets>;
