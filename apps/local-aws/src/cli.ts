@@ -8,7 +8,7 @@ const USAGE = `Usage: das-local [options]
   --data-dir <dir>       state directory (default .das-local in the current directory)
   --region <region>      AWS region (default AWS_REGION or us-east-1)
   --account-id <id>      12-digit account id (default 000000000000)
-  --source <kind>        activity producer: none | synthetic | mariadb (default none)
+  --source <kind>        activity producer: mariadb | synthetic | none (default mariadb: a private mariadbd)
   --synthetic            same as --source synthetic
   --synthetic-rate <n>   synthetic events per second (default 20)
   --master-password <p>  source mariadb: root's password of the private MariaDB
@@ -47,7 +47,7 @@ export function parseCli(argv: readonly string[], env: NodeJS.ProcessEnv): Local
     if (!Number.isInteger(value) || value < min || value > max) throw new Error(`--${name} must be an integer from ${min} to ${max}, got '${text}'`);
     return value;
   };
-  const source = values.synthetic ? 'synthetic' : (values.source ?? (values['mysql-url'] === undefined ? 'none' : 'mariadb'));
+  const source = values.synthetic ? 'synthetic' : (values.source ?? 'mariadb');
   if (!['none', 'synthetic', 'mariadb'].includes(source)) throw new Error(`--source must be none, synthetic or mariadb, got '${source}'`);
   const rate = values['synthetic-rate'] === undefined ? undefined : Number(values['synthetic-rate']);
   if (rate !== undefined && !(rate > 0)) throw new Error('--synthetic-rate must be a positive number');

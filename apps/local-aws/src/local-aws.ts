@@ -103,7 +103,7 @@ export const DEFAULT_CLUSTER: ClusterSeed = {
   identifier: 'auroralab-mysql-cluster',
   engine: 'aurora-mysql',
   engineVersion: '8.0.mysql_aurora.3.05.2',
-  masterUsername: 'administrator',
+  masterUsername: 'root',
   databaseName: 'mylab',
   writerIdentifier: 'auroralab-mysql-node-1',
   instanceClass: 'db.r6g.large',
@@ -174,7 +174,9 @@ export async function startLocalAws(options: LocalAwsOptions): Promise<LocalAws>
     if (plugin) cleanups.push(() => plugin.close());
     if (plugin?.stats) stats.addSection('sources', plugin.stats);
 
-    const clusters = await ClusterStore.open(join(dataDir, 'rds'), [{ ...DEFAULT_CLUSTER, ...options.cluster }]);
+    // The cluster's master user is the login of the database it shows, as on Aurora.
+    const databaseLogin = options.databaseLogin ?? plugin?.databaseLogin ?? { user: 'root', password: '' };
+    const clusters = await ClusterStore.open(join(dataDir, 'rds'), [{ ...DEFAULT_CLUSTER, masterUsername: databaseLogin.user, ...options.cluster }]);
     const sources = new Map<string, ActivitySource>();
     cleanups.push(async () => {
       for (const source of sources.values()) await source.close();
@@ -207,7 +209,7 @@ export async function startLocalAws(options: LocalAwsOptions): Promise<LocalAws>
       region,
       accountId,
       log,
-      defaultTarget: () => ({ ...databaseEndpoint, ...(options.databaseLogin ?? plugin?.databaseLogin ?? { user: 'root', password: '' }) }),
+      defaultTarget: () => ({ ...databaseEndpoint, ...databaseLogin }),
     });
     cleanups.push(() => ssm.close());
     const jsonServices = [createKmsService(kms), kinesis.service, ssm.service, ...(options.extraJsonServices ?? [])];

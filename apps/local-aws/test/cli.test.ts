@@ -24,7 +24,7 @@ describe('das-local command line', () => {
       source: 'synthetic',
       syntheticRate: 50,
     });
-    expect(parseCli([], {})).toMatchObject({ port: 4566, dataDir: '.das-local', region: 'us-east-1', source: 'none' });
+    expect(parseCli([], {})).toMatchObject({ port: 4566, dataDir: '.das-local', region: 'us-east-1', source: 'mariadb' });
     expect(() => parseCli(['--port', '99999'], {})).toThrow(/--port/);
     expect(() => parseCli(['--source', 'magic'], {})).toThrow(/--source/);
     expect(() => parseCli(['--bogus'], {})).toThrow();

@@ -44,7 +44,7 @@ describe('RDS through @aws-sdk/client-rds', () => {
       Engine: 'aurora-mysql',
       Endpoint: '127.0.0.1',
       Port: 13306,
-      MasterUsername: 'administrator',
+      MasterUsername: 'root',
       Status: 'available',
       ActivityStreamStatus: 'stopped',
     });
