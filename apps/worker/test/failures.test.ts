@@ -4,6 +4,7 @@ import type { KmsPort } from '@das/core';
 import { createMemoryKms, kmsError } from '@das/core/testing';
 import type { DeadLettersPage, EventsPage, StoredEvent } from '@das/contracts';
 import { createAwsClients } from '../src/aws/aws-clients.js';
+import { createDuckDbEventStore } from '../src/store/duckdb-event-store.js';
 import { createWorker, type Worker } from '../src/worker.js';
 import { createDasProducer, eventNumber } from './support/das-records.js';
 import { createStream, putRecords, startKinesalite, waitForStreamActive } from './support/local-kinesis.js';
@@ -195,5 +196,53 @@ describe('start position LATEST on a stream resharded before the first start', (
     });
     // History would have been read before the new records: only the new ones are there.
     expect(stored.map(eventNumber).sort((a, b) => a - b)).toEqual(fresh);
+  });
+});
+
+describe('graceful stop', () => {
+  it('stores and checkpoints the batch in flight, and a restart continues exactly once', async () => {
+    const memory = createMemoryKms();
+    let kmsCalls = 0;
+    // A slow KMS keeps the first batch in flight while stop() is called.
+    const slow: KmsPort = {
+      async decrypt(blob, context) {
+        kmsCalls += 1;
+        await new Promise((resolve) => setTimeout(resolve, 400));
+        return memory.decrypt(blob, context);
+      },
+      generateDataKey: (keyId, context) => memory.generateDataKey(keyId, context),
+    };
+    const local = await startKinesalite();
+    cleanups.push(() => local.close());
+    const dir = await tempDir();
+    cleanups.push(() => dir.remove());
+    const streamName = 'aws-rds-das-stop';
+    await createStream(local.kinesis, streamName, 1);
+    const config = testConfig({ dataDir: dir.path, aws: local.aws, streamName });
+    const producer = createDasProducer(memory, { eventsPerRecord: 2 });
+    const records = [];
+    for (let i = 0; i < 40; i += 1) records.push({ ...(await producer.record()), partitionKey: `k${i}` });
+    await putRecords(local.kinesis, streamName, records.slice(0, 20));
+
+    const first = createWorker({ config, clients: createAwsClients(local.aws), kms: slow });
+    await first.start();
+    await waitFor('decrypt in flight', () => (kmsCalls > 0 ? true : undefined));
+    await first.stop();
+    const store = await createDuckDbEventStore({ path: config.storePath });
+    const afterStop = await store.counts();
+    const [checkpoint] = await store.checkpoints((await store.streamKeys())[0] as string);
+    await store.close();
+    expect(afterStop.events).toBe(40);
+    expect(checkpoint?.sequenceNumber).not.toBeNull();
+
+    await putRecords(local.kinesis, streamName, records.slice(20));
+    const second = createWorker({ config, clients: createAwsClients(local.aws), kms: memory });
+    const base = (await second.start()).url as string;
+    cleanups.push(() => second.stop());
+    const stored = await waitFor('every event', async () => {
+      const events = await allStored(base);
+      return events.length >= 80 ? events : undefined;
+    });
+    expect(stored.map(eventNumber).sort((a, b) => a - b)).toEqual(records.flatMap((r) => r.numbers));
   });
 });
