@@ -1,6 +1,6 @@
-import { randomBytes } from 'node:crypto';
-import { mkdir, open, readFile, rename, rm } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { readFile, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { writeFileAtomic } from '../state/atomic-file.js';
 import type { TailPosition } from './audit-tail.js';
 import type { EventMapperSnapshot } from './event-mapper.js';
 
@@ -45,21 +45,7 @@ export function createPositionStore(stateDir: string): PositionStore {
       }
     },
     async save(checkpoint) {
-      await mkdir(dirname(path), { recursive: true, mode: 0o700 });
-      const temp = `${path}.${randomBytes(6).toString('hex')}.tmp`;
-      const handle = await open(temp, 'wx', 0o600);
-      try {
-        await handle.writeFile(JSON.stringify(checkpoint));
-        await handle.sync();
-      } finally {
-        await handle.close();
-      }
-      try {
-        await rename(temp, path);
-      } catch (error) {
-        await rm(temp, { force: true });
-        throw error;
-      }
+      await writeFileAtomic(path, JSON.stringify(checkpoint), 0o600);
     },
     async clear() {
       await rm(path, { force: true });

@@ -1,6 +1,6 @@
 import { spawn, execFile, type ChildProcess } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdir, open, readFile, rm, stat, writeFile, rename } from 'node:fs/promises';
+import { mkdir, open, readFile, rm, stat } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -8,6 +8,7 @@ import { promisify } from 'node:util';
 import mysql, { type RowDataPacket } from 'mysql2/promise';
 import { silentLog, type CaptureLog } from '../capture/capture-log.js';
 import type { MysqlConnectionOptions } from '../capture/housekeeping.js';
+import { writeFileAtomic } from '../state/atomic-file.js';
 import { locateMariadb, type BinarySearch } from './mariadb-binaries.js';
 import { clearStaleServer, isAlive, waitForExit } from './stale-server.js';
 
@@ -173,12 +174,6 @@ async function readSetup(path: string): Promise<SetupState | undefined> {
   }
 }
 
-async function writePrivateFile(path: string, data: string): Promise<void> {
-  const temp = `${path}.${randomBytes(4).toString('hex')}.tmp`;
-  await writeFile(temp, data, { mode: 0o600 });
-  await rename(temp, path);
-}
-
 async function fileSize(path: string): Promise<number> {
   try {
     return (await stat(path)).size;
@@ -265,7 +260,7 @@ export async function startPrivateMariadb(options: PrivateMariadbOptions): Promi
       } finally {
         await root.end();
       }
-      await writePrivateFile(secretFile, rdsadminPassword);
+      await writeFileAtomic(secretFile, rdsadminPassword, 0o600);
     } else {
       rdsadminPassword = (await readFile(secretFile, 'utf8')).trim();
     }
@@ -287,7 +282,7 @@ export async function startPrivateMariadb(options: PrivateMariadbOptions): Promi
       await admin.end();
     }
     const rootPasswordSet = (setup?.rootPasswordSet ?? false) || options.masterPassword !== undefined;
-    await writePrivateFile(setupFile, JSON.stringify({ initialised: true, port, rootPasswordSet } satisfies SetupState));
+    await writeFileAtomic(setupFile, JSON.stringify({ initialised: true, port, rootPasswordSet } satisfies SetupState), 0o600);
     if (options.masterPassword === undefined && setup?.rootPasswordSet === true) {
       log.warn({ code: 'MARIADB_ROOT_PASSWORD_KEPT' }, 'root keeps the password set on an earlier start; pass --master-password to use or change it');
     }
