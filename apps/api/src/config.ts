@@ -63,7 +63,8 @@ export function readApiConfig(env: Record<string, string | undefined>): ApiEnvCo
   const dataDir = resolve(read.string('DAS_DATA_DIR', '.das-local') ?? '.das-local');
   const endpoint = read.url('AWS_ENDPOINT_URL');
   const workerUrl = read.url('DAS_WORKER_URL') ?? `http://127.0.0.1:${DEFAULT_WORKER_PORT}`;
-  const logLevel = read.oneOf('LOG_LEVEL', LOG_LEVELS, 'info');
+  // DAS_LOG_LEVEL as the worker reads it; the common LOG_LEVEL also works.
+  const logLevel = read.oneOf('DAS_LOG_LEVEL', LOG_LEVELS, read.oneOf('LOG_LEVEL', LOG_LEVELS, 'info'));
   const loadDocument = read.string('DAS_LOAD_DOCUMENT', DEFAULT_LOAD_DOCUMENT) ?? DEFAULT_LOAD_DOCUMENT;
   if (!/^[A-Za-z0-9_.:/-]{3,128}$/.test(loadDocument)) read.problem(`DAS_LOAD_DOCUMENT=${JSON.stringify(loadDocument)} is not an SSM document name`);
   const loadInstanceId = read.string('DAS_LOAD_INSTANCE_ID');

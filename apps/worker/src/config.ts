@@ -7,6 +7,8 @@ import { parseStartPosition, type StartPosition } from './consumer/checkpoints.j
 import type { RetentionPolicy } from './store/event-store.js';
 
 /** The worker's validated configuration (read from the environment once, in main). */
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
 export interface WorkerConfig {
   host: string;
   port: number;
@@ -80,7 +82,8 @@ export function loadWorkerConfig(env: Record<string, string | undefined>): Worke
     // 0 turns a limit off.
     retention: { maxAgeHours: retentionHours === 0 ? null : retentionHours, maxEvents: retentionEvents === 0 ? null : retentionEvents },
     clusterPollMs: read.int('DAS_CLUSTER_POLL_MS', 3000, { min: 100, max: 600_000 }),
-    logLevel: read.oneOf('DAS_LOG_LEVEL', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const, 'info'),
+    // DAS_LOG_LEVEL, or the common LOG_LEVEL as the API also reads it.
+    logLevel: read.oneOf('DAS_LOG_LEVEL', LOG_LEVELS, read.oneOf('LOG_LEVEL', LOG_LEVELS, 'info')),
   };
   read.done();
   return config;
