@@ -6,9 +6,9 @@ import type { AwsSettings } from './aws/aws-clients.js';
 import { parseStartPosition, type StartPosition } from './consumer/checkpoints.js';
 import type { RetentionPolicy } from './store/event-store.js';
 
-/** The worker's validated configuration (read from the environment once, in main). */
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
+/** The worker's validated configuration (read from the environment once, in main). */
 export interface WorkerConfig {
   host: string;
   port: number;
