@@ -5,15 +5,33 @@ import { runLab } from './lab.js';
 import { startStack } from './stack.js';
 
 const USAGE = `usage:
-  das-stack start [--data-dir .das-local] [--synthetic] [--verbose]
-  das-stack lab [--endpoint URL | --aws] [--region R] [--cluster ID] [--document NAME] [--instance ID]
-                [--warehouses 1] [--threads 4] [--duration 30] [--events 5] [--keep-stream]`;
+  das-stack start [--data-dir .das-local] [--synthetic] [--verbose]      (npm start)
+      starts the emulator with its private MariaDB (--synthetic: generated events instead),
+      the API serving the console, and the worker; prints one URL and the token.
+  das-stack lab [options]                                                (npm run lab -- [options])
+      the DAS lab's five steps against the emulator (default http://127.0.0.1:4566, or
+      AWS_ENDPOINT_URL) or, with --aws, against AWS through the default credential chain.
+      --endpoint URL  --aws  --region R  --cluster ID (auroralab-mysql-cluster)
+      --document NAME (the SSM load document; default: your first own Command document)
+      --instance ID (default: the first Online managed instance)  --db-user U  --db-password P
+      --warehouses 1  --threads 4  --duration 30 (s)  --events 5  --keep-stream`;
+
+function usage(code: number): number {
+  (code === 0 ? console.log : console.error)(USAGE);
+  return code;
+}
 
 async function start(argv: string[]): Promise<number> {
   const { values } = parseArgs({
     args: argv,
-    options: { 'data-dir': { type: 'string', default: '.das-local' }, synthetic: { type: 'boolean', default: false }, verbose: { type: 'boolean', default: false } },
+    options: {
+      'data-dir': { type: 'string', default: '.das-local' },
+      synthetic: { type: 'boolean', default: false },
+      verbose: { type: 'boolean', default: false },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
   });
+  if (values.help) return usage(0);
   const begun = Date.now();
   const recent: string[] = [];
   const stack = await startStack({
@@ -78,8 +96,10 @@ async function lab(argv: string[]): Promise<number> {
       duration: { type: 'string', default: '30' },
       events: { type: 'string', default: '5' },
       'keep-stream': { type: 'boolean', default: false },
+      help: { type: 'boolean', short: 'h', default: false },
     },
   });
+  if (values.help) return usage(0);
   // The SDK's Node 20 end-of-support notice would land in the middle of step 1; the README says it once.
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
   const endpoint = values.aws ? undefined : (values.endpoint ?? process.env.AWS_ENDPOINT_URL ?? 'http://127.0.0.1:4566');
@@ -114,10 +134,7 @@ function positive(name: string, value: string): number {
 
 const [command, ...rest] = process.argv.slice(2);
 const run = command === 'start' ? start : command === 'lab' ? lab : undefined;
-if (!run) {
-  console.error(USAGE);
-  process.exit(2);
-}
+if (!run) process.exit(usage(command === '--help' || command === '-h' ? 0 : 2));
 run(rest).then(
   (code) => process.exit(code),
   (error: Error) => {
