@@ -33,6 +33,25 @@ describe('LiveTable', () => {
     expect(first.getAttribute('aria-pressed')).toBe('true');
   });
 
+  it('chooses the row under the pointer when pressed, and stops following the newest events', async () => {
+    const state = live();
+    render(LiveTable, { live: state });
+    state.ingest(makeEvents(3));
+    await waitFor(() => expect(screen.getAllByTestId('live-row')).toHaveLength(3));
+    // The press alone selects: while following, the rows move before the button comes up.
+    await fireEvent.pointerDown(screen.getAllByTestId('live-row')[1]!, { button: 0 });
+    expect(state.selected?.id).toBe(2);
+    // A pointer click after the press (detail 1) does not select the row that slid under it.
+    await fireEvent.click(screen.getAllByTestId('live-row')[2]!, { detail: 1 });
+    expect(state.selected?.id).toBe(2);
+    // A secondary button chooses nothing.
+    await fireEvent.pointerDown(screen.getAllByTestId('live-row')[0]!, { button: 2 });
+    expect(state.selected?.id).toBe(2);
+    // No longer following: newer events are counted, not scrolled into view.
+    state.ingest(makeEvents(5, 4));
+    await waitFor(() => expect(screen.getByRole('button', { name: /5 new events/ })).toBeTruthy());
+  });
+
   it('moves the selection with the arrow keys', async () => {
     const state = live();
     render(LiveTable, { live: state });
