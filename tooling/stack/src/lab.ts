@@ -66,10 +66,11 @@ async function ensureKey(kms: KMSClient, print: (line: string) => void): Promise
     if (!(error instanceof NotFoundException)) throw error;
   }
   const { KeyMetadata } = await kms.send(new CreateKeyCommand({ Description: LAB_KEY_DESCRIPTION, KeySpec: 'SYMMETRIC_DEFAULT', KeyUsage: 'ENCRYPT_DECRYPT' }));
-  const alias = `${LAB_KEY_ALIAS}-${Date.now().toString(36)}`;
   await kms.send(new CreateAliasCommand({ AliasName: LAB_KEY_ALIAS, TargetKeyId: KeyMetadata!.KeyId! })).catch(async () => {
     // The alias points at a disabled or deleted key: keep the lab going under a fresh alias.
+    const alias = `${LAB_KEY_ALIAS}-${Date.now().toString(36)}`;
     await kms.send(new CreateAliasCommand({ AliasName: alias, TargetKeyId: KeyMetadata!.KeyId! }));
+    print(`   ${LAB_KEY_ALIAS} names an unusable key; the new key is ${alias}`);
   });
   print(`   created key ${KeyMetadata!.Arn} (${LAB_KEY_DESCRIPTION})`);
   return KeyMetadata!.Arn!;
