@@ -30,6 +30,14 @@ async function counter(testId: string): Promise<number> {
   return Number((await page.getByTestId(testId).innerText()).replace(/[^0-9]/g, ''));
 }
 
+/** The three live counters read in one go: events keep arriving between separate reads. */
+async function counters(): Promise<{ received: number; shown: number; dropped: number }> {
+  return page.evaluate(() => {
+    const read = (id: string) => Number(document.querySelector(`[data-testid="${id}"]`)?.textContent?.replace(/[^0-9]/g, '') ?? NaN);
+    return { received: read('received'), shown: read('shown'), dropped: read('dropped') };
+  });
+}
+
 /** Polls `read` until `accept` holds or the deadline passes; returns the last value. */
 async function eventually<T>(read: () => Promise<T>, accept: (value: T) => boolean, timeoutMs: number, what: string): Promise<T> {
   const deadline = Date.now() + timeoutMs;
@@ -130,7 +138,8 @@ describe('the console against the whole local stack', () => {
     const cells = await page.locator('[data-testid="live-row"] .cell.user').allInnerTexts();
     expect(cells.length).toBeGreaterThan(0);
     expect(new Set(cells)).toEqual(new Set([user]));
-    expect((await counter('shown')) + (await counter('dropped'))).toBe(await counter('received'));
+    const { received, shown, dropped } = await counters();
+    expect(shown + dropped).toBe(received);
 
     // One event's JSON, formatted in place, and copied.
     await page.getByTestId('live-row').first().click();
