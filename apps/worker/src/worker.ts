@@ -1,12 +1,13 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { kmsPortFromClient, type KmsPort } from '@das/core';
-import type { ShardStatus, StreamState, WorkerStatus } from '@das/contracts';
+import type { DeadLetterReplayQuery, DeadLetterReplayResult, ShardStatus, StreamState, WorkerStatus } from '@das/contracts';
 import { loadOrCreateToken } from '@das/server-kit';
 import { createAwsClients, type AwsClients } from './aws/aws-clients.js';
 import type { WorkerConfig } from './config.js';
 import { createStreamConsumer, type StreamConsumer } from './consumer/stream-consumer.js';
 import { StreamGoneError } from './consumer/shard-reader.js';
 import { createStreamLocator, type LocatedStream } from './consumer/stream-locator.js';
+import { replayDeadLetters } from './dead-letters/replay-dead-letters.js';
 import { createDecryptPool, type DecryptPool } from './decrypt/decrypt-pool.js';
 import { buildWorkerApp, type WorkerApp } from './http/app.js';
 import { createLiveHub } from './live/live-hub.js';
@@ -190,6 +191,24 @@ export function createWorker(deps: WorkerDeps): Worker {
     }
   }
 
+  /** Decrypts dead letters again with the running stream's pool; recovered events go live too. */
+  async function replay(eventStore: EventStore, query: DeadLetterReplayQuery): Promise<DeadLetterReplayResult | null> {
+    const decoder = pool;
+    if (state !== 'consuming' || decoder === undefined) return null;
+    const result = await replayDeadLetters({
+      store: eventStore,
+      decode: (records) => decoder.decode(records),
+      reason: query.reason,
+      limit: query.limit ?? 10_000,
+      onRecovered(events) {
+        metrics.events.inc(events.length);
+        hub.publish(events);
+      },
+    });
+    counts = await eventStore.counts();
+    return result;
+  }
+
   async function superviseStream(eventStore: EventStore): Promise<void> {
     while (!stopping.signal.aborted) {
       try {
@@ -226,6 +245,7 @@ export function createWorker(deps: WorkerDeps): Worker {
         status,
         ready: () => state === 'consuming' || state === 'waiting for activity stream',
         corsOrigins: config.consoleOrigins,
+        replayDeadLetters: (query) => replay(eventStore, query),
         logLevel: config.logLevel,
       });
       let url: string | null = null;

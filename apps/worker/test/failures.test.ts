@@ -2,13 +2,13 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { SplitShardCommand } from '@aws-sdk/client-kinesis';
 import type { KmsPort } from '@das/core';
 import { createMemoryKms, kmsError } from '@das/core/testing';
-import type { DeadLettersPage, EventsPage, StoredEvent } from '@das/contracts';
+import type { DeadLetterReplayResult, DeadLettersPage, EventsPage, StoredEvent } from '@das/contracts';
 import { createAwsClients } from '../src/aws/aws-clients.js';
 import { createDuckDbEventStore } from '../src/store/duckdb-event-store.js';
 import { createWorker, type Worker } from '../src/worker.js';
 import { createDasProducer, eventNumber } from './support/das-records.js';
 import { createStream, putRecords, startKinesalite, waitForStreamActive } from './support/local-kinesis.js';
-import { getJson, tempDir, testConfig, waitFor } from './support/worker-harness.js';
+import { getJson, TEST_TOKEN, tempDir, testConfig, waitFor } from './support/worker-harness.js';
 
 const cleanups: (() => Promise<void> | void)[] = [];
 afterEach(async () => {
@@ -119,6 +119,51 @@ describe('bad records and outages', () => {
     });
     expect(stored.map(eventNumber).sort((a, b) => a - b)).toEqual(records.flatMap((r) => r.numbers));
     expect((await getJson<DeadLettersPage>(base, '/dead-letters')).body.deadLetters).toEqual([]);
+  });
+
+  it('replays dead letters once KMS lets the worker in: recovered records become events, bad ones stay', async () => {
+    const memory = createMemoryKms();
+    let denied = true;
+    // A key policy that does not name the worker's role yet: KMS refuses, the records dead-letter.
+    const policed: KmsPort = {
+      async decrypt(blob, context) {
+        if (denied) throw kmsError('AccessDeniedException', 400);
+        return memory.decrypt(blob, context);
+      },
+      generateDataKey: (keyId, context) => memory.generateDataKey(keyId, context),
+    };
+    const { local, worker, base } = await setup('aws-rds-das-denied', policed);
+    const producer = createDasProducer(memory, { eventsPerRecord: 2 });
+    const records = [];
+    for (let i = 0; i < 4; i += 1) records.push({ ...(await producer.record()), partitionKey: 'k' });
+    const truncated = Buffer.from(records[0]!.data).subarray(0, 200);
+    await putRecords(local.kinesis, 'aws-rds-das-denied', [...records, { data: truncated, partitionKey: 'k' }]);
+    const dead = await waitFor('dead letters', async () => {
+      const { body } = await getJson<DeadLettersPage>(base, '/dead-letters');
+      return body.deadLetters.length === 5 ? body.deadLetters : undefined;
+    });
+    expect(dead.filter((d) => d.reason === 'KEY_DECRYPT_FAILED')).toHaveLength(4);
+    expect(worker.status().storedEvents).toBe(0);
+
+    const replay = (query: string) =>
+      fetch(`${base}/dead-letters/replay${query}`, { method: 'POST', headers: { authorization: `Bearer ${TEST_TOKEN}` } });
+    // Still denied: nothing is recovered, nothing is lost.
+    const refused = (await (await replay('?reason=KEY_DECRYPT_FAILED')).json()) as DeadLetterReplayResult;
+    expect(refused).toEqual({ examined: 4, recovered: 0, events: 0, stillFailing: 4, retryLater: 0 });
+
+    denied = false;
+    const response = await replay('');
+    expect(response.status).toBe(200);
+    expect(await response.json()).toEqual({ examined: 5, recovered: 4, events: 8, stillFailing: 1, retryLater: 0 });
+    const stored = await allStored(base);
+    expect(stored.map(eventNumber).sort((a, b) => a - b)).toEqual(records.flatMap((r) => r.numbers));
+    const left = (await getJson<DeadLettersPage>(base, '/dead-letters')).body.deadLetters;
+    expect(left.map((d) => d.reason)).toEqual(['ENVELOPE_NOT_JSON']);
+    expect(worker.status()).toMatchObject({ storedEvents: 8, deadLetters: 1 });
+
+    // A second replay finds nothing more to recover; the token is required.
+    expect(await (await replay('')).json()).toMatchObject({ examined: 1, recovered: 0 });
+    expect((await fetch(`${base}/dead-letters/replay`, { method: 'POST' })).status).toBe(401);
   });
 
   it('follows a shard split while consuming: nothing lost, nothing twice, order kept per partition key', async () => {

@@ -45,6 +45,14 @@ describe('query API and live WebSocket', () => {
     await store?.close();
   });
 
+  it('refuses a dead-letter replay while no activity stream is located, and says why', async () => {
+    const response = await fetch(`${base}/dead-letters/replay?limit=10`, { method: 'POST', headers: { authorization: `Bearer ${TEST_TOKEN}` } });
+    expect(response.status).toBe(409);
+    expect(await response.json()).toMatchObject({ code: 'NO_ACTIVITY_STREAM' });
+    const invalid = await fetch(`${base}/dead-letters/replay?limit=0`, { method: 'POST', headers: { authorization: `Bearer ${TEST_TOKEN}` } });
+    expect(invalid.status).toBe(400);
+  });
+
   it('answers 401 without a token or with a wrong one, and refuses the WebSocket', async () => {
     for (const path of ['/events', '/events/facets', '/dead-letters', '/metrics', '/status', '/events/1']) {
       expect((await fetch(`${base}${path}`)).status, path).toBe(401);

@@ -3,7 +3,15 @@ import cors from '@fastify/cors';
 import websocket from '@fastify/websocket';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { FilterQueryError } from '@das/core';
-import { WorkerStatusSchema, type WorkerStatus } from '@das/contracts';
+import {
+  DeadLetterReplayQuerySchema,
+  DeadLetterReplayResultSchema,
+  ErrorBodySchema,
+  WorkerStatusSchema,
+  type DeadLetterReplayQuery,
+  type DeadLetterReplayResult,
+  type WorkerStatus,
+} from '@das/contracts';
 import { bearerAuth, loggerOptions } from '@das/server-kit';
 import type { Registry } from 'prom-client';
 import type { LiveHub } from '../live/live-hub.js';
@@ -20,6 +28,8 @@ export interface WorkerAppOptions {
   ready: () => boolean;
   corsOrigins: readonly string[];
   logLevel?: string;
+  /** Decrypts dead letters again; null when no activity stream is located (its resource id is needed). */
+  replayDeadLetters?: (query: DeadLetterReplayQuery) => Promise<DeadLetterReplayResult | null>;
   /** Where logs go (default stdout); tests capture them. */
   logStream?: { write(line: string): void };
 }
@@ -44,7 +54,7 @@ export async function buildWorkerApp(options: WorkerAppOptions) {
     return reply.code(error.statusCode ?? 500).send({ code: 'INTERNAL', message: 'the worker could not answer; see its log' });
   });
 
-  await app.register(cors, { origin: [...options.corsOrigins], methods: ['GET'] });
+  await app.register(cors, { origin: [...options.corsOrigins], methods: ['GET', 'POST'] });
   // A refused WebSocket upgrade keeps its half-open socket (outside HTTP keep-alive tracking) and
   // would hold shutdown forever: close it once the error response is out.
   app.addHook('onResponse', async (request, reply) => {
@@ -77,6 +87,18 @@ export async function buildWorkerApp(options: WorkerAppOptions) {
     reply.header('content-type', options.registry.contentType);
     return options.registry.metrics();
   });
+  app.post(
+    '/dead-letters/replay',
+    { schema: { querystring: DeadLetterReplayQuerySchema, response: { 200: DeadLetterReplayResultSchema, 409: ErrorBodySchema } } },
+    async (request, reply) => {
+      const result = (await options.replayDeadLetters?.(request.query)) ?? null;
+      if (result === null) {
+        return reply.code(409).send({ code: 'NO_ACTIVITY_STREAM', message: 'dead letters are decrypted with the running stream\'s resource id: wait until the worker is consuming' });
+      }
+      request.log.info({ ...result }, 'dead letters replayed');
+      return result;
+    },
+  );
   await app.register(eventRoutes, { store: options.store });
   await app.register(liveRoutes, { hub: options.hub, status: options.status });
   return app;

@@ -412,6 +412,43 @@ export async function createDuckDbEventStore(options: DuckDbEventStoreOptions): 
       return { deadLetters: list, next: found.length > query.limit && last !== undefined ? encodeCursor([last.id]) : null };
     },
 
+    async resolveDeadLetter(id, events) {
+      return serial(async () => {
+        if (closed) throw new Error('event store is closed');
+        const [letter] = await rows(writer, 'SELECT shard_id, sequence_number FROM dead_letters WHERE id = CAST(? AS BIGINT)', [BigInt(id)]);
+        if (letter === undefined) return null;
+        const shardId = String(letter.shard_id);
+        const sequenceNumber = String(letter.sequence_number);
+        const stored: StoredEvent[] = [];
+        let eventId = nextEventId;
+        await writer.run('BEGIN TRANSACTION');
+        try {
+          const appender = await writer.createAppender('events');
+          for (const event of events) {
+            appendEvent(appender, eventId, shardId, sequenceNumber, event);
+            stored.push({ ...event, id: eventId, shardId, sequenceNumber });
+            eventId += 1;
+          }
+          appender.flushSync();
+          appender.closeSync();
+          await writer.run('DELETE FROM dead_letters WHERE id = CAST(? AS BIGINT)', [BigInt(id)]);
+          await writer.run('COMMIT');
+        } catch (error) {
+          await writer.run('ROLLBACK').catch(() => undefined);
+          throw error;
+        }
+        nextEventId = eventId;
+        return stored;
+      });
+    },
+
+    async updateDeadLetter(id, reason, message) {
+      await serial(async () => {
+        if (closed) throw new Error('event store is closed');
+        await writer.run('UPDATE dead_letters SET reason = ?, message = ? WHERE id = CAST(? AS BIGINT)', [reason, message, BigInt(id)]);
+      });
+    },
+
     async applyRetention(policy: RetentionPolicy, nowMs = Date.now()) {
       return serial(async () => {
         let removed = 0;

@@ -61,6 +61,13 @@ export interface EventStore {
   /** Newest first, in chunks, without holding the whole result in memory. */
   export(filter: EventFilter, limit?: number): AsyncIterable<StoredEvent>;
   deadLetters(query: { reason?: string | undefined } & PageRequest): Promise<{ deadLetters: DeadLetter[]; next: string | null }>;
+  /**
+   * Stores the events a dead letter decodes to now and removes the letter, in one transaction.
+   * Null when the letter is gone (retention, or a concurrent replay).
+   */
+  resolveDeadLetter(id: number, events: ActivityEvent[]): Promise<StoredEvent[] | null>;
+  /** Records why a dead letter still fails. */
+  updateDeadLetter(id: number, reason: string, message: string): Promise<void>;
   /** Deletes what the policy no longer keeps; returns how many events went. */
   applyRetention(policy: RetentionPolicy, nowMs?: number): Promise<number>;
   counts(): Promise<{ events: number; deadLetters: number }>;

@@ -142,3 +142,25 @@ export const DeadLettersPageSchema = Type.Object({
   next: Nullable(Type.String()),
 });
 export type DeadLettersPage = Type.Static<typeof DeadLettersPageSchema>;
+
+/**
+ * Decrypts dead letters again, e.g. after a KMS key policy was fixed. Those that decode now become
+ * events and leave the list; the others stay, with their current reason.
+ */
+export const DeadLetterReplayQuerySchema = Type.Object({
+  reason: Type.Optional(Type.String({ description: 'Only dead letters with this reason code' })),
+  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100_000, default: 10_000, description: 'Dead letters examined at most, newest first' })),
+});
+export type DeadLetterReplayQuery = Type.Static<typeof DeadLetterReplayQuerySchema>;
+
+export const DeadLetterReplayResultSchema = Type.Object({
+  examined: Type.Integer({ minimum: 0 }),
+  /** Dead letters that decoded and were stored as events. */
+  recovered: Type.Integer({ minimum: 0 }),
+  events: Type.Integer({ minimum: 0 }),
+  /** Still bad (their reason and message are updated). */
+  stillFailing: Type.Integer({ minimum: 0 }),
+  /** KMS could not answer: left as they were, try again later. */
+  retryLater: Type.Integer({ minimum: 0 }),
+});
+export type DeadLetterReplayResult = Type.Static<typeof DeadLetterReplayResultSchema>;

@@ -1,0 +1,51 @@
+import type { DeadLetterReplayResult, StoredEvent } from '@das/contracts';
+import type { DecodeOutcome } from '../decrypt/decrypt-pool.js';
+import type { EventStore } from '../store/event-store.js';
+
+/** Records decoded per call: the pool spreads one chunk over its threads. */
+const CHUNK = 100;
+
+export interface ReplayOptions {
+  store: EventStore;
+  /** The running stream's decoder (the same pool, keyring and resource id as live records). */
+  decode: (records: readonly Uint8Array[]) => Promise<DecodeOutcome[]>;
+  reason?: string | undefined;
+  limit: number;
+  /** Called with the events of each recovered letter, once they are stored. */
+  onRecovered?: (events: StoredEvent[]) => void;
+}
+
+/**
+ * Decrypts dead letters again, newest first. A letter that decodes now becomes events and leaves
+ * the list; one still bad keeps its place with its current reason; one KMS could not answer stays
+ * untouched. Letters are re-read by cursor, so updating them while paging is safe.
+ */
+export async function replayDeadLetters(options: ReplayOptions): Promise<DeadLetterReplayResult> {
+  const result: DeadLetterReplayResult = { examined: 0, recovered: 0, events: 0, stillFailing: 0, retryLater: 0 };
+  let cursor: string | undefined;
+  while (result.examined < options.limit) {
+    const page = await options.store.deadLetters({ reason: options.reason, cursor, limit: Math.min(CHUNK, options.limit - result.examined) });
+    if (page.deadLetters.length === 0) break;
+    const outcomes = await options.decode(page.deadLetters.map((letter) => Buffer.from(letter.data, 'base64')));
+    for (const [index, letter] of page.deadLetters.entries()) {
+      const outcome = outcomes[index];
+      if (outcome === undefined) throw new Error(`decoder returned ${outcomes.length} outcomes for ${page.deadLetters.length} records`);
+      result.examined += 1;
+      if (outcome.kind === 'retry') {
+        result.retryLater += 1;
+      } else if (outcome.kind === 'bad') {
+        result.stillFailing += 1;
+        if (outcome.reason !== letter.reason || outcome.message !== letter.message) await options.store.updateDeadLetter(letter.id, outcome.reason, outcome.message);
+      } else {
+        const stored = await options.store.resolveDeadLetter(letter.id, outcome.events);
+        if (stored === null) continue;
+        result.recovered += 1;
+        result.events += stored.length;
+        options.onRecovered?.(stored);
+      }
+    }
+    if (page.next === null) break;
+    cursor = page.next;
+  }
+  return result;
+}
