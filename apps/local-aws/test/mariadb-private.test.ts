@@ -81,12 +81,23 @@ describe('private MariaDB', () => {
     orphan.unref();
     const orphanPid = orphan.pid as number;
     await waitFor(async () => ((await serverPid(dir).catch(() => 0)) === orphanPid ? true : undefined), 'the orphan pid file');
+    // As after a crash: the orphan is up and serving, not half-way through its own start.
+    await waitFor(
+      async () => {
+        const probe = await mysql.createConnection({ host: '127.0.0.1', port: s.port, user: 'root', password: 's3cret-Pass' }).catch(() => undefined);
+        await probe?.end();
+        return probe === undefined ? undefined : true;
+      },
+      'the orphan to accept connections',
+      60_000,
+    );
     server = await startPrivateMariadb({ dir, masterPassword: 's3cret-Pass' });
     expect(isAlive(orphanPid)).toBe(false);
     expect(await serverPid(dir)).not.toBe(orphanPid);
     const db = await mysql.createConnection({ host: server.host, port: server.port, user: 'root', password: 's3cret-Pass' });
     await db.end();
-  });
+    // Two mariadbd starts and a clean shutdown: slow on a busy 2-core machine.
+  }, 120_000);
 
   it('ignores a pid file whose process is dead', async () => {
     await (server as PrivateMariadb).stop();
