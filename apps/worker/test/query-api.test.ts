@@ -51,6 +51,13 @@ describe('query API and live WebSocket', () => {
     expect(await response.json()).toMatchObject({ code: 'NO_ACTIVITY_STREAM' });
     const invalid = await fetch(`${base}/dead-letters/replay?limit=0`, { method: 'POST', headers: { authorization: `Bearer ${TEST_TOKEN}` } });
     expect(invalid.status).toBe(400);
+    // The console's origin may POST it (CORS preflight).
+    const preflight = await fetch(`${base}/dead-letters/replay`, {
+      method: 'OPTIONS',
+      headers: { origin: 'http://127.0.0.1:5173', 'access-control-request-method': 'POST', 'access-control-request-headers': 'authorization' },
+    });
+    expect(preflight.status).toBe(204);
+    expect(preflight.headers.get('access-control-allow-methods')).toContain('POST');
   });
 
   it('answers 401 without a token or with a wrong one, and refuses the WebSocket', async () => {

@@ -10,6 +10,7 @@ export type {
   CreateKeyBody,
   CreateKeyResult,
   DeadLetter,
+  DeadLetterReplayResult,
   DeadLettersPage,
   ErrorBody,
   EventFilterQuery,

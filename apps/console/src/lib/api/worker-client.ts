@@ -1,7 +1,7 @@
 // Typed calls to the stream worker (@das/worker): stored events, facets, histogram, export, dead letters.
 import { filterToQuery, type EventFilter } from '../domain.js';
 import type { HttpClient, Query } from './http.js';
-import type { DeadLettersPage, EventsPage, Facets, Histogram, StoredEvent } from './types.js';
+import type { DeadLetterReplayResult, DeadLettersPage, EventsPage, Facets, Histogram, StoredEvent } from './types.js';
 
 function filterQuery(filter: EventFilter, extra: Query = {}): Query {
   return { ...filterToQuery(filter), ...extra };
@@ -22,6 +22,8 @@ export function createWorkerClient(http: HttpClient) {
       return response.blob();
     },
     listDeadLetters: (cursor?: string) => http.request<DeadLettersPage>('GET', '/dead-letters', { query: { cursor } }),
+    /** Decrypts the dead letters again (e.g. after a key policy fix). */
+    replayDeadLetters: () => http.request<DeadLetterReplayResult>('POST', '/dead-letters/replay'),
   };
 }
 

@@ -1,5 +1,6 @@
-import { fireEvent, render, screen } from '@testing-library/svelte';
+import { fireEvent, render, screen, waitFor } from '@testing-library/svelte';
 import { describe, expect, it } from 'vitest';
+import type { DeadLetter } from '../../api/types.js';
 import type { WorkerClient } from '../../api/worker-client.js';
 import { DeadLettersState } from '../../state/dead-letters.svelte.js';
 import { createFakeBackend } from '../../testing/fake-backend.js';
@@ -36,5 +37,38 @@ describe('DeadLettersPage', () => {
     await fireEvent.click(toggle);
     expect(toggle.getAttribute('aria-expanded')).toBe('true');
     expect(screen.getByText(/^eyJ0eXBl/)).toBeTruthy();
+  });
+
+  it('retries decryption and says how many letters became events', async () => {
+    const letter = (id: number, reason: string): DeadLetter => ({
+      id,
+      reason,
+      message: reason,
+      shardId: 'shardId-000000000000',
+      sequenceNumber: String(id),
+      arrivedAt: null,
+      storedAt: '2026-11-25T03:00:01.000Z',
+      data: 'AA==',
+    });
+    let letters = [letter(2, 'KEY_DECRYPT_FAILED'), letter(1, 'ENVELOPE_NOT_JSON')];
+    let replays = 0;
+    const backend = createFakeBackend();
+    backend.worker = () =>
+      ({
+        listDeadLetters: async () => ({ deadLetters: letters, next: null }),
+        replayDeadLetters: async () => {
+          replays += 1;
+          letters = letters.filter((l) => l.reason !== 'KEY_DECRYPT_FAILED');
+          return { examined: 2, recovered: 1, events: 3, stillFailing: 1, retryLater: 0 };
+        },
+      }) as unknown as WorkerClient;
+    render(DeadLettersPage, { deadLetters: new DeadLettersState(backend) });
+    await screen.findByText('KEY_DECRYPT_FAILED', { selector: 'strong' });
+    await fireEvent.click(screen.getByRole('button', { name: 'Retry decryption' }));
+    const notice = await screen.findByText('Recovered 1 of 2 dead letters');
+    expect(notice.closest('[role="status"]')?.textContent).toContain('3 events stored · 1 still failing');
+    await waitFor(() => expect(screen.queryByText('KEY_DECRYPT_FAILED', { selector: 'strong' })).toBeNull());
+    expect(screen.getByText('ENVELOPE_NOT_JSON', { selector: 'strong' })).toBeTruthy();
+    expect(replays).toBe(1);
   });
 });
