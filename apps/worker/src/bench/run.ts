@@ -1,5 +1,5 @@
-// `npm run bench -w @das/worker`: decrypt-and-store throughput, store figures at 1M events, and
-// end-to-end latency through @das/local-aws. Prints figures; asserts nothing. Budget: ~4 minutes.
+// `npm run bench -w @das/worker`: decrypt-and-store throughput, dead-letter replay, store figures
+// at 1M events, and end-to-end latency through @das/local-aws. Prints figures; asserts nothing. Budget: ~4 minutes.
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -15,6 +15,7 @@ import { startLocalAws, type LocalAws } from '@das/local-aws';
 import WebSocket from 'ws';
 import { createAwsClients, type AwsClients, type AwsSettings } from '../aws/aws-clients.js';
 import { loadWorkerConfig } from '../config.js';
+import { replayDeadLetters } from '../dead-letters/replay-dead-letters.js';
 import { createDecryptPool } from '../decrypt/decrypt-pool.js';
 import { createDuckDbEventStore } from '../store/duckdb-event-store.js';
 import type { DecodedRecord } from '../store/event-store.js';
@@ -77,10 +78,12 @@ async function encryptedRecords(env: Emulated, count: number, perRecord: number)
   return records;
 }
 
-async function benchDecryptAndStore(env: Emulated, dir: string): Promise<void> {
+/** Returns events/s by decrypt thread count. */
+async function benchDecryptAndStore(env: Emulated, dir: string): Promise<Map<number, number>> {
   console.log(`\n## Decrypt and store (records of ${EVENTS_PER_RECORD} events, batches of 200 records, decrypting the next batch while one is stored, KMS over HTTP, data-key cache)`);
   const records = await encryptedRecords(env, 1000, EVENTS_PER_RECORD);
   const rows: string[] = [];
+  const byThreads = new Map<number, number>();
   let baseline = 0;
   for (const threads of [0, 1, 2]) {
     const pool = createDecryptPool({ threads, resourceId: env.resourceId, kms: env.kms, aws: env.aws });
@@ -103,12 +106,35 @@ async function benchDecryptAndStore(env: Emulated, dir: string): Promise<void> {
     });
     const eventsPerSecond = (records.length * EVENTS_PER_RECORD) / (ms / 1000);
     if (threads === 0) baseline = eventsPerSecond;
+    byThreads.set(threads, eventsPerSecond);
     rows.push(`| ${threads === 0 ? 'in-thread (baseline)' : `${threads} thread${threads > 1 ? 's' : ''}`} | ${fmt(eventsPerSecond)} | ${fmt(eventsPerSecond / baseline, 2)}× |`);
     await pool.close();
     await store.close();
   }
   console.log('| decryption | events/s | vs in-thread |\n|---|---|---|');
   for (const row of rows) console.log(row);
+  return byThreads;
+}
+
+/** Dead letters decrypted again (after a key policy fix), against the live path's rate with the same threads. */
+async function benchDeadLetterReplay(env: Emulated, dir: string, livePerSecond: number): Promise<void> {
+  const letters = 1000;
+  console.log(`\n## Dead-letter replay (${fmt(letters)} letters of ${EVENTS_PER_RECORD} events, ${LATENCY_THREADS} decrypt threads, one transaction per letter)`);
+  const records = await encryptedRecords(env, letters, EVENTS_PER_RECORD);
+  const store = await createDuckDbEventStore({ path: join(dir, 'replay.duckdb') });
+  await store.append({
+    streamKey: 'bench@1',
+    shardId: 'shardId-000000000000',
+    records: records.map((data, i) => ({ sequenceNumber: String(i + 1), arrivedAtMs: null, deadLetter: { reason: 'KEY_DECRYPT_FAILED', message: 'AccessDeniedException', data } })),
+  });
+  const pool = createDecryptPool({ threads: LATENCY_THREADS, resourceId: env.resourceId, aws: env.aws });
+  await pool.decode(records.slice(0, 20));
+  const { ms, value } = await timed(() => replayDeadLetters({ store, decode: (batch) => pool.decode(batch), limit: letters }));
+  const eventsPerSecond = value.events / (ms / 1000);
+  console.log(`recovered ${fmt(value.recovered)} of ${fmt(value.examined)} letters (${fmt(value.events)} events) in ${fmt(ms / 1000, 2)} s`);
+  console.log(`${fmt(value.recovered / (ms / 1000))} letters/s · ${fmt(eventsPerSecond)} events/s · ${fmt(eventsPerSecond / livePerSecond, 2)}× the live decrypt+store path`);
+  await pool.close();
+  await store.close();
 }
 
 async function benchStore(dir: string): Promise<void> {
@@ -253,7 +279,8 @@ async function main(): Promise<void> {
   const env = await startEmulated(join(dir, 'emulator'));
   try {
     console.log(`# @das/worker bench (node ${process.version}, ${new Date().toISOString()})`);
-    await benchDecryptAndStore(env, dir);
+    const live = await benchDecryptAndStore(env, dir);
+    await benchDeadLetterReplay(env, dir, live.get(LATENCY_THREADS) ?? Number.NaN);
     await benchLatency(env, dir);
     await benchStore(dir);
   } finally {
