@@ -119,7 +119,7 @@ async function benchDecryptAndStore(env: Emulated, dir: string): Promise<Map<num
 /** Dead letters decrypted again (after a key policy fix), against the live path's rate with the same threads. */
 async function benchDeadLetterReplay(env: Emulated, dir: string, livePerSecond: number): Promise<void> {
   const letters = 1000;
-  console.log(`\n## Dead-letter replay (${fmt(letters)} letters of ${EVENTS_PER_RECORD} events, ${LATENCY_THREADS} decrypt threads, one transaction per letter)`);
+  console.log(`\n## Dead-letter replay (${fmt(letters)} letters of ${EVENTS_PER_RECORD} events, ${LATENCY_THREADS} decrypt threads, one transaction per 100 letters)`);
   const records = await encryptedRecords(env, letters, EVENTS_PER_RECORD);
   const store = await createDuckDbEventStore({ path: join(dir, 'replay.duckdb') });
   await store.append({

@@ -130,6 +130,34 @@ describe('DuckDB event store', () => {
     expect(await store.counts()).toEqual({ events: 1, deadLetters: 2 });
   });
 
+  it('turns resolved dead letters into events under their own shard and sequence number, in one go', async () => {
+    const store = await openStore();
+    await store.append({
+      streamKey: 's@1',
+      shardId: 'shard-a',
+      records: [
+        { sequenceNumber: '1', arrivedAtMs: null, deadLetter: { reason: 'KEY_DECRYPT_FAILED', message: 'denied', data: Buffer.from('a') } },
+        { sequenceNumber: '2', arrivedAtMs: null, deadLetter: { reason: 'KEY_DECRYPT_FAILED', message: 'denied', data: Buffer.from('b') } },
+      ],
+    });
+    const [second, first] = (await store.deadLetters({ limit: 10 })).deadLetters;
+    const events = normaliseEvents(buildPayload([buildMysqlEvent({ dbUserName: 'app' }), buildMysqlEvent({ dbUserName: 'app' })]));
+    // A letter id that is not there (taken by retention or another replay) is left out.
+    const stored = await store.resolveDeadLetters([
+      { id: first!.id, events },
+      { id: 999, events },
+    ]);
+    expect([...stored.keys()]).toEqual([first!.id]);
+    expect(stored.get(first!.id)?.map((e) => [e.shardId, e.sequenceNumber])).toEqual([
+      ['shard-a', '1'],
+      ['shard-a', '1'],
+    ]);
+    expect((await all(store, { users: ['app'] })).map((e) => e.id).sort()).toEqual(stored.get(first!.id)?.map((e) => e.id).sort());
+    await store.updateDeadLetter(second!.id, 'PAYLOAD_DECRYPT_FAILED', 'tag mismatch');
+    expect((await store.deadLetters({ limit: 10 })).deadLetters.map((d) => [d.id, d.reason, d.message])).toEqual([[second!.id, 'PAYLOAD_DECRYPT_FAILED', 'tag mismatch']]);
+    expect(await store.counts()).toEqual({ events: 2, deadLetters: 1 });
+  });
+
   it('counts facets and histogram buckets that agree with the events', async () => {
     const store = await openStore();
     const records = generatedRecords(80);

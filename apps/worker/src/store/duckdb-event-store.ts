@@ -412,33 +412,44 @@ export async function createDuckDbEventStore(options: DuckDbEventStoreOptions): 
       return { deadLetters: list, next: found.length > query.limit && last !== undefined ? encodeCursor([last.id]) : null };
     },
 
-    async resolveDeadLetter(id, events) {
+    async resolveDeadLetters(resolved) {
       return serial(async () => {
         if (closed) throw new Error('event store is closed');
-        const [letter] = await rows(writer, 'SELECT shard_id, sequence_number FROM dead_letters WHERE id = CAST(? AS BIGINT)', [BigInt(id)]);
-        if (letter === undefined) return null;
-        const shardId = String(letter.shard_id);
-        const sequenceNumber = String(letter.sequence_number);
-        const stored: StoredEvent[] = [];
+        const byId = new Map<number, StoredEvent[]>();
+        if (resolved.length === 0) return byId;
+        const ids = resolved.map((r) => BigInt(r.id));
+        const found = await rows(
+          writer,
+          `SELECT id, shard_id, sequence_number FROM dead_letters WHERE id IN (${ids.map(() => 'CAST(? AS BIGINT)').join(', ')})`,
+          ids,
+        );
+        const letters = new Map(found.map((row) => [Number(row.id), { shardId: String(row.shard_id), sequenceNumber: String(row.sequence_number) }]));
         let eventId = nextEventId;
         await writer.run('BEGIN TRANSACTION');
         try {
           const appender = await writer.createAppender('events');
-          for (const event of events) {
-            appendEvent(appender, eventId, shardId, sequenceNumber, event);
-            stored.push({ ...event, id: eventId, shardId, sequenceNumber });
-            eventId += 1;
+          for (const { id, events } of resolved) {
+            const letter = letters.get(id);
+            if (letter === undefined) continue;
+            const stored: StoredEvent[] = [];
+            for (const event of events) {
+              appendEvent(appender, eventId, letter.shardId, letter.sequenceNumber, event);
+              stored.push({ ...event, id: eventId, ...letter });
+              eventId += 1;
+            }
+            byId.set(id, stored);
           }
           appender.flushSync();
           appender.closeSync();
-          await writer.run('DELETE FROM dead_letters WHERE id = CAST(? AS BIGINT)', [BigInt(id)]);
+          const gone = [...byId.keys()].map((id) => BigInt(id));
+          if (gone.length > 0) await writer.run(`DELETE FROM dead_letters WHERE id IN (${gone.map(() => 'CAST(? AS BIGINT)').join(', ')})`, gone);
           await writer.run('COMMIT');
         } catch (error) {
           await writer.run('ROLLBACK').catch(() => undefined);
           throw error;
         }
         nextEventId = eventId;
-        return stored;
+        return byId;
       });
     },
 

@@ -62,10 +62,11 @@ export interface EventStore {
   export(filter: EventFilter, limit?: number): AsyncIterable<StoredEvent>;
   deadLetters(query: { reason?: string | undefined } & PageRequest): Promise<{ deadLetters: DeadLetter[]; next: string | null }>;
   /**
-   * Stores the events a dead letter decodes to now and removes the letter, in one transaction.
-   * Null when the letter is gone (retention, or a concurrent replay).
+   * Stores the events dead letters decode to now and removes the letters, in one transaction.
+   * Returns the stored events by letter id; a letter already gone (retention, a concurrent
+   * replay) is left out.
    */
-  resolveDeadLetter(id: number, events: ActivityEvent[]): Promise<StoredEvent[] | null>;
+  resolveDeadLetters(resolved: readonly { id: number; events: ActivityEvent[] }[]): Promise<Map<number, StoredEvent[]>>;
   /** Records why a dead letter still fails. */
   updateDeadLetter(id: number, reason: string, message: string): Promise<void>;
   /** Deletes what the policy no longer keeps; returns how many events went. */
