@@ -5,27 +5,16 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { CreateKeyCommand } from '@aws-sdk/client-kms';
 import { DescribeDBClustersCommand, StartActivityStreamCommand } from '@aws-sdk/client-rds';
 import { kmsPortFromClient } from '@das/core';
-import type { EventsPage, StoredEvent } from '@das/contracts';
 import { startLocalAws, type LocalAws } from '@das/local-aws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAwsClients, type AwsClients } from '../src/aws/aws-clients.js';
 import { createDasProducer, eventNumber } from './support/das-records.js';
 import { putRecords } from './support/local-kinesis.js';
-import { getJson, TEST_TOKEN, waitFor } from './support/worker-harness.js';
+import { allStoredEvents, TEST_TOKEN, waitFor } from './support/worker-harness.js';
 import { exited, spawnWorker } from './support/worker-process.js';
 
 const CLUSTER = 'auroralab-mysql-cluster';
 
-async function storedEvents(base: string): Promise<StoredEvent[]> {
-  const events: StoredEvent[] = [];
-  let cursor = '';
-  for (;;) {
-    const { body } = await getJson<EventsPage>(base, `/events?limit=1000${cursor === '' ? '' : `&cursor=${cursor}`}`);
-    events.push(...body.events);
-    if (body.next === null) return events;
-    cursor = body.next;
-  }
-}
 
 describe('das-worker process killed with SIGKILL under load (built bin, @das/local-aws)', () => {
   let emulator: LocalAws;
@@ -81,7 +70,7 @@ describe('das-worker process killed with SIGKILL under load (built bin, @das/loc
     })();
 
     const first = await spawnWorker(env);
-    await waitFor('events stored before the crash', async () => ((await storedEvents(first.url)).length > 300 ? true : undefined));
+    await waitFor('events stored before the crash', async () => ((await allStoredEvents(first.url)).length > 300 ? true : undefined));
     first.child.kill('SIGKILL');
     await exited(first.child);
     await sleep(700);
@@ -93,7 +82,7 @@ describe('das-worker process killed with SIGKILL under load (built bin, @das/loc
       const events = await waitFor(
         'every produced event',
         async () => {
-          const stored = await storedEvents(second.url);
+          const stored = await allStoredEvents(second.url);
           return stored.length >= produced.length ? stored : undefined;
         },
         60_000,

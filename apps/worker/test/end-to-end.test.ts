@@ -2,28 +2,17 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createMemoryKms } from '@das/core/testing';
-import type { EventsPage, StoredEvent } from '@das/contracts';
 import { createAwsClients } from '../src/aws/aws-clients.js';
 import { createWorker, type Worker } from '../src/worker.js';
 import { createDasProducer, eventNumber } from './support/das-records.js';
 import { createStream, putRecords, startKinesalite } from './support/local-kinesis.js';
-import { connectLive, getJson, tempDir, testConfig, waitFor } from './support/worker-harness.js';
+import { allStoredEvents, connectLive, getJson, tempDir, testConfig, waitFor } from './support/worker-harness.js';
 
 const cleanups: (() => Promise<void> | void)[] = [];
 afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
 
-async function allStored(url: string): Promise<StoredEvent[]> {
-  const events: StoredEvent[] = [];
-  let cursor = '';
-  for (;;) {
-    const { body } = await getJson<EventsPage>(url, `/events?limit=1000${cursor === '' ? '' : `&cursor=${cursor}`}`);
-    events.push(...body.events);
-    if (body.next === null) return events;
-    cursor = body.next;
-  }
-}
 
 describe('worker end to end (kinesalite, real SDK clients, in-thread decryption)', () => {
   it('delivers every event put on the stream over WebSocket and into the store, each exactly once', async () => {
@@ -52,7 +41,7 @@ describe('worker end to end (kinesalite, real SDK clients, in-thread decryption)
     const liveNumbers = live.events().map(eventNumber).sort((a, b) => a - b);
     expect(liveNumbers).toEqual(expected);
 
-    const stored = await allStored(base);
+    const stored = await allStoredEvents(base);
     expect(stored.map(eventNumber).sort((a, b) => a - b)).toEqual(expected);
     expect(new Set(stored.map((e) => e.id)).size).toBe(stored.length);
     // Newest first.

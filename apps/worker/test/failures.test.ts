@@ -2,13 +2,13 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { SplitShardCommand } from '@aws-sdk/client-kinesis';
 import type { KmsPort } from '@das/core';
 import { createMemoryKms, kmsError } from '@das/core/testing';
-import type { DeadLetterReplayResult, DeadLettersPage, EventsPage, StoredEvent } from '@das/contracts';
+import type { DeadLetterReplayResult, DeadLettersPage } from '@das/contracts';
 import { createAwsClients } from '../src/aws/aws-clients.js';
 import { createDuckDbEventStore } from '../src/store/duckdb-event-store.js';
 import { createWorker, type Worker } from '../src/worker.js';
 import { createDasProducer, eventNumber } from './support/das-records.js';
 import { createStream, putRecords, startKinesalite, waitForStreamActive } from './support/local-kinesis.js';
-import { getJson, TEST_TOKEN, tempDir, testConfig, waitFor } from './support/worker-harness.js';
+import { allStoredEvents, getJson, tempDir, TEST_TOKEN, testConfig, waitFor } from './support/worker-harness.js';
 
 const cleanups: (() => Promise<void> | void)[] = [];
 afterEach(async () => {
@@ -34,16 +34,6 @@ async function setup(streamName: string, kms: KmsPort, shards = 1) {
   return { local, worker, base };
 }
 
-async function allStored(base: string): Promise<StoredEvent[]> {
-  const events: StoredEvent[] = [];
-  let cursor = '';
-  for (;;) {
-    const { body } = await getJson<EventsPage>(base, `/events?limit=1000${cursor === '' ? '' : `&cursor=${cursor}`}`);
-    events.push(...body.events);
-    if (body.next === null) return events;
-    cursor = body.next;
-  }
-}
 
 describe('bad records and outages', () => {
   it('dead-letters tampered, truncated and foreign-key records with their reason and delivers the good ones around them', async () => {
@@ -81,7 +71,7 @@ describe('bad records and outages', () => {
     ]);
     expect(Buffer.from(dead.at(-2)?.data as string, 'base64')).toEqual(truncated);
     const stored = await waitFor('good events', async () => {
-      const events = await allStored(base);
+      const events = await allStoredEvents(base);
       return events.length === 3 ? events : undefined;
     });
     expect(stored.map(eventNumber).sort()).toEqual([...r1.numbers, ...r2.numbers, ...r3.numbers].sort());
@@ -114,7 +104,7 @@ describe('bad records and outages', () => {
     expect(worker.status().shards[0]?.lastSequenceNumber).toBeNull();
     outageUntil = 0;
     const stored = await waitFor('all events after the outage', async () => {
-      const events = await allStored(base);
+      const events = await allStoredEvents(base);
       return events.length >= 60 ? events : undefined;
     });
     expect(stored.map(eventNumber).sort((a, b) => a - b)).toEqual(records.flatMap((r) => r.numbers));
@@ -155,7 +145,7 @@ describe('bad records and outages', () => {
     const response = await replay('');
     expect(response.status).toBe(200);
     expect(await response.json()).toEqual({ examined: 5, recovered: 4, events: 8, stillFailing: 1, retryLater: 0 });
-    const stored = await allStored(base);
+    const stored = await allStoredEvents(base);
     expect(stored.map(eventNumber).sort((a, b) => a - b)).toEqual(records.flatMap((r) => r.numbers));
     const left = (await getJson<DeadLettersPage>(base, '/dead-letters')).body.deadLetters;
     expect(left.map((d) => d.reason)).toEqual(['ENVELOPE_NOT_JSON']);
@@ -184,13 +174,13 @@ describe('bad records and outages', () => {
       await putRecords(local.kinesis, streamName, batch);
     }
     await put(60);
-    await waitFor('first events', async () => ((await allStored(base)).length > 0 ? true : undefined));
+    await waitFor('first events', async () => ((await allStoredEvents(base)).length > 0 ? true : undefined));
     await local.kinesis.send(new SplitShardCommand({ StreamName: streamName, ShardToSplit: 'shardId-000000000000', NewStartingHashKey: (2n ** 127n).toString() }));
     await waitForStreamActive(local.kinesis, streamName);
     await put(60);
     await put(60);
     const stored = await waitFor('every event', async () => {
-      const events = await allStored(base);
+      const events = await allStoredEvents(base);
       return events.length >= 180 ? events : undefined;
     });
     expect(stored).toHaveLength(180);
@@ -236,7 +226,7 @@ describe('start position LATEST on a stream resharded before the first start', (
     });
     const fresh = await put(10);
     const stored = await waitFor('new events', async () => {
-      const events = await allStored(base);
+      const events = await allStoredEvents(base);
       return events.length >= fresh.length ? events : undefined;
     });
     // History would have been read before the new records: only the new ones are there.
@@ -285,7 +275,7 @@ describe('graceful stop', () => {
     const base = (await second.start()).url as string;
     cleanups.push(() => second.stop());
     const stored = await waitFor('every event', async () => {
-      const events = await allStored(base);
+      const events = await allStoredEvents(base);
       return events.length >= 80 ? events : undefined;
     });
     expect(stored.map(eventNumber).sort((a, b) => a - b)).toEqual(records.flatMap((r) => r.numbers));

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import WebSocket from 'ws';
-import type { LiveServerFrame, StoredEvent } from '@das/contracts';
+import type { EventsPage, LiveServerFrame, StoredEvent } from '@das/contracts';
 import type { AwsSettings } from '../../src/aws/aws-clients.js';
 import { loadWorkerConfig, type WorkerConfig } from '../../src/config.js';
 
@@ -70,4 +70,16 @@ export async function connectLive(baseUrl: string, query = '', token = TEST_TOKE
 export async function getJson<T>(baseUrl: string, path: string, token = TEST_TOKEN): Promise<{ status: number; body: T }> {
   const res = await fetch(`${baseUrl}${path}`, { headers: { authorization: `Bearer ${token}` } });
   return { status: res.status, body: (await res.json()) as T };
+}
+
+/** Every stored event, newest first, read page by page through `GET /events`. */
+export async function allStoredEvents(baseUrl: string): Promise<StoredEvent[]> {
+  const events: StoredEvent[] = [];
+  let cursor = '';
+  for (;;) {
+    const { body } = await getJson<EventsPage>(baseUrl, `/events?limit=1000${cursor === '' ? '' : `&cursor=${cursor}`}`);
+    events.push(...body.events);
+    if (body.next === null) return events;
+    cursor = body.next;
+  }
 }
