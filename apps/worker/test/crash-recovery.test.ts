@@ -6,6 +6,7 @@ import { CreateKeyCommand } from '@aws-sdk/client-kms';
 import { DescribeDBClustersCommand, StartActivityStreamCommand } from '@aws-sdk/client-rds';
 import { kmsPortFromClient } from '@das/core';
 import { startLocalAws, type LocalAws } from '@das/local-aws';
+import type { StoredEvent } from '@das/contracts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAwsClients, type AwsClients } from '../src/aws/aws-clients.js';
 import { createDasProducer, eventNumber } from './support/das-records.js';
@@ -54,10 +55,11 @@ describe('das-worker process killed with SIGKILL under load (built bin, @das/loc
     const producer = createDasProducer(kmsPortFromClient(clients.kms), { resourceId: cluster.DbClusterResourceId!, keyId: key.Arn!, eventsPerRecord: 5 });
     const produced: number[] = [];
     let producing = true;
-    // Steady load: 10 records (50 events) every 50 ms, in the background, across the crash.
+    // Steady load across the crash: 10 records (50 events) every 50 ms, in the background,
+    // bounded to 400 batches in case the test fails before it says stop.
     const load = (async () => {
       let i = 0;
-      while (producing) {
+      for (let batchNo = 0; producing && batchNo < 400; batchNo += 1) {
         const batch = [];
         for (let j = 0; j < 10; j += 1, i += 1) {
           const record = await producer.record();
@@ -68,33 +70,52 @@ describe('das-worker process killed with SIGKILL under load (built bin, @das/loc
         await sleep(50);
       }
     })();
-
-    const first = await spawnWorker(env);
-    await waitFor('events stored before the crash', async () => ((await allStoredEvents(first.url)).length > 300 ? true : undefined));
-    first.child.kill('SIGKILL');
-    await exited(first.child);
-    await sleep(700);
-    const second = await spawnWorker(env);
+    load.catch(() => undefined); // awaited below; this only keeps an early failure from going unhandled
+    const workers: Awaited<ReturnType<typeof spawnWorker>>[] = [];
     try {
+      const first = await spawnWorker(env);
+      workers.push(first);
+      await waitFor('events stored before the crash', async () => ((await allStoredEvents(first.url)).length > 300 ? true : undefined), 30_000).catch(
+        (error: unknown) => {
+          throw new Error(`${String(error)}\nfirst worker:\n${first.output().slice(-3000)}`);
+        },
+      );
+      first.child.kill('SIGKILL');
+      await exited(first.child);
+      await sleep(700);
+      const second = await spawnWorker(env);
+      workers.push(second);
       await sleep(1000);
       producing = false;
       await load;
-      const events = await waitFor(
+
+      let stored: StoredEvent[] = [];
+      await waitFor(
         'every produced event',
         async () => {
-          const stored = await allStoredEvents(second.url);
-          return stored.length >= produced.length ? stored : undefined;
+          stored = await allStoredEvents(second.url);
+          return stored.length >= produced.length ? true : undefined;
         },
         60_000,
-      );
-      const numbers = events.map(eventNumber);
+      ).catch((error: unknown) => {
+        // Say what is missing and what the worker said, so that a failure can be told apart from slowness.
+        const have = new Set(stored.map(eventNumber));
+        const missing = produced.filter((n) => !have.has(n));
+        throw new Error(
+          `${String(error)}: ${stored.length} of ${produced.length} stored; missing ${missing.length} (first ${missing.slice(0, 10).join(', ')})\n` +
+            `first worker:\n${first.output().slice(-3000)}\nsecond worker:\n${second.output().slice(-3000)}`,
+        );
+      });
+      const numbers = stored.map(eventNumber);
       expect(numbers.length).toBe(produced.length);
       expect(new Set(numbers).size).toBe(numbers.length);
       expect(numbers.sort((a, b) => a - b)).toEqual([...produced].sort((a, b) => a - b));
-    } finally {
-      producing = false;
       second.child.kill('SIGTERM');
       expect(await exited(second.child)).toBe(0);
+    } finally {
+      producing = false;
+      await load.catch(() => undefined);
+      for (const worker of workers) worker.child.kill('SIGKILL');
     }
-  });
+  }, 120_000); // two worker starts, a catch-up and a clean stop: more than the default bound on a loaded machine
 });

@@ -281,3 +281,54 @@ describe('graceful stop', () => {
     expect(stored.map(eventNumber).sort((a, b) => a - b)).toEqual(records.flatMap((r) => r.numbers));
   });
 });
+
+describe('restart before anything of a shard was stored', () => {
+  it('reads the records that arrived before the first start again from TRIM_HORIZON, not from the begin time', async () => {
+    const memory = createMemoryKms();
+    let refused = 0;
+    const unreachable: KmsPort = {
+      async decrypt() {
+        refused += 1;
+        throw kmsError('ThrottlingException', 400);
+      },
+      generateDataKey: (keyId, context) => memory.generateDataKey(keyId, context),
+    };
+    const local = await startKinesalite();
+    cleanups.push(() => local.close());
+    const dir = await tempDir();
+    cleanups.push(() => dir.remove());
+    const streamName = 'aws-rds-das-begun';
+    await createStream(local.kinesis, streamName, 1);
+    const config = testConfig({ dataDir: dir.path, aws: local.aws, streamName });
+    const producer = createDasProducer(memory, { eventsPerRecord: 2 });
+    const records = [];
+    for (let i = 0; i < 10; i += 1) records.push({ ...(await producer.record()), partitionKey: `k${i}` });
+    await putRecords(local.kinesis, streamName, records);
+    // The records are older than the begin time minus its clock-skew margin (1 s).
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+
+    // The first run begins the shard but stores nothing: KMS refuses until it is stopped.
+    const first = createWorker({ config, clients: createAwsClients(local.aws), kms: unreachable, consumer: { kmsBackoffMs: { first: 50, max: 200 } } });
+    await first.start();
+    await waitFor('KMS refused', () => (refused > 0 ? true : undefined));
+    await first.stop();
+    const store = await createDuckDbEventStore({ path: config.storePath });
+    const [checkpoint] = await store.checkpoints((await store.streamKeys())[0] as string);
+    await store.close();
+    expect(checkpoint).toMatchObject({ sequenceNumber: null });
+    expect(checkpoint?.startedAtMs).not.toBeNull();
+
+    const second = createWorker({ config, clients: createAwsClients(local.aws), kms: memory });
+    const base = (await second.start()).url as string;
+    cleanups.push(() => second.stop());
+    const stored = await waitFor(
+      'every event',
+      async () => {
+        const events = await allStoredEvents(base);
+        return events.length >= 20 ? events : undefined;
+      },
+      10_000,
+    );
+    expect(stored.map(eventNumber).sort((a, b) => a - b)).toEqual(records.flatMap((r) => r.numbers));
+  });
+});

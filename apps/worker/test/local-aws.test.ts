@@ -80,7 +80,10 @@ describe('worker against @das/local-aws (cluster discovery, KMS over HTTP, decry
     for (let i = 0; i < 20; i += 1) batch2.push({ ...(await producer.record()), partitionKey: `q${i}` });
     await putRecords(clients.kinesis, second.streamName, batch2);
     const expected = [...expected1, ...batch2.flatMap((r) => r.numbers)].sort((a, b) => a - b);
-    await waitFor('second events live', () => (live.events().length >= expected.length ? true : undefined));
+    await waitFor('second events live', () => (live.events().length >= expected.length ? true : undefined)).catch(async (error: unknown) => {
+      const { body } = await getJson<EventsPage>(baseUrl, '/events?limit=1000');
+      throw new Error(`${String(error)}: ${live.events().length} live and ${body.events.length} stored of ${expected.length}; status ${JSON.stringify(worker.status())}`);
+    });
 
     expect(live.events().map(eventNumber).sort((a, b) => a - b)).toEqual(expected);
     const { body } = await getJson<EventsPage>(baseUrl, '/events?limit=1000');

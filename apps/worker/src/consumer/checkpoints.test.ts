@@ -12,12 +12,23 @@ describe('checkpoint rules', () => {
     expect(readableShards(shards, new Set(['p0', 'p1'])).map((s) => s.shardId)).toEqual(['c0', 'm', 'orphan']);
   });
 
-  it('resumes after the checkpoint, at the begin time, at TRIM_HORIZON for children, else as configured', () => {
+  it('resumes after the checkpoint, at TRIM_HORIZON for children, else as configured', () => {
     const latest = { type: 'LATEST' } as const;
+    const trimHorizon = { type: 'TRIM_HORIZON' } as const;
+    const atTime = { type: 'AT_TIMESTAMP', timestampMs: 500 } as const;
     expect(shardStart(shard('a'), { shardId: 'a', sequenceNumber: '42', finished: false, startedAtMs: 1 }, false, latest)).toEqual({ type: 'AFTER_SEQUENCE_NUMBER', sequenceNumber: '42' });
-    expect(shardStart(shard('a'), { shardId: 'a', sequenceNumber: null, finished: false, startedAtMs: 1000 }, false, latest)).toEqual({ type: 'AT_TIMESTAMP', timestampMs: 1000 });
-    expect(shardStart(shard('c', 'a'), undefined, true, latest)).toEqual({ type: 'TRIM_HORIZON' });
+    expect(shardStart(shard('c', 'a'), undefined, true, latest)).toEqual(trimHorizon);
     expect(shardStart(shard('a'), undefined, false, latest)).toEqual(latest);
+    expect(shardStart(shard('a'), undefined, false, atTime)).toEqual(atTime);
+  });
+
+  it('pins only LATEST to the time a shard was begun when nothing of it was stored', () => {
+    const begun = { shardId: 'a', sequenceNumber: null, finished: false, startedAtMs: 1000 };
+    expect(shardStart(shard('a'), begun, false, { type: 'LATEST' })).toEqual({ type: 'AT_TIMESTAMP', timestampMs: 1000 });
+    // Records that arrived before the begin time were never read: they must not be skipped.
+    expect(shardStart(shard('a'), begun, false, { type: 'TRIM_HORIZON' })).toEqual({ type: 'TRIM_HORIZON' });
+    expect(shardStart(shard('a'), begun, false, { type: 'AT_TIMESTAMP', timestampMs: 500 })).toEqual({ type: 'AT_TIMESTAMP', timestampMs: 500 });
+    expect(shardStart(shard('c', 'a'), { ...begun, shardId: 'c' }, true, { type: 'LATEST' })).toEqual({ type: 'TRIM_HORIZON' });
   });
 
   it('parses start positions and compares long sequence numbers numerically', () => {

@@ -28,9 +28,12 @@ export function readableShards(shards: readonly ShardInfo[], finished: ReadonlyS
 
 /**
  * Where to start reading a shard. A checkpoint wins (AFTER_SEQUENCE_NUMBER: nothing lost,
- * nothing twice); a shard begun without a stored record resumes at the time it was begun; a child
- * whose parent this worker read starts at TRIM_HORIZON (its first record follows the parent's
- * last); anything else starts at the configured position.
+ * nothing twice). Otherwise a child whose parent this worker read starts at TRIM_HORIZON (its
+ * first record follows the parent's last), anything else at the configured position. LATEST is
+ * the one position that moves: a shard begun at LATEST and left without a stored record resumes
+ * at the time it was begun, so that a restart skips nothing that arrived in between. TRIM_HORIZON
+ * and a configured time stay where they are: resuming those at the begin time would skip the
+ * records that arrived before it.
  */
 export function shardStart(
   shard: ShardInfo,
@@ -39,9 +42,9 @@ export function shardStart(
   configured: StartPosition,
 ): ShardStart {
   if (checkpoint?.sequenceNumber != null) return { type: 'AFTER_SEQUENCE_NUMBER', sequenceNumber: checkpoint.sequenceNumber };
-  if (checkpoint?.startedAtMs != null) return { type: 'AT_TIMESTAMP', timestampMs: checkpoint.startedAtMs };
-  if (parentWasRead) return { type: 'TRIM_HORIZON' };
-  return configured;
+  const start: StartPosition = parentWasRead ? { type: 'TRIM_HORIZON' } : configured;
+  if (start.type === 'LATEST' && checkpoint?.startedAtMs != null) return { type: 'AT_TIMESTAMP', timestampMs: checkpoint.startedAtMs };
+  return start;
 }
 
 /** Parses `DAS_START_POSITION`: LATEST, TRIM_HORIZON or an ISO 8601 time. Null when invalid. */
