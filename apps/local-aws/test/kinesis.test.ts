@@ -53,6 +53,9 @@ describe('Kinesis through @aws-sdk/client-kinesis (default HTTP/2 handler)', () 
     return (await kinesis.send(new GetRecordsCommand({ ShardIterator: iterator }))).Records ?? [];
   };
 
+  const startingSequenceOf = async (name: string) =>
+    (await kinesis.send(new ListShardsCommand({ StreamName: name }))).Shards![0]!.SequenceNumberRange!.StartingSequenceNumber;
+
   it('creates a stream, describes it by name and ARN, and lists its shards', async () => {
     await kinesis.send(new CreateStreamCommand({ StreamName: 'describe-me', ShardCount: 2 }));
     const summary = await waitActive('describe-me');
@@ -193,6 +196,22 @@ describe('Kinesis through @aws-sdk/client-kinesis (default HTTP/2 handler)', () 
       (value) => value.name === 'ResourceNotFoundException',
     );
     expect(error.name).toBe('ResourceNotFoundException');
+  });
+
+  it('gives a stream created again at once its own creation time and sequence numbers', async () => {
+    await createActive('again');
+    const first = (await kinesis.send(new DescribeStreamSummaryCommand({ StreamName: 'again' }))).StreamDescriptionSummary!.StreamCreationTimestamp!;
+    const firstShardStart = await startingSequenceOf('again');
+    await kinesis.send(new DeleteStreamCommand({ StreamName: 'again' }));
+    await waitFor(
+      () => sdkError(kinesis.send(new DescribeStreamSummaryCommand({ StreamName: 'again' }))).catch(() => ({ name: 'still there' })),
+      (value) => value.name === 'ResourceNotFoundException',
+    );
+    await createActive('again');
+    const second = (await kinesis.send(new DescribeStreamSummaryCommand({ StreamName: 'again' }))).StreamDescriptionSummary!.StreamCreationTimestamp!;
+    // A reader tells incarnations apart by this time, and its checkpoints must not fit the new stream.
+    expect(second.getTime()).toBeGreaterThan(first.getTime());
+    expect(firstShardStart).not.toBe(await startingSequenceOf('again'));
   });
 
   it('serves a plain HTTP/1.1 JSON request as boto3 sends it', async () => {

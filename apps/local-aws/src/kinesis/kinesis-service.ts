@@ -7,6 +7,8 @@ import { nextReshardStep } from './uniform-scaling.js';
 type Input = Record<string, unknown>;
 
 const NEXT_TOKEN_TTL_MS = 300_000;
+/** kinesalite dates a new stream this far back (its SEQ_ADJUST_MS, not exported). */
+const KINESALITE_CREATE_TIME_LAG_MS = 2000;
 const SHARD_FILTER_TYPES = new Set(['AFTER_SHARD_ID', 'AT_TRIM_HORIZON', 'FROM_TRIM_HORIZON', 'AT_LATEST', 'AT_TIMESTAMP', 'FROM_TIMESTAMP']);
 
 export interface LocalKinesis {
@@ -25,6 +27,8 @@ export interface LocalKinesis {
 export function createKinesisService(engine: KinesaliteEngine, log: (line: string) => void): LocalKinesis {
   const { accountId, region, transitionMs, shardLimit } = engine.options;
   const resharding = new Map<string, Promise<void>>();
+  /** The creation second of the last stream created under each name (see CreateStream). */
+  const createdSecond = new Map<string, number>();
   const kinesaliteOperations = new Set<string>(KINESALITE_OPERATIONS);
 
   /** Accepts StreamARN wherever StreamName is, as the current API does. */
@@ -80,7 +84,19 @@ export function createKinesisService(engine: KinesaliteEngine, log: (line: strin
       const mode = optionalStructure(input, 'StreamModeDetails')?.['StreamMode'];
       // ON_DEMAND streams start with 4 shards on AWS; kinesalite needs a count either way.
       const shardCount = input['ShardCount'] ?? (mode === 'ON_DEMAND' ? 4 : undefined);
-      return engine.call('CreateStream', { ...input, ShardCount: shardCount });
+      // kinesalite keeps whole seconds, in the creation time and in every sequence number. A
+      // stream deleted and created again within the same second would be indistinguishable from
+      // the old one: same creation time, same sequence numbers, so a reader's checkpoint of the
+      // old stream would skip records of the new one. Wait for the next second instead.
+      const name = typeof input['StreamName'] === 'string' ? input['StreamName'] : undefined;
+      const previous = name === undefined ? undefined : createdSecond.get(name);
+      if (previous !== undefined) {
+        const wait = (previous + 1) * 1000 + KINESALITE_CREATE_TIME_LAG_MS - Date.now();
+        if (wait > 0) await delay(wait + 1);
+      }
+      const output = await engine.call('CreateStream', { ...input, ShardCount: shardCount });
+      if (name !== undefined) createdSecond.set(name, (await engine.getStream(name)).StreamCreationTimestamp);
+      return output;
     },
     async DescribeStream(input) {
       const output = await engine.call('DescribeStream', input);
