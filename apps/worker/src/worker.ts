@@ -60,6 +60,8 @@ export function createWorker(deps: WorkerDeps): Worker {
   let counts = { events: 0, deadLetters: 0 };
   const stopping = new AbortController();
   let consumeAbort: AbortController | undefined;
+  /** Dead-letter replays running on the current stream's pool: the pool closes only after them. */
+  const replays = new Set<Promise<unknown>>();
   let loop: Promise<void> | undefined;
   const timers: NodeJS.Timeout[] = [];
   const lagByShard = new Map<string, number | null>();
@@ -187,6 +189,8 @@ export function createWorker(deps: WorkerDeps): Worker {
       abort.abort();
       stopping.signal.removeEventListener('abort', stopListener);
       await watch;
+      // A replay stops at its next page once the stream has ended; let it finish the page it decodes.
+      await Promise.allSettled(replays);
       await pool.close();
     }
   }
@@ -194,19 +198,27 @@ export function createWorker(deps: WorkerDeps): Worker {
   /** Decrypts dead letters again with the running stream's pool; recovered events go live too. */
   async function replay(eventStore: EventStore, query: DeadLetterReplayQuery): Promise<DeadLetterReplayResult | null> {
     const decoder = pool;
-    if (state !== 'consuming' || decoder === undefined) return null;
-    const result = await replayDeadLetters({
+    const signal = consumeAbort?.signal;
+    if (state !== 'consuming' || decoder === undefined || signal === undefined || signal.aborted) return null;
+    const running = replayDeadLetters({
       store: eventStore,
       decode: (records) => decoder.decode(records),
       reason: query.reason,
       limit: query.limit ?? 10_000,
+      signal,
       onRecovered(events) {
         metrics.events.inc(events.length);
         hub.publish(events);
       },
     });
-    counts = await eventStore.counts();
-    return result;
+    replays.add(running);
+    try {
+      const result = await running;
+      counts = await eventStore.counts();
+      return result;
+    } finally {
+      replays.delete(running);
+    }
   }
 
   async function superviseStream(eventStore: EventStore): Promise<void> {

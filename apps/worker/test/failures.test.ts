@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { SplitShardCommand } from '@aws-sdk/client-kinesis';
+import { DeleteStreamCommand, SplitShardCommand } from '@aws-sdk/client-kinesis';
 import type { KmsPort } from '@das/core';
 import { createMemoryKms, kmsError } from '@das/core/testing';
 import type { DeadLetterReplayResult, DeadLettersPage } from '@das/contracts';
@@ -139,12 +139,12 @@ describe('bad records and outages', () => {
       fetch(`${base}/dead-letters/replay${query}`, { method: 'POST', headers: { authorization: `Bearer ${TEST_TOKEN}` } });
     // Still denied: nothing is recovered, nothing is lost.
     const refused = (await (await replay('?reason=KEY_DECRYPT_FAILED')).json()) as DeadLetterReplayResult;
-    expect(refused).toEqual({ examined: 4, recovered: 0, events: 0, stillFailing: 4, retryLater: 0 });
+    expect(refused).toEqual({ examined: 4, recovered: 0, events: 0, stillFailing: 4, retryLater: 0, interrupted: false });
 
     denied = false;
     const response = await replay('');
     expect(response.status).toBe(200);
-    expect(await response.json()).toEqual({ examined: 5, recovered: 4, events: 8, stillFailing: 1, retryLater: 0 });
+    expect(await response.json()).toEqual({ examined: 5, recovered: 4, events: 8, stillFailing: 1, retryLater: 0, interrupted: false });
     const stored = await allStoredEvents(base);
     expect(stored.map(eventNumber).sort((a, b) => a - b)).toEqual(records.flatMap((r) => r.numbers));
     const left = (await getJson<DeadLettersPage>(base, '/dead-letters')).body.deadLetters;
@@ -154,6 +154,49 @@ describe('bad records and outages', () => {
     // A second replay finds nothing more to recover; the token is required.
     expect(await (await replay('')).json()).toMatchObject({ examined: 1, recovered: 0 });
     expect((await fetch(`${base}/dead-letters/replay`, { method: 'POST' })).status).toBe(401);
+  });
+
+  it('cuts a replay short when the stream ends, says so, loses nothing, and a replay on the next stream finishes it', async () => {
+    const memory = createMemoryKms();
+    let denied = true;
+    let allowedCalls = 0;
+    // Denied first (the records dead-letter), then slow enough that a replay spans the stream's end.
+    const policed: KmsPort = {
+      async decrypt(blob, context) {
+        if (denied) throw kmsError('AccessDeniedException', 400);
+        allowedCalls += 1;
+        await new Promise((resolve) => setTimeout(resolve, 15));
+        return memory.decrypt(blob, context);
+      },
+      generateDataKey: (keyId, context) => memory.generateDataKey(keyId, context),
+    };
+    const streamName = 'aws-rds-das-cut';
+    const { local, worker, base } = await setup(streamName, policed);
+    // One data key per record, so that every letter costs a KMS call.
+    const records = [];
+    for (let i = 0; i < 150; i += 1) {
+      const producer = createDasProducer(memory, { eventsPerRecord: 2, firstNumber: i * 2 });
+      records.push({ ...(await producer.record()), partitionKey: 'k' });
+    }
+    await putRecords(local.kinesis, streamName, records);
+    await waitFor('150 dead letters stored', async () => ((await getJson<DeadLettersPage>(base, '/dead-letters?limit=200')).body.deadLetters.length === 150 ? true : undefined));
+
+    denied = false;
+    const replay = () => fetch(`${base}/dead-letters/replay`, { method: 'POST', headers: { authorization: `Bearer ${TEST_TOKEN}` } });
+    const cut = replay();
+    await waitFor('replay under way', () => (allowedCalls >= 10 ? true : undefined));
+    await local.kinesis.send(new DeleteStreamCommand({ StreamName: streamName }));
+    const first = (await (await cut).json()) as DeadLetterReplayResult;
+    // The page being decrypted is finished and stored; the next page is not begun.
+    expect(first).toEqual({ examined: 100, recovered: 100, events: 200, stillFailing: 0, retryLater: 0, interrupted: true });
+    expect((await replay()).status).toBe(409);
+
+    await createStream(local.kinesis, streamName, 1);
+    await waitFor('consuming the new stream', () => (worker.status().state === 'consuming' ? true : undefined));
+    expect(await (await replay()).json()).toEqual({ examined: 50, recovered: 50, events: 100, stillFailing: 0, retryLater: 0, interrupted: false });
+    const stored = await allStoredEvents(base);
+    expect(stored.map(eventNumber).sort((a, b) => a - b)).toEqual(records.flatMap((r) => r.numbers).sort((a, b) => a - b));
+    expect(worker.status()).toMatchObject({ storedEvents: 300, deadLetters: 0 });
   });
 
   it('follows a shard split while consuming: nothing lost, nothing twice, order kept per partition key', async () => {

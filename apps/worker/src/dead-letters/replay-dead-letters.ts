@@ -14,6 +14,8 @@ export interface ReplayOptions {
   limit: number;
   /** Called with the events of each recovered letter, once they are stored. */
   onRecovered?: (events: StoredEvent[]) => void;
+  /** Stops the replay between pages (the stream ended): letters not examined yet stay as they are. */
+  signal?: AbortSignal;
 }
 
 /**
@@ -22,9 +24,13 @@ export interface ReplayOptions {
  * untouched. Pages follow the letter id, so removing and updating letters while paging is safe.
  */
 export async function replayDeadLetters(options: ReplayOptions): Promise<DeadLetterReplayResult> {
-  const result: DeadLetterReplayResult = { examined: 0, recovered: 0, events: 0, stillFailing: 0, retryLater: 0 };
+  const result: DeadLetterReplayResult = { examined: 0, recovered: 0, events: 0, stillFailing: 0, retryLater: 0, interrupted: false };
   let cursor: string | undefined;
   while (result.examined < options.limit) {
+    if (options.signal?.aborted === true) {
+      result.interrupted = true;
+      break;
+    }
     const page = await options.store.deadLetters({ reason: options.reason, cursor, limit: Math.min(CHUNK, options.limit - result.examined) });
     if (page.deadLetters.length === 0) break;
     const outcomes = await options.decode(page.deadLetters.map((letter) => Buffer.from(letter.data, 'base64')));

@@ -8,12 +8,12 @@ export const KEY_ID = 'alias/das-test';
  * Encrypted DAS records carrying numbered MySQL QUERY events (`commandText` = `select <n>`), so
  * a test can tell exactly which events arrived. One data key per producer, as RDS reuses keys.
  */
-export function createDasProducer(kms: KmsPort, options: { resourceId?: string; eventsPerRecord?: number; keyId?: string } = {}) {
+export function createDasProducer(kms: KmsPort, options: { resourceId?: string; eventsPerRecord?: number; keyId?: string; firstNumber?: number } = {}) {
   const resourceId = options.resourceId ?? RESOURCE_ID;
   const perRecord = options.eventsPerRecord ?? 1;
   const keyId = options.keyId ?? KEY_ID;
   let dataKey: { plaintext: Uint8Array; ciphertextBlob: Uint8Array } | undefined;
-  let next = 0;
+  let next = options.firstNumber ?? 0;
   const baseMs = Date.now();
   return {
     /** The next record and the numbers of the events it carries. */

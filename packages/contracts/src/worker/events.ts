@@ -162,5 +162,7 @@ export const DeadLetterReplayResultSchema = Type.Object({
   stillFailing: Type.Integer({ minimum: 0 }),
   /** KMS could not answer: left as they were, try again later. */
   retryLater: Type.Integer({ minimum: 0 }),
+  /** The stream ended (stopped, restarted, worker stopping) before every letter was examined: run it again later. */
+  interrupted: Type.Boolean(),
 });
 export type DeadLetterReplayResult = Type.Static<typeof DeadLetterReplayResultSchema>;

@@ -21,7 +21,7 @@ function fakeWorker(calls: { filter: EventFilter; cursor?: string }[]): WorkerCl
     histogram: async () => ({ intervalMs: 60_000, buckets: [{ start: 0, total: 120, byCommand: { QUERY: 120 } }] }),
     exportEvents: async () => new Blob(['{}\n']),
     listDeadLetters: async () => ({ deadLetters: [], next: null }),
-    replayDeadLetters: async () => ({ examined: 0, recovered: 0, events: 0, stillFailing: 0, retryLater: 0 }),
+    replayDeadLetters: async () => ({ examined: 0, recovered: 0, events: 0, stillFailing: 0, retryLater: 0, interrupted: false }),
   };
 }
 

@@ -50,7 +50,7 @@ describe('DeadLettersPage', () => {
       storedAt: '2026-11-25T03:00:01.000Z',
       data: 'AA==',
     });
-    let letters = [letter(2, 'KEY_DECRYPT_FAILED'), letter(1, 'ENVELOPE_NOT_JSON')];
+    let letters = [letter(3, 'KEY_DECRYPT_FAILED'), letter(2, 'KEY_DECRYPT_FAILED'), letter(1, 'ENVELOPE_NOT_JSON')];
     let replays = 0;
     const backend = createFakeBackend();
     backend.worker = () =>
@@ -58,17 +58,27 @@ describe('DeadLettersPage', () => {
         listDeadLetters: async () => ({ deadLetters: letters, next: null }),
         replayDeadLetters: async () => {
           replays += 1;
+          // The first replay is cut short by the stream ending; the second finishes.
+          if (replays === 1) {
+            letters = letters.filter((l) => l.id !== 3);
+            return { examined: 1, recovered: 1, events: 2, stillFailing: 0, retryLater: 0, interrupted: true };
+          }
           letters = letters.filter((l) => l.reason !== 'KEY_DECRYPT_FAILED');
-          return { examined: 2, recovered: 1, events: 3, stillFailing: 1, retryLater: 0 };
+          return { examined: 2, recovered: 1, events: 3, stillFailing: 1, retryLater: 0, interrupted: false };
         },
       }) as unknown as WorkerClient;
     render(DeadLettersPage, { deadLetters: new DeadLettersState(backend) });
-    await screen.findByText('KEY_DECRYPT_FAILED', { selector: 'strong' });
+    expect(await screen.findAllByText('KEY_DECRYPT_FAILED', { selector: 'strong' })).toHaveLength(2);
+    await fireEvent.click(screen.getByRole('button', { name: 'Retry decryption' }));
+    const cut = await screen.findByText('Recovered 1 of 1 dead letters');
+    expect(cut.closest('[role="status"]')?.textContent).toContain('ended before every letter was examined');
+    await waitFor(() => expect(screen.getAllByText('KEY_DECRYPT_FAILED', { selector: 'strong' })).toHaveLength(1));
     await fireEvent.click(screen.getByRole('button', { name: 'Retry decryption' }));
     const notice = await screen.findByText('Recovered 1 of 2 dead letters');
     expect(notice.closest('[role="status"]')?.textContent).toContain('3 events stored · 1 still failing');
+    expect(notice.closest('[role="status"]')?.textContent).not.toContain('ended before');
     await waitFor(() => expect(screen.queryByText('KEY_DECRYPT_FAILED', { selector: 'strong' })).toBeNull());
     expect(screen.getByText('ENVELOPE_NOT_JSON', { selector: 'strong' })).toBeTruthy();
-    expect(replays).toBe(1);
+    expect(replays).toBe(2);
   });
 });
