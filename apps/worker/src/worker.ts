@@ -136,11 +136,13 @@ export function createWorker(deps: WorkerDeps): Worker {
       startPosition,
       ...deps.consumer,
       hooks: {
-        onStored(events) {
+        onStored(events, deadLetters) {
           metrics.events.inc(events.length);
           eventsRate.add(events.length);
           counts.events += events.length;
-          hub.publish(events);
+          // Counted once stored, so that /status never runs ahead of /dead-letters.
+          counts.deadLetters += deadLetters;
+          if (events.length > 0) hub.publish(events);
         },
         onRecords(shardId, n) {
           metrics.records.inc({ shard: shardId }, n);
@@ -148,7 +150,6 @@ export function createWorker(deps: WorkerDeps): Worker {
         },
         onDeadLetter(reason) {
           metrics.decryptFailures.inc({ reason });
-          counts.deadLetters += 1;
         },
         onKmsRetry(why) {
           metrics.kmsRetries.inc();

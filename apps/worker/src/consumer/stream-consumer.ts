@@ -10,8 +10,9 @@ import { listedParents, readableShards, shardStart, type ShardInfo, type StartPo
 import { createShardReader, StreamGoneError, type KinesisRecordData } from './shard-reader.js';
 
 export interface ConsumerHooks {
-  /** Called after a batch is stored and checkpointed (the live hub fans these out). */
-  onStored?(events: StoredEvent[]): void;
+  /** Called after a batch is stored and checkpointed (the live hub fans the events out). */
+  onStored?(events: StoredEvent[], deadLetters: number): void;
+  /** Called when a record is found bad, before it is stored as a dead letter. */
   onRecords?(shardId: string, count: number): void;
   onDeadLetter?(reason: string): void;
   onKmsRetry?(message: string): void;
@@ -160,7 +161,7 @@ export function createStreamConsumer(options: StreamConsumerOptions) {
       const decoded = result.records.length > 0 ? await decodeAll(result.records, signal) : [];
       const complete = decoded.length === result.records.length;
       if (decoded.length > 0 || (result.finished && complete)) {
-        const { stored } = await options.store.append({
+        const { stored, deadLetters } = await options.store.append({
           streamKey: options.streamKey,
           shardId: shard.shardId,
           records: decoded,
@@ -171,7 +172,7 @@ export function createStreamConsumer(options: StreamConsumerOptions) {
           entry.lastSequenceNumber = last.sequenceNumber;
           followed.add(shard.shardId);
         }
-        if (stored.length > 0) hooks.onStored?.(stored);
+        if (stored.length > 0 || deadLetters > 0) hooks.onStored?.(stored, deadLetters);
       }
       if (!complete) break; // aborted while KMS was out: the rest is read again after a restart
       if (result.finished) {
