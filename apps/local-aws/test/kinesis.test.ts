@@ -214,6 +214,27 @@ describe('Kinesis through @aws-sdk/client-kinesis (default HTTP/2 handler)', () 
     expect(firstShardStart).not.toBe(await startingSequenceOf('again'));
   });
 
+  it('returns at most 10 MiB per GetRecords and continues at the first record left out', async () => {
+    await createActive('big');
+    const sent: string[] = [];
+    for (let call = 0; call < 3; call += 1) {
+      // 4 × ~1 MB per call stays under PutRecords' 5 MiB request limit.
+      const records = Array.from({ length: 4 }, (_, i) => ({ Data: new Uint8Array(1_000_000).fill(call * 4 + i), PartitionKey: 'pk' }));
+      const out = await kinesis.send(new PutRecordsCommand({ StreamName: 'big', Records: records }));
+      expect(out.FailedRecordCount).toBe(0);
+      sent.push(...out.Records!.map((r) => r.SequenceNumber!));
+    }
+    const iterator = (await kinesis.send(new GetShardIteratorCommand({ StreamName: 'big', ShardId: 'shardId-000000000000', ShardIteratorType: 'TRIM_HORIZON' }))).ShardIterator;
+    const first = await kinesis.send(new GetRecordsCommand({ ShardIterator: iterator }));
+    expect(first.Records).toHaveLength(10);
+    expect(first.Records!.reduce((sum, r) => sum + r.Data!.length, 0)).toBeLessThanOrEqual(10 * 1024 * 1024);
+    expect(first.MillisBehindLatest).toBeGreaterThanOrEqual(0);
+    const rest = await kinesis.send(new GetRecordsCommand({ ShardIterator: first.NextShardIterator }));
+    const read = [...first.Records!, ...rest.Records!];
+    expect(read.map((r) => r.SequenceNumber)).toEqual(sent);
+    expect(read.map((r) => r.Data![0])).toEqual(Array.from({ length: 12 }, (_, i) => i));
+  });
+
   it('serves a plain HTTP/1.1 JSON request as boto3 sends it', async () => {
     await createActive('boto');
     const body = JSON.stringify({ StreamName: 'boto', PartitionKey: 'pk', Data: Buffer.from('from-boto').toString('base64') });

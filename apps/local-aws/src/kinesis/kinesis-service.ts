@@ -7,6 +7,8 @@ import { nextReshardStep } from './uniform-scaling.js';
 type Input = Record<string, unknown>;
 
 const NEXT_TOKEN_TTL_MS = 300_000;
+/** The most data one GetRecords call returns on AWS. */
+const GET_RECORDS_MAX_BYTES = 10 * 1024 * 1024;
 /** kinesalite dates a new stream this far back (its SEQ_ADJUST_MS, not exported). */
 const KINESALITE_CREATE_TIME_LAG_MS = 2000;
 const SHARD_FILTER_TYPES = new Set(['AFTER_SHARD_ID', 'AT_TRIM_HORIZON', 'FROM_TRIM_HORIZON', 'AT_LATEST', 'AT_TIMESTAMP', 'FROM_TIMESTAMP']);
@@ -77,6 +79,28 @@ export function createKinesisService(engine: KinesaliteEngine, log: (line: strin
         await engine.call('MergeShards', { StreamName: name, ShardToMerge: step.shardId, AdjacentShardToMerge: step.adjacentShardId });
       }
     }
+  };
+
+  /**
+   * AWS returns at most 10 MiB of data per GetRecords call (kinesalite returns up to Limit
+   * records whatever their size): keep the records that fit, at least one, and continue the
+   * iterator at the first record left out.
+   */
+  const capResponseSize = (output: Record<string, unknown>, iterator: string): boolean => {
+    const records = output['Records'] as Array<{ Data?: string; SequenceNumber?: string }> | undefined;
+    if (records === undefined) return false;
+    let bytes = 0;
+    const fit = records.findIndex((record, index) => {
+      bytes += base64Length(record.Data ?? '');
+      return index > 0 && bytes > GET_RECORDS_MAX_BYTES;
+    });
+    if (fit < 0) return false;
+    const position = engine.decodeIterator(iterator);
+    const next = records[fit]?.SequenceNumber;
+    if (position === undefined || next === undefined) return false;
+    output['Records'] = records.slice(0, fit);
+    output['NextShardIterator'] = engine.shardIterator(position.streamName, position.shardId, next);
+    return true;
   };
 
   const handlers: Record<string, (input: Input) => Promise<unknown>> = {
@@ -188,11 +212,12 @@ export function createKinesisService(engine: KinesaliteEngine, log: (line: strin
     },
     async GetRecords(input) {
       const output = await engine.call('GetRecords', input);
+      const capped = capResponseSize(output, String(input['ShardIterator']));
       // kinesalite always says 0; a full page means the reader is behind by at least its last record's age.
       const records = (output['Records'] as Array<{ ApproximateArrivalTimestamp?: number }> | undefined) ?? [];
       const limit = typeof input['Limit'] === 'number' ? input['Limit'] : 10_000;
       const last = records[records.length - 1];
-      if (records.length >= limit && last?.ApproximateArrivalTimestamp !== undefined) {
+      if ((capped || records.length >= limit) && last?.ApproximateArrivalTimestamp !== undefined) {
         output['MillisBehindLatest'] = Math.max(0, Math.round(Date.now() - last.ApproximateArrivalTimestamp * 1000));
       }
       if (output['NextShardIterator'] === undefined) {
@@ -322,6 +347,12 @@ function decodeNextToken(text: string): NextToken {
   }
   if (token.expires < Date.now()) throw new AwsServiceError('ExpiredNextTokenException', 'NextToken has expired (valid for 300 seconds).');
   return token;
+}
+
+/** Bytes a base64 string decodes to. */
+function base64Length(text: string): number {
+  const padding = text.endsWith('==') ? 2 : text.endsWith('=') ? 1 : 0;
+  return (text.length / 4) * 3 - padding;
 }
 
 function delay(ms: number): Promise<void> {
