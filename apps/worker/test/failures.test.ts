@@ -15,13 +15,23 @@ afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
 
-async function setup(streamName: string, kms: KmsPort, shards = 1) {
+/** A KMS that generates data keys with `memory` and decrypts through `decrypt` (outages, slowness). */
+function decryptingWith(memory: KmsPort, decrypt: KmsPort['decrypt']): KmsPort {
+  return { decrypt, generateDataKey: (keyId, context) => memory.generateDataKey(keyId, context) };
+}
+
+/** kinesalite with one stream, and a worker config (temp data dir) for it; both removed after the test. */
+async function streamOnKinesalite(streamName: string, shards = 1, env: Record<string, string> = {}) {
   const local = await startKinesalite();
   cleanups.push(() => local.close());
   const dir = await tempDir();
   cleanups.push(() => dir.remove());
   await createStream(local.kinesis, streamName, shards);
-  const config = testConfig({ dataDir: dir.path, aws: local.aws, streamName });
+  return { local, config: testConfig({ dataDir: dir.path, aws: local.aws, streamName, env }) };
+}
+
+async function setup(streamName: string, kms: KmsPort, shards = 1) {
+  const { local, config } = await streamOnKinesalite(streamName, shards);
   const worker: Worker = createWorker({
     config,
     clients: createAwsClients(local.aws),
@@ -83,16 +93,13 @@ describe('bad records and outages', () => {
     const memory = createMemoryKms();
     let outageUntil = Number.POSITIVE_INFINITY;
     let refused = 0;
-    const flaky: KmsPort = {
-      async decrypt(blob, context) {
-        if (Date.now() < outageUntil) {
-          refused += 1;
-          throw kmsError('ThrottlingException', 400);
-        }
-        return memory.decrypt(blob, context);
-      },
-      generateDataKey: (keyId, context) => memory.generateDataKey(keyId, context),
-    };
+    const flaky = decryptingWith(memory, async (blob, context) => {
+      if (Date.now() < outageUntil) {
+        refused += 1;
+        throw kmsError('ThrottlingException', 400);
+      }
+      return memory.decrypt(blob, context);
+    });
     const { local, worker, base } = await setup('aws-rds-das-kms', flaky);
     const producer = createDasProducer(memory, { eventsPerRecord: 2 });
     const records = [];
@@ -115,13 +122,10 @@ describe('bad records and outages', () => {
     const memory = createMemoryKms();
     let denied = true;
     // A key policy that does not name the worker's role yet: KMS refuses, the records dead-letter.
-    const policed: KmsPort = {
-      async decrypt(blob, context) {
-        if (denied) throw kmsError('AccessDeniedException', 400);
-        return memory.decrypt(blob, context);
-      },
-      generateDataKey: (keyId, context) => memory.generateDataKey(keyId, context),
-    };
+    const policed = decryptingWith(memory, async (blob, context) => {
+      if (denied) throw kmsError('AccessDeniedException', 400);
+      return memory.decrypt(blob, context);
+    });
     const { local, worker, base } = await setup('aws-rds-das-denied', policed);
     const producer = createDasProducer(memory, { eventsPerRecord: 2 });
     const records = [];
@@ -161,15 +165,12 @@ describe('bad records and outages', () => {
     let denied = true;
     let allowedCalls = 0;
     // Denied first (the records dead-letter), then slow enough that a replay spans the stream's end.
-    const policed: KmsPort = {
-      async decrypt(blob, context) {
-        if (denied) throw kmsError('AccessDeniedException', 400);
-        allowedCalls += 1;
-        await new Promise((resolve) => setTimeout(resolve, 15));
-        return memory.decrypt(blob, context);
-      },
-      generateDataKey: (keyId, context) => memory.generateDataKey(keyId, context),
-    };
+    const policed = decryptingWith(memory, async (blob, context) => {
+      if (denied) throw kmsError('AccessDeniedException', 400);
+      allowedCalls += 1;
+      await new Promise((resolve) => setTimeout(resolve, 15));
+      return memory.decrypt(blob, context);
+    });
     const streamName = 'aws-rds-das-cut';
     const { local, worker, base } = await setup(streamName, policed);
     // One data key per record, so that every letter costs a KMS call.
@@ -244,11 +245,7 @@ describe('start position LATEST on a stream resharded before the first start', (
   it('skips the history of closed parents and their children, then delivers what arrives', async () => {
     const kms = createMemoryKms();
     const streamName = 'aws-rds-das-latest';
-    const local = await startKinesalite();
-    cleanups.push(() => local.close());
-    const dir = await tempDir();
-    cleanups.push(() => dir.remove());
-    await createStream(local.kinesis, streamName, 1);
+    const { local, config } = await streamOnKinesalite(streamName, 1, { DAS_START_POSITION: 'LATEST' });
     const producer = createDasProducer(kms);
     const put = async (n: number) => {
       const batch = [];
@@ -260,7 +257,6 @@ describe('start position LATEST on a stream resharded before the first start', (
     await local.kinesis.send(new SplitShardCommand({ StreamName: streamName, ShardToSplit: 'shardId-000000000000', NewStartingHashKey: (2n ** 127n).toString() }));
     await waitForStreamActive(local.kinesis, streamName);
     await put(10);
-    const config = testConfig({ dataDir: dir.path, aws: local.aws, streamName, env: { DAS_START_POSITION: 'LATEST' } });
     const worker = createWorker({ config, clients: createAwsClients(local.aws), kms, consumer: { shardDiscoveryMs: 300 } });
     const base = (await worker.start()).url as string;
     cleanups.push(() => worker.stop());
@@ -284,21 +280,13 @@ describe('graceful stop', () => {
     const memory = createMemoryKms();
     let kmsCalls = 0;
     // A slow KMS keeps the first batch in flight while stop() is called.
-    const slow: KmsPort = {
-      async decrypt(blob, context) {
-        kmsCalls += 1;
-        await new Promise((resolve) => setTimeout(resolve, 400));
-        return memory.decrypt(blob, context);
-      },
-      generateDataKey: (keyId, context) => memory.generateDataKey(keyId, context),
-    };
-    const local = await startKinesalite();
-    cleanups.push(() => local.close());
-    const dir = await tempDir();
-    cleanups.push(() => dir.remove());
+    const slow = decryptingWith(memory, async (blob, context) => {
+      kmsCalls += 1;
+      await new Promise((resolve) => setTimeout(resolve, 400));
+      return memory.decrypt(blob, context);
+    });
     const streamName = 'aws-rds-das-stop';
-    await createStream(local.kinesis, streamName, 1);
-    const config = testConfig({ dataDir: dir.path, aws: local.aws, streamName });
+    const { local, config } = await streamOnKinesalite(streamName);
     const producer = createDasProducer(memory, { eventsPerRecord: 2 });
     const records = [];
     for (let i = 0; i < 40; i += 1) records.push({ ...(await producer.record()), partitionKey: `k${i}` });
@@ -331,20 +319,12 @@ describe('restart before anything of a shard was stored', () => {
   it('reads the records that arrived before the first start again from TRIM_HORIZON, not from the begin time', async () => {
     const memory = createMemoryKms();
     let refused = 0;
-    const unreachable: KmsPort = {
-      async decrypt() {
-        refused += 1;
-        throw kmsError('ThrottlingException', 400);
-      },
-      generateDataKey: (keyId, context) => memory.generateDataKey(keyId, context),
-    };
-    const local = await startKinesalite();
-    cleanups.push(() => local.close());
-    const dir = await tempDir();
-    cleanups.push(() => dir.remove());
+    const unreachable = decryptingWith(memory, async () => {
+      refused += 1;
+      throw kmsError('ThrottlingException', 400);
+    });
     const streamName = 'aws-rds-das-begun';
-    await createStream(local.kinesis, streamName, 1);
-    const config = testConfig({ dataDir: dir.path, aws: local.aws, streamName });
+    const { local, config } = await streamOnKinesalite(streamName);
     const producer = createDasProducer(memory, { eventsPerRecord: 2 });
     const records = [];
     for (let i = 0; i < 10; i += 1) records.push({ ...(await producer.record()), partitionKey: `k${i}` });
