@@ -22,19 +22,35 @@ export interface ReplayOptions {
  * Decrypts dead letters again, newest first. A letter that decodes now becomes events and leaves
  * the list; one still bad keeps its place with its current reason; one KMS could not answer stays
  * untouched. Pages follow the letter id, so removing and updating letters while paging is safe.
+ * The next page is decrypted while the current one is stored, as the live path does.
  */
 export async function replayDeadLetters(options: ReplayOptions): Promise<DeadLetterReplayResult> {
   const result: DeadLetterReplayResult = { examined: 0, recovered: 0, events: 0, stillFailing: 0, retryLater: 0, interrupted: false };
-  let cursor: string | undefined;
-  while (result.examined < options.limit) {
-    if (options.signal?.aborted === true) {
-      result.interrupted = true;
-      break;
-    }
-    const page = await options.store.deadLetters({ reason: options.reason, cursor, limit: Math.min(CHUNK, options.limit - result.examined) });
-    if (page.deadLetters.length === 0) break;
-    const outcomes = await options.decode(page.deadLetters.map((letter) => Buffer.from(letter.data, 'base64')));
+  const aborted = () => options.signal?.aborted === true;
+
+  /** Lists the page after `cursor` and starts decrypting it; undefined when nothing is left to examine. */
+  async function begin(cursor: string | undefined, examined: number) {
+    const page = await options.store.deadLetters({ reason: options.reason, cursor, limit: Math.min(CHUNK, options.limit - examined) });
+    if (page.deadLetters.length === 0) return undefined;
+    const outcomes = options.decode(page.deadLetters.map((letter) => Buffer.from(letter.data, 'base64')));
+    outcomes.catch(() => undefined); // awaited below; a page begun but not reached must not go unhandled
+    return { page, outcomes };
+  }
+
+  let current = aborted() ? undefined : await begin(undefined, 0);
+  result.interrupted = aborted();
+  while (current !== undefined) {
+    const { page } = current;
+    const outcomes = await current.outcomes;
     if (outcomes.length !== page.deadLetters.length) throw new Error(`decoder returned ${outcomes.length} outcomes for ${page.deadLetters.length} records`);
+    let next: Awaited<ReturnType<typeof begin>>;
+    const examinedAfter = result.examined + page.deadLetters.length;
+    if (page.next !== null && examinedAfter < options.limit) {
+      // Once the stream has ended no new page is begun: the pool closes after this one is stored.
+      if (aborted()) result.interrupted = true;
+      else next = await begin(page.next, examinedAfter);
+    }
+
     const decoded: { id: number; events: ActivityEvent[] }[] = [];
     for (const [index, letter] of page.deadLetters.entries()) {
       const outcome = outcomes[index] as DecodeOutcome;
@@ -53,8 +69,7 @@ export async function replayDeadLetters(options: ReplayOptions): Promise<DeadLet
       result.events += events.length;
       options.onRecovered?.(events);
     }
-    if (page.next === null) break;
-    cursor = page.next;
+    current = next;
   }
   return result;
 }
