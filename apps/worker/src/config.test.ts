@@ -13,6 +13,7 @@ describe('worker config', () => {
       consoleOrigins: ['http://127.0.0.1:7400', 'http://127.0.0.1:5173', 'http://localhost:5173'],
       aws: { region: 'us-east-1', endpoint: undefined, credentials: undefined },
       retention: { maxAgeHours: 168, maxEvents: 5_000_000 },
+      deadLetterRetryMs: 0,
     });
     expect(config.dataDir).toMatch(/\.das-local$/);
     expect(config.storePath).toBe(`${config.dataDir}/worker/events.duckdb`);
@@ -28,6 +29,7 @@ describe('worker config', () => {
       DAS_DECRYPT_THREADS: '0',
       DAS_RETENTION_HOURS: '0',
       DAS_RETENTION_MAX_EVENTS: '1000',
+      DAS_DEAD_LETTER_RETRY_SECONDS: '300',
       DAS_CONSOLE_ORIGIN: 'http://a, http://b',
       AWS_REGION: 'eu-central-1',
       AWS_ENDPOINT_URL: 'http://127.0.0.1:4566/',
@@ -41,6 +43,7 @@ describe('worker config', () => {
       startPosition: { type: 'AT_TIMESTAMP', timestampMs: Date.parse('2026-01-01T00:00:00Z') },
       decryptThreads: 0,
       retention: { maxAgeHours: null, maxEvents: 1000 },
+      deadLetterRetryMs: 300_000,
       consoleOrigins: ['http://a', 'http://b'],
       aws: { region: 'eu-central-1', endpoint: 'http://127.0.0.1:4566', credentials: { accessKeyId: 'id', secretAccessKey: 'secret' } },
     });

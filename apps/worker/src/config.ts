@@ -27,6 +27,8 @@ export interface WorkerConfig {
   retention: RetentionPolicy;
   /** How often the cluster/stream is polled while waiting or to notice a restarted stream (ms). */
   clusterPollMs: number;
+  /** `DAS_DEAD_LETTER_RETRY_SECONDS` in ms: retry `KEY_DECRYPT_FAILED` letters on their own; 0 = only on request. */
+  deadLetterRetryMs: number;
   logLevel: string;
 }
 
@@ -82,6 +84,7 @@ export function loadWorkerConfig(env: Record<string, string | undefined>): Worke
     // 0 turns a limit off.
     retention: { maxAgeHours: retentionHours === 0 ? null : retentionHours, maxEvents: retentionEvents === 0 ? null : retentionEvents },
     clusterPollMs: read.int('DAS_CLUSTER_POLL_MS', 3000, { min: 100, max: 600_000 }),
+    deadLetterRetryMs: read.int('DAS_DEAD_LETTER_RETRY_SECONDS', 0, { min: 0, max: 86_400 }) * 1000,
     // DAS_LOG_LEVEL, or the common LOG_LEVEL as the API also reads it.
     logLevel: read.oneOf('DAS_LOG_LEVEL', LOG_LEVELS, read.oneOf('LOG_LEVEL', LOG_LEVELS, 'info')),
   };

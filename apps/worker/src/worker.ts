@@ -222,6 +222,31 @@ export function createWorker(deps: WorkerDeps): Worker {
     }
   }
 
+  /**
+   * The automatic retry (`DAS_DEAD_LETTER_RETRY_SECONDS`) of letters a key policy or a disabled key
+   * set aside. It probes with the newest such letter, one KMS call while access is still denied,
+   * and replays them all only once that letter decrypts.
+   */
+  let retrying = false;
+  async function retryKeyFailures(eventStore: EventStore): Promise<void> {
+    if (retrying || state !== 'consuming' || counts.deadLetters === 0) return;
+    retrying = true;
+    try {
+      const probe = await replay(eventStore, { reason: 'KEY_DECRYPT_FAILED', limit: 1 });
+      if (probe === null || probe.recovered === 0) return;
+      const rest = await replay(eventStore, { reason: 'KEY_DECRYPT_FAILED' });
+      log('info', 'dead letters recovered on their own: KMS decrypts their data keys now', {
+        recovered: probe.recovered + (rest?.recovered ?? 0),
+        events: probe.events + (rest?.events ?? 0),
+        stillFailing: rest?.stillFailing ?? 0,
+      });
+    } catch (error) {
+      log('warn', 'automatic dead-letter retry failed', { error: String(error) });
+    } finally {
+      retrying = false;
+    }
+  }
+
   async function superviseStream(eventStore: EventStore): Promise<void> {
     while (!stopping.signal.aborted) {
       try {
@@ -274,6 +299,7 @@ export function createWorker(deps: WorkerDeps): Worker {
             .catch((error: unknown) => log('warn', 'retention failed', { error: String(error) }));
         }, deps.retentionIntervalMs ?? 30_000),
       );
+      if (config.deadLetterRetryMs > 0) timers.push(setInterval(() => void retryKeyFailures(eventStore), config.deadLetterRetryMs));
       for (const timer of timers) timer.unref();
       loop = superviseStream(eventStore);
       return { url, token, ...(tokenSource.created && tokenSource.path !== undefined ? { tokenFile: tokenSource.path } : {}) };

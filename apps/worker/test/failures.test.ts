@@ -30,8 +30,8 @@ async function streamOnKinesalite(streamName: string, shards = 1, env: Record<st
   return { local, config: testConfig({ dataDir: dir.path, aws: local.aws, streamName, env }) };
 }
 
-async function setup(streamName: string, kms: KmsPort, shards = 1) {
-  const { local, config } = await streamOnKinesalite(streamName, shards);
+async function setup(streamName: string, kms: KmsPort, shards = 1, env: Record<string, string> = {}) {
+  const { local, config } = await streamOnKinesalite(streamName, shards, env);
   const worker: Worker = createWorker({
     config,
     clients: createAwsClients(local.aws),
@@ -158,6 +158,41 @@ describe('bad records and outages', () => {
     // A second replay finds nothing more to recover; the token is required.
     expect(await (await replay('')).json()).toMatchObject({ examined: 1, recovered: 0 });
     expect((await fetch(`${base}/dead-letters/replay`, { method: 'POST' })).status).toBe(401);
+  });
+
+  it('retries key failures on its own when asked to: one probe per interval while denied, all letters once KMS lets it in', async () => {
+    const memory = createMemoryKms();
+    let denied = true;
+    let deniedCalls = 0;
+    const policed = decryptingWith(memory, async (blob, context) => {
+      if (denied) {
+        deniedCalls += 1;
+        throw kmsError('AccessDeniedException', 400);
+      }
+      return memory.decrypt(blob, context);
+    });
+    const streamName = 'aws-rds-das-auto';
+    const { local, worker, base } = await setup(streamName, policed, 1, { DAS_DEAD_LETTER_RETRY_SECONDS: '1' });
+    // One data key per record: without the probe every retry would cost one KMS call per letter.
+    const records = [];
+    for (let i = 0; i < 20; i += 1) {
+      const producer = createDasProducer(memory, { eventsPerRecord: 2, firstNumber: i * 2 });
+      records.push({ ...(await producer.record()), partitionKey: 'k' });
+    }
+    await putRecords(local.kinesis, streamName, records);
+    await waitFor('20 dead letters', () => (worker.status().deadLetters === 20 ? true : undefined));
+    const afterDecode = deniedCalls;
+    await new Promise((resolve) => setTimeout(resolve, 2500));
+    // About one probe a second, not 20 calls a second.
+    expect(deniedCalls - afterDecode).toBeGreaterThanOrEqual(1);
+    expect(deniedCalls - afterDecode).toBeLessThanOrEqual(4);
+    expect(worker.status().deadLetters).toBe(20);
+
+    denied = false;
+    await waitFor('every letter recovered', () => (worker.status().deadLetters === 0 ? true : undefined), 10_000);
+    const stored = await allStoredEvents(base);
+    expect(stored.map(eventNumber).sort((a, b) => a - b)).toEqual(records.flatMap((r) => r.numbers));
+    expect((await getJson<DeadLettersPage>(base, '/dead-letters')).body.deadLetters).toEqual([]);
   });
 
   it('cuts a replay short when the stream ends, says so, loses nothing, and a replay on the next stream finishes it', async () => {
