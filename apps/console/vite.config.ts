@@ -1,7 +1,7 @@
 import { svelte } from '@sveltejs/vite-plugin-svelte';
 import { defineConfig } from 'vite';
 
-// Workspace packages (`@das/core/browser`, `@das/contracts`) are bundled from their TS sources.
+// Workspace packages (`@das/core/filter`, `@das/contracts`) are bundled from their TS sources.
 const conditions = ['@das/source', 'browser', 'module', 'import', 'default'];
 
 export default defineConfig({

@@ -47,6 +47,13 @@ describe('isomorphic entries', () => {
     expect(modules.some((id) => id.includes('/typebox/'))).toBe(true);
   });
 
+  it('@das/core/filter pulls no Node built-in, no AWS SDK and not even typebox', async () => {
+    const { forbidden, modules } = await forbiddenImports('./filter.ts');
+    expect(forbidden).toEqual([]);
+    expect(modules.some((id) => id.endsWith('event-filter.ts'))).toBe(true);
+    expect(modules.filter((id) => id.includes('/typebox/') || id.endsWith('-schema.ts'))).toEqual([]);
+  });
+
   it('@das/core/fixtures pulls no Node built-in and no AWS SDK', async () => {
     const { forbidden, modules } = await forbiddenImports('./fixtures/index.ts');
     expect(forbidden).toEqual([]);

@@ -12,15 +12,8 @@ export {
   type DasReasonCode,
   type DecryptFailure,
 } from './errors.js';
-export {
-  compileFilter,
-  EventFilterSchema,
-  matchesFilter,
-  RDS_HOUSEKEEPING_USERS,
-  validateEventFilter,
-  type EventFilter,
-} from './filters/event-filter.js';
-export { FilterQueryError, filterFromQuery, filterToQuery } from './filters/filter-query.js';
+export * from './filter.js';
+export { EventFilterSchema, validateEventFilter } from './filters/event-filter-schema.js';
 export { normaliseEvents, type NormaliseOptions } from './normalise.js';
 export { DasEnvelopeSchema, ENVELOPE_TYPE, PAYLOAD_TYPE, type DasEnvelope } from './schemas/envelope.js';
 export {

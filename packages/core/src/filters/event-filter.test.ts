@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import type { ActivityEvent } from '../activity-event.js';
 import { buildHeartbeat, buildMysqlEvent, buildPayload, buildPostgresEvent } from '../fixtures/index.js';
 import { normaliseEvents } from '../normalise.js';
-import { matchesFilter, validateEventFilter, type EventFilter } from './event-filter.js';
+import { matchesFilter, type EventFilter } from './event-filter.js';
+import { validateEventFilter } from './event-filter-schema.js';
 import { FilterQueryError, filterFromQuery, filterToQuery } from './filter-query.js';
 
 const [query, rdsadmin, failed, heartbeat, pg, multiObject] = normaliseEvents(
