@@ -12,8 +12,8 @@ import { createShardReader, StreamGoneError, type KinesisRecordData } from './sh
 export interface ConsumerHooks {
   /** Called after a batch is stored and checkpointed (the live hub fans the events out). */
   onStored?(events: StoredEvent[], deadLetters: number): void;
-  /** Called when a record is found bad, before it is stored as a dead letter. */
   onRecords?(shardId: string, count: number): void;
+  /** Called when a record is found bad, before it is stored as a dead letter. */
   onDeadLetter?(reason: string): void;
   onKmsRetry?(message: string): void;
   onThrottled?(shardId: string): void;
