@@ -6,7 +6,7 @@ import type { DeadLetterReplayResult, DeadLettersPage } from '@das/contracts';
 import { createAwsClients } from '../src/aws/aws-clients.js';
 import { createDuckDbEventStore } from '../src/store/duckdb-event-store.js';
 import { createWorker, type Worker } from '../src/worker.js';
-import { createDasProducer, eventNumber } from './support/das-records.js';
+import { createDasProducer, eventNumber, recordsWithOwnDataKeys } from './support/das-records.js';
 import { createStream, putRecords, startKinesalite, waitForStreamActive } from './support/local-kinesis.js';
 import { allStoredEvents, getJson, tempDir, TEST_TOKEN, testConfig, waitFor } from './support/worker-harness.js';
 
@@ -174,11 +174,7 @@ describe('bad records and outages', () => {
     const streamName = 'aws-rds-das-auto';
     const { local, worker, base } = await setup(streamName, policed, 1, { DAS_DEAD_LETTER_RETRY_SECONDS: '1' });
     // One data key per record: without the probe every retry would cost one KMS call per letter.
-    const records = [];
-    for (let i = 0; i < 20; i += 1) {
-      const producer = createDasProducer(memory, { eventsPerRecord: 2, firstNumber: i * 2 });
-      records.push({ ...(await producer.record()), partitionKey: 'k' });
-    }
+    const records = await recordsWithOwnDataKeys(memory, 20, 2);
     await putRecords(local.kinesis, streamName, records);
     await waitFor('20 dead letters', () => (worker.status().deadLetters === 20 ? true : undefined));
     const afterDecode = deniedCalls;
@@ -209,11 +205,7 @@ describe('bad records and outages', () => {
     const streamName = 'aws-rds-das-cut';
     const { local, worker, base } = await setup(streamName, policed);
     // One data key per record, so that every letter costs a KMS call.
-    const records = [];
-    for (let i = 0; i < 150; i += 1) {
-      const producer = createDasProducer(memory, { eventsPerRecord: 2, firstNumber: i * 2 });
-      records.push({ ...(await producer.record()), partitionKey: 'k' });
-    }
+    const records = await recordsWithOwnDataKeys(memory, 150, 2);
     await putRecords(local.kinesis, streamName, records);
     await waitFor('150 dead letters', () => (worker.status().deadLetters === 150 ? true : undefined));
     // /status counts a dead letter once it is stored: the list holds every one it counts.

@@ -34,6 +34,19 @@ export function createDasProducer(kms: KmsPort, options: { resourceId?: string; 
   };
 }
 
+/**
+ * `count` records of `eventsPerRecord` numbered events, each under its own data key, so that
+ * decrypting each one costs a KMS call (the data-key cache cannot help).
+ */
+export async function recordsWithOwnDataKeys(kms: KmsPort, count: number, eventsPerRecord: number) {
+  const records = [];
+  for (let i = 0; i < count; i += 1) {
+    const producer = createDasProducer(kms, { eventsPerRecord, firstNumber: i * eventsPerRecord });
+    records.push({ ...(await producer.record()), partitionKey: 'k' });
+  }
+  return records;
+}
+
 /** The number a test event carries in its SQL text. */
 export function eventNumber(event: { text: string | null }): number {
   const match = /^select (\d+)$/.exec(event.text ?? '');
