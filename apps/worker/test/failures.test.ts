@@ -195,11 +195,12 @@ describe('bad records and outages', () => {
     const memory = createMemoryKms();
     let denied = true;
     let allowedCalls = 0;
-    // Denied first (the records dead-letter), then slow enough that a replay spans the stream's end.
+    // Denied first (the records dead-letter), then slow enough (a page of 100 takes 3 s) that the
+    // worker notices the stream's end while the first page is still being decrypted.
     const policed = decryptingWith(memory, async (blob, context) => {
       if (denied) throw kmsError('AccessDeniedException', 400);
       allowedCalls += 1;
-      await new Promise((resolve) => setTimeout(resolve, 15));
+      await new Promise((resolve) => setTimeout(resolve, 30));
       return memory.decrypt(blob, context);
     });
     const streamName = 'aws-rds-das-cut';
