@@ -37,8 +37,8 @@ export async function replayDeadLetters(options: ReplayOptions): Promise<DeadLet
     return { page, outcomes };
   }
 
-  let current = aborted() ? undefined : await begin(undefined, 0);
-  result.interrupted = aborted();
+  if (aborted()) return { ...result, interrupted: true };
+  let current = await begin(undefined, 0);
   while (current !== undefined) {
     const { page } = current;
     const outcomes = await current.outcomes;
