@@ -1,9 +1,12 @@
 import { parseArgs } from 'node:util';
+import { assertHostName } from './http/host-allowlist.js';
 import { startLocalAws, type LocalAwsOptions, type SourceKind } from './local-aws.js';
 
 const USAGE = `Usage: das-local [options]
 
   --host <host>          listen address (default 127.0.0.1)
+  --allow-host <name>    also answer requests whose Host is <name> (repeatable; loopback names
+                         and --host are always answered, any other Host gets a 403)
   --port <port>          listen port; 0 picks a free one (default 4566)
   --data-dir <dir>       state directory (default .das-local in the current directory)
   --region <region>      AWS region (default AWS_REGION or us-east-1)
@@ -17,7 +20,8 @@ const USAGE = `Usage: das-local [options]
   --stream-delay-ms <n>  activity stream starting/stopping time (default 2000)
   -h, --help             this text
 
-Clients: endpoint http://HOST:PORT (or AWS_ENDPOINT_URL), any credentials.`;
+Clients: endpoint http://HOST:PORT (or AWS_ENDPOINT_URL), any credentials; requests must be
+SigV4-signed (every AWS SDK, the CLI and boto3 sign); /_local/* too (fetchLocal in @das/local-aws).`;
 
 /** Parses the command line and environment into options; throws with a usage hint on bad input. */
 export function parseCli(argv: readonly string[], env: NodeJS.ProcessEnv): LocalAwsOptions | 'help' {
@@ -26,6 +30,7 @@ export function parseCli(argv: readonly string[], env: NodeJS.ProcessEnv): Local
     strict: true,
     options: {
       host: { type: 'string' },
+      'allow-host': { type: 'string', multiple: true },
       port: { type: 'string' },
       'data-dir': { type: 'string' },
       region: { type: 'string' },
@@ -47,6 +52,13 @@ export function parseCli(argv: readonly string[], env: NodeJS.ProcessEnv): Local
     if (!Number.isInteger(value) || value < min || value > max) throw new Error(`--${name} must be an integer from ${min} to ${max}, got '${text}'`);
     return value;
   };
+  for (const name of values['allow-host'] ?? []) {
+    try {
+      assertHostName(name);
+    } catch (error) {
+      throw new Error(`--allow-host: ${(error as Error).message}`);
+    }
+  }
   const source = values.synthetic ? 'synthetic' : (values.source ?? 'mariadb');
   if (!['none', 'synthetic', 'mariadb'].includes(source)) throw new Error(`--source must be none, synthetic or mariadb, got '${source}'`);
   const rate = values['synthetic-rate'] === undefined ? undefined : Number(values['synthetic-rate']);
@@ -54,6 +66,7 @@ export function parseCli(argv: readonly string[], env: NodeJS.ProcessEnv): Local
   return {
     host: values.host ?? '127.0.0.1',
     port: integer('port', values.port, 0, 65_535) ?? 4566,
+    allowedHosts: values['allow-host'] ?? [],
     dataDir: values['data-dir'] ?? '.das-local',
     region: values.region ?? env['AWS_REGION'] ?? env['AWS_DEFAULT_REGION'] ?? 'us-east-1',
     accountId: values['account-id'],

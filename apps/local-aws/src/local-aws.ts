@@ -3,6 +3,7 @@ import { join, resolve } from 'node:path';
 import type { ActivitySource } from './activity-source.js';
 import { CallStats } from './http/call-stats.js';
 import { startEndpointServer } from './http/endpoint-server.js';
+import { assertHostName, createHostAllowlist } from './http/host-allowlist.js';
 import { createRouter } from './http/router.js';
 import { KinesaliteEngine } from './kinesis/kinesalite-engine.js';
 import { createKinesisService } from './kinesis/kinesis-service.js';
@@ -25,6 +26,11 @@ export interface LocalAwsOptions {
   host?: string;
   /** Default 4566; 0 picks a free port. */
   port?: number;
+  /**
+   * Host names answered besides 127.0.0.1, localhost, ::1 and `host` (e.g. a LAN name when
+   * listening on 0.0.0.0); requests naming any other Host get a 403 (DNS rebinding).
+   */
+  allowedHosts?: readonly string[];
   /** Holds kms/, kinesis/, rds/ (and ssm/, mariadb/, capture/ of the other modules). */
   dataDir: string;
   /** Default us-east-1. */
@@ -149,6 +155,7 @@ export async function startLocalAws(options: LocalAwsOptions): Promise<LocalAws>
   const region = options.region ?? 'us-east-1';
   const accountId = options.accountId ?? '000000000000';
   if (!/^\d{12}$/.test(accountId)) throw new Error(`accountId must be 12 digits, got '${accountId}'`);
+  for (const name of options.allowedHosts ?? []) assertHostName(name);
   const dataDir = resolve(options.dataDir);
   const log = options.log ?? (() => undefined);
   const stats = new CallStats();
@@ -218,6 +225,7 @@ export async function startLocalAws(options: LocalAwsOptions): Promise<LocalAws>
       queryServices: [rds],
       stats,
       log,
+      hosts: createHostAllowlist(options.host ?? '127.0.0.1', options.allowedHosts),
       health: () => ({
         status: 'ok',
         name: 'das-local',

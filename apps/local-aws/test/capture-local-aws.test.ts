@@ -5,7 +5,7 @@ import { decryptRecord, kmsPortFromClient } from '@das/core';
 import mysql, { type Connection } from 'mysql2/promise';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CapturedActivityEvent, CapturedEvent } from '../src/capture/activity-event.js';
-import type { LocalAws, LocalAwsOptions } from '../src/index.js';
+import { fetchLocal, type LocalAws, type LocalAwsOptions } from '../src/index.js';
 import { startTestMariadb } from './capture-harness.js';
 import { makeDataDir, removeDir, sdkClients, startTestEmulator, waitFor } from './helpers.js';
 
@@ -125,7 +125,7 @@ describe('MariaDB audit → DAS activity stream, end to end', () => {
       expect(aux.every((e) => e.objectName === 'orders' && e.substatementId === 2 && e.exitCode === '')).toBe(true);
     }
     expect(auxOf(queries[0] as CapturedActivityEvent)).toEqual([]);
-    const stats = (await (await fetch(`${aws.endpoint}/_local/stats`)).json()) as { sources: Record<string, { recordsPut: number; eventsDropped: number }> };
+    const stats = (await (await fetchLocal(aws.endpoint, '/_local/stats')).json()) as { sources: Record<string, { recordsPut: number; eventsDropped: number }> };
     expect(stats.sources[cluster.DBClusterIdentifier as string]).toMatchObject({ eventsDropped: 0 });
     expect(stats.sources[cluster.DBClusterIdentifier as string]?.recordsPut).toBeGreaterThan(0);
   });

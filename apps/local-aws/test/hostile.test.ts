@@ -5,7 +5,7 @@ import { Agent, request } from 'node:http';
 import { connect as connectH2 } from 'node:http2';
 import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { LocalAws } from '../src/index.js';
+import { signRequest, type LocalAws } from '../src/index.js';
 import { removeDir, sdkClients, startTestEmulator, waitFor } from './helpers.js';
 
 interface HostileCase {
@@ -14,9 +14,10 @@ interface HostileCase {
   headers: Record<string, string>;
   body: Buffer | string;
   shape: 'json' | 'xml';
+  /** SigV4 service to sign for (a well-formed signature, as every SDK sends); unsigned if absent. */
+  sign?: string;
 }
 
-const SCOPE = (service: string) => `AWS4-HMAC-SHA256 Credential=AKID/20260101/us-east-1/${service}/aws4_request, SignedHeaders=host, Signature=00`;
 const JSON_TYPE = 'application/x-amz-json-1.1';
 
 /** A small deterministic PRNG so a failing case can be replayed. */
@@ -108,7 +109,8 @@ function hostileCases(count: number): HostileCase[] {
 
   const jsonCase = (service: 'kms' | 'kinesis', label: string, headers: Record<string, string>, body: Buffer | string): HostileCase => ({
     label: `${service}: ${label}`,
-    headers: { authorization: SCOPE(service), ...headers },
+    headers,
+    sign: service,
     body,
     shape: 'json',
   });
@@ -136,10 +138,11 @@ function hostileCases(count: number): HostileCase[] {
     () => jsonCase('kinesis', 'iterator garbage', { 'content-type': JSON_TYPE, 'x-amz-target': 'Kinesis_20131202.GetRecords' }, JSON.stringify({ ShardIterator: junk(20 + Math.floor(random() * 200)).toString('base64') })),
     () => jsonCase('kinesis', 'GetShardIterator nonsense', { 'content-type': JSON_TYPE, 'x-amz-target': 'Kinesis_20131202.GetShardIterator' }, JSON.stringify({ StreamName: 'hostile', ShardId: pick(['shardId-000000000099', 'x', 'shardId--1', '']), ShardIteratorType: pick(['AT_TIMESTAMP', 'AT_SEQUENCE_NUMBER', 'LATEST', 'SIDEWAYS']), StartingSequenceNumber: pick(['1', 'abc', '9'.repeat(80)]), Timestamp: pick([1, -5, 'now', 9e15]) })),
     () => jsonCase('kms', 'decrypt of junk blobs', { 'content-type': JSON_TYPE, 'x-amz-target': 'TrentService.Decrypt' }, JSON.stringify({ CiphertextBlob: junk(Math.floor(random() * 120)).toString('base64'), EncryptionContext: { a: 'b' } })),
-    () => ({ label: 'kms via GET', method: pick(['GET', 'PUT', 'DELETE', 'PATCH']), headers: { authorization: SCOPE('kms'), 'x-amz-target': 'TrentService.ListKeys', 'content-type': JSON_TYPE }, body: '', shape: 'json' }),
+    () => ({ label: 'kms via GET', method: pick(['GET', 'PUT', 'DELETE', 'PATCH']), headers: { 'x-amz-target': 'TrentService.ListKeys', 'content-type': JSON_TYPE }, sign: 'kms', body: '', shape: 'json' }),
     () => ({
       label: 'rds: bad form',
-      headers: { authorization: SCOPE('rds'), 'content-type': pick(['application/x-www-form-urlencoded', 'application/json', 'text/plain']) },
+      headers: { 'content-type': pick(['application/x-www-form-urlencoded', 'application/json', 'text/plain']) },
+      sign: 'rds',
       body: random() < 0.15 ? junk(1 + Math.floor(random() * 200)) : pick(rdsBodies),
       shape: 'xml',
     }),
@@ -167,7 +170,10 @@ function hostileCases(count: number): HostileCase[] {
 
 function send(endpoint: string, agent: Agent, item: HostileCase): Promise<{ status: number; body: string }> {
   return new Promise((resolve, reject) => {
-    const req = request(new URL('/', endpoint), { method: item.method ?? 'POST', headers: item.headers, agent }, (res) => {
+    const url = new URL('/', endpoint);
+    const method = item.method ?? 'POST';
+    const headers = item.sign === undefined ? item.headers : signRequest({ method, url, headers: item.headers, body: item.body, service: item.sign });
+    const req = request(url, { method, headers, agent }, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (chunk: Buffer) => chunks.push(chunk));
       res.on('end', () => resolve({ status: res.statusCode!, body: Buffer.concat(chunks).toString('utf8') }));
@@ -222,10 +228,10 @@ describe('hostile input', () => {
     const agent = new Agent({ keepAlive: false });
     try {
       const big = Buffer.alloc(1024 * 1024 + 10, 0x61);
-      const kms = await send(aws.endpoint, agent, { label: 'big kms', headers: { authorization: SCOPE('kms'), 'content-type': JSON_TYPE, 'x-amz-target': 'TrentService.Encrypt' }, body: big, shape: 'json' });
+      const kms = await send(aws.endpoint, agent, { label: 'big kms', sign: 'kms', headers: { 'content-type': JSON_TYPE, 'x-amz-target': 'TrentService.Encrypt' }, body: big, shape: 'json' });
       expect(kms.status).toBe(413);
       expect(JSON.parse(kms.body).__type).toBe('RequestEntityTooLargeException');
-      const rds = await send(aws.endpoint, agent, { label: 'big rds', headers: { authorization: SCOPE('rds'), 'content-type': 'application/x-www-form-urlencoded' }, body: big, shape: 'xml' });
+      const rds = await send(aws.endpoint, agent, { label: 'big rds', sign: 'rds', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: big, shape: 'xml' });
       expect(rds.status).toBe(413);
       expect(rds.body).toContain('<Code>RequestEntityTooLargeException</Code>');
     } finally {
@@ -264,7 +270,9 @@ describe('hostile input', () => {
     const h2 = await new Promise<{ status: number; body: string }>((resolve, reject) => {
       const session = connectH2(aws.endpoint);
       session.on('error', reject);
-      const stream = session.request({ ':method': 'POST', ':path': '/', 'x-amz-target': 'Kinesis_20131202.Explode', 'content-type': JSON_TYPE });
+      const signed = signRequest({ method: 'POST', url: aws.endpoint, headers: { 'x-amz-target': 'Kinesis_20131202.Explode', 'content-type': JSON_TYPE }, service: 'kinesis' });
+      const { host: _host, ...h2Headers } = signed;
+      const stream = session.request({ ':method': 'POST', ':path': '/', ...h2Headers });
       let status = 0;
       let body = '';
       stream.on('response', (headers) => (status = Number(headers[':status'])));

@@ -17,7 +17,7 @@ import {
 } from '@aws-sdk/client-kinesis';
 import { request } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { LocalAws } from '../src/index.js';
+import { signRequest, type LocalAws } from '../src/index.js';
 import { removeDir, sdkClients, sdkError, startTestEmulator, waitFor } from './helpers.js';
 
 describe('Kinesis through @aws-sdk/client-kinesis (default HTTP/2 handler)', () => {
@@ -243,12 +243,14 @@ describe('Kinesis through @aws-sdk/client-kinesis (default HTTP/2 handler)', () 
         `${aws.endpoint}/`,
         {
           method: 'POST',
-          headers: {
-            'content-type': 'application/x-amz-json-1.1',
-            'x-amz-target': 'Kinesis_20131202.PutRecord',
-            authorization: 'AWS4-HMAC-SHA256 Credential=AKID/20260101/us-east-1/kinesis/aws4_request, SignedHeaders=host, Signature=abc',
-            'x-amz-date': '20260101T000000Z',
-          },
+          headers: signRequest({
+            method: 'POST',
+            url: `${aws.endpoint}/`,
+            headers: { 'content-type': 'application/x-amz-json-1.1', 'x-amz-target': 'Kinesis_20131202.PutRecord' },
+            body,
+            service: 'kinesis',
+            credentials: { accessKeyId: 'AKID', secretAccessKey: 'boto-secret' },
+          }),
         },
         (res) => {
           let text = '';

@@ -5,7 +5,7 @@ import { DescribeDBClustersCommand, DescribeDBInstancesCommand, StartActivityStr
 import { decryptRecord, kmsPortFromClient } from '@das/core';
 import { gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { LocalAws } from '../src/index.js';
+import { fetchLocal, type LocalAws } from '../src/index.js';
 import { removeDir, sdkClients, startTestEmulator, TEST_CREDENTIALS, waitFor } from './helpers.js';
 
 const CLUSTER_ARN = 'arn:aws:rds:us-east-1:000000000000:cluster:auroralab-mysql-cluster';
@@ -99,7 +99,7 @@ describe('the synthetic activity source', () => {
   it('reuses one data key within the rotation period, asked of KMS in process', async () => {
     const keys = new Set(records.map((record) => (JSON.parse(Buffer.from(record.Data!).toString('utf8')) as { key: string }).key));
     expect(keys.size).toBe(1);
-    const stats = JSON.parse(await (await fetch(`${aws.endpoint}/_local/stats`)).text());
+    const stats = JSON.parse(await (await fetchLocal(aws.endpoint, '/_local/stats')).text());
     expect(stats.internalCalls.kms.GenerateDataKey).toBe(1);
   });
 

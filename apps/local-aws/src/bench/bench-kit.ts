@@ -1,4 +1,5 @@
 import { request, type Agent } from 'node:http';
+import { signRequest } from '../http/sign-request.js';
 
 /** What a bench section gets: a running emulator and a way to print a figure. */
 export interface BenchContext {
@@ -30,21 +31,22 @@ export async function measureRate(durationMs: number, concurrency: number, task:
   return { perSecond: operations / seconds, operations };
 }
 
-/** One JSON 1.1 call over plain HTTP/1.1 without the SDK (as boto3 would send it); rejects on non-200. */
+/** One JSON 1.1 call over plain HTTP/1.1 without the SDK (signed as boto3 would send it); rejects on non-200. */
 export function rawJsonCall(endpoint: string, agent: Agent, target: string, body: string): Promise<void> {
   const service = target.startsWith('Kinesis') ? 'kinesis' : target.startsWith('TrentService') ? 'kms' : 'ssm';
+  const url = new URL('/', endpoint);
+  const headers = signRequest({
+    method: 'POST',
+    url,
+    headers: { 'content-type': 'application/x-amz-json-1.1', 'x-amz-target': target },
+    body,
+    service,
+    credentials: { accessKeyId: 'bench', secretAccessKey: 'bench' },
+  });
   return new Promise((resolve, reject) => {
     const req = request(
-      new URL('/', endpoint),
-      {
-        method: 'POST',
-        agent,
-        headers: {
-          'content-type': 'application/x-amz-json-1.1',
-          'x-amz-target': target,
-          authorization: `AWS4-HMAC-SHA256 Credential=bench/20260101/us-east-1/${service}/aws4_request, SignedHeaders=host, Signature=0`,
-        },
-      },
+      url,
+      { method: 'POST', agent, headers },
       (res) => {
         res.resume();
         res.on('end', () => (res.statusCode === 200 ? resolve() : reject(new Error(`${target} answered ${res.statusCode}`))));

@@ -12,6 +12,7 @@ import { DescribeDBClustersCommand, RDSClient, StartActivityStreamCommand, StopA
 import { decryptRecord, kmsPortFromClient } from '@das/core';
 import mysql, { type Connection } from 'mysql2/promise';
 import type { BenchContext, BenchSection } from '../bench/bench-kit.js';
+import { fetchLocal } from '../http/sign-request.js';
 import { startLocalAws, type LocalAws } from '../local-aws.js';
 import { formatAuditLine } from './audit-line.js';
 
@@ -59,7 +60,7 @@ async function stopStream(bench: Bench): Promise<void> {
 }
 
 async function captureStats(bench: Bench): Promise<{ eventsAccepted: number; bufferedEvents: number; eventsDropped: number; recordsPut: number }> {
-  const body = (await (await fetch(`${bench.aws.endpoint}/_local/stats`)).json()) as { sources: Record<string, { eventsAccepted: number; bufferedEvents: number; eventsDropped: number; recordsPut: number }> };
+  const body = (await (await fetchLocal(bench.aws.endpoint, '/_local/stats')).json()) as { sources: Record<string, { eventsAccepted: number; bufferedEvents: number; eventsDropped: number; recordsPut: number }> };
   return body.sources[bench.cluster.DBClusterIdentifier as string] ?? { eventsAccepted: 0, bufferedEvents: 0, eventsDropped: 0, recordsPut: 0 };
 }
 

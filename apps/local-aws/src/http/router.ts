@@ -4,8 +4,11 @@ import { AwsServiceError } from '../protocol/aws-error.js';
 import type { JsonService } from '../protocol/json-service.js';
 import type { QueryService } from '../protocol/query-service.js';
 import { escapeXml } from '../protocol/xml.js';
+import { browserRequestReason } from './browser-guard.js';
 import type { CallStats } from './call-stats.js';
 import type { EndpointHandler, EndpointRequest, EndpointResponse } from './endpoint-types.js';
+import type { HostAllowlist } from './host-allowlist.js';
+import { checkRequestAuth, type AuthFailureKind } from './request-auth.js';
 import { credentialScopeService } from './sigv4-scope.js';
 
 const JSON_CONTENT_TYPE = 'application/x-amz-json-1.1';
@@ -19,8 +22,13 @@ export interface RouterOptions {
   health: () => Record<string, unknown>;
   /** More members for GET /_local/stats (e.g. `sources`: an activity source's counters). */
   extraStats?: () => Record<string, unknown>;
+  /** Host names answered; others get an AWS-shaped 403 (DNS rebinding). */
+  hosts: HostAllowlist;
   log: (line: string) => void;
 }
+
+/** An operation name as AWS spells them; anything else never reaches a handler table. */
+const OPERATION_NAME = /^[A-Z][A-Za-z0-9]{0,127}$/;
 
 type Route = { kind: 'json'; service: JsonService } | { kind: 'query'; service: QueryService } | { kind: 'none' };
 
@@ -55,17 +63,15 @@ export function createRouter(options: RouterOptions): EndpointHandler {
 
   async function handle(request: EndpointRequest): Promise<EndpointResponse> {
     options.stats.recordProtocol(request.httpVersion);
-    const path = request.url.split('?')[0] ?? '/';
-    const isServiceCall = request.headers['x-amz-target'] !== undefined || request.headers['authorization'] !== undefined;
-    if (request.method === 'GET' && !isServiceCall && (path === '/' || path === '/health')) return jsonBody(200, options.health());
-    if (path === '/_local/stats') {
-      if (request.method === 'GET') return jsonBody(200, { ...options.stats.toJSON(), ...options.extraStats?.() });
-      if (request.method === 'DELETE') {
-        options.stats.reset();
-        return jsonBody(200, options.stats.toJSON());
-      }
-    }
+    const [path = '/', query] = splitUrl(request.url);
+    const refusal = refuseForeignCaller(request);
+    if (refusal) return refusal;
+    const isServiceCall = request.headers['x-amz-target'] !== undefined || request.headers['authorization'] !== undefined || query !== undefined;
+    if (request.method === 'GET' && ((path === '/' && !isServiceCall) || path === '/health')) return jsonBody(200, options.health());
+    if (path.startsWith('/_local/')) return handleControl(request, path);
     const selected = route(request.headers, request.url);
+    const auth = checkRequestAuth(request.headers, request.url);
+    if (!auth.ok) return authError(selected, auth.kind, auth.message);
     if (selected.kind === 'json') return handleJson(selected.service, request);
     if (selected.kind === 'query') return handleQuery(selected.service, request);
     const scope = credentialScopeService(request.headers, request.url);
@@ -78,13 +84,50 @@ export function createRouter(options: RouterOptions): EndpointHandler {
     );
   }
 
+  /** A foreign Host (DNS rebinding) or a web page: refused before anything runs, without CORS headers. */
+  function refuseForeignCaller(request: EndpointRequest): EndpointResponse | undefined {
+    const host = options.hosts.refused(request.headers);
+    const reason =
+      host !== undefined
+        ? `Host '${host.slice(0, 100)}' is not served by this endpoint (allowed: ${options.hosts.names.join(', ')}); add a name with --allow-host.`
+        : browserRequestReason(request.headers);
+    if (reason === undefined) return undefined;
+    const selected = route(request.headers, request.url);
+    if (selected.kind === 'query') return queryError(selected.service, 403, 'AccessDenied', reason);
+    return jsonError(403, 'AccessDeniedException', reason, selected.kind === 'json' ? (selected.service.messageMember ?? 'message') : 'message');
+  }
+
+  /** `/_local/*`: signed like an AWS call (any credentials), answered in JSON. */
+  function handleControl(request: EndpointRequest, path: string): EndpointResponse {
+    const auth = checkRequestAuth(request.headers, request.url);
+    if (!auth.ok) return authError({ kind: 'none' }, auth.kind, auth.message);
+    if (path === '/_local/stats') {
+      if (request.method === 'GET') return jsonBody(200, { ...options.stats.toJSON(), ...options.extraStats?.() });
+      if (request.method === 'DELETE') {
+        options.stats.reset();
+        return jsonBody(200, options.stats.toJSON());
+      }
+      return jsonError(405, 'MethodNotAllowedException', `${path} answers GET and DELETE, not ${request.method}.`);
+    }
+    return jsonError(404, 'ResourceNotFoundException', `No control endpoint ${path.slice(0, 100)} (there is /_local/stats).`);
+  }
+
+  function authError(selected: Route, kind: AuthFailureKind, message: string): EndpointResponse {
+    if (selected.kind === 'query') {
+      const [code, status] = kind === 'missing' ? ['MissingAuthenticationToken', 403] : kind === 'expired' ? ['RequestExpired', 400] : ['IncompleteSignature', 400];
+      return queryError(selected.service, status, code, message);
+    }
+    const code = kind === 'missing' ? 'MissingAuthenticationTokenException' : kind === 'expired' ? 'InvalidSignatureException' : 'IncompleteSignatureException';
+    return jsonError(403, code, message, selected.kind === 'json' ? (selected.service.messageMember ?? 'message') : 'message');
+  }
+
   async function handleJson(service: JsonService, request: EndpointRequest): Promise<EndpointResponse> {
     const messageMember = service.messageMember ?? 'message';
     const fail = (error: AwsServiceError): EndpointResponse => jsonError(error.status, error.code, error.message, messageMember);
     if (request.method !== 'POST') return fail(new AwsServiceError('UnknownOperationException', `${service.name} expects POST, got ${request.method}.`));
     const target = request.headers['x-amz-target'];
     const [prefix, operation, ...rest] = typeof target === 'string' ? target.split('.') : [];
-    if (prefix !== service.targetPrefix || !operation || rest.length > 0) {
+    if (prefix !== service.targetPrefix || !operation || rest.length > 0 || !OPERATION_NAME.test(operation)) {
       return fail(new AwsServiceError('UnknownOperationException', `X-Amz-Target must be '${service.targetPrefix}.<Operation>' for ${service.name}.`));
     }
     const contentType = mediaType(request.headers);
@@ -121,9 +164,12 @@ export function createRouter(options: RouterOptions): EndpointHandler {
     }
     const params = parseQueryParams(request);
     if (!params) return fail(new AwsServiceError('MalformedQueryString', 'The form body could not be parsed as application/x-www-form-urlencoded.'));
+    if (typeof params === 'string') {
+      return fail(new AwsServiceError('InvalidParameterCombination', `The parameter ${params.slice(0, 100)} is given more than once with different values.`));
+    }
     const action = params.get('Action');
     if (!action) return fail(new AwsServiceError('MissingAction', 'The request must contain the parameter Action.'));
-    if (!/^[A-Za-z0-9]{1,128}$/.test(action)) return fail(new AwsServiceError('InvalidAction', 'The Action parameter is not a valid operation name.'));
+    if (!OPERATION_NAME.test(action)) return fail(new AwsServiceError('InvalidAction', 'The Action parameter is not a valid operation name.'));
     options.stats.record(service.name, action);
     try {
       const inner = await service.handle(action, params);
@@ -149,7 +195,13 @@ export function createRouter(options: RouterOptions): EndpointHandler {
 
 const REQUEST_ID_PLACEHOLDER = '\u0000request-id\u0000';
 
-function parseQueryParams(request: EndpointRequest): Map<string, string> | undefined {
+function splitUrl(url: string): [string, string | undefined] {
+  const start = url.indexOf('?');
+  return start < 0 ? [url, undefined] : [url.slice(0, start), url.slice(start + 1)];
+}
+
+/** The form parameters of query string and body; the name of a parameter given twice with different values; undefined if not a form. */
+function parseQueryParams(request: EndpointRequest): Map<string, string> | string | undefined {
   const params = new Map<string, string>();
   const queryStart = request.url.indexOf('?');
   const sources = [queryStart >= 0 ? request.url.slice(queryStart + 1) : '', request.body.toString('utf8')];
@@ -157,7 +209,11 @@ function parseQueryParams(request: EndpointRequest): Map<string, string> | undef
     if (!source) continue;
     // URLSearchParams never throws; reject bodies that are plainly not a form (JSON, binary).
     if (!looksLikeForm(source.replace(/[\r\n]+$/, ''))) return undefined;
-    for (const [key, value] of new URLSearchParams(source)) params.set(key, value);
+    for (const [key, value] of new URLSearchParams(source)) {
+      const earlier = params.get(key);
+      if (earlier !== undefined && earlier !== value) return key;
+      params.set(key, value);
+    }
   }
   return params;
 }
