@@ -148,6 +148,14 @@ export class KinesaliteEngine {
   /** Runs a kinesalite operation: its validation, then its action. Errors become AwsServiceError. */
   async call(operation: KinesaliteOperation, input: Record<string, unknown>): Promise<Record<string, unknown>> {
     const validation = actionValidations.get(operation)!;
+    // kinesalite floors 1.5 to 1 (as Kinesis did in 2015); Integer members must be whole numbers.
+    const fraction = fractionalMember(input, validation.types, '');
+    if (fraction) {
+      throw new AwsServiceError(
+        'ValidationException',
+        `1 validation error detected: Value '${fraction.value}' at '${fraction.path}' failed to satisfy constraint: Member must be an integer`,
+      );
+    }
     let data: Record<string, unknown>;
     try {
       data = validations.checkTypes({ ...input }, validation.types);
@@ -248,6 +256,38 @@ export class KinesaliteEngine {
       }
     }
   }
+}
+
+interface KinesaliteType {
+  type?: string;
+  children?: unknown;
+}
+
+const INTEGER_TYPES = new Set(['Short', 'Integer', 'Long']);
+
+/** The first Integer/Long member (at any depth) holding a number with a fraction, named as AWS names it. */
+function fractionalMember(value: unknown, types: unknown, path: string): { path: string; value: number } | undefined {
+  if (typeof value !== 'object' || value === null || typeof types !== 'object' || types === null) return undefined;
+  for (const [member, spec] of Object.entries(types as Record<string, unknown>)) {
+    if (!Object.hasOwn(value, member)) continue;
+    const child = (value as Record<string, unknown>)[member];
+    const type = typeof spec === 'string' ? spec : (spec as KinesaliteType).type;
+    const childPath = `${path}${member.charAt(0).toLowerCase()}${member.slice(1)}`;
+    if (type !== undefined && INTEGER_TYPES.has(type) && typeof child === 'number' && Number.isFinite(child) && !Number.isInteger(child)) {
+      return { path: childPath, value: child };
+    }
+    const children = typeof spec === 'object' && spec !== null ? (spec as KinesaliteType).children : undefined;
+    if (type === 'Structure') {
+      const found = fractionalMember(child, children, `${childPath}.`);
+      if (found) return found;
+    } else if (type === 'List' && Array.isArray(child)) {
+      for (const [index, item] of child.entries()) {
+        const found = fractionalMember({ member: item }, { member: children }, `${childPath}.${index + 1}.`);
+        if (found) return { ...found, path: found.path.replace(/\.member$/, '') };
+      }
+    }
+  }
+  return undefined;
 }
 
 function containsNullListItem(value: unknown): boolean {

@@ -1,5 +1,5 @@
 import { AwsServiceError } from '../protocol/aws-error.js';
-import { optionalInteger, optionalString, optionalStructure, optionalTimestamp, requiredString } from '../protocol/json-input.js';
+import { optionalInteger, optionalString, optionalStructure, optionalTimestamp, requiredEnum, requiredString } from '../protocol/json-input.js';
 import { unknownOperation, type JsonService } from '../protocol/json-service.js';
 import { KINESALITE_OPERATIONS, type KinesaliteEngine, type KinesaliteShard, type KinesaliteStream } from './kinesalite-engine.js';
 import { nextReshardStep } from './uniform-scaling.js';
@@ -11,7 +11,10 @@ const NEXT_TOKEN_TTL_MS = 300_000;
 const GET_RECORDS_MAX_BYTES = 10 * 1024 * 1024;
 /** kinesalite dates a new stream this far back (its SEQ_ADJUST_MS, not exported). */
 const KINESALITE_CREATE_TIME_LAG_MS = 2000;
-const SHARD_FILTER_TYPES = new Set(['AFTER_SHARD_ID', 'AT_TRIM_HORIZON', 'FROM_TRIM_HORIZON', 'AT_LATEST', 'AT_TIMESTAMP', 'FROM_TIMESTAMP']);
+// Enum shapes of the Kinesis model (client-kinesis).
+const SHARD_FILTER_TYPES = ['AFTER_SHARD_ID', 'AT_TRIM_HORIZON', 'FROM_TRIM_HORIZON', 'AT_LATEST', 'AT_TIMESTAMP', 'FROM_TIMESTAMP'] as const;
+const STREAM_MODES = ['PROVISIONED', 'ON_DEMAND'] as const;
+const SCALING_TYPES = ['UNIFORM_SCALING'] as const;
 
 export interface LocalKinesis {
   service: JsonService;
@@ -105,7 +108,8 @@ export function createKinesisService(engine: KinesaliteEngine, log: (line: strin
 
   const handlers: Record<string, (input: Input) => Promise<unknown>> = {
     async CreateStream(input) {
-      const mode = optionalStructure(input, 'StreamModeDetails')?.['StreamMode'];
+      const details = optionalStructure(input, 'StreamModeDetails');
+      const mode = details === undefined ? undefined : requiredEnum(details, 'StreamMode', STREAM_MODES, 'StreamModeDetails.StreamMode');
       // ON_DEMAND streams start with 4 shards on AWS; kinesalite needs a count either way.
       const shardCount = input['ShardCount'] ?? (mode === 'ON_DEMAND' ? 4 : undefined);
       // kinesalite keeps whole seconds, in the creation time and in every sequence number. A
@@ -149,10 +153,7 @@ export function createKinesisService(engine: KinesaliteEngine, log: (line: strin
       const name = streamNameOf(input);
       const target = optionalInteger(input, 'TargetShardCount', 1, 100_000);
       if (target === undefined) throw new AwsServiceError('ValidationException', 'TargetShardCount is required.');
-      const scalingType = requiredString(input, 'ScalingType', 32);
-      if (scalingType !== 'UNIFORM_SCALING') {
-        throw new AwsServiceError('ValidationException', `ScalingType must be UNIFORM_SCALING, got ${scalingType}.`);
-      }
+      requiredEnum(input, 'ScalingType', SCALING_TYPES);
       assertNotResharding(name);
       const stream = await engine.getStream(name);
       if (stream.StreamStatus !== 'ACTIVE') {
@@ -271,8 +272,7 @@ export function createKinesisService(engine: KinesaliteEngine, log: (line: strin
 
   function shardFilter(filter: Input | undefined): (shard: KinesaliteShard) => boolean {
     if (!filter) return () => true;
-    const type = requiredString(filter, 'Type', 32);
-    if (!SHARD_FILTER_TYPES.has(type)) throw new AwsServiceError('InvalidArgumentException', `ShardFilter.Type '${type}' is not valid.`);
+    const type = requiredEnum(filter, 'Type', SHARD_FILTER_TYPES, 'ShardFilter.Type');
     const shardId = optionalString(filter, 'ShardId', 128);
     const timestampMs = (optionalTimestamp(filter, 'Timestamp') ?? 0) * 1000;
     switch (type) {

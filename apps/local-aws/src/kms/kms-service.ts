@@ -1,6 +1,8 @@
 import { AwsServiceError } from '../protocol/aws-error.js';
 import {
+  constraintViolation,
   optionalBoolean,
+  optionalEnum,
   optionalInteger,
   optionalList,
   optionalString,
@@ -16,6 +18,21 @@ import type { LocalKms } from './local-kms.js';
 type Input = Record<string, unknown>;
 
 const MAX_PLAINTEXT = 4096;
+
+// Enum shapes of the KMS model (client-kms): values outside them are ValidationExceptions.
+const DATA_KEY_SPECS = ['AES_256', 'AES_128'] as const;
+const KEY_SPECS = [
+  'RSA_2048', 'RSA_3072', 'RSA_4096', 'ECC_NIST_P256', 'ECC_NIST_P384', 'ECC_NIST_P521', 'ECC_SECG_P256K1', 'ECC_NIST_EDWARDS25519',
+  'SYMMETRIC_DEFAULT', 'HMAC_224', 'HMAC_256', 'HMAC_384', 'HMAC_512', 'SM2', 'ML_DSA_44', 'ML_DSA_65', 'ML_DSA_87',
+  'ML_KEM_512', 'ML_KEM_768', 'ML_KEM_1024',
+] as const;
+const CUSTOMER_MASTER_KEY_SPECS = [
+  'RSA_2048', 'RSA_3072', 'RSA_4096', 'ECC_NIST_P256', 'ECC_NIST_P384', 'ECC_NIST_P521', 'ECC_SECG_P256K1',
+  'SYMMETRIC_DEFAULT', 'HMAC_224', 'HMAC_256', 'HMAC_384', 'HMAC_512', 'SM2',
+] as const;
+const KEY_USAGES = ['SIGN_VERIFY', 'ENCRYPT_DECRYPT', 'GENERATE_VERIFY_MAC', 'KEY_AGREEMENT', 'ENCAPSULATE_DECAPSULATE'] as const;
+const ORIGINS = ['AWS_KMS', 'EXTERNAL', 'AWS_CLOUDHSM', 'EXTERNAL_KEY_STORE'] as const;
+const ENCRYPTION_ALGORITHMS = ['SYMMETRIC_DEFAULT', 'RSAES_OAEP_SHA_1', 'RSAES_OAEP_SHA_256', 'SM2PKE'] as const;
 
 /** KMS (TrentService, JSON 1.1) over the emulated key store. */
 export function createKmsService(kms: LocalKms): JsonService {
@@ -41,7 +58,7 @@ export function createKmsService(kms: LocalKms): JsonService {
   });
 
   const assertSymmetricAlgorithm = (input: Input): void => {
-    const algorithm = optionalString(input, 'EncryptionAlgorithm', 64);
+    const algorithm = optionalEnum(input, 'EncryptionAlgorithm', ENCRYPTION_ALGORITHMS);
     if (algorithm !== undefined && algorithm !== 'SYMMETRIC_DEFAULT') {
       throw new AwsServiceError('InvalidKeyUsageException', `Encryption algorithm ${algorithm} is not valid for a SYMMETRIC_DEFAULT key.`);
     }
@@ -52,15 +69,13 @@ export function createKmsService(kms: LocalKms): JsonService {
   };
 
   const dataKeyLength = (input: Input): number => {
-    const keySpec = optionalString(input, 'KeySpec', 16);
+    const keySpec = optionalEnum(input, 'KeySpec', DATA_KEY_SPECS);
     const numberOfBytes = optionalInteger(input, 'NumberOfBytes', 1, 1024);
     if ((keySpec === undefined) === (numberOfBytes === undefined)) {
       throw validation('Specify exactly one of KeySpec or NumberOfBytes.');
     }
     if (keySpec === undefined) return numberOfBytes!;
-    if (keySpec === 'AES_256') return 32;
-    if (keySpec === 'AES_128') return 16;
-    throw validation(`1 validation error detected: Value '${keySpec}' at 'keySpec' failed to satisfy constraint: Member must satisfy enum value set: [AES_256, AES_128]`);
+    return keySpec === 'AES_256' ? 32 : 16;
   };
 
   const paginate = <T>(items: T[], input: Input, defaultLimit: number, maxLimit: number): { page: T[]; next?: string } => {
@@ -81,9 +96,9 @@ export function createKmsService(kms: LocalKms): JsonService {
 
   const handlers: Record<string, (input: Input) => unknown> = {
     async CreateKey(input) {
-      const keySpec = optionalString(input, 'KeySpec', 64) ?? optionalString(input, 'CustomerMasterKeySpec', 64) ?? 'SYMMETRIC_DEFAULT';
-      const keyUsage = optionalString(input, 'KeyUsage', 64) ?? 'ENCRYPT_DECRYPT';
-      const origin = optionalString(input, 'Origin', 64) ?? 'AWS_KMS';
+      const keySpec = optionalEnum(input, 'KeySpec', KEY_SPECS) ?? optionalEnum(input, 'CustomerMasterKeySpec', CUSTOMER_MASTER_KEY_SPECS) ?? 'SYMMETRIC_DEFAULT';
+      const keyUsage = optionalEnum(input, 'KeyUsage', KEY_USAGES) ?? 'ENCRYPT_DECRYPT';
+      const origin = optionalEnum(input, 'Origin', ORIGINS) ?? 'AWS_KMS';
       if (keySpec !== 'SYMMETRIC_DEFAULT' || keyUsage !== 'ENCRYPT_DECRYPT' || origin !== 'AWS_KMS' || optionalBoolean(input, 'MultiRegion')) {
         throw new AwsServiceError(
           'UnsupportedOperationException',
@@ -130,9 +145,8 @@ export function createKmsService(kms: LocalKms): JsonService {
     Encrypt(input) {
       const keyId = requiredString(input, 'KeyId');
       const plaintext = requiredBlob(input, 'Plaintext');
-      if (plaintext.length < 1 || plaintext.length > MAX_PLAINTEXT) {
-        throw validation(`1 validation error detected: Value at 'plaintext' failed to satisfy constraint: Member must have length between 1 and ${MAX_PLAINTEXT}`);
-      }
+      if (plaintext.length < 1) throw constraintViolation('Plaintext', undefined, 'have length greater than or equal to 1');
+      if (plaintext.length > MAX_PLAINTEXT) throw constraintViolation('Plaintext', undefined, `have length less than or equal to ${MAX_PLAINTEXT}`);
       assertSymmetricAlgorithm(input);
       const context = optionalStringMap(input, 'EncryptionContext');
       dryRun(input, 'Encrypt');

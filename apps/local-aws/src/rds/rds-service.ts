@@ -108,7 +108,8 @@ export function createRdsService(clusters: ClusterStore, streams: ActivityStream
 
   const paginate = <T>(items: T[], params: QueryParams): { page: T[]; marker?: string } => {
     const maxRecordsText = params.get('MaxRecords');
-    const maxRecords = maxRecordsText === undefined ? 100 : Number(maxRecordsText);
+    // Digits only: `1.5`, `1e2` or ` 30` are not an Integer on the wire.
+    const maxRecords = maxRecordsText === undefined ? 100 : /^\d{1,9}$/.test(maxRecordsText) ? Number(maxRecordsText) : Number.NaN;
     if (!Number.isInteger(maxRecords) || maxRecords < 20 || maxRecords > 100) {
       throw new AwsServiceError('InvalidParameterValue', 'MaxRecords must be an integer between 20 and 100.');
     }
@@ -124,7 +125,7 @@ export function createRdsService(clusters: ClusterStore, streams: ActivityStream
       const identifier = params.get('DBClusterIdentifier');
       let selected = identifier ? [findCluster(identifier)] : clusters.list();
       for (const [name, values] of readFilters(params)) {
-        const matcher = CLUSTER_FILTERS[name];
+        const matcher = Object.hasOwn(CLUSTER_FILTERS, name) ? CLUSTER_FILTERS[name] : undefined;
         if (!matcher) throw new AwsServiceError('InvalidParameterValue', `Unrecognized filter name: ${name}.`);
         selected = selected.filter((cluster) => values.some((value) => matcher(cluster, value, clusterArn(cluster))));
       }

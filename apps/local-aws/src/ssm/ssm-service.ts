@@ -323,8 +323,10 @@ export function createSsmJsonService(deps: SsmServiceDeps): JsonService {
       if (!targets || targets.length === 0) throw validation('Specify InstanceIds or Targets.');
       if (targets.length > 50) throw validation('At most 50 InstanceIds may be given.');
       const rawParameters = optionalStructure(input, 'Parameters') ?? {};
-      const parameters: Record<string, string[]> = {};
-      for (const [key, value] of Object.entries(rawParameters)) parameters[key] = stringList(value, `Parameters.${key}`);
+      // fromEntries defines own members, so a `__proto__` parameter stays a (refused) parameter name.
+      const parameters: Record<string, string[]> = Object.fromEntries(
+        Object.entries(rawParameters).map(([key, value]) => [key, stringList(value, `Parameters.${key}`)]),
+      );
       const plan = planLoad(parameters, deps.defaultTarget(), deps.resolveEndpoint);
       const timeoutSeconds = optionalInteger(input, 'TimeoutSeconds', 1, 2_592_000) ?? DEFAULT_TIMEOUT_SECONDS;
       const record: CommandRecord = {
@@ -412,7 +414,8 @@ export function createSsmJsonService(deps: SsmServiceDeps): JsonService {
     messageMember: 'Message',
     async handle(operation: string, input: Input): Promise<Input> {
       await deps.ready;
-      const op = operations[operation];
+      // Own properties only: `__proto__`, `toString`, … are not operations.
+      const op = Object.hasOwn(operations, operation) ? operations[operation] : undefined;
       if (!op) throw unknownOperation('SSM', operation);
       return op(input);
     },

@@ -44,7 +44,7 @@ const FILTER_FIELDS: Record<string, string> = {
  */
 export function matchesInstanceFilters(info: Record<string, unknown>, filters: { key: string; values: string[] }[]): boolean {
   for (const { key, values } of filters) {
-    const field = FILTER_FIELDS[key];
+    const field = Object.hasOwn(FILTER_FIELDS, key) ? FILTER_FIELDS[key] : undefined;
     if (!field) {
       if (key.startsWith('tag:') || key === 'tag-key') return false; // the workstation has no tags
       throw new AwsServiceError('InvalidFilterKey', `The filter key ${key} is not valid.`);
