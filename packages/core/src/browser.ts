@@ -8,9 +8,12 @@ export {
   fromDecryptFailure,
   isDasRecordError,
   KmsUnavailableError,
+  PAYLOAD_REFUSALS,
   toDecryptFailure,
   type DasReasonCode,
+  type DasRecordErrorOptions,
   type DecryptFailure,
+  type PayloadRefusal,
 } from './errors.js';
 export * from './filter.js';
 export { EventFilterSchema, validateEventFilter } from './filters/event-filter-schema.js';

@@ -24,16 +24,61 @@ export const DAS_REASON_CODES: readonly DasReasonCode[] = [
   'RECORD_TOO_LARGE',
 ];
 
+/**
+ * Why an AWS Encryption SDK message was refused (the detail of `PAYLOAD_DECRYPT_FAILED`):
+ * which check of the message format failed. `SDK_REFUSED` = the reference SDK refused it.
+ */
+export type PayloadRefusal =
+  | 'MESSAGE_TRUNCATED'
+  | 'HEADER_MALFORMED'
+  | 'TOO_MANY_DATA_KEYS'
+  | 'PUBLIC_KEY_INVALID'
+  | 'NO_DATA_KEY'
+  | 'COMMITMENT_MISMATCH'
+  | 'HEADER_AUTH_FAILED'
+  | 'FRAME_MALFORMED'
+  | 'FRAME_AUTH_FAILED'
+  | 'BODY_TOO_LARGE'
+  | 'SIGNATURE_INVALID'
+  | 'SDK_REFUSED';
+
+/** Every {@link PayloadRefusal}, e.g. for metrics labels. */
+export const PAYLOAD_REFUSALS: readonly PayloadRefusal[] = [
+  'MESSAGE_TRUNCATED',
+  'HEADER_MALFORMED',
+  'TOO_MANY_DATA_KEYS',
+  'PUBLIC_KEY_INVALID',
+  'NO_DATA_KEY',
+  'COMMITMENT_MISMATCH',
+  'HEADER_AUTH_FAILED',
+  'FRAME_MALFORMED',
+  'FRAME_AUTH_FAILED',
+  'BODY_TOO_LARGE',
+  'SIGNATURE_INVALID',
+  'SDK_REFUSED',
+];
+
+/** Options of a {@link DasRecordError}. */
+export interface DasRecordErrorOptions {
+  kmsErrorName?: string;
+  /** For `PAYLOAD_DECRYPT_FAILED`: the check that failed. */
+  detail?: PayloadRefusal;
+  cause?: unknown;
+}
+
 /** A bad DAS record. The message never contains key material or SQL text. */
 export class DasRecordError extends Error {
   readonly reason: DasReasonCode;
   /** The KMS error name when KMS refused the data key (`InvalidCiphertextException`, …). */
   readonly kmsErrorName?: string;
-  constructor(reason: DasReasonCode, message: string, options: { kmsErrorName?: string; cause?: unknown } = {}) {
+  /** For `PAYLOAD_DECRYPT_FAILED`: which check of the encrypted message failed. */
+  readonly detail?: PayloadRefusal;
+  constructor(reason: DasReasonCode, message: string, options: DasRecordErrorOptions = {}) {
     super(`${reason}: ${message}`, options.cause === undefined ? undefined : { cause: options.cause });
     this.name = 'DasRecordError';
     this.reason = reason;
     if (options.kmsErrorName !== undefined) this.kmsErrorName = options.kmsErrorName;
+    if (options.detail !== undefined) this.detail = options.detail;
   }
 }
 
@@ -61,7 +106,7 @@ export function isDasRecordError(error: unknown): error is DasRecordError {
  * (structured clone keeps only an Error's name and message).
  */
 export type DecryptFailure =
-  | { kind: 'bad-record'; reason: DasReasonCode; message: string; kmsErrorName?: string }
+  | { kind: 'bad-record'; reason: DasReasonCode; message: string; kmsErrorName?: string; detail?: PayloadRefusal }
   | { kind: 'kms-unavailable'; message: string; kmsErrorName?: string }
   | { kind: 'unexpected'; message: string };
 
@@ -69,7 +114,10 @@ export type DecryptFailure =
 export function toDecryptFailure(error: unknown): DecryptFailure {
   const kmsErrorName = (error as { kmsErrorName?: unknown } | null)?.kmsErrorName;
   const extra = typeof kmsErrorName === 'string' ? { kmsErrorName } : {};
-  if (error instanceof DasRecordError) return { kind: 'bad-record', reason: error.reason, message: error.message, ...extra };
+  if (error instanceof DasRecordError) {
+    const detail = error.detail === undefined ? {} : { detail: error.detail };
+    return { kind: 'bad-record', reason: error.reason, message: error.message, ...extra, ...detail };
+  }
   if (error instanceof KmsUnavailableError) return { kind: 'kms-unavailable', message: error.message, ...extra };
   return { kind: 'unexpected', message: error instanceof Error ? error.message : String(error) };
 }
@@ -78,7 +126,10 @@ export function toDecryptFailure(error: unknown): DecryptFailure {
 export function fromDecryptFailure(failure: DecryptFailure): Error {
   switch (failure.kind) {
     case 'bad-record': {
-      const error = new DasRecordError(failure.reason, '', failure.kmsErrorName === undefined ? {} : { kmsErrorName: failure.kmsErrorName });
+      const options: DasRecordErrorOptions = {};
+      if (failure.kmsErrorName !== undefined) options.kmsErrorName = failure.kmsErrorName;
+      if (failure.detail !== undefined) options.detail = failure.detail;
+      const error = new DasRecordError(failure.reason, '', options);
       error.message = failure.message;
       return error;
     }

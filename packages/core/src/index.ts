@@ -8,7 +8,13 @@ export {
   DEFAULT_MAX_RECORD_BYTES,
   type DecryptContext,
   type DecryptedRecord,
+  type DecryptOptions,
+  type KmsDataKeySource,
+  type ResolverDataKeySource,
 } from './crypto/decrypt-record.js';
-export { encryptRecord, type EncryptContext } from './crypto/encrypt-record.js';
+export { createDataKeyResolver, type DecryptEngine } from './crypto/decrypt-steps.js';
+export { encryptRecord, encryptRecordFast, type EncryptContext } from './crypto/encrypt-record.js';
+export { decryptMessageFast, type FastDecryptResult } from './crypto/message/decrypt-message.js';
+export { encryptMessageFast, type EncryptMessageOptions } from './crypto/message/encrypt-message.js';
 export type { EsdkSuite } from './crypto/esdk.js';
 export { classifyKmsError, encryptionContextFor, kmsPortFromClient, type KmsPort } from './crypto/kms-port.js';

@@ -10,6 +10,7 @@ import {
   parseEnvelope,
   parsePayloadJson,
   unwrapDataKey,
+  type DecryptEngine,
 } from './decrypt-steps.js';
 import { encryptionContextFor, type KmsPort } from './kms-port.js';
 
@@ -18,16 +19,34 @@ export const DEFAULT_MAX_RECORD_BYTES = 1024 * 1024 + 64 * 1024;
 /** Gunzipped payload cap: ~60× the largest record, far above real DAS compression ratios. */
 export const DEFAULT_MAX_PAYLOAD_BYTES = 64 * 1024 * 1024;
 
-/** What {@link decryptRecord} needs. */
-export interface DecryptContext {
-  kms: KmsPort;
+/** Options of {@link decryptRecord} besides where the data key comes from. */
+export interface DecryptOptions {
   /** `DbClusterResourceId` (`cluster-…`) or, for instance streams, `DbiResourceId` (`db-…`). */
   resourceId: string;
-  /** Share one across records of a stream: records reuse data keys. */
-  cache?: DataKeyCache;
   maxRecordBytes?: number;
   maxPayloadBytes?: number;
+  /** `fast` (default): node:crypto with the SDK's checks, the SDK for formats it does not know; `sdk`: the SDK alone. */
+  decryptEngine?: DecryptEngine;
 }
+
+/** The data key from KMS (Decrypt with the resource's encryption context), through a cache. */
+export interface KmsDataKeySource {
+  kms: KmsPort;
+  /** Share one across records of a stream: records reuse data keys. */
+  cache?: DataKeyCache;
+}
+
+/**
+ * The data key from elsewhere, e.g. a worker thread asking the thread that holds the process's
+ * one cache. Gets the envelope's base64 `key`; throws what `decryptRecord` would (DasRecordError
+ * `KEY_DECRYPT_FAILED`, KmsUnavailableError). The caller may keep the returned buffer.
+ */
+export interface ResolverDataKeySource {
+  resolveDataKey: (keyBase64: string) => Promise<Uint8Array>;
+}
+
+/** What {@link decryptRecord} needs. */
+export type DecryptContext = DecryptOptions & (KmsDataKeySource | ResolverDataKeySource);
 
 /** A decrypted record: the envelope version, the payload as sent, and its normalised events. */
 export interface DecryptedRecord {
@@ -38,7 +57,8 @@ export interface DecryptedRecord {
 
 /**
  * Decrypts one Kinesis record written by DAS: envelope → KMS data key (cached) → AWS Encryption
- * SDK message → gunzip → JSON → validated payload → normalised events.
+ * SDK message (fast node:crypto path by default, see `decryptEngine`) → gunzip → JSON →
+ * validated payload → normalised events.
  *
  * @throws DasRecordError the record is bad (its `reason` says why); set it aside, do not retry.
  * @throws KmsUnavailableError KMS could not answer now; retry the record later.
@@ -47,8 +67,11 @@ export async function decryptRecord(data: Uint8Array | string, ctx: DecryptConte
   const maxRecordBytes = ctx.maxRecordBytes ?? DEFAULT_MAX_RECORD_BYTES;
   assertRecordSize(data, maxRecordBytes);
   const envelope = parseEnvelope(data);
-  const dataKey = await unwrapDataKey(envelope.key, ctx.kms, encryptionContextFor(ctx.resourceId), ctx.cache);
-  const gzipped = await decryptMessage(envelope.databaseActivityEvents, dataKey, maxRecordBytes);
+  const dataKey =
+    'resolveDataKey' in ctx
+      ? await ctx.resolveDataKey(envelope.key)
+      : await unwrapDataKey(envelope.key, ctx.kms, encryptionContextFor(ctx.resourceId), ctx.cache);
+  const gzipped = await decryptMessage(envelope.databaseActivityEvents, dataKey, maxRecordBytes, ctx.decryptEngine);
   const json = parsePayloadJson(await gunzipPayload(gzipped, ctx.maxPayloadBytes ?? DEFAULT_MAX_PAYLOAD_BYTES));
   const payload = checkPayload(json);
   return { version: envelope.version, payload, events: normaliseEvents(payload) };

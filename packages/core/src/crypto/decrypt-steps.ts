@@ -4,11 +4,12 @@ import { DasRecordError } from '../errors.js';
 import { formatIssues, validateEnvelope, validatePayload } from '../validation.js';
 import type { DasEnvelope } from '../schemas/envelope.js';
 import type { DasPayload } from '../schemas/payload.js';
-import { classifyKmsError, type KmsPort } from './kms-port.js';
+import { classifyKmsError, encryptionContextFor, type KmsPort } from './kms-port.js';
 import type { DataKeyCache } from './data-key-cache.js';
 import { DasMaterialsManager } from './das-materials-manager.js';
 import { dasKeyring, esdkClient } from './esdk.js';
 import { boundedGunzip } from './gzip.js';
+import { decryptMessageFast } from './message/decrypt-message.js';
 
 /** KMS refuses ciphertext blobs longer than this; anything longer is not a data key. */
 const MAX_KEY_BLOB_BYTES = 6144;
@@ -80,6 +81,16 @@ export async function unwrapDataKey(
   return cache.getOrLoad(`${contextKey(encryptionContext)}\n${keyBase64}`, load);
 }
 
+/**
+ * Step 2 as a function of the envelope's `key` alone: KMS Decrypt with the resource's encryption
+ * context, through `cache`. For the thread that serves data keys to others (see
+ * `ResolverDataKeySource`).
+ */
+export function createDataKeyResolver(options: { kms: KmsPort; resourceId: string; cache?: DataKeyCache }): (keyBase64: string) => Promise<Uint8Array> {
+  const context = encryptionContextFor(options.resourceId);
+  return (keyBase64) => unwrapDataKey(keyBase64, options.kms, context, options.cache);
+}
+
 function contextKey(context: Record<string, string>): string {
   return Object.keys(context)
     .sort()
@@ -87,16 +98,31 @@ function contextKey(context: Record<string, string>): string {
     .join('&');
 }
 
+/**
+ * Which decrypter opens the ESDK message: `fast` (default) = node:crypto with the SDK's checks,
+ * falling back to the SDK for a message format it does not know; `sdk` = the SDK alone.
+ */
+export type DecryptEngine = 'fast' | 'sdk';
+
 /** Step 3: ESDK message (base64 text) → gzip bytes, with the raw AES `BC`/`DataKey` keyring. */
-export async function decryptMessage(messageBase64: string, dataKey: Uint8Array, maxBodyBytes: number): Promise<Buffer> {
+export async function decryptMessage(messageBase64: string, dataKey: Uint8Array, maxBodyBytes: number, engine: DecryptEngine = 'fast'): Promise<Buffer> {
   const message = decodeBase64(messageBase64, 'databaseActivityEvents');
+  if (engine === 'fast') {
+    const result = decryptMessageFast(message, dataKey, maxBodyBytes);
+    if (result.ok) return result.plaintext;
+  }
+  return decryptMessageSdk(message, dataKey, maxBodyBytes);
+}
+
+/** The reference SDK's decrypt of an ESDK message (bytes); every refusal is `SDK_REFUSED`. */
+export async function decryptMessageSdk(message: Uint8Array, dataKey: Uint8Array, maxBodyBytes: number): Promise<Buffer> {
   try {
     const { plaintext } = await esdkClient.decrypt(new DasMaterialsManager(dasKeyring(dataKey)), message, {
       maxBodySize: maxBodyBytes,
     });
     return plaintext;
   } catch (error) {
-    throw new DasRecordError('PAYLOAD_DECRYPT_FAILED', `encryption SDK refused the message: ${errorMessage(error)}`);
+    throw new DasRecordError('PAYLOAD_DECRYPT_FAILED', `encryption SDK refused the message: ${errorMessage(error)}`, { detail: 'SDK_REFUSED' });
   }
 }
 

@@ -4,6 +4,7 @@ import type { DasPayload } from '../schemas/payload.js';
 import { dasKeyring, esdkClient, SUITE_IDS, type EsdkSuite } from './esdk.js';
 import { gzipBytes } from './gzip.js';
 import { encryptionContextFor, type KmsPort } from './kms-port.js';
+import { encryptMessageFast } from './message/encrypt-message.js';
 
 /** What {@link encryptRecord} needs. */
 export interface EncryptContext {
@@ -34,18 +35,41 @@ function defaultVersion(payload: DasPayload): string {
  * → base64, with the KMS-encrypted data key beside it.
  */
 export async function encryptRecord(payload: DasPayload, ctx: EncryptContext): Promise<Uint8Array> {
-  const dataKey = ctx.dataKey ?? (await ctx.kms.generateDataKey(ctx.keyId, encryptionContextFor(ctx.resourceId)));
-  try {
-    const gzipped = await gzipBytes(Buffer.from(JSON.stringify(payload), 'utf8'));
-    const { result } = await esdkClient.encrypt(dasKeyring(dataKey.plaintext), gzipped, {
+  return sealRecord(payload, ctx, async (wrappingKey, gzipped) => {
+    const { result } = await esdkClient.encrypt(dasKeyring(wrappingKey), gzipped, {
       suiteId: SUITE_IDS[ctx.suite ?? 'signed'],
       encryptionContext: {},
       frameLength: FRAME_LENGTH,
     });
+    return result;
+  });
+}
+
+/**
+ * {@link encryptRecord} on node:crypto instead of the SDK (same inputs, same output format; the
+ * SDK decrypts what it writes): a fresh ESDK data key and, for the signed suite, a fresh ECDSA
+ * P-384 key pair per record, 4096-byte frames.
+ */
+export async function encryptRecordFast(payload: DasPayload, ctx: EncryptContext): Promise<Uint8Array> {
+  return sealRecord(payload, ctx, async (wrappingKey, gzipped) =>
+    encryptMessageFast(gzipped, { wrappingKey, suiteId: SUITE_IDS[ctx.suite ?? 'signed'], frameLength: FRAME_LENGTH }),
+  );
+}
+
+/** gzip → `seal` (ESDK message) → envelope JSON, with the data key from the context or KMS. */
+async function sealRecord(
+  payload: DasPayload,
+  ctx: EncryptContext,
+  seal: (wrappingKey: Uint8Array, gzipped: Buffer) => Promise<Uint8Array>,
+): Promise<Uint8Array> {
+  const dataKey = ctx.dataKey ?? (await ctx.kms.generateDataKey(ctx.keyId, encryptionContextFor(ctx.resourceId)));
+  try {
+    const gzipped = await gzipBytes(Buffer.from(JSON.stringify(payload), 'utf8'));
+    const message = await seal(dataKey.plaintext, gzipped);
     const envelope: DasEnvelope = {
       type: ENVELOPE_TYPE,
       version: ctx.version ?? defaultVersion(payload),
-      databaseActivityEvents: result.toString('base64'),
+      databaseActivityEvents: Buffer.from(message.buffer, message.byteOffset, message.byteLength).toString('base64'),
       key: Buffer.from(dataKey.ciphertextBlob).toString('base64'),
     };
     return Buffer.from(JSON.stringify(envelope), 'utf8');

@@ -1,0 +1,25 @@
+// The AAD of each body part (spec data-format/message-body-aad.md).
+
+const FRAME = Buffer.from('AWSKMSEncryptionClient Frame', 'utf8');
+const FINAL_FRAME = Buffer.from('AWSKMSEncryptionClient Final Frame', 'utf8');
+const SINGLE_BLOCK = Buffer.from('AWSKMSEncryptionClient Single Block', 'utf8');
+
+/** Which body part an AAD is for. */
+export type BodyPart = 'frame' | 'final-frame' | 'single-block';
+
+const CONTENT_STRINGS: Record<BodyPart, Buffer> = { frame: FRAME, 'final-frame': FINAL_FRAME, 'single-block': SINGLE_BLOCK };
+
+/** message id ‖ content string ‖ sequence number (uint32) ‖ content length (uint64). */
+export function bodyAad(messageId: Buffer, part: BodyPart, sequenceNumber: number, contentLength: number): Buffer {
+  const label = CONTENT_STRINGS[part];
+  const out = Buffer.allocUnsafe(messageId.length + label.length + 12);
+  messageId.copy(out, 0);
+  label.copy(out, messageId.length);
+  let pos = messageId.length + label.length;
+  out.writeUInt32BE(sequenceNumber, pos);
+  pos += 4;
+  // contentLength < 2^53: split into two uint32 halves.
+  out.writeUInt32BE(Math.floor(contentLength / 0x1_0000_0000), pos);
+  out.writeUInt32BE(contentLength % 0x1_0000_0000, pos + 4);
+  return out;
+}
