@@ -1,7 +1,8 @@
 // The fast path against the reference SDK on damaged messages: every mutation must end the same
 // way on both (the same plaintext, or both refuse). Deterministic: a fixed seed, printed on failure.
 import { randomBytes } from 'node:crypto';
-import { AlgorithmSuiteIdentifier, buildClient, CommitmentPolicy, MultiKeyringNode } from '@aws-crypto/client-node';
+import type { AlgorithmSuiteIdentifier} from '@aws-crypto/client-node';
+import { buildClient, CommitmentPolicy, MultiKeyringNode } from '@aws-crypto/client-node';
 import { describe, expect, it } from 'vitest';
 import { createPrng } from '../../fixtures/prng.js';
 import { dasKeyring } from '../esdk.js';

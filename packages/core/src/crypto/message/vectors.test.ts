@@ -2,7 +2,8 @@
 // formats, frame sizes, encryption contexts and EDK lists, and every kind of message our
 // encryptor writes, which the SDK must decrypt too.
 import { randomBytes } from 'node:crypto';
-import { AlgorithmSuiteIdentifier, buildClient, CommitmentPolicy, MultiKeyringNode, RawAesKeyringNode, RawAesWrappingSuiteIdentifier } from '@aws-crypto/client-node';
+import type { AlgorithmSuiteIdentifier} from '@aws-crypto/client-node';
+import { buildClient, CommitmentPolicy, MultiKeyringNode, RawAesKeyringNode, RawAesWrappingSuiteIdentifier } from '@aws-crypto/client-node';
 import { describe, expect, it } from 'vitest';
 import { createPrng } from '../../fixtures/prng.js';
 import { dasKeyring } from '../esdk.js';
