@@ -36,6 +36,8 @@ export async function startEndpointServer(options: EndpointServerOptions): Promi
   };
 
   const http1 = createHttpServer({ keepAliveTimeout: 65_000, requestTimeout: 120_000 }, onRequest);
+  // An `Expect` other than 100-continue would get Node's bare 417; serve the request instead.
+  http1.on('checkExpectation', onRequest);
   http1.on('clientError', (error: NodeJS.ErrnoException, socket) => {
     // Garbage that is not HTTP: answer a JSON 400 when the socket can still take it, then close.
     if (socket.writable && !socket.writableEnded && error.code !== 'ECONNRESET') {

@@ -156,6 +156,9 @@ export class KinesaliteEngine {
         `1 validation error detected: Value '${fraction.value}' at '${fraction.path}' failed to satisfy constraint: Member must be an integer`,
       );
     }
+    // kinesalite dereferences `null` list items and map values (in its validators, or inside a
+    // leveldb callback with the stream lock held). No client sends a null below the top level.
+    if (Object.values(input).some(containsNestedNull)) throw new AwsServiceError('SerializationException', 'Lists and maps must not contain null values.');
     let data: Record<string, unknown>;
     try {
       data = validations.checkTypes({ ...input }, validation.types);
@@ -163,9 +166,6 @@ export class KinesaliteEngine {
     } catch (error) {
       throw toServiceError(error as KinesaliteError);
     }
-    // kinesalite lets `null` list items through its checks and then dereferences them inside a
-    // leveldb callback, which would crash the process with its stream lock held.
-    if (containsNullListItem(data)) throw new AwsServiceError('SerializationException', 'Lists must not contain null items.');
     return new Promise((resolve, reject) => {
       actions.get(operation)!(this.store, data, (error, result) => {
         if (error) reject(toServiceError(error));
@@ -290,9 +290,18 @@ function fractionalMember(value: unknown, types: unknown, path: string): { path:
   return undefined;
 }
 
-function containsNullListItem(value: unknown): boolean {
-  if (Array.isArray(value)) return value.some((item) => item === null || item === undefined || containsNullListItem(item));
-  if (typeof value === 'object' && value !== null) return Object.values(value).some(containsNullListItem);
+/** A null (or undefined) item of a list or value of an object, at any depth. */
+function containsNestedNull(value: unknown): boolean {
+  // Iterative: a body may nest a million levels deep.
+  const pending: unknown[] = [value];
+  while (pending.length > 0) {
+    const next = pending.pop();
+    if (typeof next !== 'object' || next === null) continue;
+    for (const child of Array.isArray(next) ? next : Object.values(next)) {
+      if (child === null || child === undefined) return true;
+      pending.push(child);
+    }
+  }
   return false;
 }
 

@@ -266,7 +266,9 @@ export function createKinesisService(engine: KinesaliteEngine, log: (line: strin
     const more = shards.length > page.length;
     return {
       Shards: page,
-      NextToken: more ? encodeNextToken({ streamName: name, afterShardId: page[page.length - 1]!.ShardId, filter, expires: Date.now() + NEXT_TOKEN_TTL_MS }) : undefined,
+      NextToken: more
+        ? encodeNextToken({ streamName: name, afterShardId: page[page.length - 1]!.ShardId, filter: filter && modelledFilter(filter), expires: Date.now() + NEXT_TOKEN_TTL_MS })
+        : undefined,
     };
   }
 
@@ -313,6 +315,11 @@ export function createKinesisService(engine: KinesaliteEngine, log: (line: strin
       await Promise.all(resharding.values());
     },
   };
+}
+
+/** Only the ShardFilter members the model has go into a NextToken (the rest could be anything, nested a million deep). */
+function modelledFilter(filter: Input): Input {
+  return { Type: filter['Type'], ShardId: filter['ShardId'], Timestamp: filter['Timestamp'] };
 }
 
 function openShards(stream: KinesaliteStream): KinesaliteShard[] {
