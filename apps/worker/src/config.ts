@@ -35,9 +35,9 @@ export interface WorkerConfig {
 export const DEFAULT_CLUSTER_ID = 'auroralab-mysql-cluster';
 export const DEFAULT_CONSOLE_ORIGINS = ['http://127.0.0.1:7400', 'http://127.0.0.1:5173', 'http://localhost:5173'];
 
-/** Decrypt threads by default: the cores left after the main thread, at least 1, at most 4. */
+/** Decrypt threads by default: the cores left after the main thread, at least 1. */
 export function defaultDecryptThreads(): number {
-  return Math.min(4, Math.max(1, availableParallelism() - 1));
+  return Math.max(1, availableParallelism() - 1);
 }
 
 /** Reads and validates the worker's environment; throws ConfigError listing every bad value. */
@@ -64,7 +64,7 @@ export function loadWorkerConfig(env: Record<string, string | undefined>): Worke
   const config: WorkerConfig = {
     host: read.string('DAS_WORKER_HOST', '127.0.0.1') as string,
     port: read.port('DAS_WORKER_PORT', DEFAULT_WORKER_PORT),
-    token: read.string('DAS_TOKEN'),
+    token: read.token('DAS_TOKEN'),
     dataDir,
     storePath: join(dataDir, 'worker', 'events.duckdb'),
     clusterId: read.string('DAS_CLUSTER_ID', DEFAULT_CLUSTER_ID) as string,

@@ -1,4 +1,4 @@
-import { decryptRecord, isDasRecordError, KmsUnavailableError, type ActivityEvent, type DataKeyCache, type KmsPort } from '@das/core';
+import { decryptRecord, isDasRecordError, KmsUnavailableError, type ActivityEvent, type DecryptContext } from '@das/core';
 
 /** What the pool made of one record. `retry`: KMS could not answer; the record is fine. */
 export type DecodeOutcome =
@@ -6,11 +6,8 @@ export type DecodeOutcome =
   | { kind: 'bad'; reason: string; message: string }
   | { kind: 'retry'; message: string };
 
-export interface DecodeContext {
-  kms: KmsPort;
-  resourceId: string;
-  cache: DataKeyCache;
-}
+/** decryptRecord's context: the resource, the engine, and KMS + cache or a data-key resolver. */
+export type DecodeContext = DecryptContext;
 
 /** Decrypts one record, turning every failure into an outcome (never throws). */
 export async function decodeRecord(data: Uint8Array, ctx: DecodeContext): Promise<DecodeOutcome> {

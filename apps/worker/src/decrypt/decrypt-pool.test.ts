@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { createMemoryKms } from '@das/core/testing';
+import { createMemoryKms, kmsError } from '@das/core/testing';
 import { createDasProducer, eventNumber } from '../../test/support/das-records.js';
 import { createDecryptPool, threadExecArgv, type DecryptPool } from './decrypt-pool.js';
 
@@ -45,5 +45,63 @@ describe('decrypt pool', () => {
     for (let i = 0; i < 4; i += 1) data.push(Buffer.from((await producer.record()).data));
     const outcomes = await pool.decode(data);
     expect(outcomes.map((o) => o.kind)).toEqual(['bad', 'retry', 'retry', 'retry', 'retry']);
+  });
+
+  it('calls KMS once per distinct data key with 1 and 4 threads, keeping order', { timeout: 60_000 }, async () => {
+    const kms = createMemoryKms({ latencyMs: 20 });
+    const producers = Array.from({ length: 5 }, (_, p) => createDasProducer(kms, { eventsPerRecord: 2, firstNumber: p * 1000 }));
+    const records: { data: Uint8Array; numbers: number[] }[] = [];
+    // Interleaved, so that several threads need the same key at the same time.
+    for (let i = 0; i < 12; i += 1) for (const producer of producers) records.push(await producer.record());
+    const data = records.map((r) => r.data);
+    const before = data.map((d) => d.byteLength);
+    for (const threads of [1, 4]) {
+      const pool = createDecryptPool({ threads, resourceId: 'cluster-4HNY5V4RRNPKKYB7ICFKE5JBQQ', kms });
+      pools.push(pool);
+      const outcomes = await pool.decode(data);
+      const numbers = outcomes.flatMap((o) => (o.kind === 'events' ? o.events.map(eventNumber) : []));
+      expect(numbers, `${threads} threads`).toEqual(records.flatMap((r) => r.numbers));
+      expect(pool.stats().kmsCalls, `${threads} threads`).toBe(producers.length);
+      // A second pass is served from the one cache (a thread asks once per key and batch).
+      await pool.decode(data);
+      expect(pool.stats().kmsCalls).toBe(producers.length);
+      expect(pool.stats().cacheHits).toBeGreaterThanOrEqual(producers.length);
+    }
+    // The caller's buffers were copied into the transferred batches, never detached.
+    expect(data.map((d) => d.byteLength)).toEqual(before);
+  });
+
+  it('does not cache a KMS failure: throttled records come back as retry, then decrypt', async () => {
+    const kms = createMemoryKms();
+    const producer = createDasProducer(kms);
+    const data: Uint8Array[] = [];
+    for (let i = 0; i < 6; i += 1) data.push((await producer.record()).data);
+    // One thread: its one request meets the one failure (with two, the second may come after it).
+    const pool = createDecryptPool({ threads: 1, resourceId: 'cluster-4HNY5V4RRNPKKYB7ICFKE5JBQQ', kms });
+    pools.push(pool);
+    kms.failNext(kmsError('ThrottlingException', 400));
+    const first = await pool.decode(data);
+    expect(first.every((o) => o.kind === 'retry')).toBe(true);
+    const second = await pool.decode(data);
+    expect(second.map((o) => o.kind)).toEqual(data.map(() => 'events'));
+    expect(pool.stats().kmsCalls).toBe(2);
+  });
+
+  it('turns a key KMS refuses into bad records, in threads too', async () => {
+    const kms = createMemoryKms();
+    const record = (await createDasProducer(kms).record()).data;
+    const pool = createDecryptPool({ threads: 1, resourceId: 'cluster-2XDW3ZMBGQ6YLO6FEW7ZCUTDSU', kms });
+    pools.push(pool);
+    expect(await pool.decode([record])).toMatchObject([{ kind: 'bad', reason: 'KEY_DECRYPT_FAILED' }]);
+  });
+
+  it("decrypts with the SDK alone when asked (decryptEngine: 'sdk')", async () => {
+    const kms = createMemoryKms();
+    const producer = createDasProducer(kms, { eventsPerRecord: 3 });
+    const record = await producer.record();
+    const pool = createDecryptPool({ threads: 1, resourceId: 'cluster-4HNY5V4RRNPKKYB7ICFKE5JBQQ', kms, decryptEngine: 'sdk' });
+    pools.push(pool);
+    const [outcome] = await pool.decode([record.data]);
+    expect(outcome?.kind === 'events' ? outcome.events.map(eventNumber) : outcome).toEqual(record.numbers);
   });
 });

@@ -1,10 +1,12 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import { createDataKeyCache, type KmsPort } from '@das/core';
-import type { AwsSettings } from '../aws/aws-clients.js';
+import { createDataKeyCache, kmsPortFromClient, type DataKeyCache, type DecryptEngine, type KmsPort } from '@das/core';
+import { createKmsClient, type AwsSettings } from '../aws/aws-clients.js';
 import { decodeRecord, type DecodeOutcome } from './decode-record.js';
-import type { ThreadInit, ThreadReply, ThreadRequest } from './decrypt-thread.js';
+import { createKeyService, type KeyService } from './key-service.js';
+import { packRecords } from './record-batch.js';
+import type { FromThread, ThreadInit, ToThread } from './thread-protocol.js';
 
 export type { DecodeOutcome } from './decode-record.js';
 
@@ -12,10 +14,12 @@ export interface DecryptPoolOptions {
   /** Worker threads; 0 decrypts on the calling thread (tests, one-core hosts). */
   threads: number;
   resourceId: string;
-  /** KMS for in-thread decryption (threads: 0). */
+  /** The KMS the pool's one data-key cache loads from; default: a client built from `aws`. */
   kms?: KmsPort | undefined;
-  /** How each thread builds its own KMS client (threads > 0). */
+  /** How the KMS client is built when `kms` is not given. */
   aws?: AwsSettings | undefined;
+  /** @das/core's message decrypter: `fast` (default) or `sdk` (the AWS Encryption SDK alone). */
+  decryptEngine?: DecryptEngine | undefined;
 }
 
 export interface DecryptStats {
@@ -26,13 +30,18 @@ export interface DecryptStats {
 
 /**
  * Decrypts Kinesis records with @das/core, spread over worker threads so throughput grows with
- * cores. `decode` keeps the order of its input, so callers keep shard order.
+ * cores. One data-key cache for the process: threads ask the main thread for data keys, so KMS
+ * Decrypt calls = distinct data keys whatever the thread count. `decode` keeps the order of its
+ * input, so callers keep shard order.
  */
 export interface DecryptPool {
   decode(records: readonly Uint8Array[]): Promise<DecodeOutcome[]>;
   stats(): DecryptStats;
   close(): Promise<void>;
 }
+
+/** Records per message to a thread: small enough to balance threads, large enough to amortise a message. */
+const MAX_BATCH_RECORDS = 128;
 
 /** The built thread script: threads run plain JS from dist/, also when this module runs from src/ under vitest. */
 export function threadScriptUrl(): URL {
@@ -41,18 +50,27 @@ export function threadScriptUrl(): URL {
   return here;
 }
 
+function kmsFor(options: DecryptPoolOptions): KmsPort {
+  return options.kms ?? kmsPortFromClient(createKmsClient(options.aws ?? { region: 'us-east-1' }));
+}
+
+function statsOf(cache: DataKeyCache): DecryptStats {
+  const { kmsCalls, hits, misses } = cache.stats;
+  return { kmsCalls, cacheHits: hits, cacheMisses: misses };
+}
+
 function createInThreadPool(options: DecryptPoolOptions): DecryptPool {
-  if (options.kms === undefined) throw new Error('decrypt pool with threads: 0 needs a kms port');
-  const ctx = { kms: options.kms, resourceId: options.resourceId, cache: createDataKeyCache() };
+  const cache = createDataKeyCache();
+  const ctx = { kms: kmsFor(options), resourceId: options.resourceId, cache, decryptEngine: options.decryptEngine ?? 'fast' };
   return {
     async decode(records) {
       const outcomes: DecodeOutcome[] = [];
       for (const data of records) outcomes.push(await decodeRecord(data, ctx));
       return outcomes;
     },
-    stats: () => ({ kmsCalls: ctx.cache.stats.kmsCalls, cacheHits: ctx.cache.stats.hits, cacheMisses: ctx.cache.stats.misses }),
+    stats: () => statsOf(cache),
     async close() {
-      ctx.cache.clear();
+      cache.clear();
     },
   };
 }
@@ -79,8 +97,8 @@ interface ThreadHandle {
   dead: Error | undefined;
   worker: Worker;
   pending: Map<number, { resolve: (outcomes: DecodeOutcome[]) => void; reject: (error: Error) => void }>;
-  stats: ThreadReply['stats'];
-  inFlight: number;
+  /** Records sent and not answered yet. */
+  load: number;
 }
 
 function createThreadedPool(options: DecryptPoolOptions): DecryptPool {
@@ -88,22 +106,30 @@ function createThreadedPool(options: DecryptPoolOptions): DecryptPool {
   if (!existsSync(fileURLToPath(script))) {
     throw new Error(`decrypt thread script ${fileURLToPath(script)} is missing: build @das/worker first (npm run build -w @das/worker)`);
   }
-  const init: ThreadInit = { resourceId: options.resourceId, aws: options.aws ?? { region: 'us-east-1' } };
+  const service: KeyService = createKeyService({ kms: kmsFor(options), resourceId: options.resourceId });
+  const init: ThreadInit = { resourceId: options.resourceId, decryptEngine: options.decryptEngine ?? 'fast' };
   let nextId = 1;
   const threads: ThreadHandle[] = Array.from({ length: options.threads }, () => {
     const handle: ThreadHandle = {
       dead: undefined,
       worker: new Worker(script, { workerData: init, execArgv: threadExecArgv() }),
       pending: new Map(),
-      stats: { hits: 0, misses: 0, kmsCalls: 0 },
-      inFlight: 0,
+      load: 0,
     };
-    handle.worker.on('message', (reply: ThreadReply) => {
-      const waiter = handle.pending.get(reply.id);
-      handle.pending.delete(reply.id);
-      handle.stats = reply.stats;
-      handle.inFlight -= 1;
-      waiter?.resolve(reply.outcomes);
+    handle.worker.on('message', (message: FromThread) => {
+      if (message.type === 'keys') {
+        void service.answer(message.keys).then((answers) => {
+          if (handle.dead !== undefined) return;
+          const reply: ToThread = { type: 'keys', id: message.id, answers };
+          // Keys move to the thread; no copy stays behind here.
+          handle.worker.postMessage(reply, answers.flatMap((a) => (a.ok ? [a.key.buffer as ArrayBuffer] : [])));
+        });
+        return;
+      }
+      const waiter = handle.pending.get(message.id);
+      handle.pending.delete(message.id);
+      handle.load -= message.outcomes.length;
+      waiter?.resolve(message.outcomes);
     });
     const failAll = (error: Error) => {
       handle.dead ??= error;
@@ -115,42 +141,33 @@ function createThreadedPool(options: DecryptPoolOptions): DecryptPool {
     return handle;
   });
 
-  function send(handle: ThreadHandle, records: Uint8Array[]): Promise<DecodeOutcome[]> {
+  function send(handle: ThreadHandle, records: readonly Uint8Array[]): Promise<DecodeOutcome[]> {
     const id = nextId++;
     if (handle.dead !== undefined) return Promise.reject(new Error(`decrypt thread is gone: ${handle.dead.message}`));
-    handle.inFlight += 1;
+    handle.load += records.length;
     return new Promise((resolve, reject) => {
       handle.pending.set(id, { resolve, reject });
-      const request: ThreadRequest = { id, records };
-      handle.worker.postMessage(request);
+      const request: ToThread = { type: 'decode', id, records: packRecords(records) };
+      handle.worker.postMessage(request, [request.records.buffer]);
     });
   }
 
   return {
     async decode(records) {
       if (records.length === 0) return [];
-      // Contiguous slices, least busy threads first; reassembled in input order.
-      const ordered = [...threads].sort((a, b) => a.inFlight - b.inFlight);
-      const parts = Math.min(ordered.length, records.length);
-      const size = Math.ceil(records.length / parts);
-      const slices: Promise<DecodeOutcome[]>[] = [];
-      for (let i = 0; i < parts; i += 1) {
-        const slice = records.slice(i * size, (i + 1) * size);
-        if (slice.length > 0) slices.push(send(ordered[i] as ThreadHandle, slice));
+      // Contiguous batches, each to the least loaded thread; reassembled in input order.
+      const size = Math.min(MAX_BATCH_RECORDS, Math.ceil(records.length / threads.length));
+      const batches: Promise<DecodeOutcome[]>[] = [];
+      for (let at = 0; at < records.length; at += size) {
+        const target = threads.reduce((best, t) => (t.load < best.load ? t : best));
+        batches.push(send(target, records.slice(at, at + size)));
       }
-      return (await Promise.all(slices)).flat();
+      return (await Promise.all(batches)).flat();
     },
-    stats() {
-      const total = { kmsCalls: 0, cacheHits: 0, cacheMisses: 0 };
-      for (const t of threads) {
-        total.kmsCalls += t.stats.kmsCalls;
-        total.cacheHits += t.stats.hits;
-        total.cacheMisses += t.stats.misses;
-      }
-      return total;
-    },
+    stats: () => statsOf(service.cache),
     async close() {
       await Promise.all(threads.map((t) => t.worker.terminate()));
+      service.cache.clear();
     },
   };
 }

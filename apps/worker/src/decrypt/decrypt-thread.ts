@@ -1,31 +1,28 @@
-// Entry point of one decrypt worker thread: decrypts records with its own KMS client and data-key cache.
+// Entry point of one decrypt worker thread: decrypts batches of records with @das/core, asking
+// the main thread for data keys (it holds the process's one KMS client and data-key cache).
 import { parentPort, workerData } from 'node:worker_threads';
-import { createDataKeyCache, kmsPortFromClient } from '@das/core';
-import { createKmsClient, type AwsSettings } from '../aws/aws-clients.js';
-import { decodeRecord, type DecodeOutcome } from './decode-record.js';
+import { decodeRecord } from './decode-record.js';
+import { unpackRecords } from './record-batch.js';
+import { createRemoteDataKeys } from './remote-data-keys.js';
+import type { FromThread, ThreadInit, ToThread } from './thread-protocol.js';
 
-export interface ThreadInit {
-  resourceId: string;
-  aws: AwsSettings;
-}
-export interface ThreadRequest {
-  id: number;
-  records: Uint8Array[];
-}
-export interface ThreadReply {
-  id: number;
-  outcomes: DecodeOutcome[];
-  stats: { hits: number; misses: number; kmsCalls: number };
-}
+export type { FromThread, ThreadInit, ToThread } from './thread-protocol.js';
 
 const init = workerData as ThreadInit;
-const ctx = { kms: kmsPortFromClient(createKmsClient(init.aws)), resourceId: init.resourceId, cache: createDataKeyCache() };
+const port = parentPort;
+if (port === null) throw new Error('decrypt-thread runs as a worker thread');
+const post = (message: FromThread) => port.postMessage(message);
+const keys = createRemoteDataKeys((id, wanted) => post({ type: 'keys', id, keys: wanted }));
+const ctx = { resourceId: init.resourceId, decryptEngine: init.decryptEngine, resolveDataKey: keys.resolveDataKey };
 
-parentPort?.on('message', (request: ThreadRequest) => {
+port.on('message', (message: ToThread) => {
+  if (message.type === 'keys') {
+    keys.answer(message.id, message.answers);
+    return;
+  }
   void (async () => {
-    const outcomes: DecodeOutcome[] = [];
-    for (const data of request.records) outcomes.push(await decodeRecord(data, ctx));
-    const reply: ThreadReply = { id: request.id, outcomes, stats: { ...ctx.cache.stats } };
-    parentPort?.postMessage(reply);
+    // All records start together: their key requests leave as one message.
+    const outcomes = await Promise.all(unpackRecords(message.records).map((data) => decodeRecord(data, ctx)));
+    post({ type: 'decoded', id: message.id, outcomes });
   })();
 });
