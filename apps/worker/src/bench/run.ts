@@ -116,6 +116,38 @@ async function benchDecryptAndStore(env: Emulated, dir: string): Promise<Map<num
   return byThreads;
 }
 
+/** KMS Decrypt calls with 1, 2 and 4 decrypt threads on the same records: the one cache makes them = data keys. */
+async function benchKmsCalls(env: Emulated): Promise<void> {
+  const dataKeys = 8;
+  const perKey = 25;
+  console.log(`\n## KMS calls by decrypt threads (${dataKeys * perKey} records under ${dataKeys} data keys, interleaved; one data-key cache per process)`);
+  const generator = createEventGenerator({ seed: 21, engine: 'mysql' });
+  const keys = await Promise.all(Array.from({ length: dataKeys }, () => env.kms.generateDataKey(env.keyArn, { 'aws:rds:dbc-id': env.resourceId })));
+  const records: Uint8Array[] = [];
+  for (let i = 0; i < perKey; i += 1) {
+    for (const key of keys) {
+      records.push(
+        await encryptRecord(buildPayload(generator.events(5), { clusterId: env.resourceId }), {
+          kms: env.kms,
+          keyId: env.keyArn,
+          resourceId: env.resourceId,
+          dataKey: { plaintext: Uint8Array.from(key.plaintext), ciphertextBlob: key.ciphertextBlob },
+        }),
+      );
+    }
+  }
+  console.log('| threads | data keys | KMS Decrypt calls | records/s |\n|---|---|---|---|');
+  for (const threads of [1, 2, 4]) {
+    let calls = 0;
+    const counting: KmsPort = { ...env.kms, decrypt: (blob, context) => ((calls += 1), env.kms.decrypt(blob, context)) };
+    const pool = createDecryptPool({ threads, resourceId: env.resourceId, kms: counting, aws: env.aws });
+    const { ms, value } = await timed(() => pool.decode(records));
+    if (value.some((o) => o.kind !== 'events')) throw new Error('bench record failed');
+    console.log(`| ${threads} | ${dataKeys} | ${calls} | ${fmt(records.length / (ms / 1000))} |`);
+    await pool.close();
+  }
+}
+
 /** Dead letters decrypted again (after a key policy fix), against the live path's rate with the same threads. */
 async function benchDeadLetterReplay(env: Emulated, dir: string, livePerSecond: number): Promise<void> {
   const letters = 1000;
@@ -279,6 +311,7 @@ async function main(): Promise<void> {
   const env = await startEmulated(join(dir, 'emulator'));
   try {
     console.log(`# @das/worker bench (node ${process.version}, ${new Date().toISOString()})`);
+    await benchKmsCalls(env);
     const live = await benchDecryptAndStore(env, dir);
     await benchDeadLetterReplay(env, dir, live.get(LATENCY_THREADS) ?? Number.NaN);
     await benchLatency(env, dir);
