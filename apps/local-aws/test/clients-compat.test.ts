@@ -1,7 +1,7 @@
 // Clients other than ours: the AWS CLI v2 and boto3 (HTTP/1.1 for every service, Kinesis
 // included) drive the emulator through the lab's steps, and a Python reader written from the
 // Encryption SDK specification decrypts what the stream carries — the same events @das/core reads.
-import { execFile } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -13,8 +13,24 @@ import type { LocalAws } from '../src/index.js';
 import { removeDir, sdkClients, startTestEmulator, waitFor } from './helpers.js';
 
 const run = promisify(execFile);
-const AWS_CLI = '/usr/bin/aws';
-const PYTHON = '/usr/bin/python3';
+/** The first candidate that runs the probe: Debian's packages, else what PATH has (e.g. pyenv). */
+function firstWorking(candidates: readonly (string | undefined)[], probe: readonly string[]): string {
+  const found = candidates.find((candidate) => {
+    if (!candidate) return false;
+    try {
+      execFileSync(candidate, probe, { stdio: 'ignore', timeout: 30_000 });
+      return true;
+    } catch {
+      return false;
+    }
+  });
+  if (!found) throw new Error(`none of ${candidates.filter(Boolean).join(', ')} runs '${probe.join(' ')}'`);
+  return found;
+}
+const AWS_CLI = firstWorking([process.env['AWS_CLI'], '/usr/bin/aws', 'aws'], ['--version']);
+const PYTHON = firstWorking([process.env['PYTHON'], '/usr/bin/python3', 'python3'], ['-c', 'import boto3']);
+/** pyenv shims find their root through HOME unless told; HOME is a temp dir below. */
+const PYENV = Object.fromEntries(['PYENV_ROOT', 'PYENV_VERSION'].flatMap((name) => (process.env[name] ? [[name, process.env[name]]] : [])));
 const READER = join(import.meta.dirname, 'compat', 'das_reader.py');
 
 let aws: LocalAws;
@@ -26,6 +42,7 @@ async function cli(...args: string[]): Promise<Record<string, unknown>> {
     env: {
       PATH: process.env.PATH,
       HOME: home,
+      ...PYENV,
       AWS_ACCESS_KEY_ID: 'AKIDCLITEST',
       AWS_SECRET_ACCESS_KEY: 'cli-secret',
       AWS_DEFAULT_REGION: 'us-east-1',
@@ -53,7 +70,8 @@ afterAll(async () => {
 });
 
 describe('AWS CLI v2 and boto3 against the emulator', () => {
-  it('run the lab and read the same events as @das/core', async () => {
+  // A dozen CLI processes (Python start-up ~1–3 s each on a loaded box) need more than the default 30 s.
+  it('run the lab and read the same events as @das/core', { timeout: 240_000 }, async () => {
     // 1. the key, by the CLI
     const key = (await cli('kms', 'create-key', '--description', 'Amazon Aurora lab, CMK for Aurora MySQL Database Activity Streaming (DAS)')).KeyMetadata as { KeyId: string; Arn: string };
     await cli('kms', 'create-alias', '--alias-name', 'alias/auroralab-mysql-das', '--target-key-id', key.KeyId);
@@ -91,7 +109,7 @@ describe('AWS CLI v2 and boto3 against the emulator', () => {
     }, (size) => size >= 4, 30_000);
 
     const { stdout } = await run(PYTHON, [READER, '-r', 'us-east-1', '-i', cluster.DbClusterResourceId, '-s', streamName, '--endpoint', aws.endpoint, '--max-events', '20'], {
-      env: { PATH: process.env.PATH, HOME: home, AWS_ACCESS_KEY_ID: 'AKIDPYTEST', AWS_SECRET_ACCESS_KEY: 'py-secret', AWS_CONFIG_FILE: '/dev/null', AWS_SHARED_CREDENTIALS_FILE: '/dev/null' },
+      env: { PATH: process.env.PATH, HOME: home, ...PYENV, AWS_ACCESS_KEY_ID: 'AKIDPYTEST', AWS_SECRET_ACCESS_KEY: 'py-secret', AWS_CONFIG_FILE: '/dev/null', AWS_SHARED_CREDENTIALS_FILE: '/dev/null' },
       timeout: 60_000,
     });
     const theirs = stdout.trim().split('\n').map((line) => JSON.parse(line) as { sequenceNumber: string; event: Record<string, unknown> });
@@ -108,7 +126,7 @@ describe('AWS CLI v2 and boto3 against the emulator', () => {
     expect((await waitFor(describeCluster, (c) => c.ActivityStreamStatus === 'stopped', 30_000)).ActivityStreamStatus).toBe('stopped');
   });
 
-  it('answer a wrong call in the service\'s own error shape, as the CLI reports it', async () => {
+  it('answer a wrong call in the service\'s own error shape, as the CLI reports it', { timeout: 120_000 }, async () => {
     const failure = await cli('rds', 'describe-db-clusters', '--db-cluster-identifier', 'nope').then(
       () => undefined,
       (error: { stderr: string; code: number }) => error,
