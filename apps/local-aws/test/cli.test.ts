@@ -31,6 +31,12 @@ describe('das-local command line', () => {
     expect(parseCli(['--help'], {})).toBe('help');
   });
 
+  it('takes --allow-host names, repeatable, and refuses a name with a port', () => {
+    expect(parseCli(['--allow-host', 'my-box.lan', '--allow-host', '192.168.1.20'], {})).toMatchObject({ allowedHosts: ['my-box.lan', '192.168.1.20'] });
+    expect(parseCli([], {})).toMatchObject({ allowedHosts: [] });
+    expect(() => parseCli(['--allow-host', 'my-box.lan:4566'], {})).toThrow(/--allow-host/);
+  });
+
   it('prints its port with --port 0, answers /health and exits cleanly on SIGTERM', async () => {
     expect(existsSync(BIN), `build first: ${BIN}`).toBe(true);
     const dataDir = await makeDataDir();
