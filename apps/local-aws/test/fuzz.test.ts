@@ -5,7 +5,7 @@
 // on failure with the shrunk case); bounded by time. FUZZ_SEED / FUZZ_MS override.
 import { Agent, request } from 'node:http';
 import { CreateStreamCommand, DescribeStreamSummaryCommand, ListStreamsCommand } from '@aws-sdk/client-kinesis';
-import { CreateKeyCommand, EncryptCommand } from '@aws-sdk/client-kms';
+import { CreateAliasCommand, CreateKeyCommand, EncryptCommand } from '@aws-sdk/client-kms';
 import { DescribeDBClustersCommand } from '@aws-sdk/client-rds';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -90,6 +90,14 @@ const RDS_ACTIONS: Record<string, string[]> = {
   StartActivityStream: ['ResourceArn', 'Mode', 'KmsKeyId', 'ApplyImmediately', 'EngineNativeAuditFieldsIncluded'],
   StopActivityStream: ['ResourceArn', 'ApplyImmediately'],
 };
+
+/** Valid members a case may start from, so that one mutation reaches past the first check. */
+const VALID_BASE: Record<Exclude<Service, 'rds'>, Record<string, unknown>> = {
+  kms: { KeyId: 'alias/fuzz', KeySpec: 'AES_256', Plaintext: 'YQ==' },
+  kinesis: { StreamName: 'fuzz', ShardId: 'shardId-000000000000', ShardIteratorType: 'TRIM_HORIZON', PartitionKey: 'p', Data: 'YQ==' },
+  ssm: { DocumentName: 'DAS-Lab-TpccLoad', Name: 'DAS-Lab-TpccLoad', InstanceIds: ['i-0123456789abcdef0'] },
+};
+const RDS_VALID_BASE: Record<string, string> = { ResourceArn: CLUSTER_ARN, Mode: 'async', KmsKeyId: 'alias/fuzz' };
 
 /** Names that are not operations but exist on every object. */
 const PROTOTYPE_NAMES = ['__proto__', 'constructor', 'hasOwnProperty', 'toString', 'valueOf', 'isPrototypeOf', '__defineGetter__', 'prototype'];
@@ -208,6 +216,7 @@ function jsonRequests(service: Exclude<Service, 'rds'>): fc.Arbitrary<FuzzReques
       members: fc.array(fc.tuple(fc.nat(), memberValue), { maxLength: 5 }),
       foreignMember: fc.option(fc.tuple(fc.oneof(edgeString, fc.constantFrom(...PROTOTYPE_NAMES)), memberValue), { freq: 5 }),
       encoding: jsonEncoding,
+      fromValid: fc.boolean(),
       contentType: fc.oneof(
         { weight: 12, arbitrary: fc.constant('application/x-amz-json-1.1') },
         { weight: 1, arbitrary: fc.constantFrom('application/x-amz-json-1.0', 'application/json', 'APPLICATION/X-AMZ-JSON-1.1; charset=utf-8', 'application/x-amz-cbor-1.1', 'text/plain', 'application/x-www-form-urlencoded', '') },
@@ -219,7 +228,10 @@ function jsonRequests(service: Exclude<Service, 'rds'>): fc.Arbitrary<FuzzReques
     })
     .map((draw) => {
       const known = operations[draw.operation] ?? ['KeyId', 'StreamName', 'CommandId'];
-      const members: Array<[string, unknown]> = draw.members.map(([index, value]) => [known[index % known.length]!, value]);
+      const mutated: Array<[string, unknown]> = draw.members.map(([index, value]) => [known[index % known.length]!, value]);
+      const members: Array<[string, unknown]> = draw.fromValid
+        ? Object.entries({ ...VALID_BASE[service], ...Object.fromEntries(mutated.slice(0, 1)) })
+        : mutated;
       if (draw.foreignMember) members.push(draw.foreignMember);
       const target = {
         ok: `${prefix}.${draw.operation}`,
@@ -253,6 +265,7 @@ const rdsRequests: fc.Arbitrary<FuzzRequest> = fc
     ),
     params: fc.array(fc.tuple(fc.nat(), fc.oneof(edgeString, edgeNumber.map(String), fc.constantFrom('true', 'false', 'sync', 'async', 'db-cluster-id', 'engine', '20', '100', '1e2', '1.5')))),
     duplicate: fc.option(fc.tuple(fc.nat(), edgeString, edgeString), { freq: 4 }),
+    fromValid: fc.boolean(),
     style: fc.oneof(
       { weight: 12, arbitrary: fc.constant('form') },
       { weight: 1, arbitrary: fc.constantFrom('get', 'bad-percent', 'json', 'junk', 'no-version', 'both') },
@@ -267,7 +280,9 @@ const rdsRequests: fc.Arbitrary<FuzzRequest> = fc
     const form = new URLSearchParams();
     if (draw.action) form.append('Action', draw.action);
     if (draw.style !== 'no-version') form.append('Version', '2014-10-31');
-    for (const [index, value] of draw.params) form.append(known[index % known.length]!, value);
+    const params: Array<[string, string]> = draw.params.map(([index, value]) => [known[index % known.length]!, value]);
+    const chosen = draw.fromValid ? Object.entries({ ...RDS_VALID_BASE, ...Object.fromEntries(params.slice(0, 1)) }) : params;
+    for (const [name, value] of chosen) form.append(name, value);
     if (draw.duplicate) {
       const name = known[draw.duplicate[0] % known.length]!;
       form.append(name, draw.duplicate[1]);
@@ -336,7 +351,8 @@ describe('fuzz: malformed requests over HTTP', () => {
     ({ aws, dataDir, logs } = await startTestEmulator({ maxBodyBytes: MAX_BODY }));
     const { kms, kinesis } = sdkClients(aws.endpoint);
     try {
-      await kms.send(new CreateKeyCommand({}));
+      const key = (await kms.send(new CreateKeyCommand({}))).KeyMetadata!;
+      await kms.send(new CreateAliasCommand({ AliasName: 'alias/fuzz', TargetKeyId: key.KeyId }));
       await kinesis.send(new CreateStreamCommand({ StreamName: 'fuzz', ShardCount: 2 }));
       await waitFor(() => kinesis.send(new DescribeStreamSummaryCommand({ StreamName: 'fuzz' })), (out) => out.StreamDescriptionSummary!.StreamStatus === 'ACTIVE');
     } finally {
@@ -375,7 +391,8 @@ describe('fuzz: malformed requests over HTTP', () => {
       const table = [...byService].map(([service, statuses]) => ({
         service,
         requests: [...statuses.values()].reduce((a, b) => a + b, 0),
-        ...Object.fromEntries([...statuses].sort(([a], [b]) => a - b).map(([status, count]) => [String(status), count])),
+        // `HTTP 200`, not `200`: integer-like keys would be listed before `service`.
+        ...Object.fromEntries([...statuses].sort(([a], [b]) => a - b).map(([status, count]) => [`HTTP ${status}`, count])),
       }));
       console.log(`fuzz: ${sent} requests (seed ${SEED}); outcomes by status per service:`);
       console.table(table);
