@@ -66,7 +66,7 @@ export async function buildApp(config: ApiConfig, options: BuildAppOptions = {})
   await app.register(systemRoutes, {
     aws,
     workerUrl: config.workerUrl,
-    endpointOverride: config.aws.endpoint !== undefined,
+    ...(config.aws.endpoint === undefined ? {} : { emulatorEndpoint: config.aws.endpoint }),
     ...(options.readyTimeoutMs ? { readyTimeoutMs: options.readyTimeoutMs } : {}),
   });
   await app.register(keyRoutes, { kms: aws.kms });

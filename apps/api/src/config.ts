@@ -88,8 +88,7 @@ export function readApiConfig(env: Record<string, string | undefined>): ApiEnvCo
   }
 
   const consoleOrigins = parseOrigins(read, env.DAS_CONSOLE_ORIGIN, `http://${host.includes(':') ? `[${host}]` : host}:${port}`);
-  const token = read.string('DAS_TOKEN');
-  if (token !== undefined && token.length < 16) read.problem('DAS_TOKEN is shorter than 16 characters');
+  const token = read.token('DAS_TOKEN');
   read.done();
   return {
     host,

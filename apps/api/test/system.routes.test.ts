@@ -71,7 +71,8 @@ describe('request ids', () => {
 describe('/console-config and the OpenAPI document', () => {
   it('tells the console where the worker is and whether an emulator is behind the API', async () => {
     const { aws } = stubAws();
-    app = await buildTestApp(aws, { workerUrl: 'https://worker.example.com', aws: { endpoint: 'http://127.0.0.1:4566' } });
+    // Port 9 (discard) refuses: no emulator answers `/health`, so no stream source is named.
+    app = await buildTestApp(aws, { workerUrl: 'https://worker.example.com', aws: { endpoint: 'http://127.0.0.1:9' } });
     const res = await app.inject({ method: 'GET', url: '/console-config' });
     expect(res.json()).toEqual({ workerUrl: 'https://worker.example.com', apiVersion: '1', region: 'eu-west-1', endpointOverride: true });
   });

@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 import { assertHostName } from './http/host-allowlist.js';
-import { startLocalAws, type LocalAwsOptions, type SourceKind } from './local-aws.js';
+import { startLocalAws, type LocalAwsOptions, type SourceChoice } from './local-aws.js';
 
 const USAGE = `Usage: das-local [options]
 
@@ -11,7 +11,8 @@ const USAGE = `Usage: das-local [options]
   --data-dir <dir>       state directory (default .das-local in the current directory)
   --region <region>      AWS region (default AWS_REGION or us-east-1)
   --account-id <id>      12-digit account id (default 000000000000)
-  --source <kind>        activity producer: mariadb | synthetic | none (default mariadb: a private mariadbd)
+  --source <kind>        activity producer: mariadb | synthetic | auto | none (default mariadb: a private
+                         mariadbd; auto: mariadb when mariadbd is installed, else synthetic)
   --synthetic            same as --source synthetic
   --synthetic-rate <n>   synthetic events per second (default 20)
   --master-password <p>  source mariadb: root's password of the private MariaDB
@@ -21,7 +22,8 @@ const USAGE = `Usage: das-local [options]
   -h, --help             this text
 
 Clients: endpoint http://HOST:PORT (or AWS_ENDPOINT_URL), any credentials; requests must be
-SigV4-signed (every AWS SDK, the CLI and boto3 sign); /_local/* too (fetchLocal in @das/local-aws).`;
+SigV4-signed (every AWS SDK, the CLI and boto3 sign); /_local/* too (fetchLocal in @das/local-aws).
+Environment: DAS_MARIADB_DIRS=dir:dir…  look for mariadbd only there (instead of PATH and the usual places).`;
 
 /** Parses the command line and environment into options; throws with a usage hint on bad input. */
 export function parseCli(argv: readonly string[], env: NodeJS.ProcessEnv): LocalAwsOptions | 'help' {
@@ -60,7 +62,8 @@ export function parseCli(argv: readonly string[], env: NodeJS.ProcessEnv): Local
     }
   }
   const source = values.synthetic ? 'synthetic' : (values.source ?? 'mariadb');
-  if (!['none', 'synthetic', 'mariadb'].includes(source)) throw new Error(`--source must be none, synthetic or mariadb, got '${source}'`);
+  if (!['none', 'synthetic', 'mariadb', 'auto'].includes(source)) throw new Error(`--source must be mariadb, synthetic, auto or none, got '${source}'`);
+  const mariadbDirs = env['DAS_MARIADB_DIRS'];
   const rate = values['synthetic-rate'] === undefined ? undefined : Number(values['synthetic-rate']);
   if (rate !== undefined && !(rate > 0)) throw new Error('--synthetic-rate must be a positive number');
   return {
@@ -70,7 +73,8 @@ export function parseCli(argv: readonly string[], env: NodeJS.ProcessEnv): Local
     dataDir: values['data-dir'] ?? '.das-local',
     region: values.region ?? env['AWS_REGION'] ?? env['AWS_DEFAULT_REGION'] ?? 'us-east-1',
     accountId: values['account-id'],
-    source: source as SourceKind,
+    source: source as SourceChoice,
+    ...(mariadbDirs === undefined ? {} : { mariadbSearch: { path: mariadbDirs, extraDirs: [] } }),
     syntheticRate: rate,
     activityStreamDelayMs: integer('stream-delay-ms', values['stream-delay-ms'], 0, 600_000),
     mysqlUrl: values['mysql-url'],

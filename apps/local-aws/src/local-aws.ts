@@ -11,7 +11,8 @@ import { inProcessKmsPort } from './kms/in-process-kms-port.js';
 import { KmsKeyStore } from './kms/kms-key-store.js';
 import { createKmsService } from './kms/kms-service.js';
 import { LocalKms } from './kms/local-kms.js';
-import { createMariadbSource, type CaptureTuning } from './mariadb/index.js';
+import { createMariadbSource, type BinarySearch, type CaptureTuning } from './mariadb/index.js';
+import { chooseSource } from './source-choice.js';
 import type { JsonService } from './protocol/json-service.js';
 import { ActivityStreams } from './rds/activity-streams.js';
 import { ClusterStore, type ClusterRecord, type ClusterSeed } from './rds/cluster-store.js';
@@ -20,6 +21,9 @@ import { createSsmService } from './ssm/index.js';
 import { createSyntheticSource } from './synthetic/synthetic-source.js';
 
 export type SourceKind = 'mariadb' | 'synthetic' | 'none';
+
+/** `auto`: the private MariaDB when mariadbd is installed, else the synthetic generator (said once). */
+export type SourceChoice = SourceKind | 'auto';
 
 export interface LocalAwsOptions {
   /** Default 127.0.0.1. */
@@ -38,7 +42,9 @@ export interface LocalAwsOptions {
   /** Default 000000000000. */
   accountId?: string;
   /** What produces activity once a stream is started. Default 'none'. */
-  source?: SourceKind;
+  source?: SourceChoice;
+  /** Where `auto` and the private MariaDB look for mariadbd (default: PATH and well-known directories). */
+  mariadbSearch?: BinarySearch;
   /** Synthetic source: events per second (default 20). */
   syntheticRate?: number;
   /** Synthetic source: events per DAS record (default 10). */
@@ -142,6 +148,7 @@ async function createSourcePlugin(kind: SourceKind, context: SourcePluginContext
         ...(auditLog === undefined ? {} : { auditLog }),
         ...(masterPassword === undefined ? {} : { masterPassword }),
         ...(capture === undefined ? {} : { capture }),
+        ...(context.options.mariadbSearch === undefined ? {} : { binaries: context.options.mariadbSearch }),
       });
     }
   }
@@ -159,7 +166,8 @@ export async function startLocalAws(options: LocalAwsOptions): Promise<LocalAws>
   const dataDir = resolve(options.dataDir);
   const log = options.log ?? (() => undefined);
   const stats = new CallStats();
-  const sourceKind = options.source ?? 'none';
+  const { kind: sourceKind, note: sourceNote } = await chooseSource(options.source ?? 'none', options.mariadbSearch);
+  if (sourceNote !== undefined) log(sourceNote);
 
   const kms = new LocalKms(await KmsKeyStore.open(join(dataDir, 'kms')), { region, accountId });
   const engine = await KinesaliteEngine.open({
@@ -234,6 +242,7 @@ export async function startLocalAws(options: LocalAwsOptions): Promise<LocalAws>
         accountId,
         services: [...jsonServices.map((service) => service.name), rds.name],
         source: sourceKind,
+        ...(sourceNote === undefined ? {} : { sourceNote }),
       }),
     });
     const server = await startEndpointServer({

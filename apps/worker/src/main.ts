@@ -1,9 +1,14 @@
-import { ConfigError } from '@das/server-kit';
+import { ConfigError, ensureWritableDataDir, listenFailure, StartupError } from '@das/server-kit';
 import { loadWorkerConfig } from './config.js';
+import { WORKER_USAGE } from './usage.js';
 import { createWorker } from './worker.js';
 
 /** Runs the worker from the environment until SIGTERM/SIGINT, then stores and checkpoints what is in flight. */
-export async function main(env: Record<string, string | undefined> = process.env): Promise<void> {
+export async function main(env: Record<string, string | undefined> = process.env, argv: readonly string[] = process.argv.slice(2)): Promise<void> {
+  if (argv.includes('--help') || argv.includes('-h')) {
+    process.stdout.write(`${WORKER_USAGE}\n`);
+    return;
+  }
   let config;
   try {
     config = loadWorkerConfig(env);
@@ -16,7 +21,20 @@ export async function main(env: Record<string, string | undefined> = process.env
     throw error;
   }
   const worker = createWorker({ config });
-  const { url, tokenFile } = await worker.start();
+  let started: Awaited<ReturnType<typeof worker.start>>;
+  try {
+    await ensureWritableDataDir(config.dataDir, 'DAS_DATA_DIR');
+    started = await worker.start().catch(async (error: unknown) => {
+      await worker.stop().catch(() => undefined);
+      throw listenFailure(error, { host: config.host, port: config.port, variable: 'DAS_WORKER_PORT' });
+    });
+  } catch (error) {
+    if (!(error instanceof StartupError)) throw error;
+    process.stderr.write(`das-worker: ${error.message}\n`);
+    process.exitCode = 1;
+    return;
+  }
+  const { url, tokenFile } = started;
   worker.app?.log.info({ url, dataDir: config.dataDir }, 'das-worker listening');
   if (tokenFile !== undefined) process.stderr.write(`das-worker: created an API token in ${tokenFile} (send it as Authorization: Bearer <token>)\n`);
   let stopping = false;

@@ -61,6 +61,22 @@ export function createEnvReader(env: Record<string, string | undefined>) {
         return undefined;
       }
     },
+    /**
+     * `DAS_TOKEN`: the bearer token every client sends, so at least 16 visible characters without
+     * spaces (a header cannot carry them). Unset leaves it to the generated token file.
+     */
+    token(name: string): string | undefined {
+      const value = raw(name);
+      if (value === undefined) return undefined;
+      if (value.length < 16 || !/^[\x21-\x7e]+$/.test(value)) {
+        problems.push(
+          `${name} must be at least 16 visible characters without spaces (it is ${value.length < 16 ? `${value.length} long` : 'not'}); ` +
+            `set one such as the output of \`openssl rand -base64 24\`, or unset it to use the generated token file`,
+        );
+        return undefined;
+      }
+      return value;
+    },
     /** Adds a problem found by the caller's own check. */
     problem(message: string): void {
       problems.push(message);

@@ -4,3 +4,4 @@ export { loadOrCreateToken, tokensEqual, TOKEN_FILE, type TokenSource } from './
 export { bearerAuth, requestToken, type BearerAuthOptions } from './auth.js';
 export { loggerOptions, redactUrl, REDACTED_PATHS, type LogSettings } from './logging.js';
 export { createEnvReader, ConfigError } from './env.js';
+export { ensureWritableDataDir, listenFailure, StartupError } from './startup.js';

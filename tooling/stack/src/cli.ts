@@ -1,13 +1,17 @@
 #!/usr/bin/env node
 // `npm start` and `npm run lab`: the whole local stack in one command, and the lab scripted.
+import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { ConfigError, createEnvReader } from '@das/server-kit';
 import { runLab } from './lab.js';
-import { startStack } from './stack.js';
+import { StackStartError, startStack } from './stack.js';
 
 const USAGE = `usage:
-  das-stack start [--data-dir .das-local] [--synthetic] [--verbose]      (npm start)
-      starts the emulator with its private MariaDB (--synthetic: generated events instead),
-      the API serving the console, and the worker; prints one URL and the token.
+  das-stack start [--data-dir .das-local] [--synthetic|--mariadb] [--free-ports] [--verbose]   (npm start -- [options])
+      starts the emulator with its private MariaDB (without mariadbd installed: generated events,
+      said once; --synthetic: always generated; --mariadb: MariaDB or fail), the API serving the
+      console, and the worker on ports 4566, 7400, 7401 (--free-ports: any free ones, e.g. for a
+      second stack); prints the console URL with its token. DAS_TOKEN, when set, is the token.
   das-stack lab [options]                                                (npm run lab -- [options])
       the DAS lab's five steps against the emulator (default http://127.0.0.1:4566, or
       AWS_ENDPOINT_URL) or, with --aws, against AWS through the default credential chain.
@@ -27,16 +31,24 @@ async function start(argv: string[]): Promise<number> {
     options: {
       'data-dir': { type: 'string', default: '.das-local' },
       synthetic: { type: 'boolean', default: false },
+      mariadb: { type: 'boolean', default: false },
+      'free-ports': { type: 'boolean', default: false },
       verbose: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
   if (values.help) return usage(0);
+  if (values.synthetic && values.mariadb) throw new StackStartError('--synthetic and --mariadb exclude each other: choose one');
+  const env = createEnvReader(process.env);
+  const token = env.token('DAS_TOKEN');
+  env.done();
   const begun = Date.now();
   const recent: string[] = [];
   const stack = await startStack({
     dataDir: values['data-dir'],
-    source: values.synthetic ? 'synthetic' : 'mariadb',
+    source: values.synthetic ? 'synthetic' : values.mariadb ? 'mariadb' : 'auto',
+    ports: values['free-ports'] ? 'free' : 'default',
+    ...(token === undefined ? {} : { token }),
     log: (line) => console.log(`das: ${line}`),
     onLine: (line) => {
       if (values.verbose) console.log(line);
@@ -44,15 +56,20 @@ async function start(argv: string[]): Promise<number> {
       if (recent.length > 50) recent.shift();
     },
   });
+  const source = stack.source.kind === 'mariadb' ? "the emulator's private MariaDB (its audit log)" : `${stack.source.kind} events`;
   console.log(`
 DAS Toolkit is running (ready in ${((Date.now() - begun) / 1000).toFixed(1)} s).
 
-  Open:   ${stack.url}
-  Token:  ${stack.token}
+  Console:       ${stack.url}
+  Token:         ${stack.token}
+  API:           ${stack.apiUrl}
+  Worker:        ${stack.workerUrl}
+  AWS endpoint:  ${stack.endpoint} (region ${stack.region}; AWS_ENDPOINT_URL for your own clients)
+  Stream source: ${source}
+  Data:          ${resolve(values['data-dir'])}/ (delete it to start from scratch)
 
-  API ${stack.apiUrl} · worker ${stack.workerUrl} · AWS endpoint ${stack.endpoint} (region ${stack.region})
   Try the lab from a second terminal: npm run lab
-  Data is kept in ${values['data-dir']}/. Press Ctrl-C to stop.
+  Press Ctrl-C to stop everything.
 `);
   return await new Promise<number>((resolve) => {
     let stopping = false;
@@ -138,7 +155,9 @@ if (!run) process.exit(usage(command === '--help' || command === '-h' ? 0 : 2));
 run(rest).then(
   (code) => process.exit(code),
   (error: Error) => {
+    // A bad option or variable is a usage problem (2); anything else failed while running (1).
+    const usageProblem = error instanceof ConfigError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS') === true;
     console.error(`das: ${error.message}`);
-    process.exit(1);
+    process.exit(usageProblem ? 2 : 1);
   },
 );

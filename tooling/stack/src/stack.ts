@@ -1,7 +1,6 @@
-import { mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { loadOrCreateToken } from '@das/server-kit';
-import { freePort } from './free-port.js';
+import { ensureWritableDataDir, loadOrCreateToken } from '@das/server-kit';
+import { freePort, portIsFree } from './free-port.js';
 import { ServiceProcess } from './service-process.js';
 import { forgetServices, recordServices, stopStaleServices } from './stale-processes.js';
 import { repoRoot, workspaceBin } from './workspace.js';
@@ -9,8 +8,15 @@ import { repoRoot, workspaceBin } from './workspace.js';
 export interface StackOptions {
   /** Where every service keeps its state (`.das-local` for `npm start`). */
   dataDir: string;
-  /** Activity comes from a private MariaDB's audit log (default) or from the synthetic generator. */
-  source?: 'mariadb' | 'synthetic';
+  /**
+   * Activity comes from a private MariaDB's audit log, from the synthetic generator, or (`auto`, the
+   * default) from MariaDB when mariadbd is installed and the generator otherwise.
+   */
+  source?: 'mariadb' | 'synthetic' | 'auto';
+  /** `DAS_TOKEN` to use instead of the data directory's token file. */
+  token?: string;
+  /** Environment of the services beyond the stack's own (tests narrow where mariadbd is looked for). */
+  env?: Record<string, string>;
   /** Fixed ports (the defaults 4566, 7400, 7401) or free ones chosen at start (tests). */
   ports?: 'default' | 'free' | { aws: number; api: number; worker: number };
   region?: string;
@@ -31,6 +37,8 @@ export interface Stack {
   workerUrl: string;
   /** The AWS endpoint of the emulator (`AWS_ENDPOINT_URL`). */
   endpoint: string;
+  /** What feeds the activity stream (`mariadb`, `synthetic`), and why when it fell back. */
+  source: { kind: string; note?: string };
   region: string;
   /** Process ids of the services (the emulator's MariaDB is its own child). */
   pids(): number[];
@@ -41,10 +49,35 @@ export interface Stack {
 
 const DEFAULT_PORTS = { aws: 4566, api: 7400, worker: 7401 };
 
+/** A start that cannot go on for a reason the user can fix; the message is one line with the fix. */
+export class StackStartError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'StackStartError';
+  }
+}
+
 async function choosePorts(ports: StackOptions['ports']) {
   if (ports === 'free') return { aws: await freePort(), api: await freePort(), worker: await freePort() };
   if (!ports || ports === 'default') return DEFAULT_PORTS;
   return ports;
+}
+
+/** Fixed ports must be free before anything starts, so that a clash is one clear line, not a dead child. */
+async function checkPortsFree(host: string, ports: { aws: number; api: number; worker: number }): Promise<void> {
+  for (const [service, port] of Object.entries(ports)) {
+    if (!(await portIsFree(host, port))) {
+      throw new StackStartError(
+        `port ${port} (${service === 'aws' ? 'the AWS emulator' : `the ${service}`}) on ${host} is in use: another \`npm start\` or another program holds it; stop it and try again`,
+      );
+    }
+  }
+}
+
+/** What the emulator says feeds its streams (`/health`). */
+async function emulatorSource(endpoint: string): Promise<{ kind: string; note?: string }> {
+  const health = (await (await fetch(`${endpoint}/health`)).json()) as { source?: string; sourceNote?: string };
+  return { kind: health.source ?? 'unknown', ...(health.sourceNote === undefined ? {} : { note: health.sourceNote }) };
 }
 
 /**
@@ -56,14 +89,17 @@ export async function startStack(options: StackOptions): Promise<Stack> {
   const dataDir = resolve(options.dataDir);
   const region = options.region ?? 'us-east-1';
   const host = '127.0.0.1';
-  await mkdir(dataDir, { recursive: true, mode: 0o700 });
+  await ensureWritableDataDir(dataDir, '--data-dir').catch((error: Error) => {
+    throw new StackStartError(error.message);
+  });
   await stopStaleServices(dataDir, log);
 
   const ports = await choosePorts(options.ports);
+  if (options.ports !== 'free') await checkPortsFree(host, ports);
   const endpoint = `http://${host}:${ports.aws}`;
   const apiUrl = `http://${host}:${ports.api}`;
   const workerUrl = `http://${host}:${ports.worker}`;
-  const { token } = await loadOrCreateToken({ dataDir });
+  const { token } = await loadOrCreateToken({ dataDir, ...(options.token === undefined ? {} : { token: options.token }) });
   const root = repoRoot();
   const readyTimeoutMs = options.readyTimeoutMs ?? 90_000;
 
@@ -75,8 +111,10 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     AWS_SECRET_ACCESS_KEY: 'local',
     AWS_EC2_METADATA_DISABLED: 'true',
     AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+    ...options.env,
   };
   const services: ServiceProcess[] = [];
+  let source: Stack['source'] = { kind: 'unknown' };
   const stop = async () => {
     // The worker first, so it stores and checkpoints what is in flight while AWS still answers.
     for (const name of ['worker', 'api', 'local-aws']) await services.find((s) => s.spec.name === name)?.stop();
@@ -88,8 +126,9 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       name: 'local-aws',
       script: workspaceBin('apps/local-aws', 'das-local'),
       args: ['--host', host, '--port', String(ports.aws), '--data-dir', join(dataDir, 'aws'), '--region', region,
-        '--source', options.source ?? 'mariadb',
+        '--source', options.source ?? 'auto',
         ...(options.activityStreamDelayMs !== undefined ? ['--stream-delay-ms', String(options.activityStreamDelayMs)] : [])],
+      env: { ...options.env },
       cwd: root,
       readyUrl: `${endpoint}/health`,
       onLine: options.onLine,
@@ -97,6 +136,8 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     services.push(localAws);
     log(`starting the AWS emulator on ${endpoint}`);
     await localAws.waitReady(readyTimeoutMs);
+    source = await emulatorSource(endpoint);
+    if (source.note !== undefined) log(source.note);
 
     const appEnv = { ...awsEnv, DAS_TOKEN: token, DAS_DATA_DIR: dataDir };
     const api = new ServiceProcess({
@@ -132,6 +173,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     workerUrl,
     endpoint,
     region,
+    source,
     pids: () => services.map((s) => s.pid).filter((pid): pid is number => pid !== undefined),
     firstExit: Promise.race(services.map((s) => s.exited.then((code) => ({ name: s.spec.name, code })))),
     stop,

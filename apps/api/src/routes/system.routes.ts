@@ -10,12 +10,26 @@ import { routeSchema } from './route-schema.js';
 export interface SystemRoutesOptions {
   aws: AwsClients;
   workerUrl: string;
-  endpointOverride: boolean;
+  /** AWS_ENDPOINT_URL when set: an emulator, whose `/health` says what feeds its streams. */
+  emulatorEndpoint?: string;
   /** Per-service budget of `/readyz`. */
   readyTimeoutMs?: number;
 }
 
 const TIMED_OUT = Symbol('timed out');
+
+/** das-local's `/health` names its activity source; other emulators (or none answering) give nothing. */
+async function emulatorSource(endpoint: string): Promise<{ kind: string; note?: string } | undefined> {
+  try {
+    const response = await fetch(new URL('/health', endpoint), { signal: AbortSignal.timeout(1_000) });
+    if (!response.ok) return undefined;
+    const health = (await response.json()) as { source?: unknown; sourceNote?: unknown };
+    if (typeof health.source !== 'string') return undefined;
+    return { kind: health.source, ...(typeof health.sourceNote === 'string' ? { note: health.sourceNote } : {}) };
+  } catch {
+    return undefined;
+  }
+}
 
 /** One readiness call within a budget: aborts the SDK request and stops waiting when it is spent. */
 async function check(call: (signal: AbortSignal) => Promise<unknown>, timeoutMs: number): Promise<ReadinessCheck> {
@@ -59,10 +73,14 @@ export const systemRoutes: FastifyPluginAsyncTypebox<SystemRoutesOptions> = asyn
     return reply.code(failed.length ? 503 : 200).send({ status: failed.length ? 'unavailable' : 'ready', checks, failed });
   });
 
-  app.get('/console-config', { schema: routeSchema(apiRoutes.consoleConfig, 'system', 'Where the console finds the worker (public, no secrets)') }, async () => ({
-    workerUrl: options.workerUrl,
-    apiVersion: API_VERSION,
-    region: await aws.region(),
-    endpointOverride: options.endpointOverride,
-  }));
+  app.get('/console-config', { schema: routeSchema(apiRoutes.consoleConfig, 'system', 'Where the console finds the worker (public, no secrets)') }, async () => {
+    const streamSource = options.emulatorEndpoint === undefined ? undefined : await emulatorSource(options.emulatorEndpoint);
+    return {
+      workerUrl: options.workerUrl,
+      apiVersion: API_VERSION,
+      region: await aws.region(),
+      endpointOverride: options.emulatorEndpoint !== undefined,
+      ...(streamSource === undefined ? {} : { streamSource }),
+    };
+  });
 };

@@ -108,7 +108,8 @@ describe('the lab through the API against @das/local-aws', () => {
     const ready = await api('GET', '/readyz');
     expect(ready).toMatchObject({ status: 200, body: { status: 'ready', failed: [] } });
     const config = await fetch(`${base}/console-config`).then((res) => res.json());
-    expect(config).toEqual({ workerUrl: 'http://127.0.0.1:7401', apiVersion: '1', region: localAws.region, endpointOverride: true });
+    expect(config).toEqual({ workerUrl: 'http://127.0.0.1:7401', apiVersion: '1', region: localAws.region, endpointOverride: true,
+      streamSource: { kind: 'none' } });
   });
 
   it('creates a key, then the lab key with administrators (policy in CreateKey), and lists them', async () => {

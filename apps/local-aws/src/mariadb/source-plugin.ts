@@ -3,6 +3,7 @@ import type { ActivitySource } from '../activity-source.js';
 import { createAuditCapture, type AuditCapture, type AuditCaptureOptions, type AuditCaptureStats } from '../capture/audit-capture.js';
 import { lineLog } from '../capture/capture-log.js';
 import type { MysqlConnectionOptions } from '../capture/housekeeping.js';
+import type { BinarySearch } from './mariadb-binaries.js';
 import { startPrivateMariadb, type PrivateMariadb } from './private-mariadb.js';
 import { parseMysqlUrl } from './watched-mariadb.js';
 
@@ -19,6 +20,8 @@ export interface MariadbSourceOptions {
   /** root's password of the private server (`--master-password`). */
   masterPassword?: string;
   capture?: CaptureTuning;
+  /** Where to look for mariadbd (default: PATH and well-known directories). */
+  binaries?: BinarySearch;
   log: (line: string) => void;
 }
 
@@ -68,6 +71,7 @@ export async function createMariadbSource(options: MariadbSourceOptions): Promis
     server = await startPrivateMariadb({
       dir: join(options.dataDir, 'mariadb'),
       ...(options.masterPassword === undefined ? {} : { masterPassword: options.masterPassword }),
+      ...(options.binaries === undefined ? {} : { binaries: options.binaries }),
       log,
     });
     connection = server.housekeeping;

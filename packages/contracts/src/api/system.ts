@@ -28,5 +28,14 @@ export const ConsoleConfigSchema = Type.Object({
   apiVersion: Type.String(),
   region: Type.String(),
   endpointOverride: Type.Boolean({ description: 'True when the API talks to an AWS-compatible emulator' }),
+  streamSource: Type.Optional(
+    Type.Object(
+      {
+        kind: Type.String({ description: 'mariadb, synthetic or none' }),
+        note: Type.Optional(Type.String({ description: 'Why, when the emulator chose a fallback' })),
+      },
+      { description: "What feeds the emulator's activity streams (emulator only)" },
+    ),
+  ),
 });
 export type ConsoleConfig = Type.Static<typeof ConsoleConfigSchema>;
