@@ -8,9 +8,7 @@ export {
   type SourcePlugin,
   type SourcePluginContext,
 } from './local-aws.js';
-export type { ActiveStream, ActivitySource } from './activity-source.js';
 export { fetchLocal, LOCAL_CREDENTIALS, signRequest, type SignRequestOptions, type SigningCredentials } from './http/sign-request.js';
 export { AwsServiceError } from './protocol/aws-error.js';
 export { unknownOperation, type JsonService } from './protocol/json-service.js';
 export type { ClusterRecord } from './rds/cluster-store.js';
-export { createSyntheticSource, type SyntheticSourceOptions } from './synthetic/synthetic-source.js';

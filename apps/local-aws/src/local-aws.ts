@@ -1,6 +1,6 @@
 import { createRequire } from 'node:module';
 import { join, resolve } from 'node:path';
-import type { ActivitySource } from './activity-source.js';
+import { createSyntheticSource, type ActivitySource } from '@das/capture';
 import { CallStats } from './http/call-stats.js';
 import { startEndpointServer } from './http/endpoint-server.js';
 import { assertHostName, createHostAllowlist } from './http/host-allowlist.js';
@@ -18,7 +18,6 @@ import { ActivityStreams } from './rds/activity-streams.js';
 import { ClusterStore, type ClusterRecord, type ClusterSeed } from './rds/cluster-store.js';
 import { createRdsService } from './rds/rds-service.js';
 import { createSsmService } from './ssm/index.js';
-import { createSyntheticSource } from './synthetic/synthetic-source.js';
 
 export type SourceKind = 'mariadb' | 'synthetic' | 'none';
 

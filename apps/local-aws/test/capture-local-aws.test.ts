@@ -1,10 +1,10 @@
 import { GetRecordsCommand, GetShardIteratorCommand, ListShardsCommand } from '@aws-sdk/client-kinesis';
 import { CreateKeyCommand } from '@aws-sdk/client-kms';
 import { DescribeDBClustersCommand, StartActivityStreamCommand, StopActivityStreamCommand, type DBCluster } from '@aws-sdk/client-rds';
-import { decryptRecord, kmsPortFromClient } from '@das/core';
+import { decryptRecord, kmsPortFromClient, type MysqlActivityEvent } from '@das/core';
 import mysql, { type Connection } from 'mysql2/promise';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { CapturedActivityEvent, CapturedEvent } from '../src/capture/activity-event.js';
+import type { CapturedEvent } from '@das/capture';
 import { fetchLocal, type LocalAws, type LocalAwsOptions } from '../src/index.js';
 import { startTestMariadb } from './capture-harness.js';
 import { makeDataDir, removeDir, sdkClients, startTestEmulator, waitFor } from './helpers.js';
@@ -67,8 +67,8 @@ describe('MariaDB audit → DAS activity stream, end to end', () => {
     return events;
   }
 
-  const queriesBy = (events: CapturedEvent[], user: string): CapturedActivityEvent[] =>
-    events.filter((e): e is CapturedActivityEvent => e.type === 'record' && e.class === 'MAIN' && e.command === 'QUERY' && e.dbUserName === user);
+  const queriesBy = (events: CapturedEvent[], user: string): MysqlActivityEvent[] =>
+    events.filter((e): e is MysqlActivityEvent => e.type === 'record' && e.class === 'MAIN' && e.command === 'QUERY' && e.dbUserName === user);
 
   it('shows the private MariaDB as the cluster endpoint and streams a workload exactly once, in order', async () => {
     expect(cluster.Endpoint).toBe('127.0.0.1');
@@ -102,7 +102,7 @@ describe('MariaDB audit → DAS activity stream, end to end', () => {
     const queries = queriesBy(events, 'root');
     expect(queries.map((e) => e.commandText)).toEqual(statements.map((s) => s.sql));
     for (const [i, expected] of statements.entries()) {
-      const event = queries[i] as CapturedActivityEvent;
+      const event = queries[i] as MysqlActivityEvent;
       expect(event).toMatchObject({
         exitCode: expected.exitCode,
         sessionId,
@@ -113,18 +113,18 @@ describe('MariaDB audit → DAS activity stream, end to end', () => {
       if (expected.object !== undefined) expect(event.objectName).toBe(expected.object);
       if (expected.database !== undefined) expect(event.databaseName).toBe(expected.database);
     }
-    const failed = events.filter((e): e is CapturedActivityEvent => e.type === 'record' && e.command === 'FAILED_CONNECT');
+    const failed = events.filter((e): e is MysqlActivityEvent => e.type === 'record' && e.command === 'FAILED_CONNECT');
     expect(failed.map((e) => [e.dbUserName, e.exitCode])).toEqual([['root', '1045']]);
     // Each statement's table accesses come as AUX events of it (same statementId, substatementId 2).
-    const auxOf = (statement: CapturedActivityEvent) =>
-      events.filter((e): e is CapturedActivityEvent => e.type === 'record' && e.class === 'AUX' && e.sessionId === sessionId && e.statementId === statement.statementId);
+    const auxOf = (statement: MysqlActivityEvent) =>
+      events.filter((e): e is MysqlActivityEvent => e.type === 'record' && e.class === 'AUX' && e.sessionId === sessionId && e.statementId === statement.statementId);
     const expectedAux: [number, string][] = [[2, 'CREATE'], [3, 'ALTER'], [4, 'WRITE'], [5, 'WRITE'], [6, 'READ'], [7, 'WRITE'], [9, 'DROP']];
     for (const [index, command] of expectedAux) {
-      const aux = auxOf(queries[index] as CapturedActivityEvent);
+      const aux = auxOf(queries[index] as MysqlActivityEvent);
       expect(aux.map((e) => e.command)).toContain(command);
       expect(aux.every((e) => e.objectName === 'orders' && e.substatementId === 2 && e.exitCode === '')).toBe(true);
     }
-    expect(auxOf(queries[0] as CapturedActivityEvent)).toEqual([]);
+    expect(auxOf(queries[0] as MysqlActivityEvent)).toEqual([]);
     const stats = (await (await fetchLocal(aws.endpoint, '/_local/stats')).json()) as { sources: Record<string, { recordsPut: number; eventsDropped: number }> };
     expect(stats.sources[cluster.DBClusterIdentifier as string]).toMatchObject({ eventsDropped: 0 });
     expect(stats.sources[cluster.DBClusterIdentifier as string]?.recordsPut).toBeGreaterThan(0);
@@ -194,7 +194,7 @@ describe('--mysql-url: watching a MariaDB of your own', () => {
             const { payload } = await decryptRecord(record.Data as Uint8Array, { kms, resourceId: cluster.DbClusterResourceId as string });
             events.push(...(payload.databaseActivityEventList as unknown as CapturedEvent[]));
           }
-          return events.filter((e): e is CapturedActivityEvent => e.type === 'record' && e.commandText.includes('own_marker'));
+          return events.filter((e): e is MysqlActivityEvent => e.type === 'record' && e.commandText.includes('own_marker'));
         },
         (events) => events.length > 0,
       );

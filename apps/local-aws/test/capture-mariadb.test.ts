@@ -2,10 +2,11 @@ import { mkdtemp } from 'node:fs/promises';
 import { join } from 'node:path';
 import mysql, { type Connection } from 'mysql2/promise';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { CapturedActivityEvent } from '../src/capture/activity-event.js';
-import { createAuditCapture, type AuditCapture, type AuditCaptureOptions } from '../src/capture/index.js';
+import { createAuditCapture, type AuditCapture, type AuditCaptureOptions } from '@das/capture';
+import { createTestStream, eventually, records } from '@das/capture/testing';
+import type { MysqlActivityEvent } from '@das/core';
 import type { PrivateMariadb } from '../src/mariadb/index.js';
-import { createTestStream, eventually, records, startTestMariadb } from './capture-harness.js';
+import { startTestMariadb } from './capture-harness.js';
 
 let server: PrivateMariadb;
 let root: string;
@@ -42,7 +43,7 @@ function app(): Promise<Connection> {
   return mysql.createConnection({ host: server.host, port: server.port, user: 'app', password: 'app-pass' });
 }
 
-const mainQueries = (events: readonly CapturedActivityEvent[], user = 'app') =>
+const mainQueries = (events: readonly MysqlActivityEvent[], user = 'app') =>
   events.filter((e) => e.class === 'MAIN' && e.command === 'QUERY' && e.dbUserName === user);
 
 describe('audit capture on a real MariaDB', () => {
@@ -81,7 +82,7 @@ describe('audit capture on a real MariaDB', () => {
     const queries = mainQueries(all);
     expect(queries.map((e) => e.commandText)).toEqual(statements.map(([sql]) => sql));
     for (const [i, [, expected]] of statements.entries()) {
-      const event = queries[i] as CapturedActivityEvent;
+      const event = queries[i] as MysqlActivityEvent;
       expect(event.exitCode).toBe(expected.exitCode ?? '0');
       if (expected.object !== undefined) expect(event.objectName).toBe(expected.object);
       if (i >= 1 && i <= 12) expect(event.databaseName).toBe('capdb');
@@ -101,10 +102,10 @@ describe('audit capture on a real MariaDB', () => {
     expect(sessions[0]?.errorMessage).toBe("Access denied for user 'app'@'127.0.0.1'");
     expect(sessions[2]).toMatchObject({ remotePort: String(localPort), sessionId: String(db.threadId), pid: db.threadId });
 
-    const insert = queries[4] as CapturedActivityEvent;
+    const insert = queries[4] as MysqlActivityEvent;
     const aux = all.filter((e) => e.class === 'AUX' && e.statementId === insert.statementId);
     expect(aux.map((e) => [e.command, e.objectName, e.substatementId, e.exitCode, e.sessionId])).toEqual([['WRITE', 't', 2, '', insert.sessionId]]);
-    expect(all.some((e) => /_stats$|^mysql\.(proc|event)$/.test(e.objectName))).toBe(false);
+    expect(all.some((e) => /_stats$|^mysql\.(proc|event)$/.test(String(e.objectName)))).toBe(false);
     // Times are unique; MAIN events come in time order, each AUX no later than its MAIN.
     const times = events.map((e) => e.logTime);
     expect(new Set(times).size).toBe(times.length);

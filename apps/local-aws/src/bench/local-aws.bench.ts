@@ -7,11 +7,11 @@ import { startLocalAws } from '../local-aws.js';
 import type { BenchContext, BenchSection } from './bench-kit.js';
 import { kinesisSection } from './kinesis.bench.js';
 import { kmsSection } from './kms.bench.js';
-import { captureSection } from '../capture/capture.bench.js';
+import { captureSection } from './capture.bench.js';
 
 /**
  * The sections, in order. Capture (MariaDB audit → DAS records: throughput and latency) plugs in
- * here as one more BenchSection, e.g. `captureSection` from `../capture/capture.bench.js`.
+ * here as one more BenchSection, e.g. `captureSection` from `./capture.bench.js`.
  */
 const SECTIONS: BenchSection[] = [kinesisSection, kmsSection, captureSection];
 

@@ -1,7 +1,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { readJsonFile, SerialWriter, writeFileAtomic } from '../state/atomic-file.js';
+import { readJsonFile, SerialWriter, writeFileAtomic } from '@das/capture';
 
 export type KmsKeyState = 'Enabled' | 'Disabled' | 'PendingDeletion';
 

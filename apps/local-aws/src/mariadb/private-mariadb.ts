@@ -6,9 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import mysql, { type RowDataPacket } from 'mysql2/promise';
-import { silentLog, type CaptureLog } from '../capture/capture-log.js';
-import type { MysqlConnectionOptions } from '../capture/housekeeping.js';
-import { writeFileAtomic } from '../state/atomic-file.js';
+import { silentLog, writeFileAtomic, type CaptureLog, type MysqlConnectionOptions } from '@das/capture';
 import { locateMariadb, type BinarySearch } from './mariadb-binaries.js';
 import { clearStaleServer, isAlive, waitForExit } from './stale-server.js';
 

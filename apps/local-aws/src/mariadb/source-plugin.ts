@@ -1,8 +1,13 @@
 import { join } from 'node:path';
-import type { ActivitySource } from '../activity-source.js';
-import { createAuditCapture, type AuditCapture, type AuditCaptureOptions, type AuditCaptureStats } from '../capture/audit-capture.js';
-import { lineLog } from '../capture/capture-log.js';
-import type { MysqlConnectionOptions } from '../capture/housekeeping.js';
+import {
+  createAuditCapture,
+  lineLog,
+  type ActivitySource,
+  type AuditCapture,
+  type AuditCaptureOptions,
+  type AuditCaptureStats,
+  type MysqlConnectionOptions,
+} from '@das/capture';
 import type { BinarySearch } from './mariadb-binaries.js';
 import { startPrivateMariadb, type PrivateMariadb } from './private-mariadb.js';
 import { parseMysqlUrl } from './watched-mariadb.js';

@@ -1,7 +1,7 @@
 import { execFile } from 'node:child_process';
 import { readFile, rm } from 'node:fs/promises';
 import { promisify } from 'node:util';
-import type { CaptureLog } from '../capture/capture-log.js';
+import type { CaptureLog } from '@das/capture';
 
 const run = promisify(execFile);
 

@@ -1,4 +1,4 @@
-import type { MysqlConnectionOptions } from '../capture/housekeeping.js';
+import type { MysqlConnectionOptions } from '@das/capture';
 
 /** A MariaDB of the user's own (`--mysql-url` + `--audit-log`), watched but never reconfigured. */
 export interface WatchedMariadb {

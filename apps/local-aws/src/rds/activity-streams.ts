@@ -1,5 +1,5 @@
 import type { KmsPort } from '@das/core';
-import type { ActiveStream, ActivitySource } from '../activity-source.js';
+import type { ActiveStream, ActivitySource } from '@das/capture';
 import type { LocalKinesis } from '../kinesis/kinesis-service.js';
 import type { LocalKms } from '../kms/local-kms.js';
 import { AwsServiceError } from '../protocol/aws-error.js';

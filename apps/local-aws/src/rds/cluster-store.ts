@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
-import { readJsonFile, SerialWriter, writeFileAtomic } from '../state/atomic-file.js';
+import { readJsonFile, SerialWriter, writeFileAtomic } from '@das/capture';
 
 export type ActivityStreamStatus = 'stopped' | 'starting' | 'started' | 'stopping';
 

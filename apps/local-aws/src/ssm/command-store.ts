@@ -1,6 +1,6 @@
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { SerialWriter, readJsonFile, writeFileAtomic } from '../state/atomic-file.js';
+import { SerialWriter, readJsonFile, writeFileAtomic } from '@das/capture';
 import { isTerminal, type CommandRecord } from './command-record.js';
 
 /**

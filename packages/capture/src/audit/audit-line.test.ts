@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { escapeStatement, formatAuditLine, parseAuditLine, unescapeStatement, type AuditLine } from '../src/capture/audit-line.js';
-import { SAMPLE_SESSION_LINES } from './capture-fixtures.js';
+import { escapeStatement, formatAuditLine, parseAuditLine, unescapeStatement, type AuditLine } from './audit-line.js';
+import { SAMPLE_SESSION_LINES } from './sample-session-lines.test-support.js';
 
 function parsed(text: string): AuditLine {
   const result = parseAuditLine(text);

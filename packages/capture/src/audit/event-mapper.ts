@@ -1,7 +1,7 @@
-import type { CapturedActivityEvent } from './activity-event.js';
+import type { MysqlActivityEvent } from '@das/core';
 import { TABLE_OPERATIONS, type AuditLine } from './audit-line.js';
 import { errorMessageFor } from './error-messages.js';
-import { formatDasTime } from './stream-clock.js';
+import { formatDasTime } from '../das-time.js';
 
 /** What the mapper needs from the capture around it. */
 export interface EventMapperContext {
@@ -66,7 +66,7 @@ export class EventMapper {
   }
 
   /** Maps one line read at `timeUs`; returns the events it completes, in stream order. */
-  push(line: AuditLine, timeUs: number): CapturedActivityEvent[] {
+  push(line: AuditLine, timeUs: number): MysqlActivityEvent[] {
     const id = line.connectionId;
     const held = this.#pending.get(id);
     if (TABLE_OPERATIONS.has(line.operation)) {
@@ -77,7 +77,7 @@ export class EventMapper {
       this.#pending.set(id, [{ line, timeUs }]);
       return held === undefined ? [] : this.#orphans(held);
     }
-    const events: CapturedActivityEvent[] = [];
+    const events: MysqlActivityEvent[] = [];
     let accesses: PendingTableAccess[] = [];
     if (held !== undefined) {
       this.#pending.delete(id);
@@ -95,7 +95,7 @@ export class EventMapper {
   }
 
   /** Table lines whose QUERY line never came (another statement or session line followed). */
-  #orphans(held: PendingTableAccess[]): CapturedActivityEvent[] {
+  #orphans(held: PendingTableAccess[]): MysqlActivityEvent[] {
     const first = held[0];
     if (first === undefined) return [];
     return held
@@ -108,7 +108,7 @@ export class EventMapper {
     return { pending: [...this.#pending].map(([connectionId, accesses]) => ({ connectionId, accesses: [...accesses] })) };
   }
 
-  #auxEvent(access: PendingTableAccess, sessionDatabase: string, startUs: number): CapturedActivityEvent {
+  #auxEvent(access: PendingTableAccess, sessionDatabase: string, startUs: number): MysqlActivityEvent {
     const { line, timeUs } = access;
     const table = line.operation === 'RENAME' ? (line.object.split('|')[0] ?? line.object) : line.object;
     const objectName = line.database === '' || line.database === sessionDatabase ? table : `${line.database}.${table}`;
@@ -126,7 +126,7 @@ export class EventMapper {
     });
   }
 
-  #mainEvent(line: AuditLine, timeUs: number, startUs: number, objectName: string): CapturedActivityEvent {
+  #mainEvent(line: AuditLine, timeUs: number, startUs: number, objectName: string): MysqlActivityEvent {
     const errno = line.retcode ?? 0;
     const isQuery = line.operation === 'QUERY';
     return this.#event(line, {
@@ -162,10 +162,10 @@ export class EventMapper {
       startUs: number;
       endUs: number;
     },
-  ): CapturedActivityEvent {
+  ): MysqlActivityEvent {
     const context = this.#context;
     const endTime = formatDasTime(parts.endUs);
-    const event: CapturedActivityEvent = {
+    const event: MysqlActivityEvent = {
       type: 'record',
       class: parts.class,
       clientApplication: null,

@@ -11,10 +11,10 @@ import { CreateKeyCommand, KMSClient } from '@aws-sdk/client-kms';
 import { DescribeDBClustersCommand, RDSClient, StartActivityStreamCommand, StopActivityStreamCommand, type DBCluster } from '@aws-sdk/client-rds';
 import { decryptRecord, kmsPortFromClient } from '@das/core';
 import mysql, { type Connection } from 'mysql2/promise';
-import type { BenchContext, BenchSection } from '../bench/bench-kit.js';
+import type { BenchContext, BenchSection } from './bench-kit.js';
 import { fetchLocal } from '../http/sign-request.js';
 import { startLocalAws, type LocalAws } from '../local-aws.js';
-import { formatAuditLine } from './audit-line.js';
+import { formatAuditLine } from '@das/capture';
 
 const run = promisify(execFile);
 /** Where `mysql2` resolves from for the workload process. */

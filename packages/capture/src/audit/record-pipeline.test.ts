@@ -1,11 +1,11 @@
 import { createMemoryKms } from '@das/core/testing';
 import { describe, expect, it } from 'vitest';
-import type { CapturedActivityEvent } from '../src/capture/activity-event.js';
-import { silentLog } from '../src/capture/capture-log.js';
-import { createRecordPipeline } from '../src/capture/record-pipeline.js';
-import { createTestStream, eventually, records } from './capture-harness.js';
+import type { MysqlActivityEvent } from '@das/core';
+import { silentLog } from './capture-log.js';
+import { createRecordPipeline } from './record-pipeline.js';
+import { createTestStream, eventually, records } from '../testing/index.js';
 
-function event(i: number, text = `SELECT ${i}`): CapturedActivityEvent {
+function event(i: number, text = `SELECT ${i}`): MysqlActivityEvent {
   return {
     type: 'record', class: 'MAIN', clientApplication: null, command: 'QUERY', commandText: text, databaseName: 'db', dbProtocol: 'MySQL',
     dbUserName: 'app', endTime: '2026-11-25 02:23:25.000001+00', errorMessage: '', exitCode: '0', logTime: '2026-11-25 02:23:25.000001+00',

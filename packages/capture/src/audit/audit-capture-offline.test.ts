@@ -2,10 +2,9 @@ import { appendFile, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { formatAuditLine } from '../src/capture/audit-line.js';
-import { createAuditCapture } from '../src/capture/index.js';
-import { freePort } from '../src/mariadb/private-mariadb.js';
-import { createTestStream, eventually, records } from './capture-harness.js';
+import { formatAuditLine } from './audit-line.js';
+import { createAuditCapture } from './audit-capture.js';
+import { createTestStream, eventually, records } from '../testing/index.js';
 
 describe('audit capture without a reachable database', () => {
   let dir: string;
@@ -19,7 +18,8 @@ describe('audit capture without a reachable database', () => {
     await writeFile(auditLogPath, '');
     const codes: string[] = [];
     const capture = createAuditCapture({
-      connection: { host: '127.0.0.1', port: await freePort(), user: 'nobody' },
+      // A socket nobody listens on: the database is unreachable for the whole test.
+      connection: { socketPath: join(dir, 'no-server.sock'), user: 'nobody' },
       auditLogPath,
       stateDir: join(dir, 'state'),
       batch: { maxEvents: 10, maxDelayMs: 20 },

@@ -1,8 +1,9 @@
 import { randomInt } from 'node:crypto';
-import { encryptionContextFor, encryptRecord } from '@das/core';
-import { buildPayload, createEventGenerator, type EventGenerator } from '@das/core/fixtures';
+import { createEventGenerator, type EventGenerator } from '@das/core/fixtures';
 import type { ActiveStream, ActivitySource } from '../activity-source.js';
-import { parseDasTime, shiftDasTime } from './das-time.js';
+import { parseDasTime, shiftDasTime } from '../das-time.js';
+import { createDataKeyRotation, type DataKeyRotation } from '../data-key-rotation.js';
+import { sealRecord, type RecordEncryptor } from '../seal-record.js';
 
 export interface SyntheticSourceOptions {
   /** Average events per second. */
@@ -13,13 +14,13 @@ export interface SyntheticSourceOptions {
   keyRotationMs: number;
   /** Seed of the event generator (default random). */
   seed?: number;
+  /** Seals records with node:crypto (`fast`, default) or the AWS Encryption SDK (`sdk`). */
+  encryptor?: RecordEncryptor;
   log: (line: string) => void;
 }
 
 const TICK_MS = 100;
 const TIME_FIELDS = ['logTime', 'startTime', 'endTime'] as const;
-
-type DataKey = { plaintext: Uint8Array; ciphertextBlob: Uint8Array };
 
 /**
  * An activity source without a database: realistic Aurora MySQL events from @das/core's
@@ -31,19 +32,11 @@ export function createSyntheticSource(options: SyntheticSourceOptions): Activity
     throw new RangeError('synthetic source: eventsPerSecond must be > 0 and eventsPerRecord ≥ 1');
   }
   let active: { stream: ActiveStream; generator: EventGenerator; timer: NodeJS.Timeout; startedAt: number; produced: number } | undefined;
-  let dataKey: { key: DataKey; createdAt: number } | undefined;
+  // Rotated by age only, as RDS does for a steady stream.
+  let dataKeys: DataKeyRotation | undefined;
   let offsetMicros = 0;
   let inFlight: Promise<void> = Promise.resolve();
   let lastError = '';
-
-  const currentDataKey = async (stream: ActiveStream): Promise<DataKey> => {
-    if (!dataKey || Date.now() - dataKey.createdAt > options.keyRotationMs) {
-      const key = await stream.kms.generateDataKey(stream.kmsKeyArn, encryptionContextFor(stream.resourceId));
-      dataKey?.key.plaintext.fill(0);
-      dataKey = { key, createdAt: Date.now() };
-    }
-    return dataKey.key;
-  };
 
   /**
    * Events of one record, moved so the first one happens now and later ones never go back, on
@@ -68,11 +61,11 @@ export function createSyntheticSource(options: SyntheticSourceOptions): Activity
     const current = active;
     if (!current || records <= 0) return;
     const { stream, generator } = current;
-    const key = await currentDataKey(stream);
+    dataKeys ??= createDataKeyRotation({ kms: stream.kms, keyArn: stream.kmsKeyArn, resourceId: stream.resourceId, maxAgeMs: options.keyRotationMs, maxRecords: Infinity });
+    const key = await dataKeys.next();
     const batch: Array<{ data: Uint8Array; partitionKey: string }> = [];
     for (let index = 0; index < records; index++) {
-      const payload = buildPayload(nextEvents(generator, stream.instanceIdentifier), { clusterId: stream.resourceId, instanceId: stream.instanceResourceId });
-      const data = await encryptRecord(payload, { kms: stream.kms, keyId: stream.kmsKeyArn, resourceId: stream.resourceId, dataKey: key });
+      const data = await sealRecord(stream, nextEvents(generator, stream.instanceIdentifier), key, options.encryptor);
       batch.push({ data, partitionKey: stream.resourceId });
     }
     await stream.putRecords(batch);
@@ -103,8 +96,8 @@ export function createSyntheticSource(options: SyntheticSourceOptions): Activity
     clearInterval(active.timer);
     await inFlight;
     active = undefined;
-    dataKey?.key.plaintext.fill(0);
-    dataKey = undefined;
+    dataKeys?.dispose();
+    dataKeys = undefined;
   };
 
   return {

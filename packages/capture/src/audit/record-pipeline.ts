@@ -1,8 +1,11 @@
-import { encryptRecord, PAYLOAD_TYPE, type DasPayload } from '@das/core';
+import type { HeartbeatEvent, MysqlActivityEvent } from '@das/core';
 import type { ActiveStream } from '../activity-source.js';
-import type { CapturedEvent } from './activity-event.js';
 import type { CaptureLog } from './capture-log.js';
-import { createDataKeyRotation, type DataKeyRotationOptions } from './data-key-rotation.js';
+import { createDataKeyRotation, type DataKeyRotationOptions } from '../data-key-rotation.js';
+import { sealRecord, type RecordEncryptor } from '../seal-record.js';
+
+/** An element of `databaseActivityEventList` as the capture writes it. */
+export type CapturedEvent = MysqlActivityEvent | HeartbeatEvent;
 
 export interface RecordPipelineOptions<Checkpoint> {
   stream: ActiveStream;
@@ -20,6 +23,8 @@ export interface RecordPipelineOptions<Checkpoint> {
    */
   dropWhenFull?: () => boolean;
   dataKey?: Pick<DataKeyRotationOptions, 'maxAgeMs' | 'maxRecords'>;
+  /** Default `fast`. */
+  encryptor?: RecordEncryptor;
   /** The state to save once a sealed record is on the stream (taken at sealing time). */
   checkpoint(): Checkpoint | null;
   saveCheckpoint(checkpoint: Checkpoint): Promise<void>;
@@ -147,15 +152,9 @@ export function createRecordPipeline<Checkpoint>(options: RecordPipelineOptions<
   }
 
   async function encrypt(events: CapturedEvent[]): Promise<Uint8Array> {
-    const payload: DasPayload = {
-      type: PAYLOAD_TYPE,
-      clusterId: stream.resourceId,
-      instanceId: stream.instanceResourceId,
-      databaseActivityEventList: events,
-    };
     const dataKey = await dataKeys.next();
     stats.dataKeysGenerated = dataKeys.generated;
-    return encryptRecord(payload, { kms: stream.kms, keyId: stream.kmsKeyArn, resourceId: stream.resourceId, dataKey });
+    return sealRecord(stream, events, dataKey, options.encryptor);
   }
 
   async function putWithRetry(records: { data: Uint8Array; partitionKey: string }[]): Promise<boolean> {

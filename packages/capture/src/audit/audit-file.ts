@@ -38,13 +38,6 @@ export async function fingerprint(handle: FileHandle, length: number): Promise<s
   return createHash('sha256').update(buffer.subarray(0, bytesRead)).digest('hex');
 }
 
-/** The identity of an open file, fingerprinted over what it holds now (up to HEAD_BYTES). */
-export async function identityOf(handle: FileHandle): Promise<AuditFileIdentity> {
-  const s = await handle.stat({ bigint: true });
-  const headLength = Math.min(HEAD_BYTES, Number(s.size));
-  return { dev: String(s.dev), ino: String(s.ino), head: await fingerprint(handle, headLength), headLength };
-}
-
 /** Whether an open file is the one `identity` names (same inode and same first bytes). */
 export async function isSameFile(handle: FileHandle, identity: AuditFileIdentity): Promise<boolean> {
   const s = await handle.stat({ bigint: true });

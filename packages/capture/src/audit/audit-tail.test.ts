@@ -2,8 +2,8 @@ import { appendFile, mkdtemp, rename, rm, unlink, writeFile } from 'node:fs/prom
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createAuditTail, type AuditTail, type TailLine, type TailPosition } from '../src/capture/audit-tail.js';
-import { silentLog } from '../src/capture/capture-log.js';
+import { createAuditTail, type AuditTail, type TailLine, type TailPosition } from './audit-tail.js';
+import { silentLog } from './capture-log.js';
 
 async function waitFor(predicate: () => boolean, what: string, timeoutMs = 5000): Promise<void> {
   const deadline = Date.now() + timeoutMs;

@@ -57,18 +57,3 @@ export function auditSecondMicros(auditTimestamp: string, utcOffsetSeconds: numb
   const ms = Date.UTC(y, mo - 1, d, h, mi, s) - utcOffsetSeconds * 1000;
   return Number.isFinite(ms) ? ms * 1000 : null;
 }
-
-let cachedSecond = NaN;
-let cachedPrefix = '';
-
-/** Formats microseconds since the epoch as a DAS time, `YYYY-MM-DD HH:MM:SS.ffffff+00`. */
-export function formatDasTime(us: number): string {
-  const second = Math.floor(us / 1_000_000);
-  if (second !== cachedSecond) {
-    // Events come in bursts within one second: build the date part once per second.
-    const iso = new Date(second * 1000).toISOString(); // 2026-11-25T02:23:25.000Z
-    cachedPrefix = `${iso.slice(0, 10)} ${iso.slice(11, 19)}.`;
-    cachedSecond = second;
-  }
-  return `${cachedPrefix}${String(us - second * 1_000_000).padStart(6, '0')}+00`;
-}

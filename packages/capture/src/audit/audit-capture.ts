@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { ActiveStream, ActivitySource } from '../activity-source.js';
-import type { CapturedHeartbeat } from './activity-event.js';
+import type { HeartbeatEvent } from '@das/core';
 import { parseAuditLine, type AuditLine, type AuditLineProblem } from './audit-line.js';
 import { createAuditTail, type AuditTail, type TailLine, type TailPosition } from './audit-tail.js';
 import { silentLog, type CaptureLog } from './capture-log.js';
@@ -8,7 +8,9 @@ import { EventMapper } from './event-mapper.js';
 import { createHousekeeping, type Housekeeping, type MysqlConnectionOptions } from './housekeeping.js';
 import { createPositionStore, type CaptureCheckpoint } from './position-store.js';
 import { createRecordPipeline, type RecordPipeline, type RecordPipelineStats } from './record-pipeline.js';
-import { createStreamClock, formatDasTime, nowMicros, type StreamClock } from './stream-clock.js';
+import type { RecordEncryptor } from '../seal-record.js';
+import { formatDasTime } from '../das-time.js';
+import { createStreamClock, nowMicros, type StreamClock } from './stream-clock.js';
 
 /** Defaults, chosen to resemble Aurora (see README "Timing"). */
 export const CAPTURE_DEFAULTS = {
@@ -40,6 +42,8 @@ export interface AuditCaptureOptions {
   /** Events read but not yet on Kinesis before async drops / sync stops reading. */
   maxBufferedEvents?: number;
   dataKey?: { maxAgeMs?: number; maxRecords?: number };
+  /** Seals records with node:crypto (`fast`, default) or the AWS Encryption SDK (`sdk`). */
+  encryptor?: RecordEncryptor;
   pollIntervalMs?: number;
   log?: CaptureLog;
 }
@@ -149,6 +153,7 @@ export function createAuditCapture(options: AuditCaptureOptions): AuditCapture {
       maxEvents: options.batch?.maxEvents ?? CAPTURE_DEFAULTS.maxEvents,
       maxDelayMs: options.batch?.maxDelayMs ?? CAPTURE_DEFAULTS.maxDelayMs,
       maxBufferedEvents: options.maxBufferedEvents ?? CAPTURE_DEFAULTS.maxBufferedEvents,
+      ...(options.encryptor === undefined ? {} : { encryptor: options.encryptor }),
       dataKey: {
         maxAgeMs: options.dataKey?.maxAgeMs ?? CAPTURE_DEFAULTS.dataKeyMaxAgeMs,
         maxRecords: options.dataKey?.maxRecords ?? CAPTURE_DEFAULTS.dataKeyMaxRecords,
@@ -221,7 +226,7 @@ export function createAuditCapture(options: AuditCaptureOptions): AuditCapture {
       if (run !== current || state !== 'running') return;
       const idleMs = Date.now() - lastActivityAt;
       if (idleMs >= heartbeatIntervalMs) {
-        const heartbeat: CapturedHeartbeat = {
+        const heartbeat: HeartbeatEvent = {
           type: 'heartbeat',
           logTime: formatDasTime(clock.now()),
           serverHost,

@@ -1,0 +1,11 @@
+// @das/capture: the DAS producer. Turns database activity (MariaDB's audit log, or synthetic
+// events) into encrypted DAS records on an activity stream, as Aurora does.
+export type { ActiveStream, ActivitySource } from './activity-source.js';
+export { createAuditCapture, CAPTURE_DEFAULTS, type AuditCapture, type AuditCaptureOptions, type AuditCaptureStats } from './audit/audit-capture.js';
+export { formatAuditLine, parseAuditLine, type AuditLine } from './audit/audit-line.js';
+export { lineLog, silentLog, type CaptureLog } from './audit/capture-log.js';
+export type { MysqlConnectionOptions } from './audit/housekeeping.js';
+export type { CapturedEvent } from './audit/record-pipeline.js';
+export type { RecordEncryptor } from './seal-record.js';
+export { readJsonFile, SerialWriter, writeFileAtomic } from './state/atomic-file.js';
+export { createSyntheticSource, type SyntheticSourceOptions } from './synthetic/synthetic-source.js';
