@@ -54,6 +54,13 @@ describe('isomorphic entries', () => {
     expect(modules.filter((id) => id.includes('/typebox/') || id.endsWith('-schema.ts'))).toEqual([]);
   });
 
+  it('@das/core/fields pulls no Node built-in, no AWS SDK and not even typebox', async () => {
+    const { forbidden, modules } = await forbiddenImports('./fields.ts');
+    expect(forbidden).toEqual([]);
+    expect(modules.some((id) => id.endsWith('event-fields.ts'))).toBe(true);
+    expect(modules.filter((id) => id.includes('/typebox/') || id.includes('/schemas/'))).toEqual([]);
+  });
+
   it('@das/core/fixtures pulls no Node built-in and no AWS SDK', async () => {
     const { forbidden, modules } = await forbiddenImports('./fixtures/index.ts');
     expect(forbidden).toEqual([]);

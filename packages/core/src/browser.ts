@@ -1,6 +1,8 @@
 // @das/core/browser: the isomorphic half of @das/core (schemas, validation, normalisation,
 // filters, errors). It imports nothing but typebox: no Node built-ins, no AWS SDK.
 export type { ActivityEvent } from './activity-event.js';
+export * from './fields.js';
+export { ACTIVITY_EVENT_PROPERTIES, type ActivityEventProperties } from './schemas/activity-event.js';
 export { detectEngine, type DasEngine } from './engine.js';
 export {
   DAS_REASON_CODES,

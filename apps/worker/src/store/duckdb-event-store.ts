@@ -1,21 +1,15 @@
 import { mkdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { DuckDBInstance, type DuckDBAppender, type DuckDBConnection } from '@duckdb/node-api';
-import type { ActivityEvent, EventFilter } from '@das/core';
+import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
+import type { EventFilter } from '@das/core';
 import type { DeadLetter, Facets, Histogram, StoredEvent } from '@das/contracts';
 import { compareSequenceNumbers } from '../consumer/sequence-number.js';
 import { CursorError, type AppendResult, type EventStore, type PageRequest, type RetentionPolicy, type ShardBatch, type ShardCheckpoint } from './event-store.js';
-import { filterToSql, isoToMicros } from './filter-sql.js';
+import { filterToSql } from './filter-sql.js';
+import { appendEventRow, CREATE_EVENTS_TABLE, EVENT_COLUMNS, rowToEvent, STORED_FACET_COLUMNS } from './event-columns.js';
 
 const SCHEMA = [
-  `CREATE TABLE IF NOT EXISTS events (
-    id BIGINT NOT NULL, shard_id VARCHAR NOT NULL, sequence_number VARCHAR NOT NULL,
-    engine VARCHAR, kind VARCHAR, time VARCHAR, time_us BIGINT, time_ms DOUBLE,
-    cluster_id VARCHAR, instance_id VARCHAR, user_name VARCHAR, database_name VARCHAR, command VARCHAR,
-    event_class VARCHAR, object_type VARCHAR, object_name VARCHAR, text VARCHAR, exit_code INTEGER,
-    failed BOOLEAN, error_message VARCHAR, remote_host VARCHAR, remote_port VARCHAR, session_id VARCHAR,
-    pid BIGINT, statement_id BIGINT, substatement_id BIGINT, row_count BIGINT, client_application VARCHAR,
-    raw VARCHAR)`,
+  CREATE_EVENTS_TABLE,
   `CREATE TABLE IF NOT EXISTS dead_letters (
     id BIGINT NOT NULL, reason VARCHAR NOT NULL, message VARCHAR, shard_id VARCHAR NOT NULL,
     sequence_number VARCHAR NOT NULL, arrived_at VARCHAR, stored_at VARCHAR NOT NULL, data VARCHAR NOT NULL)`,
@@ -23,10 +17,6 @@ const SCHEMA = [
     stream_key VARCHAR NOT NULL, shard_id VARCHAR NOT NULL, sequence_number VARCHAR, finished BOOLEAN NOT NULL,
     started_at_ms BIGINT, updated_at VARCHAR NOT NULL, PRIMARY KEY (stream_key, shard_id))`,
 ];
-
-const EVENT_COLUMNS = `id, shard_id, sequence_number, engine, kind, time, time_us, time_ms, cluster_id, instance_id,
-  user_name, database_name, command, event_class, object_type, object_name, text, exit_code, failed, error_message,
-  remote_host, remote_port, session_id, pid, statement_id, substatement_id, row_count, client_application, raw`;
 
 /** Dead letters kept at most (the oldest go first); they hold raw record data. */
 const MAX_DEAD_LETTERS = 100_000;
@@ -36,39 +26,6 @@ type Row = Record<string, unknown>;
 
 const num = (v: unknown): number | null => (v === null || v === undefined ? null : Number(v));
 const str = (v: unknown): string | null => (v === null || v === undefined ? null : String(v));
-
-function rowToEvent(row: Row): StoredEvent {
-  return {
-    id: Number(row.id),
-    shardId: String(row.shard_id),
-    sequenceNumber: String(row.sequence_number),
-    engine: row.engine as StoredEvent['engine'],
-    kind: row.kind as StoredEvent['kind'],
-    time: String(row.time),
-    timeMs: Number(row.time_ms),
-    clusterId: String(row.cluster_id ?? ''),
-    instanceId: String(row.instance_id ?? ''),
-    user: str(row.user_name),
-    database: str(row.database_name),
-    command: str(row.command),
-    eventClass: str(row.event_class),
-    objectType: str(row.object_type),
-    objectName: str(row.object_name),
-    text: str(row.text),
-    exitCode: num(row.exit_code),
-    failed: row.failed === true,
-    errorMessage: str(row.error_message),
-    remoteHost: str(row.remote_host),
-    remotePort: str(row.remote_port),
-    sessionId: str(row.session_id),
-    pid: num(row.pid),
-    statementId: num(row.statement_id),
-    substatementId: num(row.substatement_id),
-    rowCount: num(row.row_count),
-    clientApplication: str(row.client_application),
-    raw: JSON.parse(String(row.raw ?? '{}')) as Record<string, unknown>,
-  };
-}
 
 function rowToCheckpoint(row: Row): ShardCheckpoint {
   return {
@@ -87,16 +44,6 @@ function decodeCursor(cursor: string, count: number): string[] {
   const parts = Buffer.from(cursor, 'base64url').toString('utf8').split(':');
   if (parts.length !== count || parts.some((p) => !/^-?\d+$/.test(p))) throw new CursorError();
   return parts;
-}
-
-function appendNullable(appender: DuckDBAppender, value: string | null): void {
-  if (value === null) appender.appendNull();
-  else appender.appendVarchar(value);
-}
-
-function appendBig(appender: DuckDBAppender, value: number | null): void {
-  if (value === null || !Number.isFinite(value)) appender.appendNull();
-  else appender.appendBigInt(BigInt(Math.trunc(value)));
 }
 
 /** A serial queue: DuckDB allows one writer transaction per connection at a time. */
@@ -147,40 +94,6 @@ export async function createDuckDbEventStore(options: DuckDbEventStoreOptions): 
   const serial = createSerialQueue();
   let closed = false;
 
-  function appendEvent(appender: DuckDBAppender, id: number, shardId: string, sequenceNumber: string, e: ActivityEvent): void {
-    appender.appendBigInt(BigInt(id));
-    appender.appendVarchar(shardId);
-    appender.appendVarchar(sequenceNumber);
-    appender.appendVarchar(e.engine);
-    appender.appendVarchar(e.kind);
-    appender.appendVarchar(e.time);
-    appender.appendBigInt(isoToMicros(e.time));
-    appender.appendDouble(e.timeMs);
-    appender.appendVarchar(e.clusterId);
-    appender.appendVarchar(e.instanceId);
-    appendNullable(appender, e.user);
-    appendNullable(appender, e.database);
-    appendNullable(appender, e.command);
-    appendNullable(appender, e.eventClass);
-    appendNullable(appender, e.objectType);
-    appendNullable(appender, e.objectName);
-    appendNullable(appender, e.text);
-    if (e.exitCode === null) appender.appendNull();
-    else appender.appendInteger(e.exitCode);
-    appender.appendBoolean(e.failed);
-    appendNullable(appender, e.errorMessage);
-    appendNullable(appender, e.remoteHost);
-    appendNullable(appender, e.remotePort);
-    appendNullable(appender, e.sessionId);
-    appendBig(appender, e.pid);
-    appendBig(appender, e.statementId);
-    appendBig(appender, e.substatementId);
-    appendBig(appender, e.rowCount);
-    appendNullable(appender, e.clientApplication);
-    appender.appendVarchar(JSON.stringify(e.raw));
-    appender.endRow();
-  }
-
   async function append(batch: ShardBatch): Promise<AppendResult> {
     return serial(async () => {
       if (closed) throw new Error('event store is closed');
@@ -207,7 +120,7 @@ export async function createDuckDbEventStore(options: DuckDbEventStoreOptions): 
         for (const record of fresh) {
           if (!('events' in record)) continue;
           for (const event of record.events) {
-            appendEvent(eventAppender, eventId, batch.shardId, record.sequenceNumber, event);
+            appendEventRow(eventAppender, eventId, batch.shardId, record.sequenceNumber, event);
             // The decoded events belong to this batch: extend them in place instead of copying.
             stored.push(Object.assign(event, { id: eventId, shardId: batch.shardId, sequenceNumber: record.sequenceNumber }));
             eventId += 1;
@@ -307,38 +220,33 @@ export async function createDuckDbEventStore(options: DuckDbEventStoreOptions): 
 
     async facets(filter, top = 20) {
       const { where, params } = filterToSql(filter);
-      const dims = [
-        ['users', 'user_name'],
-        ['databases', 'database_name'],
-        ['commands', 'command'],
-        ['objects', 'object_name'],
-      ] as const;
-      // One scan for all four dimensions (GROUPING SETS), then the top values per dimension.
+      const columns = STORED_FACET_COLUMNS.map((dim) => dim.column);
+      // One scan for all dimensions (GROUPING SETS), then the top values per dimension.
       const found = await rows(
         reader,
         `WITH g AS (
-           SELECT GROUPING(user_name, database_name, command, object_name) AS gid, user_name, database_name, command, object_name, count(*) AS n
+           SELECT GROUPING(${columns.join(', ')}) AS gid, ${columns.join(', ')}, count(*) AS n
            FROM events WHERE ${where}
-           GROUP BY GROUPING SETS ((user_name), (database_name), (command), (object_name), ())
+           GROUP BY GROUPING SETS (${columns.map((c) => `(${c})`).join(', ')}, ())
          ), ranked AS (
            SELECT *, row_number() OVER (PARTITION BY gid ORDER BY n DESC) AS r FROM g
          )
-         SELECT gid, user_name, database_name, command, object_name, n FROM ranked WHERE r <= ${top + 0} ORDER BY gid, n DESC`,
+         SELECT gid, ${columns.join(', ')}, n FROM ranked WHERE r <= ${top + 0} ORDER BY gid, n DESC`,
         params,
       );
-      const facets: Facets = { total: 0, users: [], databases: [], commands: [], objects: [] };
-      // GROUPING() sets a bit per column NOT grouped on: 0b0111 = grouped by user_name only, etc.
-      const bitFor = [0b0111, 0b1011, 0b1101, 0b1110];
+      const facets = { total: 0, ...Object.fromEntries(STORED_FACET_COLUMNS.map((dim) => [dim.key, []])) } as unknown as Facets;
+      // GROUPING() sets a bit per column NOT grouped on (first column = highest bit): all set = the total.
+      const all = 2 ** columns.length - 1;
+      const bitFor = columns.map((_, i) => all & ~(1 << (columns.length - 1 - i)));
       for (const row of found) {
         const gid = Number(row.gid);
-        if (gid === 0b1111) {
+        if (gid === all) {
           facets.total = Number(row.n);
           continue;
         }
-        const index = bitFor.indexOf(gid);
-        const dim = dims[index];
+        const dim = STORED_FACET_COLUMNS[bitFor.indexOf(gid)];
         if (dim === undefined) continue;
-        facets[dim[0]].push({ value: str(row[dim[1]]), count: Number(row.n) });
+        facets[dim.key].push({ value: str(row[dim.column]), count: Number(row.n) });
       }
       return facets;
     },
@@ -433,7 +341,7 @@ export async function createDuckDbEventStore(options: DuckDbEventStoreOptions): 
             if (letter === undefined) continue;
             const stored: StoredEvent[] = [];
             for (const event of events) {
-              appendEvent(appender, eventId, letter.shardId, letter.sequenceNumber, event);
+              appendEventRow(appender, eventId, letter.shardId, letter.sequenceNumber, event);
               stored.push({ ...event, id: eventId, ...letter });
               eventId += 1;
             }

@@ -1,3 +1,4 @@
+import { ACTIVITY_EVENT_PROPERTIES, FACET_FIELDS } from '@das/core/browser';
 import Type from 'typebox';
 
 const Nullable = <T extends Type.TSchema>(schema: T) => Type.Union([schema, Type.Null()]);
@@ -11,31 +12,7 @@ export const StoredEventSchema = Type.Object(
     id: Type.Integer({ minimum: 1, description: 'Store id, unique per worker store' }),
     shardId: Type.String(),
     sequenceNumber: Type.String({ description: 'Kinesis sequence number of the record that carried the event' }),
-    engine: Type.Union([Type.Literal('mysql'), Type.Literal('postgres'), Type.Literal('other')]),
-    kind: Type.Union([Type.Literal('record'), Type.Literal('heartbeat')]),
-    time: Type.String({ description: 'ISO 8601 UTC with microseconds' }),
-    timeMs: Type.Number(),
-    clusterId: Type.String(),
-    instanceId: Type.String(),
-    user: Nullable(Type.String()),
-    database: Nullable(Type.String()),
-    command: Nullable(Type.String()),
-    eventClass: Nullable(Type.String()),
-    objectType: Nullable(Type.String()),
-    objectName: Nullable(Type.String()),
-    text: Nullable(Type.String()),
-    exitCode: Nullable(Type.Integer()),
-    failed: Type.Boolean(),
-    errorMessage: Nullable(Type.String()),
-    remoteHost: Nullable(Type.String()),
-    remotePort: Nullable(Type.String()),
-    sessionId: Nullable(Type.String()),
-    pid: Nullable(Type.Integer()),
-    statementId: Nullable(Type.Integer()),
-    substatementId: Nullable(Type.Integer()),
-    rowCount: Nullable(Type.Integer()),
-    clientApplication: Nullable(Type.String()),
-    raw: Type.Record(Type.String(), Type.Unknown()),
+    ...ACTIVITY_EVENT_PROPERTIES,
   },
   { $id: 'StoredEvent' },
 );
@@ -82,12 +59,14 @@ export const EventIdParamsSchema = Type.Object({ id: Type.Integer({ minimum: 1 }
 const FacetCountsSchema = Type.Array(Type.Object({ value: Nullable(Type.String()), count: Type.Integer() }));
 
 /** `GET /events/facets` answer: the most frequent values per dimension within the filter. */
+type StoredFacetKey = Extract<(typeof FACET_FIELDS)[number], { facet: { stored: true } }>['facet']['key'];
+
+/** The facet dimensions the store counts (`stored` in @das/core's field table). */
+const STORED_FACET_KEYS = FACET_FIELDS.filter((field) => field.facet.stored).map((field) => field.facet.key) as StoredFacetKey[];
+
 export const FacetsSchema = Type.Object({
   total: Type.Integer(),
-  users: FacetCountsSchema,
-  databases: FacetCountsSchema,
-  commands: FacetCountsSchema,
-  objects: FacetCountsSchema,
+  ...(Object.fromEntries(STORED_FACET_KEYS.map((key) => [key, FacetCountsSchema])) as Record<StoredFacetKey, typeof FacetCountsSchema>),
 });
 export type Facets = Type.Static<typeof FacetsSchema>;
 

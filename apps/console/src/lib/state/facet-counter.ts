@@ -1,8 +1,8 @@
-import type { ActivityEvent } from '../domain.js';
+import { EVENT_FACETS, type ActivityEvent } from '../domain.js';
 
-/** Fields the live view counts values of. */
-export const FACET_FIELDS = ['user', 'database', 'command', 'remoteHost', 'objectName'] as const;
-export type FacetField = (typeof FACET_FIELDS)[number];
+/** Fields the live view counts values of: every facet of the field table. */
+export const FACET_FIELDS = EVENT_FACETS.map((field) => field.name);
+export type FacetField = (typeof EVENT_FACETS)[number]['name'];
 
 export interface FacetCount {
   value: string;

@@ -1,7 +1,7 @@
 import type { Backend } from '../api/backend.js';
 import type { LiveSocket } from '../api/live-socket.js';
 import type { StoredEvent, WorkerStatus } from '../api/types.js';
-import { matchesFilter, type EventFilter } from '../domain.js';
+import { EVENT_FACETS, fieldLabel, matchesFilter, type ActivityEventFieldName, type EventFilter } from '../domain.js';
 import { FacetCounter, type FacetField } from './facet-counter.js';
 import { RateSeries } from './rate-series.js';
 import { RingBuffer } from './ring-buffer.js';
@@ -21,22 +21,25 @@ export interface LiveEventsOptions {
 }
 
 /** Rows a live table row can show, in default order. */
-export const LIVE_COLUMNS = [
-  { key: 'time', label: 'Time (UTC)' },
-  { key: 'user', label: 'User' },
-  { key: 'database', label: 'Database' },
-  { key: 'command', label: 'Command' },
-  { key: 'objectName', label: 'Object' },
-  { key: 'text', label: 'Statement' },
-  { key: 'exitCode', label: 'Exit' },
-  { key: 'remoteHost', label: 'Host' },
-  { key: 'sessionId', label: 'Session' },
-  { key: 'rowCount', label: 'Rows' },
-  { key: 'eventClass', label: 'Class' },
-  { key: 'instanceId', label: 'Instance' },
-] as const;
+const LIVE_COLUMN_KEYS = [
+  'time',
+  'user',
+  'database',
+  'command',
+  'objectName',
+  'text',
+  'exitCode',
+  'remoteHost',
+  'sessionId',
+  'rowCount',
+  'eventClass',
+  'instanceId',
+] as const satisfies readonly ActivityEventFieldName[];
 
-export type LiveColumn = (typeof LIVE_COLUMNS)[number]['key'];
+export type LiveColumn = (typeof LIVE_COLUMN_KEYS)[number];
+
+/** The columns offered, labelled by @das/core's field table. */
+export const LIVE_COLUMNS = LIVE_COLUMN_KEYS.map((key) => ({ key, label: fieldLabel(key) }));
 
 const COLUMNS_KEY = 'das.liveColumns';
 
@@ -253,7 +256,8 @@ export class LiveEvents {
 
   /** Adds one value to a list criterion of the filter (from a facet click). */
   addToFilter(field: FacetField, value: string): void {
-    const key = ({ user: 'users', database: 'databases', command: 'commands', remoteHost: 'hosts', objectName: 'objects' } as const)[field];
+    const key = EVENT_FACETS.find((f) => f.name === field)?.facet.key;
+    if (key === undefined) return;
     const current = this.filter[key] ?? [];
     if (current.includes(value)) return;
     this.setFilter({ ...this.filter, [key]: [...current, value] });
