@@ -1,62 +1,28 @@
 // `npm run bench -w @das/worker`: decrypt-and-store throughput, dead-letter replay, store figures
-// at 1M events, and end-to-end latency through @das/local-aws. Prints figures; asserts nothing. Budget: ~4 minutes.
+// at 1M events, draining a pre-loaded stream and a 1M-event backlog (RSS), and end-to-end latency
+// through @das/local-aws, the worker in a child process. Prints figures; asserts nothing. Budget: ~5 minutes.
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { setTimeout as sleep } from 'node:timers/promises';
-import { PutRecordsCommand } from '@aws-sdk/client-kinesis';
-import { CreateKeyCommand } from '@aws-sdk/client-kms';
-import { DescribeDBClustersCommand, StartActivityStreamCommand } from '@aws-sdk/client-rds';
-import { encryptRecord, kmsPortFromClient, normaliseEvents, type ActivityEvent, type EventFilter, type KmsPort } from '@das/core';
-import { buildMysqlEvent, buildPayload, createEventGenerator } from '@das/core/fixtures';
-import type { LiveServerFrame } from '@das/contracts';
-import { startLocalAws, type LocalAws } from '@das/local-aws';
-import WebSocket from 'ws';
-import { createAwsClients, type AwsClients, type AwsSettings } from '../aws/aws-clients.js';
-import { loadWorkerConfig } from '../config.js';
+import { encryptRecord, normaliseEvents, type ActivityEvent, type EventFilter, type KmsPort } from '@das/core';
+import { buildPayload, createEventGenerator } from '@das/core/fixtures';
 import { replayDeadLetters } from '../dead-letters/replay-dead-letters.js';
 import { createDecryptPool } from '../decrypt/decrypt-pool.js';
 import { createDuckDbEventStore } from '../store/duckdb-event-store.js';
 import type { DecodedRecord } from '../store/event-store.js';
-import { createWorker } from '../worker.js';
+import { benchBacklogMemory, benchDrainByThreads } from './backlog-bench.js';
+import { fmt, median, sdkRecords, startEmulated, timed, type Emulated } from './bench-kit.js';
+import { benchLatency } from './latency-bench.js';
 
-const CLUSTER = 'auroralab-mysql-cluster';
 /** Events per Kinesis record: ECDSA verification is per record, so this sets the decrypt cost per event. */
 const EVENTS_PER_RECORD = 25;
 const LATENCY_THREADS = 2;
-const TOKEN = 'bench-token';
-
-const fmt = (n: number, digits = 0) => n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
-const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] as number;
-const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] as number;
-
-async function timed<T>(fn: () => Promise<T>): Promise<{ ms: number; value: T }> {
-  const start = performance.now();
-  const value = await fn();
-  return { ms: performance.now() - start, value };
-}
-
-interface Emulated {
-  emulator: LocalAws;
-  clients: AwsClients;
-  aws: AwsSettings;
-  kms: KmsPort;
-  keyArn: string;
-  resourceId: string;
-  streamName: string;
-}
-
-async function startEmulated(dir: string): Promise<Emulated> {
-  const emulator = await startLocalAws({ port: 0, dataDir: dir, source: 'none', activityStreamDelayMs: 50, activityStreamShardCount: 2, kinesisDelayMs: 20, log: () => undefined });
-  const aws: AwsSettings = { region: 'us-east-1', endpoint: emulator.endpoint, credentials: { accessKeyId: 'AKIDBENCH', secretAccessKey: 'bench' } };
-  const clients = createAwsClients(aws);
-  const keyArn = (await clients.kms.send(new CreateKeyCommand({}))).KeyMetadata!.Arn!;
-  await clients.rds.send(new StartActivityStreamCommand({ ResourceArn: `arn:aws:rds:us-east-1:000000000000:cluster:${CLUSTER}`, KmsKeyId: keyArn, Mode: 'async', ApplyImmediately: true }));
-  await emulator.settle();
-  const cluster = (await clients.rds.send(new DescribeDBClustersCommand({ DBClusterIdentifier: CLUSTER }))).DBClusters![0]!;
-  return { emulator, clients, aws, kms: kmsPortFromClient(clients.kms), keyArn, resourceId: cluster.DbClusterResourceId!, streamName: cluster.ActivityStreamKinesisStreamName! };
-}
+/** The issue's drain set: 2,000 SDK-signed records of 50 events under 4 data keys (100k events). */
+const DRAIN = { records: 2000, eventsPerRecord: 50, dataKeys: 4, backlogRepeat: 10 } as const;
+/** `DAS_BENCH_ONLY=drain,latency` runs only those sections (kms, throughput, replay, drain, backlog, latency, store). */
+const only = new Set((process.env.DAS_BENCH_ONLY ?? '').split(',').filter((s) => s !== ''));
+const wanted = (section: string) => only.size === 0 || only.has(section);
 
 /** Encrypted records of `perRecord` numbered events; one data key, as RDS reuses keys. */
 async function encryptedRecords(env: Emulated, count: number, perRecord: number): Promise<Uint8Array[]> {
@@ -218,104 +184,25 @@ async function benchStore(dir: string): Promise<void> {
   await store.close();
 }
 
-async function benchLatency(env: Emulated, dir: string): Promise<void> {
-  console.log(`\n## End to end: PutRecords on the emulator → event on a WebSocket (records of ${EVENTS_PER_RECORD} events, 2 shards, ${LATENCY_THREADS} decrypt threads)`);
-  const config = loadWorkerConfig({
-    DAS_DATA_DIR: join(dir, 'latency-worker'),
-    DAS_TOKEN: TOKEN,
-    DAS_WORKER_PORT: '0',
-    DAS_CLUSTER_ID: CLUSTER,
-    DAS_START_POSITION: 'LATEST',
-    DAS_DECRYPT_THREADS: String(LATENCY_THREADS),
-    DAS_LOG_LEVEL: 'warn',
-    AWS_ENDPOINT_URL: env.aws.endpoint,
-    AWS_REGION: 'us-east-1',
-    AWS_ACCESS_KEY_ID: 'AKIDBENCH',
-    AWS_SECRET_ACCESS_KEY: 'bench',
-  });
-  const worker = createWorker({ config, clients: env.clients });
-  const url = (await worker.start()).url as string;
-  const deadline = Date.now() + 15_000;
-  while (worker.status().state !== 'consuming' || worker.status().shards.some((s) => s.state !== 'reading')) {
-    if (Date.now() > deadline) throw new Error('worker did not start consuming');
-    await sleep(50);
-  }
-  await sleep(500);
-  const socket = new WebSocket(`${url.replace('http', 'ws')}/events/live`, { headers: { authorization: `Bearer ${TOKEN}` } });
-  const received = new Map<number, number>();
-  socket.on('message', (data: Buffer) => {
-    const now = performance.now();
-    const frame = JSON.parse(data.toString('utf8')) as LiveServerFrame;
-    if (frame.type !== 'events') return;
-    for (const event of frame.events) {
-      const match = /^select (\d+) /.exec(event.text ?? '');
-      if (match !== null) received.set(Number(match[1]), now);
-    }
-  });
-  await new Promise((resolve, reject) => {
-    socket.once('open', resolve);
-    socket.once('error', reject);
-  });
-  const seconds = 8;
-  const rows: string[] = [];
-  let offset = 0;
-  for (const rate of [1000, 5000]) {
-    const recordsPerTick = rate / 10 / EVENTS_PER_RECORD; // 10 ticks per second
-    const records = await encryptedRecordsFrom(env, offset, seconds * 10 * recordsPerTick);
-    const putAt = new Map<number, number>();
-    const start = performance.now();
-    for (let tick = 0; tick < seconds * 10; tick += 1) {
-      const due = start + tick * 100;
-      const wait = due - performance.now();
-      if (wait > 0) await sleep(wait);
-      const chunk = records.slice(tick * recordsPerTick, (tick + 1) * recordsPerTick);
-      const sentAt = performance.now();
-      await env.clients.kinesis.send(new PutRecordsCommand({ StreamName: env.streamName, Records: chunk.map((r, i) => ({ Data: r.data, PartitionKey: `pk-${tick}-${i}` })) }));
-      for (const r of chunk) for (const n of r.numbers) putAt.set(n, sentAt);
-    }
-    const expected = seconds * rate;
-    const waitUntil = Date.now() + 20_000;
-    while ([...putAt.keys()].some((n) => !received.has(n)) && Date.now() < waitUntil) await sleep(100);
-    const latencies = [...putAt.entries()].filter(([n]) => received.has(n)).map(([n, t]) => (received.get(n) as number) - t).sort((a, b) => a - b);
-    rows.push(`| ${fmt(rate)} | ${fmt(latencies.length)}/${fmt(expected)} | ${fmt(percentile(latencies, 50))} | ${fmt(percentile(latencies, 99))} |`);
-    offset += expected;
-  }
-  console.log('| events/s | received | p50 ms | p99 ms |\n|---|---|---|---|');
-  for (const row of rows) console.log(row);
-  socket.close();
-  await worker.stop();
-}
-
-/** Records numbered from `offset` (events carry `select <n>`). */
-async function encryptedRecordsFrom(env: Emulated, offset: number, count: number): Promise<{ data: Uint8Array; numbers: number[] }[]> {
-  const dataKey = await env.kms.generateDataKey(env.keyArn, { 'aws:rds:dbc-id': env.resourceId });
-  const out: { data: Uint8Array; numbers: number[] }[] = [];
-  let n = offset;
-  for (let i = 0; i < count; i += 1) {
-    const numbers = Array.from({ length: EVENTS_PER_RECORD }, () => n++);
-    const events = numbers.map((k) => buildMysqlEvent({ commandText: `select ${k} from orders where id = ${k}`, logTime: new Date().toISOString() }));
-    const data = await encryptRecord(buildPayload(events, { clusterId: env.resourceId }), {
-      kms: env.kms,
-      keyId: env.keyArn,
-      resourceId: env.resourceId,
-      dataKey: { plaintext: Uint8Array.from(dataKey.plaintext), ciphertextBlob: dataKey.ciphertextBlob },
-    });
-    out.push({ data, numbers });
-  }
-  return out;
-}
-
 async function main(): Promise<void> {
   const dir = await mkdtemp(join(tmpdir(), 'das-worker-bench-'));
   const started = performance.now();
   const env = await startEmulated(join(dir, 'emulator'));
   try {
     console.log(`# @das/worker bench (node ${process.version}, ${new Date().toISOString()})`);
-    await benchKmsCalls(env);
-    const live = await benchDecryptAndStore(env, dir);
-    await benchDeadLetterReplay(env, dir, live.get(LATENCY_THREADS) ?? Number.NaN);
-    await benchLatency(env, dir);
-    await benchStore(dir);
+    if (wanted('kms')) await benchKmsCalls(env);
+    if (wanted('throughput') || wanted('replay')) {
+      const live = await benchDecryptAndStore(env, dir);
+      if (wanted('replay')) await benchDeadLetterReplay(env, dir, live.get(LATENCY_THREADS) ?? Number.NaN);
+    }
+    if (wanted('drain') || wanted('backlog') || wanted('latency')) {
+      const made = await timed(() => sdkRecords(env, DRAIN.records, DRAIN.eventsPerRecord, DRAIN.dataKeys));
+      console.log(`\n(${fmt(DRAIN.records)} records written by the AWS Encryption SDK in ${fmt(made.ms / 1000, 1)} s)`);
+      if (wanted('drain')) await benchDrainByThreads(env, dir, made.value, DRAIN.eventsPerRecord);
+      if (wanted('backlog')) await benchBacklogMemory(env, dir, made.value, DRAIN.eventsPerRecord, DRAIN.backlogRepeat);
+      if (wanted('latency')) await benchLatency(env, dir, made.value, DRAIN.eventsPerRecord, [5000, 20_000], 5);
+    }
+    if (wanted('store')) await benchStore(dir);
   } finally {
     for (const client of Object.values(env.clients)) client.destroy();
     await env.emulator.close();

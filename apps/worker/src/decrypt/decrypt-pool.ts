@@ -96,7 +96,7 @@ export function threadExecArgv(execArgv: readonly string[] = process.execArgv): 
 interface ThreadHandle {
   dead: Error | undefined;
   worker: Worker;
-  pending: Map<number, { resolve: (outcomes: DecodeOutcome[]) => void; reject: (error: Error) => void }>;
+  pending: Map<number, { records: number; resolve: (outcomes: DecodeOutcome[]) => void; reject: (error: Error) => void }>;
   /** Records sent and not answered yet. */
   load: number;
 }
@@ -128,8 +128,10 @@ function createThreadedPool(options: DecryptPoolOptions): DecryptPool {
       }
       const waiter = handle.pending.get(message.id);
       handle.pending.delete(message.id);
-      handle.load -= message.outcomes.length;
-      waiter?.resolve(message.outcomes);
+      if (waiter === undefined) return;
+      handle.load -= waiter.records;
+      // Events are plain JSON data (no undefined, Date or BigInt): the round trip is exact.
+      waiter.resolve(JSON.parse(message.outcomes) as DecodeOutcome[]);
     });
     const failAll = (error: Error) => {
       handle.dead ??= error;
@@ -146,7 +148,7 @@ function createThreadedPool(options: DecryptPoolOptions): DecryptPool {
     if (handle.dead !== undefined) return Promise.reject(new Error(`decrypt thread is gone: ${handle.dead.message}`));
     handle.load += records.length;
     return new Promise((resolve, reject) => {
-      handle.pending.set(id, { resolve, reject });
+      handle.pending.set(id, { records: records.length, resolve, reject });
       const request: ToThread = { type: 'decode', id, records: packRecords(records) };
       handle.worker.postMessage(request, [request.records.buffer]);
     });

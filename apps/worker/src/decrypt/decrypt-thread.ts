@@ -23,6 +23,6 @@ port.on('message', (message: ToThread) => {
   void (async () => {
     // All records start together: their key requests leave as one message.
     const outcomes = await Promise.all(unpackRecords(message.records).map((data) => decodeRecord(data, ctx)));
-    post({ type: 'decoded', id: message.id, outcomes });
+    post({ type: 'decoded', id: message.id, outcomes: JSON.stringify(outcomes) });
   })();
 });
