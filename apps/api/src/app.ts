@@ -1,13 +1,13 @@
 import cors from '@fastify/cors';
 import { TypeBoxValidatorCompiler, type TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import { loggerOptions } from '@das/server-kit';
+import { errorHandler, loggerOptions } from '@das/server-kit';
 import Fastify, { type FastifyServerOptions } from 'fastify';
 import { randomUUID } from 'node:crypto';
 import { createAwsClients, type AwsClients } from './aws-clients.js';
 import type { ApiConfig } from './config.js';
 import auth from './plugins/auth.js';
 import consoleStatic from './plugins/console-static.js';
-import errorHandler, { sendFrameworkError } from './plugins/error-handler.js';
+import { apiErrors, sendFrameworkError } from './plugins/error-handler.js';
 import openapi from './plugins/openapi.js';
 import { clusterRoutes } from './routes/clusters.routes.js';
 import { keyRoutes } from './routes/keys.routes.js';
@@ -59,7 +59,7 @@ export async function buildApp(config: ApiConfig, options: BuildAppOptions = {})
   });
   app.addHook('onClose', async () => aws.destroy());
 
-  await app.register(errorHandler);
+  await app.register(errorHandler, apiErrors);
   await app.register(cors, { origin: config.consoleOrigins, credentials: false, maxAge: 600, methods: ['GET', 'POST', 'DELETE'] });
   await app.register(auth, { token: config.token });
   await app.register(openapi);

@@ -3,7 +3,7 @@ import { join, resolve } from 'node:path';
 import { DEFAULT_WORKER_PORT } from '@das/contracts';
 import { createEnvReader } from '@das/server-kit';
 import type { AwsSettings } from './aws/aws-clients.js';
-import { parseStartPosition, type StartPosition } from './consumer/checkpoints.js';
+import { parseStartPosition, type StartPosition } from './consumer/shard-lineage.js';
 import type { RetentionPolicy } from './store/event-store.js';
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;

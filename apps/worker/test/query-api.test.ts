@@ -76,17 +76,34 @@ describe('query API and live WebSocket', () => {
       });
       expect(refused).toBe(401);
     }
-    // Browsers pass the token as a query parameter.
-    const browser = new WebSocket(`${base.replace('http', 'ws')}/events/live?token=${TEST_TOKEN}`);
+    // Browsers offer the token as a subprotocol beside das.v1; the worker chooses das.v1, never the token.
+    const browser = new WebSocket(`${base.replace('http', 'ws')}/events/live`, ['das.v1', `das.bearer.${TEST_TOKEN}`]);
     await new Promise((resolve, reject) => {
       browser.on('open', resolve);
       browser.on('error', reject);
     });
+    expect(browser.protocol).toBe('das.v1');
     browser.close();
-    // The query token never reaches the logs.
+    const wrongProtocol = await new Promise<number>((resolve) => {
+      const socket = new WebSocket(`${base.replace('http', 'ws')}/events/live`, ['das.v1', 'das.bearer.wrong-token-0123456789']);
+      socket.on('unexpected-response', (_req, res) => resolve(res.statusCode ?? 0));
+      socket.on('open', () => resolve(101));
+      socket.on('error', () => undefined);
+    });
+    expect(wrongProtocol).toBe(401);
+    // Older clients may still pass ?token= on the upgrade; it never reaches the logs.
+    const legacy = new WebSocket(`${base.replace('http', 'ws')}/events/live?token=${TEST_TOKEN}`);
+    await new Promise((resolve, reject) => {
+      legacy.on('open', resolve);
+      legacy.on('error', reject);
+    });
+    legacy.close();
     await waitFor('request logged', () => (logLines.some((l) => l.includes('/events/live?token=')) ? true : undefined));
     expect(logLines.join('')).not.toContain(TEST_TOKEN);
     expect(logLines.join('')).toContain('token=[REDACTED]');
+    // ?token= is honoured on the WebSocket upgrade of /events/live only, not on look-alike paths.
+    expect((await fetch(`${base}/events/live?token=${TEST_TOKEN}`)).status).toBe(401);
+    expect((await fetch(`${base}/events/livex?token=${TEST_TOKEN}`)).status).toBe(401);
   });
 
   it('pages and filters events, and rejects bad parameters with a reason code', async () => {

@@ -10,6 +10,7 @@ async function buildApp() {
   app.get('/healthz', async () => ({ ok: true }));
   app.get('/things', async () => ({ things: [] }));
   app.get('/live', async () => ({ live: true }));
+  app.get('/livex', async () => ({ live: false }));
   return app;
 }
 afterEach(async () => {
@@ -39,9 +40,20 @@ describe('bearerAuth', () => {
     expect(res.statusCode).toBe(200);
   });
 
-  it('accepts ?token= only on the paths that allow it', async () => {
+  it('accepts ?token= only on a WebSocket upgrade of exactly the paths that allow it', async () => {
     const app = await buildApp();
-    expect((await app.inject('/live?token=s3cret')).statusCode).toBe(200);
-    expect((await app.inject('/things?token=s3cret')).statusCode).toBe(401);
+    const upgrade = { upgrade: 'websocket', connection: 'Upgrade' };
+    expect((await app.inject({ url: '/live?token=s3cret', headers: upgrade })).statusCode).toBe(200);
+    expect((await app.inject('/live?token=s3cret')).statusCode).toBe(401);
+    expect((await app.inject({ url: '/livex?token=s3cret', headers: upgrade })).statusCode).toBe(401);
+    expect((await app.inject({ url: '/things?token=s3cret', headers: upgrade })).statusCode).toBe(401);
+  });
+
+  it('takes the token from the das.bearer.<token> subprotocol of a WebSocket upgrade, keeping it out of the URL', async () => {
+    const app = await buildApp();
+    const offer = (protocols: string) => app.inject({ url: '/live', headers: { upgrade: 'websocket', 'sec-websocket-protocol': protocols } });
+    expect((await offer('das.v1, das.bearer.s3cret')).statusCode).toBe(200);
+    expect((await offer('das.v1, das.bearer.nope')).statusCode).toBe(401);
+    expect((await offer('das.v1')).statusCode).toBe(401);
   });
 });

@@ -1,18 +1,24 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
+import { LIVE_TOKEN_SUBPROTOCOL_PREFIX } from '@das/contracts';
 import { tokensEqual } from './token.js';
 
 export interface BearerAuthOptions {
   token: string;
   /** Paths (without query) that answer without a token, e.g. `/healthz`. */
   publicPaths?: readonly string[];
-  /** Path prefixes that also accept `?token=` (browsers cannot set headers on a WebSocket). */
+  /**
+   * WebSocket paths (exact) whose upgrade request may carry the token another way, since browsers
+   * cannot set headers on a WebSocket: the subprotocol `das.bearer.<token>` (kept out of URLs and
+   * logs), or `?token=` for older clients.
+   */
   queryTokenPaths?: readonly string[];
   /** Paths under this prefix are public (static console assets). */
   publicPrefixes?: readonly string[];
 }
 
-/** Reads the bearer token of a request: the Authorization header, or `?token=` where allowed. */
+
+/** Reads the bearer token of a request: the Authorization header, or on a WebSocket upgrade where allowed, its subprotocol or `?token=`. */
 export function requestToken(request: FastifyRequest, queryTokenPaths: readonly string[] = []): string | undefined {
   const header = request.headers.authorization;
   if (header) {
@@ -20,12 +26,13 @@ export function requestToken(request: FastifyRequest, queryTokenPaths: readonly 
     return match?.[1]?.trim();
   }
   const path = request.url.split('?', 1)[0] ?? '';
-  if (queryTokenPaths.some((prefix) => path.startsWith(prefix))) {
-    const query = request.query as Record<string, unknown> | undefined;
-    const token = query?.token;
-    return typeof token === 'string' ? token : undefined;
-  }
-  return undefined;
+  const upgrade = request.headers.upgrade?.toLowerCase() === 'websocket';
+  if (!upgrade || !queryTokenPaths.includes(path)) return undefined;
+  const offered = (request.headers['sec-websocket-protocol'] ?? '').split(',').map((p) => p.trim());
+  const carried = offered.find((p) => p.startsWith(LIVE_TOKEN_SUBPROTOCOL_PREFIX));
+  if (carried !== undefined) return carried.slice(LIVE_TOKEN_SUBPROTOCOL_PREFIX.length);
+  const token = (request.query as Record<string, unknown> | undefined)?.token;
+  return typeof token === 'string' ? token : undefined;
 }
 
 /**

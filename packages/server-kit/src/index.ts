@@ -5,3 +5,13 @@ export { bearerAuth, requestToken, type BearerAuthOptions } from './auth.js';
 export { loggerOptions, redactUrl, REDACTED_PATHS, type LogSettings } from './logging.js';
 export { createEnvReader, ConfigError } from './env.js';
 export { ensureWritableDataDir, listenFailure, StartupError } from './startup.js';
+export {
+  describeRequestError,
+  errorHandler,
+  loggableError,
+  sendError,
+  toErrorResponse,
+  type ErrorBody,
+  type ErrorHandlerOptions,
+  type ErrorResponse,
+} from './http-errors.js';

@@ -1,10 +1,9 @@
-import { apiRoutes, STATUS_ERROR_EVENT_NAME, STATUS_EVENT_NAME } from '@das/contracts';
+import { apiRoutes, STATUS_ERROR_EVENT_NAME, STATUS_EVENT_NAME, routeSchema } from '@das/contracts';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { AwsClients } from '../aws-clients.js';
 import { getCluster, listClusters, startActivityStream, stopActivityStream } from '../services/clusters.js';
 import { watchActivityStream } from '../services/status-watch.js';
 import { loggableError, toErrorResponse } from '../plugins/error-handler.js';
-import { routeSchema } from './route-schema.js';
 
 export interface ClusterRoutesOptions {
   rds: AwsClients['rds'];

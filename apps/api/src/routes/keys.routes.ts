@@ -1,8 +1,7 @@
-import { apiRoutes } from '@das/contracts';
+import { apiRoutes, routeSchema } from '@das/contracts';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { AwsClients } from '../aws-clients.js';
 import { cancelKeyDeletion, createKey, getKey, listKeys, scheduleKeyDeletion } from '../services/keys.js';
-import { routeSchema } from './route-schema.js';
 
 /** KMS keys for DAS: create (policy + alias), list, describe, schedule and cancel deletion. */
 export const keyRoutes: FastifyPluginAsyncTypebox<{ kms: AwsClients['kms'] }> = async (app, { kms }) => {

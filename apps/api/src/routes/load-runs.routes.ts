@@ -1,8 +1,7 @@
-import { apiRoutes } from '@das/contracts';
+import { apiRoutes, routeSchema } from '@das/contracts';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { AwsClients } from '../aws-clients.js';
 import { cancelLoadRun, createLoadRun, getLoadRun, listLoadRuns, type LoadRunDefaults } from '../services/load-runs.js';
-import { routeSchema } from './route-schema.js';
 
 /** Load runs: the lab's SSM Run Command of the TPC-C-like load document. */
 export const loadRunRoutes: FastifyPluginAsyncTypebox<{ ssm: AwsClients['ssm']; defaults: LoadRunDefaults }> = async (app, { ssm, defaults }) => {

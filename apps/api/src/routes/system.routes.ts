@@ -1,11 +1,10 @@
 import { ListKeysCommand } from '@aws-sdk/client-kms';
 import { DescribeDBClustersCommand } from '@aws-sdk/client-rds';
 import { DescribeInstanceInformationCommand } from '@aws-sdk/client-ssm';
-import { API_VERSION, apiRoutes, type ReadinessCheck } from '@das/contracts';
+import { API_VERSION, apiRoutes, type ReadinessCheck, routeSchema } from '@das/contracts';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { AwsClients } from '../aws-clients.js';
 import { toErrorResponse } from '../plugins/error-handler.js';
-import { routeSchema } from './route-schema.js';
 
 export interface SystemRoutesOptions {
   aws: AwsClients;

@@ -73,7 +73,9 @@ export async function startFeedServer(distDir: string, token = 'bench-token'): P
   const firstConnection = new Promise<void>((resolve) => (onConnect = resolve));
   http.on('upgrade', (req, socket, head) => {
     const url = new URL(req.url ?? '/', 'http://x');
-    if (url.pathname !== '/events/live' || url.searchParams.get('token') !== token) {
+    // As the worker: the token rides as the `das.bearer.<token>` subprotocol, never in the URL.
+    const offered = String(req.headers['sec-websocket-protocol'] ?? '').split(',').map((p) => p.trim());
+    if (url.pathname !== '/events/live' || !offered.includes(`das.bearer.${token}`) || url.search.includes('token')) {
       socket.end('HTTP/1.1 401 Unauthorized\r\n\r\n');
       return;
     }

@@ -2,7 +2,7 @@ import { parseArgs } from 'node:util';
 import { filterFromQuery, FilterQueryError, kmsPortFromClient, matchesFilter, type EventFilter } from '@das/core';
 import type { StoredEvent } from '@das/contracts';
 import { createAwsClients, type AwsSettings } from '../aws/aws-clients.js';
-import { parseStartPosition, type StartPosition } from '../consumer/checkpoints.js';
+import { parseStartPosition, type StartPosition } from '../consumer/shard-lineage.js';
 import { createStreamConsumer, type BatchSink } from '../consumer/stream-consumer.js';
 import { createStreamLocator } from '../consumer/stream-locator.js';
 import { createDecryptPool } from '../decrypt/decrypt-pool.js';

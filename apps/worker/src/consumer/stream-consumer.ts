@@ -6,7 +6,7 @@ import type { DecodedRecord, EventStore, ShardCheckpoint } from '../store/event-
 
 /** The part of an {@link EventStore} the consumer writes to. */
 export type BatchSink = Pick<EventStore, 'append' | 'checkpoints'>;
-import { listedParents, readableShards, shardStart, type ShardInfo, type StartPosition } from './checkpoints.js';
+import { listedParents, readableShards, shardStart, type ShardInfo, type StartPosition } from './shard-lineage.js';
 import { createShardReader, StreamGoneError, type KinesisRecordData } from './shard-reader.js';
 
 export interface ConsumerHooks {

@@ -1,23 +1,18 @@
-import Fastify, { type FastifyError } from 'fastify';
+import Fastify from 'fastify';
 import cors from '@fastify/cors';
 import websocket from '@fastify/websocket';
-import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import { FilterQueryError } from '@das/core';
-import {
-  DeadLetterReplayQuerySchema,
-  DeadLetterReplayResultSchema,
-  ErrorBodySchema,
-  WorkerStatusSchema,
-  type DeadLetterReplayQuery,
-  type DeadLetterReplayResult,
-  type WorkerStatus,
-} from '@das/contracts';
-import { bearerAuth, loggerOptions } from '@das/server-kit';
+import { TypeBoxValidatorCompiler, type TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { LIVE_SUBPROTOCOL, routeSchema, workerRoutes, type DeadLetterReplayQuery, type DeadLetterReplayResult, type WorkerStatus } from '@das/contracts';
+import { bearerAuth, errorHandler, loggerOptions, sendError } from '@das/server-kit';
 import type { Registry } from 'prom-client';
 import type { LiveHub } from '../live/live-hub.js';
-import { CursorError, type EventStore } from '../store/event-store.js';
+import type { EventStore } from '../store/event-store.js';
 import { eventRoutes } from './event-routes.js';
 import { liveRoutes } from './live-routes.js';
+import { workerErrors } from './worker-errors.js';
+
+/** The worker takes no request bodies; anything larger than this is refused with 413. */
+const BODY_LIMIT_BYTES = 64 * 1024;
 
 export interface WorkerAppOptions {
   token: string;
@@ -40,19 +35,13 @@ export async function buildWorkerApp(options: WorkerAppOptions) {
     logger: { ...loggerOptions({ level: options.logLevel ?? 'info' }), ...(options.logStream === undefined ? {} : { stream: options.logStream }) },
     // Shutdown must not wait for clients that hold connections open (refused upgrades, stuck readers).
     forceCloseConnections: true,
+    bodyLimit: BODY_LIMIT_BYTES,
+    frameworkErrors: (error, request, reply) => sendError(request, reply, error, workerErrors),
   }).withTypeProvider<TypeBoxTypeProvider>();
-
-  app.setErrorHandler((error: FastifyError, request, reply) => {
-    if (error instanceof FilterQueryError) {
-      return reply.code(400).send({ code: error.code, message: error.message, field: `/querystring/${error.param}` });
-    }
-    if (error instanceof CursorError) return reply.code(400).send({ code: error.code, message: error.message, field: '/querystring/cursor' });
-    if (error.validation !== undefined) {
-      return reply.code(400).send({ code: 'VALIDATION_FAILED', message: error.message });
-    }
-    request.log.error({ err: error }, 'request failed');
-    return reply.code(error.statusCode ?? 500).send({ code: 'INTERNAL', message: 'the worker could not answer; see its log' });
-  });
+  // TypeBox checks, as the API's: query and params converted from strings, then checked exactly.
+  app.setValidatorCompiler(TypeBoxValidatorCompiler);
+  app.removeContentTypeParser('text/plain');
+  await app.register(errorHandler, workerErrors);
 
   await app.register(cors, { origin: [...options.corsOrigins], methods: ['GET', 'POST'] });
   // A refused WebSocket upgrade keeps its half-open socket (outside HTTP keep-alive tracking) and
@@ -62,7 +51,12 @@ export async function buildWorkerApp(options: WorkerAppOptions) {
   });
   await app.register(bearerAuth, { token: options.token, publicPaths: ['/healthz', '/readyz'], queryTokenPaths: ['/events/live'] });
   await app.register(websocket, {
-    options: { maxPayload: 64 * 1024 },
+    options: {
+      maxPayload: 64 * 1024,
+      // A browser that offered subprotocols (`das.v1` plus `das.bearer.<token>`, the token kept out
+      // of the URL) needs one of them chosen, or it drops the connection; never echo the token.
+      handleProtocols: (protocols: Set<string>) => (protocols.has(LIVE_SUBPROTOCOL) ? LIVE_SUBPROTOCOL : false),
+    },
     // A client that stopped reading would hold a graceful close forever: give it a second.
     preClose(done) {
       const server = app.websocketServer;
@@ -77,19 +71,24 @@ export async function buildWorkerApp(options: WorkerAppOptions) {
     },
   });
 
-  app.get('/healthz', async () => ({ ok: true }));
-  app.get('/readyz', async (_request, reply) => {
-    const ready = options.ready();
-    return reply.code(ready ? 200 : 503).send({ ready, state: options.status().state });
-  });
-  app.get('/status', { schema: { response: { 200: WorkerStatusSchema } } }, async () => options.status());
-  app.get('/metrics', async (_request, reply) => {
+  const routes = workerRoutes;
+  app.get(routes.health.path, { schema: routeSchema(routes.health, 'system', 'The process is up'), logLevel: 'warn' }, async () => ({ ok: true }));
+  app.get(
+    routes.readiness.path,
+    { schema: { ...routeSchema(routes.readiness, 'system', 'Consuming or waiting for a stream'), response: { 200: routes.readiness.response, 503: routes.readiness.response } } },
+    async (_request, reply) => {
+      const ready = options.ready();
+      return reply.code(ready ? 200 : 503).send({ ready, state: options.status().state });
+    },
+  );
+  app.get(routes.status.path, { schema: routeSchema(routes.status, 'system', 'Stream, shards, lag, rates, counts') }, async () => options.status());
+  app.get(routes.metrics.path, async (_request, reply) => {
     reply.header('content-type', options.registry.contentType);
     return options.registry.metrics();
   });
   app.post(
-    '/dead-letters/replay',
-    { schema: { querystring: DeadLetterReplayQuerySchema, response: { 200: DeadLetterReplayResultSchema, 409: ErrorBodySchema } } },
+    routes.replayDeadLetters.path,
+    { schema: routeSchema(routes.replayDeadLetters, 'dead-letters', 'Decrypt dead letters again') },
     async (request, reply) => {
       const result = (await options.replayDeadLetters?.(request.query)) ?? null;
       if (result === null) {

@@ -1,21 +1,7 @@
 import { Readable } from 'node:stream';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { filterFromQuery } from '@das/core';
-import {
-  DeadLettersPageSchema,
-  DeadLettersQuerySchema,
-  ErrorBodySchema,
-  EventFilterQuerySchema,
-  EventIdParamsSchema,
-  EventsPageSchema,
-  EventsQuerySchema,
-  ExportQuerySchema,
-  FacetsSchema,
-  HistogramQuerySchema,
-  HistogramSchema,
-  StoredEventSchema,
-  type StoredEvent,
-} from '@das/contracts';
+import { routeSchema, workerRoutes as routes, type StoredEvent } from '@das/contracts';
 import type { EventStore } from '../store/event-store.js';
 
 type Query = Record<string, string | string[] | undefined>;
@@ -49,23 +35,22 @@ function autoInterval(fromIso: string | undefined, toIso: string | undefined): n
 
 /** `GET /events…` and `GET /dead-letters`: the query API over the event store. */
 export const eventRoutes: FastifyPluginAsyncTypebox<{ store: EventStore }> = async (app, { store }) => {
-  const errors = { 400: ErrorBodySchema, 401: ErrorBodySchema };
-
-  app.get('/events', { schema: { querystring: EventsQuerySchema, response: { 200: EventsPageSchema, ...errors } } }, async (request) => {
+  app.get(routes.listEvents.path, { schema: routeSchema(routes.listEvents, 'events', 'A page of events, newest first') }, async (request) => {
     const filter = filterFromQuery(request.query as Query);
     return store.query(filter, { cursor: request.query.cursor, limit: request.query.limit ?? 100 });
   });
 
-  app.get('/events/facets', { schema: { querystring: EventFilterQuerySchema, response: { 200: FacetsSchema, ...errors } } }, async (request) =>
+  app.get(routes.eventFacets.path, { schema: routeSchema(routes.eventFacets, 'events', 'Top values per field') }, async (request) =>
     store.facets(filterFromQuery(request.query as Query)),
   );
 
-  app.get('/events/histogram', { schema: { querystring: HistogramQuerySchema, response: { 200: HistogramSchema, ...errors } } }, async (request) => {
+  app.get(routes.eventHistogram.path, { schema: routeSchema(routes.eventHistogram, 'events', 'Counts per time bucket and command') }, async (request) => {
     const filter = filterFromQuery(request.query as Query);
     return store.histogram(filter, request.query.intervalMs ?? autoInterval(filter.from, filter.to));
   });
 
-  app.get('/events/export', { schema: { querystring: ExportQuerySchema } }, async (request, reply) => {
+  // Streamed, so only the request is validated here; the body is NDJSON or CSV.
+  app.get(routes.exportEvents.path, { schema: { querystring: routes.exportEvents.querystring } }, async (request, reply) => {
     const filter = filterFromQuery(request.query as Query);
     const format = request.query.format ?? 'ndjson';
     const stamp = new Date().toISOString().replace(/[:.]/g, '-');
@@ -81,8 +66,8 @@ export const eventRoutes: FastifyPluginAsyncTypebox<{ store: EventStore }> = asy
   });
 
   app.get(
-    '/events/:id',
-    { schema: { params: EventIdParamsSchema, response: { 200: StoredEventSchema, 404: ErrorBodySchema, ...errors } } },
+    routes.getEvent.path,
+    { schema: routeSchema(routes.getEvent, 'events', 'One event') },
     async (request, reply) => {
       const event = await store.get(request.params.id);
       if (event === null) return reply.code(404).send({ code: 'NOT_FOUND', message: `no event ${request.params.id}` });
@@ -90,7 +75,7 @@ export const eventRoutes: FastifyPluginAsyncTypebox<{ store: EventStore }> = asy
     },
   );
 
-  app.get('/dead-letters', { schema: { querystring: DeadLettersQuerySchema, response: { 200: DeadLettersPageSchema, ...errors } } }, async (request) =>
+  app.get(routes.listDeadLetters.path, { schema: routeSchema(routes.listDeadLetters, 'dead-letters', 'A page of dead letters, newest first') }, async (request) =>
     store.deadLetters({ reason: request.query.reason, cursor: request.query.cursor, limit: request.query.limit ?? 100 }),
   );
 };

@@ -1,6 +1,6 @@
 import type { FastifyPluginAsync } from 'fastify';
 import { filterFromQuery, FilterQueryError, type EventFilter } from '@das/core';
-import { LiveClientFrameSchema, type LiveServerFrame, type WorkerStatus } from '@das/contracts';
+import { LiveClientFrameSchema, workerRoutes, type LiveServerFrame, type WorkerStatus } from '@das/contracts';
 import { Value } from 'typebox/value';
 import type { LiveHub } from '../live/live-hub.js';
 
@@ -17,7 +17,7 @@ function filterQuery(query: Query): Query {
  * and can be replaced by `{"type":"subscribe","filter":{…}}`; events arrive as batched frames.
  */
 export const liveRoutes: FastifyPluginAsync<{ hub: LiveHub; status: () => WorkerStatus }> = async (app, { hub, status }) => {
-  app.get('/events/live', { websocket: true }, (socket, request) => {
+  app.get(workerRoutes.liveEvents.path, { websocket: true }, (socket, request) => {
     const send = (frame: LiveServerFrame) => socket.send(JSON.stringify(frame));
     let filter: EventFilter;
     try {

@@ -3,7 +3,7 @@ import { dirname } from 'node:path';
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import type { EventFilter } from '@das/core';
 import type { DeadLetter, Facets, Histogram, StoredEvent } from '@das/contracts';
-import { compareSequenceNumbers } from '../consumer/sequence-number.js';
+import { compareSequenceNumbers } from './sequence-number.js';
 import { CursorError, type AppendResult, type EventStore, type PageRequest, type RetentionPolicy, type ShardBatch, type ShardCheckpoint } from './event-store.js';
 import { filterToSql } from './filter-sql.js';
 import { appendEventRow, CREATE_EVENTS_TABLE, EVENT_COLUMNS, rowToEvent, STORED_FACET_COLUMNS } from './event-columns.js';
@@ -40,10 +40,22 @@ function encodeCursor(parts: (string | number)[]): string {
   return Buffer.from(parts.join(':')).toString('base64url');
 }
 
-function decodeCursor(cursor: string, count: number): string[] {
+const INT64_MIN = -(2n ** 63n);
+const INT64_MAX = 2n ** 63n - 1n;
+
+/** The integers of a cursor this store handed out; anything else (or out of BIGINT range) is a CursorError. */
+function decodeCursor(cursor: string, count: number): bigint[] {
   const parts = Buffer.from(cursor, 'base64url').toString('utf8').split(':');
-  if (parts.length !== count || parts.some((p) => !/^-?\d+$/.test(p))) throw new CursorError();
-  return parts;
+  if (parts.length !== count || parts.some((p) => !/^-?\d{1,19}$/.test(p))) throw new CursorError();
+  const values = parts.map((p) => BigInt(p));
+  if (values.some((v) => v < INT64_MIN || v > INT64_MAX)) throw new CursorError();
+  return values;
+}
+
+/** A page size as the query API allows it (1 to 1000): a bound parameter, never SQL text. */
+function pageLimit(limit: number): number {
+  if (!Number.isSafeInteger(limit) || limit < 1 || limit > 10_000) throw new RangeError(`page limit ${limit} is not an integer from 1 to 10000`);
+  return limit;
 }
 
 /** A serial queue: DuckDB allows one writer transaction per connection at a time. */
@@ -59,6 +71,10 @@ function createSerialQueue() {
 export interface DuckDbEventStoreOptions {
   /** Database file, or `:memory:`. */
   path: string;
+  /** DuckDB's buffer memory (`memory_limit`, MB; default 64): its own default is 80 % of RAM. */
+  memoryLimitMb?: number | undefined;
+  /** DuckDB's threads (default 1): each keeps buffers of its own; queries here are small. */
+  threads?: number | undefined;
 }
 
 /**
@@ -68,7 +84,11 @@ export interface DuckDbEventStoreOptions {
  */
 export async function createDuckDbEventStore(options: DuckDbEventStoreOptions): Promise<EventStore> {
   if (options.path !== ':memory:') await mkdir(dirname(options.path), { recursive: true });
-  const instance = await DuckDBInstance.create(options.path);
+  // Bounded caches: DuckDB would otherwise cache up to 80 % of RAM and run a thread per core.
+  const instance = await DuckDBInstance.create(options.path, {
+    memory_limit: `${options.memoryLimitMb ?? 64}MB`,
+    threads: String(options.threads ?? 1),
+  });
   const writer = await instance.connect();
   const reader = await instance.connect();
   for (const statement of SCHEMA) await writer.run(statement);
@@ -170,16 +190,16 @@ export async function createDuckDbEventStore(options: DuckDbEventStoreOptions): 
     let where = condition.where;
     const params: unknown[] = [...condition.params];
     if (request.cursor !== undefined && request.cursor !== '') {
-      const [timeUs, id] = decodeCursor(request.cursor, 2) as [string, string];
+      const [timeUs, id] = decodeCursor(request.cursor, 2) as [bigint, bigint];
       where += ' AND (time_us < CAST(? AS BIGINT) OR (time_us = CAST(? AS BIGINT) AND id < CAST(? AS BIGINT)))';
-      params.push(BigInt(timeUs), BigInt(timeUs), BigInt(id));
+      params.push(timeUs, timeUs, id);
     }
     // Two steps: the top-N over two narrow columns, then the full rows of just that page
     // (a top-N carrying every column is ~25× slower on DuckDB).
     const keys = await rows(
       reader,
-      `SELECT id, time_us FROM events WHERE ${where} ORDER BY time_us DESC, id DESC LIMIT ${request.limit + 1}`,
-      params,
+      `SELECT id, time_us FROM events WHERE ${where} ORDER BY time_us DESC, id DESC LIMIT CAST(? AS BIGINT)`,
+      [...params, pageLimit(request.limit) + 1],
     );
     const pageKeys = keys.slice(0, request.limit);
     const lastKey = pageKeys.at(-1);
@@ -296,15 +316,15 @@ export async function createDuckDbEventStore(options: DuckDbEventStoreOptions): 
         params.push(query.reason);
       }
       if (query.cursor !== undefined && query.cursor !== '') {
-        const [id] = decodeCursor(query.cursor, 1) as [string];
+        const [id] = decodeCursor(query.cursor, 1) as [bigint];
         parts.push('id < CAST(? AS BIGINT)');
-        params.push(BigInt(id));
+        params.push(id);
       }
       const found = await rows(
         reader,
         `SELECT id, reason, message, shard_id, sequence_number, arrived_at, stored_at, data FROM dead_letters
-         WHERE ${parts.join(' AND ')} ORDER BY id DESC LIMIT ${query.limit + 1}`,
-        params,
+         WHERE ${parts.join(' AND ')} ORDER BY id DESC LIMIT CAST(? AS BIGINT)`,
+        [...params, pageLimit(query.limit) + 1],
       );
       const list: DeadLetter[] = found.slice(0, query.limit).map((row) => ({
         id: Number(row.id),

@@ -1,5 +1,6 @@
 import Type from 'typebox';
 import { ErrorBodySchema } from '../common.js';
+import type { HttpRoute } from '../http-route.js';
 import {
   ActivityStreamChangeSchema,
   ActivityStreamStartBodySchema,
@@ -23,24 +24,8 @@ import {
 import { LoadRunCreateBodySchema, LoadRunIdParamsSchema, LoadRunListSchema, LoadRunSchema } from './load-runs.js';
 import { ConsoleConfigSchema, HealthSchema, ReadinessSchema } from './system.js';
 
-/** One API route: what the server validates and what a typed client sends and receives. */
-export interface ApiRoute {
-  method: 'GET' | 'POST' | 'DELETE';
-  /** Fastify path syntax (`/keys/:keyId`). */
-  path: string;
-  /** False for the routes that answer without a bearer token. */
-  auth: boolean;
-  params?: Type.TSchema;
-  querystring?: Type.TSchema;
-  body?: Type.TSchema;
-  /** True when the body may be left out (the server then validates `{}`). */
-  optionalBody?: boolean;
-  /** The success status and its body schema. */
-  successStatus: number;
-  response: Type.TSchema;
-  /** `text/event-stream` routes: `response` is the data of each frame. */
-  eventStream?: boolean;
-}
+/** One API route (see {@link HttpRoute}). */
+export type ApiRoute = HttpRoute;
 
 const EmptySchema = Type.Object({}, { additionalProperties: false });
 

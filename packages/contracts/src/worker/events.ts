@@ -42,7 +42,7 @@ export type EventFilterQuery = Type.Static<typeof EventFilterQuerySchema>;
 /** `GET /events` query: the filter plus paging (newest first). */
 export const EventsQuerySchema = Type.Object({
   ...EventFilterQuerySchema.properties,
-  cursor: Type.Optional(Type.String({ description: 'The `next` of the previous page' })),
+  cursor: Type.Optional(Type.String({ maxLength: 200, description: 'The `next` of the previous page' })),
   limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000, default: 100 })),
 });
 export type EventsQuery = Type.Static<typeof EventsQuerySchema>;
@@ -54,7 +54,7 @@ export const EventsPageSchema = Type.Object({
 });
 export type EventsPage = Type.Static<typeof EventsPageSchema>;
 
-export const EventIdParamsSchema = Type.Object({ id: Type.Integer({ minimum: 1 }) });
+export const EventIdParamsSchema = Type.Object({ id: Type.Integer({ minimum: 1, maximum: Number.MAX_SAFE_INTEGER }) });
 
 const FacetCountsSchema = Type.Array(Type.Object({ value: Nullable(Type.String()), count: Type.Integer() }));
 
@@ -72,7 +72,7 @@ export type Facets = Type.Static<typeof FacetsSchema>;
 
 export const HistogramQuerySchema = Type.Object({
   ...EventFilterQuerySchema.properties,
-  intervalMs: Type.Optional(Type.Integer({ minimum: 1000, description: 'Bucket width; chosen from the range when absent' })),
+  intervalMs: Type.Optional(Type.Integer({ minimum: 1000, maximum: 366 * 86_400_000, description: 'Bucket width (1 s to 366 days); chosen from the range when absent' })),
 });
 export type HistogramQuery = Type.Static<typeof HistogramQuerySchema>;
 
@@ -111,7 +111,7 @@ export type DeadLetter = Type.Static<typeof DeadLetterSchema>;
 
 export const DeadLettersQuerySchema = Type.Object({
   reason: Type.Optional(Type.String()),
-  cursor: Type.Optional(Type.String()),
+  cursor: Type.Optional(Type.String({ maxLength: 200 })),
   limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000, default: 100 })),
 });
 export type DeadLettersQuery = Type.Static<typeof DeadLettersQuerySchema>;

@@ -1,3 +1,4 @@
 // The worker's HTTP query and `/events/live` WebSocket schemas.
 export * from './events.js';
 export * from './live.js';
+export * from './routes.js';

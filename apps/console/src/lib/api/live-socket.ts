@@ -1,4 +1,5 @@
-// The worker's live event WebSocket: `?token=` auth, filter as query + `subscribe` frames.
+// The worker's live event WebSocket: the token as a subprotocol (never in the URL), filter as query + `subscribe` frames.
+import { LIVE_SUBPROTOCOL, LIVE_TOKEN_SUBPROTOCOL_PREFIX } from '@das/contracts/live-protocol';
 import { filterToQuery, type EventFilter } from '../domain.js';
 import type { LiveClientFrame, LiveServerFrame, StoredEvent, WorkerStatus } from './types.js';
 
@@ -18,18 +19,17 @@ export interface LiveSocket {
   close(): void;
 }
 
-/** The `ws://…/events/live?token=…&<filter>` URL for a worker base URL. */
-export function liveUrl(workerUrl: string, token: string, filter: EventFilter): string {
+/** The `ws://…/events/live?<filter>` URL for a worker base URL; the token is not part of it. */
+export function liveUrl(workerUrl: string, filter: EventFilter): string {
   const url = new URL(workerUrl.replace(/\/$/, '') + '/events/live');
   url.protocol = url.protocol === 'https:' ? 'wss:' : 'ws:';
-  url.searchParams.set('token', token);
   for (const [key, value] of Object.entries(filterToQuery(filter))) url.searchParams.set(key, value);
   return url.toString();
 }
 
 /** Opens the live socket. Frames are parsed here; handlers receive typed data. */
 export function openLiveSocket(workerUrl: string, token: string, filter: EventFilter, handlers: LiveSocketHandlers): LiveSocket {
-  const socket = new WebSocket(liveUrl(workerUrl, token, filter));
+  const socket = new WebSocket(liveUrl(workerUrl, filter), [LIVE_SUBPROTOCOL, `${LIVE_TOKEN_SUBPROTOCOL_PREFIX}${token}`]);
   // A filter changed while connecting is sent once the socket opens.
   let pending: EventFilter | undefined;
   const send = (next: EventFilter) => {

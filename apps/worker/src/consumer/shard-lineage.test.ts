@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { parseStartPosition, readableShards, shardStart, type ShardInfo } from './checkpoints.js';
-import { compareSequenceNumbers } from './sequence-number.js';
+import { parseStartPosition, readableShards, shardStart, type ShardInfo } from './shard-lineage.js';
+import { compareSequenceNumbers } from '../store/sequence-number.js';
 
 const shard = (shardId: string, parentShardId?: string, adjacentParentShardId?: string): ShardInfo => ({ shardId, parentShardId, adjacentParentShardId, closed: false });
 

@@ -1,0 +1,41 @@
+import type { StoredEvent } from '@das/contracts';
+import { createRateMeter, type WorkerMetrics } from '../metrics.js';
+import type { EventStore } from '../store/event-store.js';
+import type { LiveHub } from './live-hub.js';
+
+/** Between the store and the live hub: what is stored is counted, measured, then fanned out. */
+export interface EventPublisher {
+  /** A batch the consumer stored and checkpointed. */
+  stored(events: StoredEvent[], deadLetters: number): void;
+  /** Events of dead letters that decrypted on a replay, once stored. */
+  recovered(events: StoredEvent[]): void;
+  /** Reads the counts from the store again (after a replay or retention changed them). */
+  recount(): Promise<void>;
+  counts(): { events: number; deadLetters: number };
+  eventsPerSecond(): number;
+}
+
+export function createEventPublisher(options: { store: EventStore; hub: LiveHub; metrics: WorkerMetrics }): EventPublisher {
+  const { store, hub, metrics } = options;
+  const eventsRate = createRateMeter();
+  let counts = { events: 0, deadLetters: 0 };
+  return {
+    stored(events, deadLetters) {
+      metrics.events.inc(events.length);
+      eventsRate.add(events.length);
+      counts.events += events.length;
+      // Counted once stored, so that /status never runs ahead of /dead-letters.
+      counts.deadLetters += deadLetters;
+      if (events.length > 0) hub.publish(events);
+    },
+    recovered(events) {
+      metrics.events.inc(events.length);
+      hub.publish(events);
+    },
+    async recount() {
+      counts = await store.counts();
+    },
+    counts: () => counts,
+    eventsPerSecond: () => eventsRate.perSecond(),
+  };
+}

@@ -1,0 +1,56 @@
+import Type from 'typebox';
+import type { HttpRoute } from '../http-route.js';
+import {
+  DeadLetterReplayQuerySchema,
+  DeadLetterReplayResultSchema,
+  DeadLettersPageSchema,
+  DeadLettersQuerySchema,
+  EventFilterQuerySchema,
+  EventIdParamsSchema,
+  EventsPageSchema,
+  EventsQuerySchema,
+  ExportQuerySchema,
+  FacetsSchema,
+  HistogramQuerySchema,
+  HistogramSchema,
+  StoredEventSchema,
+} from './events.js';
+import { WorkerStatusSchema } from './live.js';
+
+export const WorkerHealthSchema = Type.Object({ ok: Type.Boolean() });
+export const WorkerReadinessSchema = Type.Object({ ready: Type.Boolean(), state: Type.String() });
+
+/**
+ * The route table of the worker. The worker registers exactly these (the live WebSocket, the
+ * export stream and the metrics text are answered by their own handlers under the same paths).
+ */
+export const workerRoutes = {
+  health: { method: 'GET', path: '/healthz', auth: false, successStatus: 200, response: WorkerHealthSchema },
+  readiness: { method: 'GET', path: '/readyz', auth: false, successStatus: 200, response: WorkerReadinessSchema },
+  status: { method: 'GET', path: '/status', auth: true, successStatus: 200, response: WorkerStatusSchema },
+  metrics: { method: 'GET', path: '/metrics', auth: true, successStatus: 200, response: Type.String({ description: 'Prometheus text format' }) },
+  listEvents: { method: 'GET', path: '/events', auth: true, querystring: EventsQuerySchema, successStatus: 200, response: EventsPageSchema },
+  eventFacets: { method: 'GET', path: '/events/facets', auth: true, querystring: EventFilterQuerySchema, successStatus: 200, response: FacetsSchema },
+  eventHistogram: { method: 'GET', path: '/events/histogram', auth: true, querystring: HistogramQuerySchema, successStatus: 200, response: HistogramSchema },
+  exportEvents: {
+    method: 'GET',
+    path: '/events/export',
+    auth: true,
+    querystring: ExportQuerySchema,
+    successStatus: 200,
+    response: Type.String({ description: 'NDJSON or CSV, streamed' }),
+  },
+  getEvent: { method: 'GET', path: '/events/:id', auth: true, params: EventIdParamsSchema, successStatus: 200, response: StoredEventSchema },
+  listDeadLetters: { method: 'GET', path: '/dead-letters', auth: true, querystring: DeadLettersQuerySchema, successStatus: 200, response: DeadLettersPageSchema },
+  replayDeadLetters: {
+    method: 'POST',
+    path: '/dead-letters/replay',
+    auth: true,
+    querystring: DeadLetterReplayQuerySchema,
+    successStatus: 200,
+    response: DeadLetterReplayResultSchema,
+  },
+  liveEvents: { method: 'GET', path: '/events/live', auth: true, querystring: EventFilterQuerySchema, successStatus: 101, response: Type.Null({ description: 'WebSocket upgrade' }) },
+} as const satisfies Record<string, HttpRoute>;
+
+export type WorkerRouteName = keyof typeof workerRoutes;
