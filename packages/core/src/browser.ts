@@ -20,7 +20,7 @@ export {
 export * from './filter.js';
 export { EventFilterSchema, validateEventFilter } from './filters/event-filter-schema.js';
 export { normaliseEvents, type NormaliseOptions } from './normalise.js';
-export { DasEnvelopeSchema, ENVELOPE_TYPE, PAYLOAD_TYPE, type DasEnvelope } from './schemas/envelope.js';
+export { contractVersionStatus, DasEnvelopeSchema, ENVELOPE_TYPE, KNOWN_CONTRACT_VERSIONS, PAYLOAD_TYPE, type DasEnvelope } from './schemas/envelope.js';
 export {
   DAS_TIMESTAMP_PATTERN,
   DasTimestampSchema,

@@ -1,6 +1,7 @@
 import type { ActivityEvent } from '../activity-event.js';
 import { normaliseEvents } from '../normalise.js';
 import type { DasPayload } from '../schemas/payload.js';
+import { contractVersionStatus } from '../schemas/envelope.js';
 import type { DataKeyCache } from './data-key-cache.js';
 import {
   assertRecordSize,
@@ -51,6 +52,8 @@ export type DecryptContext = DecryptOptions & (KmsDataKeySource | ResolverDataKe
 /** A decrypted record: the envelope version, the payload as sent, and its normalised events. */
 export interface DecryptedRecord {
   version: string;
+  /** A 1.x contract later than the documented ones: decoded, its new fields kept in each event's `raw`. */
+  newerContract: boolean;
   payload: DasPayload;
   events: ActivityEvent[];
 }
@@ -74,5 +77,5 @@ export async function decryptRecord(data: Uint8Array | string, ctx: DecryptConte
   const gzipped = await decryptMessage(envelope.databaseActivityEvents, dataKey, maxRecordBytes, ctx.decryptEngine);
   const json = parsePayloadJson(await gunzipPayload(gzipped, ctx.maxPayloadBytes ?? DEFAULT_MAX_PAYLOAD_BYTES));
   const payload = checkPayload(json);
-  return { version: envelope.version, payload, events: normaliseEvents(payload) };
+  return { version: envelope.version, newerContract: contractVersionStatus(envelope.version) === 'newer', payload, events: normaliseEvents(payload) };
 }

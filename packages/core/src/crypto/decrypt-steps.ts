@@ -2,7 +2,7 @@
 // bottom and the benchmark can time every step on its own.
 import { DasRecordError } from '../errors.js';
 import { formatIssues, validateEnvelope, validatePayload } from '../validation.js';
-import type { DasEnvelope } from '../schemas/envelope.js';
+import { contractVersionStatus, type DasEnvelope } from '../schemas/envelope.js';
 import type { DasPayload } from '../schemas/payload.js';
 import { classifyKmsError, encryptionContextFor, type KmsPort } from './kms-port.js';
 import type { DataKeyCache } from './data-key-cache.js';
@@ -42,6 +42,12 @@ export function parseEnvelope(data: RecordData): DasEnvelope {
   }
   const result = validateEnvelope(json);
   if (!result.ok) throw new DasRecordError('ENVELOPE_INVALID', formatIssues(result.issues));
+  if (contractVersionStatus(result.value.version) === 'unsupported') {
+    throw new DasRecordError(
+      'ENVELOPE_VERSION_UNSUPPORTED',
+      `/version ${JSON.stringify(result.value.version.slice(0, 32))} is not a contract version this reader knows (1.x)`,
+    );
+  }
   return result.value;
 }
 

@@ -21,3 +21,16 @@ export const DasEnvelopeSchema = Type.Object(
   { additionalProperties: true },
 );
 export type DasEnvelope = Type.Static<typeof DasEnvelopeSchema>;
+
+/** The contract versions das-format.md documents (1.0–1.4). */
+export const KNOWN_CONTRACT_VERSIONS: readonly string[] = ['1.0', '1.1', '1.2', '1.3', '1.4'];
+
+/**
+ * How a reader treats an envelope's `version`: a documented one is `known`; a later 1.x is `newer`
+ * (Aurora adds fields over time: decode it, keep what it adds in the raw event); anything that is
+ * not `<major>.<minor>` with major 1 is `unsupported`.
+ */
+export function contractVersionStatus(version: string): 'known' | 'newer' | 'unsupported' {
+  if (KNOWN_CONTRACT_VERSIONS.includes(version)) return 'known';
+  return /^1\.\d{1,4}$/.test(version) ? 'newer' : 'unsupported';
+}
