@@ -2,6 +2,9 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { ApiApp } from '../src/app.js';
 import { AUTH, awsError, buildTestApp, stubAws, type Handler } from './helpers.js';
 
+/** What das-tpcc --json prints mid-run (the load document runs it so). */
+const PROGRESS_OUTPUT = `+ das-tpcc run\n${JSON.stringify({ type: 'progress', elapsedSec: 30, durationSec: 60, pct: 50, tpmC: 4200, tps: 150, errors: 0, retries: 0 })}\n`;
+
 const COMMAND_ID = '0b5c3a2e-1d2f-4a3b-9c8d-7e6f5a4b3c2d';
 const command = (extra: Record<string, unknown> = {}) => ({
   CommandId: COMMAND_ID,
@@ -28,7 +31,7 @@ const ssmStub = (extra: Record<string, Handler> = {}) =>
         Status: 'InProgress',
         StatusDetails: 'InProgress',
         ResponseCode: -1,
-        StandardOutputContent: 'prepare done\nprogress elapsed=30s/60s pct=50 tpmC=4200 tps=150 errors=0 retries=0\n',
+        StandardOutputContent: PROGRESS_OUTPUT,
       }),
       CancelCommand: () => ({}),
       ...extra,
@@ -127,7 +130,7 @@ describe('GET and DELETE /load-runs', () => {
     expect(res.statusCode).toBe(200);
     expect(res.json()).toMatchObject({ id: COMMAND_ID, status: 'InProgress', progress: { phase: 'run', tpmC: 4200, elapsedSeconds: 30, percentage: 50 } });
     expect(res.json().responseCode).toBeUndefined();
-    expect(res.json().output).toBe('prepare done\nprogress elapsed=30s/60s pct=50 tpmC=4200 tps=150 errors=0 retries=0\n');
+    expect(res.json().output).toBe(PROGRESS_OUTPUT);
     expect(res.body).not.toContain('hunter2-secret');
     const list = await app.inject({ method: 'GET', url: '/load-runs', headers: AUTH });
     expect(list.json().loadRuns).toHaveLength(1);

@@ -19,7 +19,7 @@ describe('logs', () => {
       ssm: {
         SendCommand: () => ({ Command: command }),
         ListCommands: () => ({ Commands: [command] }),
-        GetCommandInvocation: () => ({ Status: 'InProgress', StandardOutputContent: `${SQL}\nprogress elapsed=1s/10s pct=10 tpmC=5` }),
+        GetCommandInvocation: () => ({ Status: 'InProgress', StandardOutputContent: `${SQL}\n${JSON.stringify({ type: 'progress', elapsedSec: 1, durationSec: 10, pct: 10, tpmC: 5 })}` }),
         CancelCommand: () => {
           // A bug whose message quotes the input must not carry it into the log.
           throw new TypeError(`cannot cancel ${SQL} with ${DB_PASSWORD}`);

@@ -16,11 +16,16 @@ import {
   type GetCommandInvocationCommandOutput,
 } from '@aws-sdk/client-ssm';
 import { check, prepare } from '@das/tpcc';
+import { parseTpccJsonLine, type TpccJsonLine } from '@das/tpcc/json-lines';
 import mysql from 'mysql2/promise';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSsmService, defaultTpccBin } from '../src/ssm/index.js';
 import type { LocalAws } from '../src/index.js';
 import { TEST_CREDENTIALS, makeDataDir, removeDir, sdkError, startTestEmulator, waitFor } from './helpers.js';
+
+/** The das-tpcc --json lines of a load's output (the document runs it with --json). */
+const tpccLines = (output: string | undefined): TpccJsonLine[] =>
+  (output ?? '').split('\n').flatMap((line) => parseTpccJsonLine(line) ?? []);
 
 const SERVER = { host: '127.0.0.1', port: 3306, user: 'root', password: '' };
 const suffix = `${process.pid}_${randomBytes(3).toString('hex')}`;
@@ -103,7 +108,7 @@ describe('SSM Run Command through @aws-sdk/client-ssm', () => {
 
   it('SendCommand runs the load: InProgress with progress lines, then Success; the database stays consistent', async () => {
     const commandId = await send({ threads: ['2'], duration: ['4'] });
-    const running = await until(commandId, (i) => i.Status === 'InProgress' && /^progress elapsed=/m.test(i.StandardOutputContent ?? ''));
+    const running = await until(commandId, (i) => i.Status === 'InProgress' && tpccLines(i.StandardOutputContent).some((l) => l.type === 'progress'));
     expect(running.ExecutionStartDateTime).toMatch(/^\d{4}-\d\d-\d\dT/);
     expect(running.ResponseCode).toBe(-1);
 
@@ -111,8 +116,9 @@ describe('SSM Run Command through @aws-sdk/client-ssm', () => {
     expect(done.Status).toBe('Success');
     expect(done.ResponseCode).toBe(0);
     expect(done.StandardOutputContent).toMatch(/^\+ das-tpcc prepare /m);
-    expect(done.StandardOutputContent).toMatch(/^loaded warehouses=1 .* skipped=41 /m);
-    expect(done.StandardOutputContent).toMatch(/^result .*cancelled=false .*tpmC=\d+/m);
+    const lines = tpccLines(done.StandardOutputContent);
+    expect(lines).toContainEqual(expect.objectContaining({ type: 'loaded', warehouses: 1, unitsSkipped: 41 }));
+    expect(lines).toContainEqual(expect.objectContaining({ type: 'result', cancelled: false, tpmC: expect.any(Number) }));
     expect(done.ExecutionEndDateTime).toMatch(/^\d{4}-\d\d-\d\dT/);
     expect(done.ExecutionElapsedTime).toMatch(/^PT[\d.]+S$/);
 
@@ -134,12 +140,12 @@ describe('SSM Run Command through @aws-sdk/client-ssm', () => {
 
   it('CancelCommand stops a running load gracefully: Cancelled, and check passes', async () => {
     const commandId = await send({ threads: ['4'], duration: ['120'] });
-    await until(commandId, (i) => /^progress elapsed=/m.test(i.StandardOutputContent ?? ''));
+    await until(commandId, (i) => tpccLines(i.StandardOutputContent).some((l) => l.type === 'progress'));
     await client.send(new CancelCommandCommand({ CommandId: commandId, InstanceIds: [instanceId] }));
     const done = await until(commandId, (i) => i.Status === 'Cancelled');
     expect(done.StatusDetails).toBe('Cancelled');
     // The CLI got SIGTERM, let in-flight transactions finish and printed its final report.
-    expect(done.StandardOutputContent).toMatch(/^result .*cancelled=true/m);
+    expect(tpccLines(done.StandardOutputContent)).toContainEqual(expect.objectContaining({ type: 'result', cancelled: true }));
     expect((await check({ ...SERVER, database })).ok).toBe(true);
   }, 60_000);
 
@@ -222,7 +228,7 @@ describe('SSM Run Command through @aws-sdk/client-ssm', () => {
       const commandId = out.Command!.CommandId!;
       await waitFor(
         () => otherClient.send(new GetCommandInvocationCommand({ CommandId: commandId, InstanceId: instanceId })),
-        (i) => /^progress /m.test(i.StandardOutputContent ?? ''),
+        (i) => tpccLines(i.StandardOutputContent).some((l) => l.type === 'progress'),
         30_000,
       );
       expect(await tpccChildren()).not.toHaveLength(0);

@@ -8,6 +8,7 @@ import type { TpccConnectionOptions } from './connection.js';
 import { TpccAbortError, TpccError } from './errors.js';
 import { formatCheck, formatLoadProgress, formatPrepareResult, formatRunProgress, formatRunReport } from './format.js';
 import { prepare, type LoadProgress } from './prepare.js';
+import type { TpccJsonLine } from './json-lines.js';
 import { run } from './run.js';
 
 export const USAGE = `usage: das-tpcc <prepare|run|check|cleanup> [options]
@@ -72,7 +73,8 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
     return v.help ? 0 : 2;
   }
   const json = v.json;
-  const print = (obj: object, text: string | string[]) => {
+  // --json prints the typed lines of json-lines.ts; the text is for people only.
+  const print = (obj: TpccJsonLine, text: string | string[]) => {
     if (json) io.out(JSON.stringify(obj));
     else for (const line of Array.isArray(text) ? text : [text]) io.out(line);
   };
@@ -143,7 +145,7 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
       return io.signal.reason === 'SIGTERM' ? 143 : 130;
     }
     const e = err instanceof TpccError ? err : new TpccError('TPCC_ERROR', String((err as Error)?.message ?? err).split('\n')[0]!);
-    if (json) io.out(JSON.stringify({ type: 'error', code: e.code, message: e.message }));
+    if (json) io.out(JSON.stringify({ type: 'error', code: e.code, message: e.message } satisfies TpccJsonLine));
     io.err(`das-tpcc: ${e.message} (${e.code})`);
     return e.code === 'TPCC_USAGE' ? 2 : 1;
   }

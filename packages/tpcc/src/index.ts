@@ -12,3 +12,4 @@ export type { RunProgress, RunReport, Latency } from './stats.js';
 export { TABLES, type TpccTable } from './schema.js';
 export { MIX, TRANSACTION_TYPES, type TransactionType } from './transactions.js';
 export { formatLoadProgress, formatPrepareResult, formatRunProgress, formatRunReport, formatCheck } from './format.js';
+// The --json line types and their reader: `@das/tpcc/json-lines` (no mysql2 at run time).

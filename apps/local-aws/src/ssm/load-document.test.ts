@@ -9,7 +9,8 @@ describe('load document parameters', () => {
   it('fills defaults from the local cluster and keeps the password out of argv', () => {
     const plan = planLoad({}, local);
     expect(plan.steps.map((s) => s.label)).toEqual(['prepare', 'run']);
-    expect(plan.steps[0]!.args).toEqual(['prepare', '--host', '127.0.0.1', '--port', '3306', '--user', 'root', '--database', 'tpcc', '--warehouses', '1']);
+    expect(plan.steps[0]!.args).toEqual(['prepare', '--host', '127.0.0.1', '--port', '3306', '--user', 'root', '--database', 'tpcc', '--warehouses', '1', '--json']);
+    expect(plan.steps[1]!.args.at(-1)).toBe('--json');
     expect(plan.steps[1]!.args).toContain('60');
     expect(plan.password).toBe('local-pw');
     expect(plan.steps.flatMap((s) => s.args)).not.toContain('local-pw');

@@ -60,8 +60,8 @@ export function loadDocumentContent(target: DatabaseTarget): string {
           precondition: { StringEquals: ['platformType', 'Linux'] },
           inputs: {
             runCommand: [
-              `das-tpcc prepare ${flags} --warehouses {{warehouses}}`,
-              `das-tpcc run ${flags} --threads {{threads}} --duration {{duration}}`,
+              `das-tpcc prepare ${flags} --warehouses {{warehouses}} --json`,
+              `das-tpcc run ${flags} --threads {{threads}} --duration {{duration}} --json`,
             ],
           },
         },
@@ -136,15 +136,16 @@ export function planLoad(
   const conn = ['--host', host, '--port', String(port), '--user', user, '--database', database];
   const durationSec = Number(given.duration ?? '60');
   // About 60 progress lines per run, so the final report fits in the 24,000 characters SSM keeps.
+  // --json: readers (the API) follow the run from typed lines (@das/tpcc/json-lines), not text.
   const reportInterval = Math.max(1, Math.ceil(durationSec / 60));
   const shownParameters: Record<string, string[]> = {};
   for (const [name, value] of Object.entries(given)) shownParameters[name] = [name === 'dbPassword' ? '****' : value];
   return {
     steps: [
-      { label: 'prepare', args: ['prepare', ...conn, '--warehouses', given.warehouses ?? '1'] },
+      { label: 'prepare', args: ['prepare', ...conn, '--warehouses', given.warehouses ?? '1', '--json'] },
       {
         label: 'run',
-        args: ['run', ...conn, '--threads', given.threads ?? '4', '--duration', String(durationSec), '--report-interval', String(reportInterval)],
+        args: ['run', ...conn, '--threads', given.threads ?? '4', '--duration', String(durationSec), '--report-interval', String(reportInterval), '--json'],
       },
     ],
     password,
