@@ -62,4 +62,22 @@ describe('worker config', () => {
       expect(problems).toContain(name);
     }
   });
+
+  it('reads the decrypt engine, flow control and store limits, keeping a whole read within the queue', () => {
+    expect(loadWorkerConfig({})).toMatchObject({
+      decryptEngine: 'fast',
+      flow: { recordsPerRead: 500, maxQueuedRecords: 1000 },
+      storeLimits: { memoryLimitMb: 64, threads: 1 },
+    });
+    const config = loadWorkerConfig({
+      DAS_DECRYPT_ENGINE: 'sdk',
+      DAS_SHARD_READ_LIMIT: '300',
+      DAS_SHARD_QUEUE_RECORDS: '100',
+      DAS_STORE_MEMORY_MB: '48',
+      DAS_STORE_THREADS: '2',
+    });
+    expect(config).toMatchObject({ decryptEngine: 'sdk', flow: { recordsPerRead: 300, maxQueuedRecords: 300 }, storeLimits: { memoryLimitMb: 48, threads: 2 } });
+    expect(() => loadWorkerConfig({ DAS_DECRYPT_ENGINE: 'lab' })).toThrow(/DAS_DECRYPT_ENGINE/);
+    expect(() => loadWorkerConfig({ DAS_SHARD_READ_LIMIT: '20000' })).toThrow(/DAS_SHARD_READ_LIMIT/);
+  });
 });

@@ -2,11 +2,13 @@ import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
 import { DEFAULT_WORKER_PORT } from '@das/contracts';
 import { createEnvReader } from '@das/server-kit';
+import type { DecryptEngine } from '@das/core';
 import type { AwsSettings } from './aws/aws-clients.js';
 import { parseStartPosition, type StartPosition } from './consumer/shard-lineage.js';
 import type { RetentionPolicy } from './store/event-store.js';
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+const DECRYPT_ENGINES = ['fast', 'sdk'] as const satisfies readonly DecryptEngine[];
 
 /** The worker's validated configuration (read from the environment once, in main). */
 export interface WorkerConfig {
@@ -22,6 +24,12 @@ export interface WorkerConfig {
   resourceId?: string | undefined;
   startPosition: StartPosition;
   decryptThreads: number;
+  /** `DAS_DECRYPT_ENGINE`: @das/core's node:crypto path (`fast`) or the AWS Encryption SDK alone (`sdk`). */
+  decryptEngine: DecryptEngine;
+  /** Per-shard flow control: GetRecords `Limit` and records read ahead of the store (consumer options). */
+  flow: { recordsPerRead: number; maxQueuedRecords: number };
+  /** DuckDB's own limits (event store options): buffer memory in MB and threads. */
+  storeLimits: { memoryLimitMb: number; threads: number };
   consoleOrigins: string[];
   aws: AwsSettings;
   retention: RetentionPolicy;
@@ -61,6 +69,9 @@ export function loadWorkerConfig(env: Record<string, string | undefined>): Worke
   const endpoint = read.url('AWS_ENDPOINT_URL');
   const retentionHours = read.int('DAS_RETENTION_HOURS', 168, { min: 0, max: 24 * 3650 });
   const retentionEvents = read.int('DAS_RETENTION_MAX_EVENTS', 5_000_000, { min: 0, max: 1_000_000_000 });
+  const recordsPerRead = read.int('DAS_SHARD_READ_LIMIT', 500, { min: 1, max: 10_000 });
+  // At least one whole GetRecords answer must fit what a shard may hold unstored.
+  const queuedRecords = read.int('DAS_SHARD_QUEUE_RECORDS', 1000, { min: 1, max: 1_000_000 });
   const config: WorkerConfig = {
     host: read.string('DAS_WORKER_HOST', '127.0.0.1') as string,
     port: read.port('DAS_WORKER_PORT', DEFAULT_WORKER_PORT),
@@ -72,6 +83,12 @@ export function loadWorkerConfig(env: Record<string, string | undefined>): Worke
     resourceId,
     startPosition: startPosition ?? { type: 'LATEST' },
     decryptThreads: read.int('DAS_DECRYPT_THREADS', defaultDecryptThreads(), { min: 0, max: 64 }),
+    decryptEngine: read.oneOf('DAS_DECRYPT_ENGINE', DECRYPT_ENGINES, 'fast'),
+    flow: { recordsPerRead, maxQueuedRecords: Math.max(recordsPerRead, queuedRecords) },
+    storeLimits: {
+      memoryLimitMb: read.int('DAS_STORE_MEMORY_MB', 64, { min: 16, max: 1_048_576 }),
+      threads: read.int('DAS_STORE_THREADS', 1, { min: 1, max: 64 }),
+    },
     consoleOrigins: origins,
     aws: {
       region: read.string('AWS_REGION') ?? read.string('AWS_DEFAULT_REGION') ?? 'us-east-1',

@@ -7,7 +7,8 @@ import type { DecodedRecord, EventStore, ShardCheckpoint } from '../store/event-
 /** The part of an {@link EventStore} the consumer writes to. */
 export type BatchSink = Pick<EventStore, 'append' | 'checkpoints'>;
 import { listedParents, readableShards, shardStart, type ShardInfo, type StartPosition } from './shard-lineage.js';
-import { createShardReader, StreamGoneError, type KinesisRecordData } from './shard-reader.js';
+import { createBoundedQueue, type BoundedQueue } from './bounded-queue.js';
+import { createShardReader, StreamGoneError, type KinesisRecordData, type ShardReader } from './shard-reader.js';
 
 export interface ConsumerHooks {
   /** Called after a batch is stored and checkpointed (the live hub fans the events out). */
@@ -37,6 +38,47 @@ export interface StreamConsumerOptions {
   minCallIntervalMs?: number;
   /** First and maximum back-off while KMS is unavailable (ms). */
   kmsBackoffMs?: { first: number; max: number };
+  /** GetRecords `Limit` per call (≤ 10,000); a backlog is read in answers of at most this many records. */
+  recordsPerRead?: number;
+  /** Records read and not yet stored, per shard; reading waits while a whole answer would not fit. */
+  maxQueuedRecords?: number;
+  /** Records decrypted and stored together (one store transaction with the checkpoint). */
+  recordsPerBatch?: number;
+  /** Batches decrypting or decrypted and not yet stored, across all shards: bounds decoded events in memory. */
+  maxBatchesInFlight?: number;
+}
+
+/**
+ * Flow-control defaults: per shard ≤ 1,000 records read ahead in answers of ≤ 500, stored 100 at
+ * a time; ≤ 4 batches decoded or decoding at once (enough to keep the threads and the store busy).
+ */
+export const FLOW_DEFAULTS = { recordsPerRead: 500, maxQueuedRecords: 1000, recordsPerBatch: 100, maxBatchesInFlight: 4 } as const;
+
+/** A counting semaphore (FIFO). */
+function createPermits(count: number) {
+  let free = count;
+  const waiting: (() => void)[] = [];
+  return {
+    async acquire(): Promise<void> {
+      if (free > 0) {
+        free -= 1;
+        return;
+      }
+      await new Promise<void>((resolve) => waiting.push(resolve));
+    },
+    release(): void {
+      const next = waiting.shift();
+      if (next === undefined) free += 1;
+      else next();
+    },
+  };
+}
+
+/** Records of one shard, decrypted and stored together, in shard order. */
+interface ShardChunk {
+  records: KinesisRecordData[];
+  /** The shard's last chunk: it is closed and read to its end. */
+  finished: boolean;
 }
 
 export interface ShardProgress {
@@ -82,6 +124,12 @@ export function createStreamConsumer(options: StreamConsumerOptions) {
   const hooks = options.hooks ?? {};
   const progress = new Map<string, ShardProgress>();
   const kmsBackoff = options.kmsBackoffMs ?? { first: 250, max: 5000 };
+  const maxQueuedRecords = Math.max(1, options.maxQueuedRecords ?? FLOW_DEFAULTS.maxQueuedRecords);
+  // An answer must fit the queue, or reading would wait for room that never comes.
+  const recordsPerRead = Math.min(Math.max(1, options.recordsPerRead ?? FLOW_DEFAULTS.recordsPerRead), 10_000, maxQueuedRecords);
+  const recordsPerBatch = Math.max(1, options.recordsPerBatch ?? FLOW_DEFAULTS.recordsPerBatch);
+  // Never below 2: a shard stores one batch while the next decrypts.
+  const batchPermits = createPermits(Math.max(2, options.maxBatchesInFlight ?? FLOW_DEFAULTS.maxBatchesInFlight));
   let followed = new Set<string>();
 
   /** Decodes records, retrying with back-off the ones KMS could not serve. Stops early only when aborted. */
@@ -133,56 +181,124 @@ export function createStreamConsumer(options: StreamConsumerOptions) {
         startedAtMs: Date.now() - START_TIME_MARGIN_MS,
       });
     }
+    // Reading stops with the shard loop (done, failed) as well as with the consumer.
+    const stopReading = new AbortController();
+    const stop = () => stopReading.abort();
+    signal.addEventListener('abort', stop, { once: true });
     const reader = createShardReader({
       kinesis: options.kinesis,
       streamName: options.streamName,
       shardId: shard.shardId,
       start,
-      signal,
+      signal: stopReading.signal,
+      limit: recordsPerRead,
       ...(options.minCallIntervalMs === undefined ? {} : { minCallIntervalMs: options.minCallIntervalMs }),
       onThrottled: () => hooks.onThrottled?.(shard.shardId),
     });
-    // The next GetRecords runs while this batch is decrypted and stored (it is paced by the reader).
-    let pending: Promise<Awaited<ReturnType<typeof reader.read>>> | undefined = reader.read();
-    pending.catch(() => undefined);
-    while (!signal.aborted && pending !== undefined) {
-      let result;
+    const queue = createBoundedQueue<ShardChunk>(maxQueuedRecords);
+    const reading = fillQueue(shard.shardId, entry, reader, queue, stopReading.signal);
+    try {
+      return await drainQueue(shard.shardId, entry, queue, signal);
+    } finally {
+      stop();
+      signal.removeEventListener('abort', stop);
+      await reading;
+    }
+  }
+
+  /**
+   * The reading half of a shard: GetRecords (bounded by `recordsPerRead`) only while the queue has
+   * room for a whole answer, each answer split into decrypt+store chunks. Ends the queue with the
+   * error that stopped reading (none when stopped on purpose).
+   */
+  async function fillQueue(shardId: string, entry: ShardProgress, reader: ShardReader, queue: BoundedQueue<ShardChunk>, stopped: AbortSignal) {
+    try {
+      for (;;) {
+        await queue.waitForRoom(recordsPerRead, stopped);
+        const result = await reader.read();
+        entry.millisBehindLatest = result.millisBehindLatest;
+        hooks.onLag?.(shardId, result.millisBehindLatest);
+        const { records } = result;
+        if (records.length > 0) hooks.onRecords?.(shardId, records.length);
+        for (let at = 0; at < records.length; at += recordsPerBatch) {
+          const chunk = records.slice(at, at + recordsPerBatch);
+          queue.push({ records: chunk, finished: result.finished && at + recordsPerBatch >= records.length }, chunk.length);
+        }
+        if (result.finished) {
+          if (records.length === 0) queue.push({ records: [], finished: true }, 0);
+          break;
+        }
+      }
+      queue.close();
+    } catch (error) {
+      queue.close(stopped.aborted ? undefined : error);
+    }
+  }
+
+  /**
+   * The decrypt+store half: chunks in shard order, the next one decrypting while this one is
+   * stored. Once aborted it stores the chunks in flight (in hand, decrypting ahead) and takes no
+   * more; queued ones are read again after a restart. True when the shard was read to its end.
+   */
+  async function drainQueue(shardId: string, entry: ShardProgress, queue: BoundedQueue<ShardChunk>, signal: AbortSignal): Promise<boolean> {
+    const decodeNext = async () => {
+      if (signal.aborted) return undefined;
+      const chunk = await queue.take();
+      if (chunk === undefined) return undefined;
+      await batchPermits.acquire();
       try {
-        result = await pending;
+        return { chunk, decoded: chunk.records.length > 0 ? await decodeAll(chunk.records, signal) : [] };
       } catch (error) {
-        if (signal.aborted) break;
+        batchPermits.release();
         throw error;
       }
-      pending = result.finished ? undefined : reader.read();
-      pending?.catch(() => undefined);
-      entry.millisBehindLatest = result.millisBehindLatest;
-      hooks.onLag?.(shard.shardId, result.millisBehindLatest);
-      if (result.records.length > 0) hooks.onRecords?.(shard.shardId, result.records.length);
-      const decoded = result.records.length > 0 ? await decodeAll(result.records, signal) : [];
-      const complete = decoded.length === result.records.length;
-      if (decoded.length > 0 || (result.finished && complete)) {
-        const { stored, deadLetters } = await options.store.append({
-          streamKey: options.streamKey,
-          shardId: shard.shardId,
-          records: decoded,
-          shardFinished: result.finished && complete,
-        });
-        const last = decoded.at(-1);
-        if (last !== undefined) {
-          entry.lastSequenceNumber = last.sequenceNumber;
-          followed.add(shard.shardId);
+    };
+    let next = decodeNext();
+    try {
+      for (;;) {
+        const item = await next;
+        if (item === undefined) return false;
+        const { chunk, decoded } = item;
+        const complete = decoded.length === chunk.records.length;
+        // Ahead: the next chunk decrypts in the pool while this one is stored.
+        next = complete && !chunk.finished ? decodeNext() : Promise.resolve(undefined);
+        try {
+          await storeChunk(shardId, entry, chunk, decoded, complete);
+        } finally {
+          batchPermits.release();
         }
-        if (stored.length > 0 || deadLetters > 0) hooks.onStored?.(stored, deadLetters);
+        if (!complete) return false; // aborted while KMS was out: the rest is read again after a restart
+        if (chunk.finished) {
+          entry.state = 'finished';
+          entry.millisBehindLatest = 0;
+          hooks.onShardDone?.(shardId);
+          return true;
+        }
       }
-      if (!complete) break; // aborted while KMS was out: the rest is read again after a restart
-      if (result.finished) {
-        entry.state = 'finished';
-        entry.millisBehindLatest = 0;
-        hooks.onShardDone?.(shard.shardId);
-        return true;
-      }
+    } catch (error) {
+      if (signal.aborted) return false;
+      throw error;
+    } finally {
+      // A chunk decrypted ahead and not stored is read again after a restart.
+      next.then((item) => item !== undefined && batchPermits.release(), () => undefined);
     }
-    return false;
+  }
+
+  /** Stores a decrypted chunk with the shard's checkpoint (one transaction), then publishes it. */
+  async function storeChunk(shardId: string, entry: ShardProgress, chunk: ShardChunk, decoded: DecodedRecord[], complete: boolean) {
+    if (decoded.length === 0 && !(chunk.finished && complete)) return;
+    const { stored, deadLetters } = await options.store.append({
+      streamKey: options.streamKey,
+      shardId,
+      records: decoded,
+      shardFinished: chunk.finished && complete,
+    });
+    const last = decoded.at(-1);
+    if (last !== undefined) {
+      entry.lastSequenceNumber = last.sequenceNumber;
+      followed.add(shardId);
+    }
+    if (stored.length > 0 || deadLetters > 0) hooks.onStored?.(stored, deadLetters);
   }
 
   async function run(outer: AbortSignal): Promise<void> {

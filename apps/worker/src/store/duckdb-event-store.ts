@@ -1,4 +1,4 @@
-import { mkdir } from 'node:fs/promises';
+import { chmod, mkdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import type { EventFilter } from '@das/core';
@@ -58,6 +58,17 @@ function pageLimit(limit: number): number {
   return limit;
 }
 
+/**
+ * The store holds SQL text: its directory 0700, its files 0600, whatever the umask made of them
+ * (DuckDB creates the database and its WAL with the process's umask).
+ */
+async function restrictToOwner(path: string): Promise<void> {
+  await chmod(dirname(path), 0o700);
+  for (const file of [path, `${path}.wal`]) await chmod(file, 0o600).catch((error: NodeJS.ErrnoException) => {
+    if (error.code !== 'ENOENT') throw error;
+  });
+}
+
 /** A serial queue: DuckDB allows one writer transaction per connection at a time. */
 function createSerialQueue() {
   let tail: Promise<unknown> = Promise.resolve();
@@ -83,7 +94,7 @@ export interface DuckDbEventStoreOptions {
  * shard batch (row inserts would be ~1.5k rows/s). Writes use one connection, reads another.
  */
 export async function createDuckDbEventStore(options: DuckDbEventStoreOptions): Promise<EventStore> {
-  if (options.path !== ':memory:') await mkdir(dirname(options.path), { recursive: true });
+  if (options.path !== ':memory:') await mkdir(dirname(options.path), { recursive: true, mode: 0o700 });
   // Bounded caches: DuckDB would otherwise cache up to 80 % of RAM and run a thread per core.
   const instance = await DuckDBInstance.create(options.path, {
     memory_limit: `${options.memoryLimitMb ?? 64}MB`,
@@ -92,6 +103,7 @@ export async function createDuckDbEventStore(options: DuckDbEventStoreOptions): 
   const writer = await instance.connect();
   const reader = await instance.connect();
   for (const statement of SCHEMA) await writer.run(statement);
+  if (options.path !== ':memory:') await restrictToOwner(options.path);
   // Fewer, larger WAL checkpoints: a checkpoint rewrites and recompresses row groups.
   await writer.run(`SET checkpoint_threshold = '256MB'`);
 
