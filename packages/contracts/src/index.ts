@@ -4,4 +4,5 @@ export * from './common.js';
 export * from './http-route.js';
 export * from './live-protocol.js';
 export * from './api/index.js';
+export * from './lab.js';
 export * from './worker/index.js';

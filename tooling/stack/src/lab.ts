@@ -3,10 +3,11 @@ import { GetRecordsCommand, GetShardIteratorCommand, KinesisClient, ListShardsCo
 import { CreateAliasCommand, CreateKeyCommand, DescribeKeyCommand, KMSClient, NotFoundException } from '@aws-sdk/client-kms';
 import { DescribeDBClustersCommand, RDSClient, StartActivityStreamCommand, StopActivityStreamCommand, type DBCluster } from '@aws-sdk/client-rds';
 import { DescribeInstanceInformationCommand, GetCommandInvocationCommand, ListDocumentsCommand, SendCommandCommand, SSMClient } from '@aws-sdk/client-ssm';
+import { kmsAliasName, LAB_KEY_ALIAS, LAB_KEY_DESCRIPTION, runLabSequence, type LabPort } from '@das/contracts';
 import { createDataKeyCache, decryptRecord, kmsPortFromClient, type ActivityEvent } from '@das/core';
 
-export const LAB_KEY_ALIAS = 'alias/auroralab-mysql-das';
-export const LAB_KEY_DESCRIPTION = 'Amazon Aurora lab, CMK for Aurora MySQL Database Activity Streaming (DAS)';
+/** The lab key's alias as KMS names it. */
+const LAB_KEY_ALIAS_NAME = kmsAliasName(LAB_KEY_ALIAS);
 
 export interface LabOptions {
   /** The emulator's endpoint; undefined means real AWS through the default credential chain. */
@@ -54,23 +55,25 @@ async function waitForStreamStatus(rds: RDSClient, clusterId: string, wanted: st
   throw new Error(`the activity stream of ${clusterId} did not become ${wanted}`);
 }
 
-/** Step 1: the customer managed key, reused when the alias already exists (the lab is re-runnable). */
-async function ensureKey(kms: KMSClient, print: (line: string) => void): Promise<string> {
+/** Step 1's lookup: the enabled key the lab alias names (the lab is re-runnable). */
+async function findLabKey(kms: KMSClient): Promise<string | null> {
   try {
-    const { KeyMetadata } = await kms.send(new DescribeKeyCommand({ KeyId: LAB_KEY_ALIAS }));
-    if (KeyMetadata?.Enabled) {
-      print(`   reusing ${LAB_KEY_ALIAS} → ${KeyMetadata.Arn}`);
-      return KeyMetadata.Arn!;
-    }
+    const { KeyMetadata } = await kms.send(new DescribeKeyCommand({ KeyId: LAB_KEY_ALIAS_NAME }));
+    return KeyMetadata?.Enabled ? KeyMetadata.Arn! : null;
   } catch (error) {
     if (!(error instanceof NotFoundException)) throw error;
+    return null;
   }
+}
+
+/** Step 1: the customer managed key under the lab alias. */
+async function createLabKey(kms: KMSClient, print: (line: string) => void): Promise<string> {
   const { KeyMetadata } = await kms.send(new CreateKeyCommand({ Description: LAB_KEY_DESCRIPTION, KeySpec: 'SYMMETRIC_DEFAULT', KeyUsage: 'ENCRYPT_DECRYPT' }));
-  await kms.send(new CreateAliasCommand({ AliasName: LAB_KEY_ALIAS, TargetKeyId: KeyMetadata!.KeyId! })).catch(async () => {
+  await kms.send(new CreateAliasCommand({ AliasName: LAB_KEY_ALIAS_NAME, TargetKeyId: KeyMetadata!.KeyId! })).catch(async () => {
     // The alias points at a disabled or deleted key: keep the lab going under a fresh alias.
-    const alias = `${LAB_KEY_ALIAS}-${Date.now().toString(36)}`;
+    const alias = `${LAB_KEY_ALIAS_NAME}-${Date.now().toString(36)}`;
     await kms.send(new CreateAliasCommand({ AliasName: alias, TargetKeyId: KeyMetadata!.KeyId! }));
-    print(`   ${LAB_KEY_ALIAS} names an unusable key; the new key is ${alias}`);
+    print(`   ${LAB_KEY_ALIAS_NAME} names an unusable key; the new key is ${alias}`);
   });
   print(`   created key ${KeyMetadata!.Arn} (${LAB_KEY_DESCRIPTION})`);
   return KeyMetadata!.Arn!;
@@ -154,44 +157,48 @@ async function readEvents(kinesis: KinesisClient, kms: KMSClient, cluster: DBClu
   return shown;
 }
 
-/** The seed lab's five steps, scripted against the emulator (or real AWS), each printing what it did. */
+/** The seed lab's five steps (@das/contracts' runLabSequence), over the AWS SDK, each printing what it did. */
 export async function runLab(options: LabOptions): Promise<void> {
   const { kms, rds, ssm, kinesis } = clients(options);
   const print = options.print;
   const where = options.endpoint ? `the local emulator at ${options.endpoint}` : `AWS (${options.region})`;
   print(`DAS lab against ${where}, cluster ${options.clusterId}\n`);
 
-  print('1. Create an AWS KMS customer managed key');
-  const keyArn = await ensureKey(kms, print);
-
-  print('\n2. Configure Database Activity Streams');
   let cluster = await describeCluster(rds, options.clusterId);
-  if (cluster.ActivityStreamStatus === 'started') {
-    print(`   the activity stream is already started (${cluster.ActivityStreamKinesisStreamName})`);
-  } else {
-    if (cluster.ActivityStreamStatus === 'stopping') await waitForStreamStatus(rds, options.clusterId, 'stopped', print);
-    const started = await rds.send(new StartActivityStreamCommand({ ResourceArn: cluster.DBClusterArn!, KmsKeyId: keyArn, Mode: 'async', ApplyImmediately: true }));
-    print(`   rds start-activity-stream → ${started.Status}, Kinesis stream ${started.KinesisStreamName}`);
-  }
-  cluster = await waitForStreamStatus(rds, options.clusterId, 'started', print);
-  print(`   Resource id: ${cluster.DbClusterResourceId}   Kinesis stream: ${cluster.ActivityStreamKinesisStreamName}`);
-
-  print(`\n3. Generate database load (TPC-C, ${options.warehouses} warehouse(s), ${options.threads} threads, ${options.durationSec} s)`);
-  await runLoad(ssm, cluster, options);
-
-  print('\n4. Read activity from the stream');
-  const events = await readEvents(kinesis, kms, cluster, options);
-  if (events.length === 0) print('   no user events yet: the stream is empty');
-  for (const event of events) print(JSON.stringify(event.raw, null, 2));
-  print(`   ${events.length} decrypted event(s) shown (heartbeats and rdsadmin hidden, as the lab's reader does)`);
-
-  if (options.keepStream) {
-    print('\n5. Stop the activity stream: skipped (--keep-stream)');
-    return;
-  }
-  print('\n5. Stop the activity stream');
-  const stopped = await rds.send(new StopActivityStreamCommand({ ResourceArn: cluster.DBClusterArn!, ApplyImmediately: true }));
-  print(`   rds stop-activity-stream → ${stopped.Status}`);
-  await waitForStreamStatus(rds, options.clusterId, 'stopped', print);
-  print('\nLab complete.');
+  const port: LabPort = {
+    findLabKey: () => findLabKey(kms),
+    createLabKey: () => createLabKey(kms, print),
+    async streamStatus() {
+      cluster = await describeCluster(rds, options.clusterId);
+      return (cluster.ActivityStreamStatus ?? 'stopped') as Awaited<ReturnType<LabPort['streamStatus']>>;
+    },
+    async startStream(keyArn) {
+      const started = await rds.send(new StartActivityStreamCommand({ ResourceArn: cluster.DBClusterArn!, KmsKeyId: keyArn, Mode: 'async', ApplyImmediately: true }));
+      print(`   rds start-activity-stream → ${started.Status}, Kinesis stream ${started.KinesisStreamName}`);
+    },
+    async waitForStream(status) {
+      cluster = await waitForStreamStatus(rds, options.clusterId, status, print);
+      if (status === 'started') print(`   Resource id: ${cluster.DbClusterResourceId}   Kinesis stream: ${cluster.ActivityStreamKinesisStreamName}`);
+    },
+    runLoad: () => runLoad(ssm, cluster, options),
+    async readActivity() {
+      const events = await readEvents(kinesis, kms, cluster, options);
+      if (events.length === 0) print('   no user events yet: the stream is empty');
+      for (const event of events) print(JSON.stringify(event.raw, null, 2));
+      print(`   ${events.length} decrypted event(s) shown (heartbeats and rdsadmin hidden, as the lab's reader does)`);
+    },
+    async stopStream() {
+      const stopped = await rds.send(new StopActivityStreamCommand({ ResourceArn: cluster.DBClusterArn!, ApplyImmediately: true }));
+      print(`   rds stop-activity-stream → ${stopped.Status}`);
+    },
+  };
+  await runLabSequence(port, {
+    ...(options.keepStream === undefined ? {} : { keepStream: options.keepStream }),
+    onStep(step, number, skipped) {
+      const detail = step.id === 'load' ? ` (TPC-C, ${options.warehouses} warehouse(s), ${options.threads} threads, ${options.durationSec} s)` : '';
+      print(`${number === 1 ? '' : '\n'}${number}. ${step.title}${detail}${skipped ? ': skipped (--keep-stream)' : ''}`);
+    },
+    note: (text) => print(`   ${text}`),
+  });
+  if (!options.keepStream) print('\nLab complete.');
 }

@@ -1,9 +1,6 @@
 import Type from 'typebox';
+import { LAB_KEY_ALIAS, LAB_KEY_DESCRIPTION } from '../lab.js';
 
-/** The lab's key alias (without the `alias/` prefix); the console offers it as the default. */
-export const LAB_KEY_ALIAS = 'auroralab-mysql-das';
-/** The lab's key description; the console offers it as the default. */
-export const LAB_KEY_DESCRIPTION = 'Amazon Aurora lab, CMK for Aurora MySQL Database Activity Streaming (DAS)';
 
 /** KMS key states (DescribeKey `KeyState`). */
 export const KeyStateSchema = Type.Union(

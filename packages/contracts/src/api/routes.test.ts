@@ -1,7 +1,8 @@
 import { Value } from 'typebox/value';
 import { describe, expect, it } from 'vitest';
 import { ActivityStreamStartBodySchema, StatusEventSchema } from './clusters.js';
-import { CreateKeyBodySchema, KeyIdParamsSchema, LAB_KEY_ALIAS, LAB_KEY_DESCRIPTION } from './keys.js';
+import { LAB_KEY_ALIAS, LAB_KEY_DESCRIPTION } from '../lab.js';
+import { CreateKeyBodySchema, KeyIdParamsSchema } from './keys.js';
 import { LoadRunCreateBodySchema } from './load-runs.js';
 import type { KeyList } from './keys.js';
 import { apiRoutes, type RouteBody, type RouteParams, type RouteResponse } from './routes.js';

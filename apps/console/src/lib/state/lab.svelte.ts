@@ -1,12 +1,11 @@
+// The lab's defaults and steps: @das/contracts/lab (no typebox), shared with `npm run lab`.
+import { kmsAliasName, LAB_KEY_ALIAS, LAB_KEY_DESCRIPTION } from '@das/contracts/lab';
 import type { Backend } from '../api/backend.js';
 import type { ActivityStreamStatus, Cluster, KeySummary, LoadRun, LoadRunParameters } from '../api/types.js';
 import { describeError, errorCode } from './errors.js';
 import { isFinished } from './load-runs.svelte.js';
 import { poll } from './resource.svelte.js';
 
-/** The lab's defaults (AWS DAS lab, step 1); the same as LAB_KEY_ALIAS/LAB_KEY_DESCRIPTION of @das/contracts (checked in lab.test.ts). */
-export const LAB_KEY_ALIAS = 'auroralab-mysql-das';
-export const LAB_KEY_DESCRIPTION = 'Amazon Aurora lab, CMK for Aurora MySQL Database Activity Streaming (DAS)';
 
 export type StepState = 'todo' | 'running' | 'done' | 'failed';
 
@@ -17,8 +16,7 @@ export interface StepNote {
 }
 
 function hasAlias(key: KeySummary, alias: string): boolean {
-  const wanted = alias.replace(/^alias\//, '');
-  return key.aliases.some((a) => a.replace(/^alias\//, '') === wanted);
+  return key.aliases.some((a) => kmsAliasName(a) === kmsAliasName(alias));
 }
 
 function stamp(): string {

@@ -1,7 +1,7 @@
 import { fireEvent, render, screen, waitFor, within } from '@testing-library/svelte';
-import { LAB_KEY_ALIAS as CONTRACT_ALIAS, LAB_KEY_DESCRIPTION as CONTRACT_DESCRIPTION } from '@das/contracts';
+import { LAB_KEY_ALIAS, LAB_KEY_DESCRIPTION, LAB_STEPS } from '@das/contracts/lab';
 import { describe, expect, it } from 'vitest';
-import { LAB_KEY_ALIAS, LAB_KEY_DESCRIPTION, LabFlow } from '../../state/lab.svelte.js';
+import { LabFlow } from '../../state/lab.svelte.js';
 import { LiveEvents } from '../../state/live-events.svelte.js';
 import { makeEvents } from '../../testing/events.js';
 import { createFakeBackend, makeKey, makeLoadRun } from '../../testing/fake-backend.js';
@@ -16,11 +16,12 @@ function setup() {
 }
 
 describe('LabPage', () => {
-  it('offers the lab key defaults, the same as @das/contracts', async () => {
-    expect([LAB_KEY_ALIAS, LAB_KEY_DESCRIPTION]).toEqual([CONTRACT_ALIAS, CONTRACT_DESCRIPTION]);
+  it('offers the lab key defaults and step titles of @das/contracts/lab', async () => {
+    expect(LAB_KEY_ALIAS).toBe('auroralab-mysql-das');
     setup();
-    expect((screen.getByLabelText('Alias') as HTMLInputElement).value).toBe('auroralab-mysql-das');
+    expect((screen.getByLabelText('Alias') as HTMLInputElement).value).toBe(LAB_KEY_ALIAS);
     expect((screen.getByLabelText('Description') as HTMLInputElement).value).toBe(LAB_KEY_DESCRIPTION);
+    expect(screen.getAllByRole('heading', { level: 2 }).map((h) => h.textContent)).toEqual(LAB_STEPS.map((s, i) => `${i + 1}. ${s.title}`));
   });
 
   it('runs the five steps and says what each did in AWS terms', async () => {
