@@ -1,3 +1,3 @@
 import { dasConfig } from '@das/eslint-config';
 
-export default [...dasConfig({ browser: true }), { ignores: ['test-results/**'] }];
+export default [...dasConfig({ browser: true, svelte: true }), { ignores: ['test-results/**'] }];

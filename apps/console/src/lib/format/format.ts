@@ -22,3 +22,8 @@ export function duration(seconds: number): string {
   const m = Math.floor(s / 60);
   return m > 0 ? `${m}m ${String(s % 60).padStart(2, '0')}s` : `${s}s`;
 }
+
+/** ISO 8601 UTC of a datetime-local value or epoch milliseconds. */
+export function isoTime(value: string | number): string {
+  return new Date(value).toISOString();
+}

@@ -1,6 +1,7 @@
 import type { Backend } from '../api/backend.js';
 import type { Facets, Histogram, StoredEvent } from '../api/types.js';
 import type { EventFilter } from '../domain.js';
+import { isoTime } from '../format/format.js';
 import { describeError } from './errors.js';
 
 export const RANGE_PRESETS = [
@@ -45,10 +46,10 @@ export class HistoryState {
     const filter: EventFilter = { ...this.filter };
     const preset = RANGE_PRESETS.find((p) => p.key === this.range);
     if (this.range === 'custom') {
-      if (this.customFrom !== '') filter.from = new Date(this.customFrom).toISOString();
-      if (this.customTo !== '') filter.to = new Date(this.customTo).toISOString();
+      if (this.customFrom !== '') filter.from = isoTime(this.customFrom);
+      if (this.customTo !== '') filter.to = isoTime(this.customTo);
     } else if (preset?.ms != null) {
-      filter.from = new Date(this.#now() - preset.ms).toISOString();
+      filter.from = isoTime(this.#now() - preset.ms);
     }
     return filter;
   }
