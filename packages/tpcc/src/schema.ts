@@ -61,13 +61,3 @@ export async function createSchema(server: mysql.Pool, onDb: mysql.Pool, databas
   await server.query(`CREATE DATABASE IF NOT EXISTS \`${database}\``);
   for (const t of TABLES) await onDb.query(DDL[t]);
 }
-
-/** Names of the TPC-C tables that exist in the schema. */
-export async function existingTables(pool: mysql.Pool, database: string): Promise<string[]> {
-  const [rows] = await pool.query<mysql.RowDataPacket[]>(
-    'SELECT table_name AS t FROM information_schema.tables WHERE table_schema = ?',
-    [database],
-  );
-  const names = new Set(rows.map((r) => String(r.t).toLowerCase()));
-  return TABLES.filter((t) => names.has(t));
-}

@@ -1,10 +1,4 @@
-export { locateMariadb, MariadbNotInstalledError, MARIADB_INSTALL_HINT, type BinarySearch, type MariadbBinaries } from './mariadb-binaries.js';
-export {
-  startPrivateMariadb,
-  MariadbAuditPluginMissingError,
-  MariadbStartError,
-  type PrivateMariadb,
-  type PrivateMariadbOptions,
-} from './private-mariadb.js';
-export { parseMysqlUrl, MysqlUrlError, type WatchedMariadb } from './watched-mariadb.js';
-export { createMariadbSource, MariadbSourceConfigError, type CaptureTuning, type MariadbSource, type MariadbSourceOptions } from './source-plugin.js';
+// The emulator's MariaDB: locating mariadbd, the private server, and the source plugging the capture into it.
+export { locateMariadb, MariadbNotInstalledError, type BinarySearch } from './mariadb-binaries.js';
+export { startPrivateMariadb, type PrivateMariadb } from './private-mariadb.js';
+export { createMariadbSource, type CaptureTuning } from './source-plugin.js';

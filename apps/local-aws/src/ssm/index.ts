@@ -7,8 +7,6 @@ import { LOAD_DOCUMENT_NAME, type DatabaseTarget } from './load-document.js';
 import { createSsmJsonService } from './ssm-service.js';
 import { workstationInstanceId } from './workstation.js';
 
-export { LOAD_DOCUMENT_NAME, LOAD_STEP_NAME, type DatabaseTarget } from './load-document.js';
-
 export interface SsmServiceOptions {
   /** Command history lives in `<dataDir>/ssm/`. */
   dataDir: string;

@@ -4,7 +4,6 @@ import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import {
   CreateStreamCommand,
-  DeleteStreamCommand,
   DescribeStreamSummaryCommand,
   PutRecordsCommand,
   type KinesisClient,
@@ -48,16 +47,6 @@ export async function waitForStreamActive(kinesis: KinesisClient, streamName: st
 export async function createStream(kinesis: KinesisClient, streamName: string, shardCount = 1): Promise<void> {
   await kinesis.send(new CreateStreamCommand({ StreamName: streamName, ShardCount: shardCount }));
   await waitForStreamActive(kinesis, streamName);
-}
-
-export async function deleteStream(kinesis: KinesisClient, streamName: string): Promise<void> {
-  await kinesis.send(new DeleteStreamCommand({ StreamName: streamName }));
-  const deadline = Date.now() + 10_000;
-  while (Date.now() < deadline) {
-    const out = await kinesis.send(new DescribeStreamSummaryCommand({ StreamName: streamName })).catch(() => undefined);
-    if (out === undefined) return;
-    await sleep(50);
-  }
 }
 
 /** Puts records (≤ 500 per call) and returns their shard and sequence numbers in order. */

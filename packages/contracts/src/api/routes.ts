@@ -1,5 +1,4 @@
 import Type from 'typebox';
-import { ErrorBodySchema } from '../common.js';
 import type { HttpRoute } from '../http-route.js';
 import {
   ActivityStreamChangeSchema,
@@ -102,9 +101,6 @@ export const apiRoutes = {
 } as const satisfies Record<string, ApiRoute>;
 
 export type ApiRouteName = keyof typeof apiRoutes;
-
-/** Every error answer of the API has this body. */
-export const ApiErrorSchema = ErrorBodySchema;
 
 type StaticOf<T> = T extends Type.TSchema ? Type.Static<T> : undefined;
 type Route<N extends ApiRouteName> = (typeof apiRoutes)[N];

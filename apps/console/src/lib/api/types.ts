@@ -1,6 +1,5 @@
 // Wire shapes of the API and the worker, from @das/contracts (type-only: no schema runtime in the bundle).
 export type {
-  ActivityStream,
   ActivityStreamChange,
   ActivityStreamStatus,
   ActivityStreamStartBody,
@@ -13,7 +12,6 @@ export type {
   DeadLetterReplayResult,
   DeadLettersPage,
   ErrorBody,
-  EventFilterQuery,
   EventsPage,
   Facets,
   Histogram,
@@ -25,7 +23,6 @@ export type {
   LoadRunCreateBody,
   LoadRunList,
   LoadRunParameters,
-  LoadRunProgress,
   StatusEvent,
   StoredEvent,
   WorkerStatus,
