@@ -5,18 +5,12 @@ import { join } from 'node:path';
 import mysql from 'mysql2/promise';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { locateMariadb, MariadbNotInstalledError, startPrivateMariadb, type PrivateMariadb } from '../src/mariadb/index.js';
+import { eventually } from '@das/capture/testing';
 import { privateLayout, serverArgs, SUPERVISOR_SCRIPT } from '../src/mariadb/private-mariadb.js';
 import { isAlive, waitForExit } from '../src/mariadb/stale-server.js';
 
-async function waitFor<T>(probe: () => Promise<T | undefined> | T | undefined, what: string, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-}
+// The pid files and the supervisor can take a while on a loaded machine.
+const waitFor = <T>(probe: () => Promise<T | undefined> | T | undefined, what: string, timeoutMs = 20_000) => eventually(probe, what, timeoutMs);
 
 async function serverPid(dir: string): Promise<number> {
   return Number((await readFile(privateLayout(dir).pidFile, 'utf8')).trim());

@@ -7,7 +7,7 @@ import { silentLog, type CaptureLog } from './capture-log.js';
 import { EventMapper } from './event-mapper.js';
 import { createHousekeeping, type Housekeeping, type MysqlConnectionOptions } from './housekeeping.js';
 import { createPositionStore, type CaptureCheckpoint } from './position-store.js';
-import { createRecordPipeline, type RecordPipeline, type RecordPipelineStats } from './record-pipeline.js';
+import { createRecordPipeline, emptyPipelineStats, type RecordPipeline, type RecordPipelineStats } from './record-pipeline.js';
 import type { RecordEncryptor } from '../seal-record.js';
 import { formatDasTime } from '../das-time.js';
 import { createStreamClock, nowMicros, type StreamClock } from './stream-clock.js';
@@ -64,15 +64,7 @@ export interface AuditCapture extends ActivitySource {
   stats(): AuditCaptureStats;
 }
 
-const EMPTY_PIPELINE_STATS: RecordPipelineStats = {
-  eventsAccepted: 0,
-  eventsDropped: 0,
-  recordsPut: 0,
-  putFailures: 0,
-  dataKeysGenerated: 0,
-  bufferedEvents: 0,
-  lastPutAt: null,
-};
+const EMPTY_PIPELINE_STATS: RecordPipelineStats = emptyPipelineStats();
 
 interface NumberedCheckpoint {
   seq: number;

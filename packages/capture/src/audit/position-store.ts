@@ -1,6 +1,6 @@
-import { readFile, rm } from 'node:fs/promises';
+import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { writeFileAtomic } from '../state/atomic-file.js';
+import { readTextFile, writeFileAtomic } from '../state/atomic-file.js';
 import type { TailPosition } from './audit-tail.js';
 import type { EventMapperSnapshot } from './event-mapper.js';
 
@@ -30,13 +30,8 @@ export function createPositionStore(stateDir: string): PositionStore {
   const path = join(stateDir, 'audit-position.json');
   return {
     async load() {
-      let text: string;
-      try {
-        text = await readFile(path, 'utf8');
-      } catch (error) {
-        if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-        throw error;
-      }
+      const text = await readTextFile(path);
+      if (text === undefined) return undefined;
       try {
         const parsed = JSON.parse(text) as CaptureCheckpoint;
         return parsed.version === 1 ? parsed : undefined;

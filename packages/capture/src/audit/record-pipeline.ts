@@ -43,6 +43,11 @@ export interface RecordPipelineStats {
   lastPutAt: string | null;
 }
 
+/** Counters before anything was put. */
+export function emptyPipelineStats(): RecordPipelineStats {
+  return { eventsAccepted: 0, eventsDropped: 0, recordsPut: 0, putFailures: 0, dataKeysGenerated: 0, bufferedEvents: 0, lastPutAt: null };
+}
+
 export interface RecordPipeline {
   /** Adds the events of one audit line (or a heartbeat); in async mode may drop them when full. */
   append(events: readonly CapturedEvent[]): void;
@@ -94,15 +99,7 @@ const DROP_LOG_INTERVAL_MS = 10_000;
 export function createRecordPipeline<Checkpoint>(options: RecordPipelineOptions<Checkpoint>): RecordPipeline {
   const { stream, log } = options;
   const dataKeys = createDataKeyRotation({ kms: stream.kms, keyArn: stream.kmsKeyArn, resourceId: stream.resourceId, ...options.dataKey });
-  const stats: RecordPipelineStats = {
-    eventsAccepted: 0,
-    eventsDropped: 0,
-    recordsPut: 0,
-    putFailures: 0,
-    dataKeysGenerated: 0,
-    bufferedEvents: 0,
-    lastPutAt: null,
-  };
+  const stats = emptyPipelineStats();
   const queue: Sealed<Checkpoint>[] = [];
   let open: CapturedEvent[] = [];
   let openBytes = 0;

@@ -25,15 +25,20 @@ export async function writeFileAtomic(path: string, data: string | Uint8Array, m
   }
 }
 
-/** Parsed JSON of a file, or `undefined` when it does not exist. */
-export async function readJsonFile<T>(path: string): Promise<T | undefined> {
-  let text: string;
+/** A file's text, or `undefined` when it does not exist. */
+export async function readTextFile(path: string): Promise<string | undefined> {
   try {
-    text = await readFile(path, 'utf8');
+    return await readFile(path, 'utf8');
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
     throw error;
   }
+}
+
+/** Parsed JSON of a file, or `undefined` when it does not exist. */
+export async function readJsonFile<T>(path: string): Promise<T | undefined> {
+  const text = await readTextFile(path);
+  if (text === undefined) return undefined;
   try {
     return JSON.parse(text) as T;
   } catch {
