@@ -1,6 +1,6 @@
 import cors from '@fastify/cors';
 import { TypeBoxValidatorCompiler, type TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import { errorHandler, loggerOptions } from '@das/server-kit';
+import { clientErrorHandler, errorHandler, loggerOptions } from '@das/server-kit';
 import Fastify, { type FastifyServerOptions } from 'fastify';
 import { randomUUID } from 'node:crypto';
 import { createAwsClients, type AwsClients } from './aws-clients.js';
@@ -45,6 +45,7 @@ export async function buildApp(config: ApiConfig, options: BuildAppOptions = {})
     },
     routerOptions: { maxParamLength: 2048 },
     frameworkErrors: sendFrameworkError,
+    clientErrorHandler,
   }).withTypeProvider<TypeBoxTypeProvider>();
   // TypeBox checks: params and query are converted from strings, bodies are taken as sent (no coercion).
   app.setValidatorCompiler(TypeBoxValidatorCompiler);

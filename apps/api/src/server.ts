@@ -11,6 +11,8 @@ async function main(): Promise<void> {
     process.stdout.write(`${API_USAGE}\n`);
     return;
   }
+  // The token file (and anything else this process writes) is for its user only.
+  process.umask(0o077);
   const envConfig = readApiConfig(process.env);
   if (envConfig.token === undefined) await ensureWritableDataDir(envConfig.dataDir, 'DAS_DATA_DIR');
   const aws = createAwsClients(envConfig);

@@ -9,6 +9,8 @@ export async function main(env: Record<string, string | undefined> = process.env
     process.stdout.write(`${WORKER_USAGE}\n`);
     return;
   }
+  // Files this process creates hold events, SQL text and tokens: readable by its user only.
+  process.umask(0o077);
   let config;
   try {
     config = loadWorkerConfig(env);

@@ -90,7 +90,7 @@ export function createWorker(deps: WorkerDeps): Worker {
     async start() {
       const tokenSource = await loadOrCreateToken({ ...(config.token === undefined ? {} : { token: config.token }), dataDir: config.dataDir });
       const token = tokenSource.token;
-      store ??= await createDuckDbEventStore({ path: config.storePath });
+      store ??= await createDuckDbEventStore({ path: config.storePath, ...config.storeLimits });
       const eventStore = store;
       const events = createEventPublisher({ store: eventStore, hub, metrics });
       publisher = events;

@@ -104,8 +104,6 @@ export async function sendError(request: FastifyRequest, reply: FastifyReply, er
   if (unexpected) request.log.error({ failure: loggableError(error) }, 'unexpected error');
   else request.log.info({ status, code: body.code, awsCode: body.awsCode }, 'request failed');
   if (retryAfterSeconds !== undefined) void reply.header('retry-after', String(Math.ceil(retryAfterSeconds)));
-  // A refused request may still be sending its body: close the connection rather than read it all.
-  if (status === 413) void reply.header('connection', 'close');
   return reply.code(status).type('application/json; charset=utf-8').send(body);
 }
 
@@ -117,9 +115,70 @@ export async function sendError(request: FastifyRequest, reply: FastifyReply, er
 export const errorHandler = fp<ErrorHandlerOptions>(
   async (app: FastifyInstance, options) => {
     app.setErrorHandler(async (error, request, reply) => sendError(request, reply, error, options));
+    // Refused before its body was read (too large, no route, no token): read the rest first, so the
+    // client, still uploading, gets the answer instead of a reset connection.
+    app.addHook('onSend', async (request, reply, payload) => {
+      if (reply.statusCode >= 400 && !request.raw.complete && !request.raw.readableEnded && !request.raw.destroyed) {
+        if (!(await drainRequest(request.raw))) void reply.header('connection', 'close');
+      }
+      return payload;
+    });
     app.setNotFoundHandler(async (request, reply) =>
       reply.code(404).send({ code: 'NOT_FOUND', message: `no route ${request.method} ${(request.url.split('?', 1)[0] ?? '').slice(0, 200)}` } satisfies ErrorBody),
     );
   },
   { name: 'das-error-handler', fastify: '5.x' },
 );
+
+/** Bodies up to this size are read and dropped after a refusal; larger ones end the connection. */
+const DRAIN_LIMIT_BYTES = 64 * 1024 * 1024;
+const DRAIN_TIMEOUT_MS = 30_000;
+
+/** Reads and discards what is left of a request body; false when it is too large or too slow for that. */
+function drainRequest(request: import('node:http').IncomingMessage): Promise<boolean> {
+  const declared = Number(request.headers['content-length'] ?? Number.NaN);
+  if (Number.isFinite(declared) && declared > DRAIN_LIMIT_BYTES) return Promise.resolve(false);
+  return new Promise((resolve) => {
+    let seen = 0;
+    const done = (drained: boolean) => {
+      clearTimeout(timer);
+      request.off('data', count);
+      resolve(drained);
+    };
+    const count = (chunk: Buffer) => {
+      seen += chunk.length;
+      if (seen > DRAIN_LIMIT_BYTES) done(false);
+    };
+    const timer = setTimeout(() => done(false), DRAIN_TIMEOUT_MS);
+    request.on('data', count);
+    request.once('end', () => done(true));
+    request.once('error', () => done(false));
+    request.once('close', () => done(request.complete));
+    request.resume();
+  });
+}
+
+/** Errors Node's HTTP parser raises before Fastify sees a request, by parser code. */
+const PARSER_ERRORS: Record<string, { status: number; reason: string; code: string; message: string }> = {
+  HPE_HEADER_OVERFLOW: { status: 431, reason: 'Request Header Fields Too Large', code: 'HEADERS_TOO_LARGE', message: 'the request headers are too large' },
+  HPE_INVALID_CONTENT_LENGTH: { status: 400, reason: 'Bad Request', code: 'CONTENT_LENGTH_MISMATCH', message: 'content-length is not valid' },
+  HPE_UNEXPECTED_CONTENT_LENGTH: { status: 400, reason: 'Bad Request', code: 'CONTENT_LENGTH_MISMATCH', message: 'content-length is given twice or conflicts with transfer-encoding' },
+  HPE_INVALID_TRANSFER_ENCODING: { status: 400, reason: 'Bad Request', code: 'BAD_REQUEST', message: 'transfer-encoding is not valid' },
+  ERR_HTTP_REQUEST_TIMEOUT: { status: 408, reason: 'Request Timeout', code: 'REQUEST_TIMEOUT', message: 'the request took too long to arrive' },
+};
+
+/**
+ * Fastify's `clientErrorHandler`: a request Node could not parse still gets the one error body
+ * (Fastify's default answers in its own shape), then the connection closes.
+ */
+export function clientErrorHandler(error: Error & { code?: string }, socket: import('node:net').Socket): void {
+  if (!socket.writable) {
+    socket.destroy();
+    return;
+  }
+  const known = PARSER_ERRORS[error.code ?? ''] ?? { status: 400, reason: 'Bad Request', code: 'BAD_REQUEST', message: 'the request could not be parsed' };
+  const body = JSON.stringify({ code: known.code, message: known.message } satisfies ErrorBody);
+  socket.end(
+    `HTTP/1.1 ${known.status} ${known.reason}\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+  );
+}

@@ -6,6 +6,7 @@ export { loggerOptions, redactUrl, REDACTED_PATHS, type LogSettings } from './lo
 export { createEnvReader, ConfigError } from './env.js';
 export { ensureWritableDataDir, listenFailure, StartupError } from './startup.js';
 export {
+  clientErrorHandler,
   describeRequestError,
   errorHandler,
   loggableError,

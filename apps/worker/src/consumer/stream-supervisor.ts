@@ -114,6 +114,7 @@ export function createStreamSupervisor(options: StreamSupervisorOptions): Stream
       resourceId: stream.resourceId,
       kms: options.kms ?? (config.decryptThreads === 0 ? kmsPortFromClient(clients.kms) : undefined),
       aws: config.aws,
+      decryptEngine: config.decryptEngine,
     });
     pool = decoder;
     const abort = new AbortController();
@@ -127,6 +128,7 @@ export function createStreamSupervisor(options: StreamSupervisorOptions): Stream
       pool: decoder,
       store,
       startPosition,
+      ...config.flow,
       ...options.consumer,
       hooks: {
         onStored: (events, deadLetters) => publisher.stored(events, deadLetters),

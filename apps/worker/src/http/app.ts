@@ -3,7 +3,7 @@ import cors from '@fastify/cors';
 import websocket from '@fastify/websocket';
 import { TypeBoxValidatorCompiler, type TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { LIVE_SUBPROTOCOL, routeSchema, workerRoutes, type DeadLetterReplayQuery, type DeadLetterReplayResult, type WorkerStatus } from '@das/contracts';
-import { bearerAuth, errorHandler, loggerOptions, sendError } from '@das/server-kit';
+import { bearerAuth, clientErrorHandler, errorHandler, loggerOptions, sendError } from '@das/server-kit';
 import type { Registry } from 'prom-client';
 import type { LiveHub } from '../live/live-hub.js';
 import type { EventStore } from '../store/event-store.js';
@@ -37,6 +37,7 @@ export async function buildWorkerApp(options: WorkerAppOptions) {
     forceCloseConnections: true,
     bodyLimit: BODY_LIMIT_BYTES,
     frameworkErrors: (error, request, reply) => sendError(request, reply, error, workerErrors),
+    clientErrorHandler,
   }).withTypeProvider<TypeBoxTypeProvider>();
   // TypeBox checks, as the API's: query and params converted from strings, then checked exactly.
   app.setValidatorCompiler(TypeBoxValidatorCompiler);
