@@ -11,7 +11,7 @@ import {
   type KeyMetadata,
 } from '@aws-sdk/client-kms';
 import type { CreateKeyBody, CreateKeyResult, KeyDeletion, KeySummary } from '@das/contracts';
-import { LAB_KEY_DESCRIPTION } from '@das/contracts';
+import { kmsAliasName, LAB_KEY_DESCRIPTION } from '@das/contracts';
 import type { AwsClients } from '../aws-clients.js';
 import { ApiError, aws, mapAwsError } from '../errors.js';
 import { buildKeyPolicy, partitionOf } from './key-policy.js';
@@ -19,11 +19,6 @@ import { buildKeyPolicy, partitionOf } from './key-policy.js';
 type Kms = AwsClients['kms'];
 
 const iso = (date: Date | undefined) => (date ? date.toISOString() : undefined);
-
-/** `alias/x` whatever form the caller used. */
-export function aliasName(alias: string): string {
-  return alias.startsWith('alias/') ? alias : `alias/${alias}`;
-}
 
 /** The contract's view of a KMS key. */
 export function toKeySummary(meta: KeyMetadata, aliases: readonly string[]): KeySummary {
@@ -131,7 +126,7 @@ async function discoverAccount(kms: Kms): Promise<{ accountId: string; partition
  * usable behind.
  */
 export async function createKey(kms: Kms, body: CreateKeyBody): Promise<CreateKeyResult> {
-  const alias = aliasName(body.alias);
+  const alias = kmsAliasName(body.alias);
   const taken = await kms.send(new DescribeKeyCommand({ KeyId: alias })).then(
     () => true,
     (error: unknown) => {
