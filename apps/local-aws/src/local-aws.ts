@@ -1,6 +1,7 @@
 import { createRequire } from 'node:module';
 import { join, resolve } from 'node:path';
 import { createSyntheticSource, type ActivitySource } from '@das/capture';
+import { CallLog } from './http/call-log.js';
 import { CallStats } from './http/call-stats.js';
 import { startEndpointServer } from './http/endpoint-server.js';
 import { assertHostName, createHostAllowlist } from './http/host-allowlist.js';
@@ -74,6 +75,8 @@ export interface LocalAwsOptions {
   masterPassword?: string;
   /** Source 'mariadb': capture tuning (heartbeat interval, batch size/delay, buffer). */
   capture?: CaptureTuning;
+  /** Also append every call (`GET /_local/calls`) to `<dataDir>/calls.jsonl`. Default false. */
+  callLogFile?: boolean;
   /** Extra JSON 1.1 services (SSM, …) served on the same endpoint. */
   extraJsonServices?: readonly JsonService[];
   log?: (line: string) => void;
@@ -165,6 +168,7 @@ export async function startLocalAws(options: LocalAwsOptions): Promise<LocalAws>
   const dataDir = resolve(options.dataDir);
   const log = options.log ?? (() => undefined);
   const stats = new CallStats();
+  const callLog = new CallLog(options.callLogFile === true ? { file: join(dataDir, 'calls.jsonl') } : {});
   const { kind: sourceKind, note: sourceNote } = await chooseSource(options.source ?? 'none', options.mariadbSearch);
   if (sourceNote !== undefined) log(sourceNote);
 
@@ -231,6 +235,7 @@ export async function startLocalAws(options: LocalAwsOptions): Promise<LocalAws>
       jsonServices,
       queryServices: [rds],
       stats,
+      callLog,
       log,
       hosts: createHostAllowlist(options.host ?? '127.0.0.1', options.allowedHosts),
       health: () => ({

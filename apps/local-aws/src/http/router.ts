@@ -5,6 +5,7 @@ import type { JsonService } from '../protocol/json-service.js';
 import type { QueryService } from '../protocol/query-service.js';
 import { escapeXml } from '../protocol/xml.js';
 import { browserRequestReason } from './browser-guard.js';
+import { callerAccessKeyId, type CallLog } from './call-log.js';
 import type { CallStats } from './call-stats.js';
 import type { EndpointHandler, EndpointRequest, EndpointResponse } from './endpoint-types.js';
 import type { HostAllowlist } from './host-allowlist.js';
@@ -18,6 +19,8 @@ export interface RouterOptions {
   jsonServices: readonly JsonService[];
   queryServices: readonly QueryService[];
   stats: CallStats;
+  /** Who called which action (`GET /_local/calls`). */
+  callLog?: CallLog;
   /** Body of GET / and /health. */
   health: () => Record<string, unknown>;
   /** More members for GET /_local/stats (e.g. `sources`: an activity source's counters). */
@@ -109,7 +112,15 @@ export function createRouter(options: RouterOptions): EndpointHandler {
       }
       return jsonError(405, 'MethodNotAllowedException', `${path} answers GET and DELETE, not ${request.method}.`);
     }
-    return jsonError(404, 'ResourceNotFoundException', `No control endpoint ${path.slice(0, 100)} (there is /_local/stats).`);
+    if (path === '/_local/calls' && options.callLog) {
+      if (request.method === 'GET') return jsonBody(200, options.callLog.toJSON());
+      if (request.method === 'DELETE') {
+        options.callLog.reset();
+        return jsonBody(200, options.callLog.toJSON());
+      }
+      return jsonError(405, 'MethodNotAllowedException', `${path} answers GET and DELETE, not ${request.method}.`);
+    }
+    return jsonError(404, 'ResourceNotFoundException', `No control endpoint ${path.slice(0, 100)} (there are /_local/stats and /_local/calls).`);
   }
 
   function authError(selected: Route, kind: AuthFailureKind, message: string): EndpointResponse {
@@ -147,6 +158,7 @@ export function createRouter(options: RouterOptions): EndpointHandler {
       return fail(new AwsServiceError('SerializationException', 'The request body must be a JSON object.'));
     }
     options.stats.record(service.name, operation);
+    options.callLog?.record(callerAccessKeyId(request.headers, request.url), service.signingName, operation);
     try {
       const output = await service.handle(operation, input as Record<string, unknown>);
       return jsonBody(200, output ?? {});
@@ -171,6 +183,7 @@ export function createRouter(options: RouterOptions): EndpointHandler {
     if (!action) return fail(new AwsServiceError('MissingAction', 'The request must contain the parameter Action.'));
     if (!OPERATION_NAME.test(action)) return fail(new AwsServiceError('InvalidAction', 'The Action parameter is not a valid operation name.'));
     options.stats.record(service.name, action);
+    options.callLog?.record(callerAccessKeyId(request.headers, request.url), service.signingName, action);
     try {
       const inner = await service.handle(action, params);
       const body =
