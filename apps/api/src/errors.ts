@@ -110,7 +110,9 @@ export function isUnreachable(error: unknown): boolean {
   const e = error as SdkLikeError;
   if (typeof e?.code === 'string' && NETWORK_CODES.has(e.code)) return true;
   if (e?.name === 'TimeoutError' || e?.name === 'AbortError') return true;
-  return e?.$metadata?.httpStatusCode === undefined && /socket hang up|ECONNREFUSED|connect|timed? ?out/i.test(e?.message ?? '');
+  // Only network failures, worded as Node and the SDK word them: a message that merely names a
+  // field such as `timeoutSeconds` is not one.
+  return e?.$metadata?.httpStatusCode === undefined && /socket hang up|ECONNREFUSED|ECONNRESET|ENOTFOUND|EAI_AGAIN|connect E[A-Z]+|timed out/.test(e?.message ?? '');
 }
 
 /** An AWS message is safe to show (no stack, bounded length). */
@@ -126,8 +128,10 @@ function awsMessage(error: SdkLikeError, fallback: string): string {
  */
 export function mapAwsError(error: unknown): unknown {
   if (error instanceof ApiError) return error;
-  const e = error as SdkLikeError;
+  const e = error as SdkLikeError & { validation?: unknown };
   if (!e || typeof e !== 'object') return error;
+  // Fastify's own errors (validation, parsing) are the request's fault, never AWS's.
+  if (e.validation !== undefined || (typeof e.code === 'string' && e.code.startsWith('FST_'))) return error;
   const name = e.name ?? '';
   if (name === 'CredentialsProviderError') {
     return new ApiError(503, 'AWS_CREDENTIALS_MISSING', 'no AWS credentials found (set them the usual SDK way: env, profile, role)');

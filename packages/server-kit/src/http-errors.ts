@@ -1,3 +1,5 @@
+import type { IncomingMessage } from 'node:http';
+import type { Socket } from 'node:net';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 
@@ -135,7 +137,7 @@ const DRAIN_LIMIT_BYTES = 64 * 1024 * 1024;
 const DRAIN_TIMEOUT_MS = 30_000;
 
 /** Reads and discards what is left of a request body; false when it is too large or too slow for that. */
-function drainRequest(request: import('node:http').IncomingMessage): Promise<boolean> {
+function drainRequest(request: IncomingMessage): Promise<boolean> {
   const declared = Number(request.headers['content-length'] ?? Number.NaN);
   if (Number.isFinite(declared) && declared > DRAIN_LIMIT_BYTES) return Promise.resolve(false);
   return new Promise((resolve) => {
@@ -171,7 +173,7 @@ const PARSER_ERRORS: Record<string, { status: number; reason: string; code: stri
  * Fastify's `clientErrorHandler`: a request Node could not parse still gets the one error body
  * (Fastify's default answers in its own shape), then the connection closes.
  */
-export function clientErrorHandler(error: Error & { code?: string }, socket: import('node:net').Socket): void {
+export function clientErrorHandler(error: Error & { code?: string }, socket: Socket): void {
   if (!socket.writable) {
     socket.destroy();
     return;

@@ -1,4 +1,5 @@
-import type { FastifyPluginAsync } from 'fastify';
+import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
+import type { WebSocket } from 'ws';
 import { filterFromQuery, FilterQueryError, type EventFilter } from '@das/core';
 import { LiveClientFrameSchema, workerRoutes, type LiveServerFrame, type WorkerStatus } from '@das/contracts';
 import { Value } from 'typebox/value';
@@ -17,7 +18,8 @@ function filterQuery(query: Query): Query {
  * and can be replaced by `{"type":"subscribe","filter":{…}}`; events arrive as batched frames.
  */
 export const liveRoutes: FastifyPluginAsync<{ hub: LiveHub; status: () => WorkerStatus }> = async (app, { hub, status }) => {
-  app.get(workerRoutes.liveEvents.path, { websocket: true }, (socket, request) => {
+  /** One live client: its filter from the query, replaced by `subscribe` frames; events as batched frames. */
+  function serveLiveSocket(socket: WebSocket, request: FastifyRequest) {
     const send = (frame: LiveServerFrame) => socket.send(JSON.stringify(frame));
     let filter: EventFilter;
     try {
@@ -51,5 +53,14 @@ export const liveRoutes: FastifyPluginAsync<{ hub: LiveHub; status: () => Worker
     });
     socket.on('close', () => client.remove());
     socket.on('error', () => client.remove());
+  }
+
+  app.route({
+    method: 'GET',
+    url: workerRoutes.liveEvents.path,
+    // A plain GET (no upgrade) gets the one error body, not the plugin's empty 404.
+    handler: async (_request, reply) =>
+      reply.code(426).header('upgrade', 'websocket').send({ code: 'UPGRADE_REQUIRED', message: '/events/live is a WebSocket: connect with Upgrade: websocket' }),
+    wsHandler: serveLiveSocket,
   });
 };
