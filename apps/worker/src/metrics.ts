@@ -17,6 +17,11 @@ export function createWorkerMetrics(sources: MetricsSources) {
     labelNames: ['reason'],
     registers: [registry],
   });
+  const newerContractRecords = new Counter({
+    name: 'das_worker_newer_contract_records_total',
+    help: 'Records of a later 1.x contract version than this worker documents, decoded (new fields kept in the raw event)',
+    registers: [registry],
+  });
   const kmsRetries = new Counter({ name: 'das_worker_kms_retries_total', help: 'Decrypt attempts retried because KMS was unavailable', registers: [registry] });
   const throttled = new Counter({ name: 'das_worker_kinesis_throttled_total', help: 'Kinesis throttling answers', labelNames: ['shard'], registers: [registry] });
   const lag = new Gauge({ name: 'das_worker_shard_lag_ms', help: 'MillisBehindLatest per shard', labelNames: ['shard'], registers: [registry] });
@@ -47,7 +52,7 @@ export function createWorkerMetrics(sources: MetricsSources) {
       this.set(sources.liveClients());
     },
   });
-  return { registry, records, events, decryptFailures, kmsRetries, throttled, lag, droppedEvents };
+  return { registry, records, events, decryptFailures, newerContractRecords, kmsRetries, throttled, lag, droppedEvents };
 }
 
 export type WorkerMetrics = ReturnType<typeof createWorkerMetrics>;

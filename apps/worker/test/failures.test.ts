@@ -89,6 +89,35 @@ describe('bad records and outages', () => {
     expect(metrics).toContain('das_worker_decrypt_failures_total{reason="KEY_DECRYPT_FAILED"} 1');
   });
 
+  it('dead-letters an envelope version it cannot read with its own reason, decodes a later 1.x, counts it, and goes on', async () => {
+    const kms = createMemoryKms();
+    const { local, base } = await setup('aws-rds-das-versions', kms);
+    const producer = createDasProducer(kms);
+    const versioned = async (version: string) => {
+      const record = await producer.record();
+      const envelope = JSON.parse(Buffer.from(record.data).toString('utf8')) as Record<string, unknown>;
+      return { ...record, data: Buffer.from(JSON.stringify({ ...envelope, version })) };
+    };
+    const [known, unreadable, newer, major2] = [await versioned('1.2'), await versioned('9.9'), await versioned('1.7'), await versioned('2.0')];
+    const placed = await putRecords(local.kinesis, 'aws-rds-das-versions', [known, unreadable, newer, major2].map((r) => ({ data: r.data, partitionKey: 'k' })));
+    const dead = await waitFor('dead letters', async () => {
+      const { body: page } = await getJson<DeadLettersPage>(base, '/dead-letters');
+      return page.deadLetters.length === 2 ? page.deadLetters : undefined;
+    });
+    expect(dead.map((d) => [d.sequenceNumber, d.reason]).reverse()).toEqual([
+      [placed[1]?.sequenceNumber, 'ENVELOPE_VERSION_UNSUPPORTED'],
+      [placed[3]?.sequenceNumber, 'ENVELOPE_VERSION_UNSUPPORTED'],
+    ]);
+    const stored = await waitFor('the readable events', async () => {
+      const events = await allStoredEvents(base);
+      return events.length === 2 ? events : undefined;
+    });
+    expect(stored.map(eventNumber).sort()).toEqual([...known.numbers, ...newer.numbers].sort());
+    const metrics = await fetch(`${base}/metrics`, { headers: { authorization: `Bearer ${TEST_TOKEN}` } }).then((r) => r.text());
+    expect(metrics).toContain('das_worker_newer_contract_records_total 1');
+    expect(metrics).toContain('das_worker_decrypt_failures_total{reason="ENVELOPE_VERSION_UNSUPPORTED"} 2');
+  });
+
   it('retries while KMS throttles, dead-letters nothing, checkpoints nothing past it, then delivers every event once', async () => {
     const memory = createMemoryKms();
     let outageUntil = Number.POSITIVE_INFINITY;

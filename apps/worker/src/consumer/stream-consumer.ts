@@ -16,6 +16,8 @@ export interface ConsumerHooks {
   onRecords?(shardId: string, count: number): void;
   /** Called when a record is found bad, before it is stored as a dead letter. */
   onDeadLetter?(reason: string): void;
+  /** A record of a later 1.x contract than @das/core documents was decoded (Aurora added fields). */
+  onNewerContract?(): void;
   onKmsRetry?(message: string): void;
   onThrottled?(shardId: string): void;
   onLag?(shardId: string, millisBehindLatest: number | null): void;
@@ -154,6 +156,7 @@ export function createStreamConsumer(options: StreamConsumerOptions) {
       // Nothing past a record KMS could not serve is stored or checkpointed.
       if (outcome === undefined || outcome.kind === 'retry') break;
       if (outcome.kind === 'events') {
+        if (outcome.newerContract === true) hooks.onNewerContract?.();
         decoded.push({ sequenceNumber: record.sequenceNumber, arrivedAtMs: record.arrivedAtMs, events: outcome.events });
       } else {
         hooks.onDeadLetter?.(outcome.reason);

@@ -137,6 +137,7 @@ export function createStreamSupervisor(options: StreamSupervisorOptions): Stream
           recordsRate.add(n);
         },
         onDeadLetter: (reason) => metrics.decryptFailures.inc({ reason }),
+        onNewerContract: () => metrics.newerContractRecords.inc(),
         onKmsRetry(why) {
           metrics.kmsRetries.inc();
           log('warn', 'KMS unavailable, retrying with back-off', { reason: why });

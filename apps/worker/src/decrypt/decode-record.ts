@@ -2,7 +2,7 @@ import { decryptRecord, isDasRecordError, KmsUnavailableError, type ActivityEven
 
 /** What the pool made of one record. `retry`: KMS could not answer; the record is fine. */
 export type DecodeOutcome =
-  | { kind: 'events'; events: ActivityEvent[] }
+  | { kind: 'events'; events: ActivityEvent[]; /** A 1.x contract later than the documented ones. */ newerContract?: true }
   | { kind: 'bad'; reason: string; message: string }
   | { kind: 'retry'; message: string };
 
@@ -12,8 +12,8 @@ export type DecodeContext = DecryptContext;
 /** Decrypts one record, turning every failure into an outcome (never throws). */
 export async function decodeRecord(data: Uint8Array, ctx: DecodeContext): Promise<DecodeOutcome> {
   try {
-    const { events } = await decryptRecord(data, ctx);
-    return { kind: 'events', events };
+    const { events, newerContract } = await decryptRecord(data, ctx);
+    return newerContract ? { kind: 'events', events, newerContract } : { kind: 'events', events };
   } catch (error) {
     if (isDasRecordError(error)) return { kind: 'bad', reason: error.reason, message: error.message };
     if (error instanceof KmsUnavailableError) return { kind: 'retry', message: error.message };
