@@ -103,9 +103,10 @@ afterAll(async () => {
 });
 
 describe('a fresh clone', () => {
-  it('starts with `npm start` alone: installs, builds, serves the console, and Ctrl-C leaves nothing behind', { timeout: 600_000 }, async () => {
+  it('starts with `npm start` alone (installs, builds, serves the console), runs `npm run lab` from a second terminal, and Ctrl-C leaves nothing behind', { timeout: 720_000 }, async () => {
     expect(existsSync(join(clone, 'node_modules'))).toBe(false);
-    const start = new NpmRun(['start', '--', '--free-ports', '--data-dir', join(dir, 'data')]);
+    // As the README says it: the default ports, so that `npm run lab` finds the stack on its own.
+    const start = new NpmRun(['start', '--', '--data-dir', join(dir, 'data')]);
     await start.explain(async () => {
       await start.waitFor(/installing dependencies \(npm ci\)/, 30_000);
       const [, consoleUrl] = await start.waitFor(/Console:\s+(\S+)/, 600_000);
@@ -114,6 +115,11 @@ describe('a fresh clone', () => {
       const page = await fetch(apiUrl);
       expect(page.status).toBe(200);
       expect(await page.text()).toContain('<div id="app">');
+
+      const lab = await exec('npm', ['run', 'lab'], { cwd: clone, timeout: 300_000, maxBuffer: 64 * 1024 * 1024 });
+      for (const step of ['1. ', '2. ', '3. ', '4. ', '5. ', 'Lab complete.']) expect(lab.stdout, step).toContain(step);
+      expect(lab.stdout).toMatch(/[1-9]\d* decrypted event\(s\) shown/);
+
       const tree = processTree([start.child.pid as number]);
       expect(tree.length).toBeGreaterThan(4);
       expect(await start.interrupt()).toBe('stopped cleanly');
