@@ -4,7 +4,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { apiRoutes } from '@das/contracts';
-import { describeReport, fuzzServer } from '@das/http-fuzz';
+import { runFuzzTier } from '@das/http-fuzz';
 import { startLocalAws, type LocalAws } from '@das/local-aws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp, type ApiApp } from '../src/app.js';
@@ -40,7 +40,7 @@ afterAll(async () => {
 
 describe('the API under generated hostile requests', () => {
   it(`answers every route without a 5xx and with the error body on every 4xx (seed ${SEED})`, { timeout: 90_000 }, async () => {
-    const report = await fuzzServer({
+    const report = await runFuzzTier('API', {
       baseUrl: base,
       token: TEST_TOKEN,
       routes: apiRoutes,
@@ -51,8 +51,6 @@ describe('the API under generated hostile requests', () => {
       allowed5xx: { readiness: [503] },
       healthPath: '/healthz',
     });
-    console.log(describeReport('API', report));
     expect(report.requests).toBeGreaterThan(300);
-    expect(Object.keys(report.byRoute).sort()).toEqual(Object.keys(apiRoutes).sort());
   });
 });

@@ -3,7 +3,7 @@
 import { normaliseEvents } from '@das/core';
 import { buildPayload, createEventGenerator } from '@das/core/fixtures';
 import { workerRoutes } from '@das/contracts';
-import { describeReport, fuzzServer } from '@das/http-fuzz';
+import { runFuzzTier } from '@das/http-fuzz';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDuckDbEventStore } from '../src/store/duckdb-event-store.js';
 import { createWorker, type Worker } from '../src/worker.js';
@@ -40,7 +40,7 @@ afterAll(async () => {
 
 describe('the worker under generated hostile requests', () => {
   it(`answers every route without a 5xx and with the error body on every 4xx (seed ${SEED})`, { timeout: 90_000 }, async () => {
-    const report = await fuzzServer({
+    const report = await runFuzzTier('worker', {
       baseUrl: base,
       token: TEST_TOKEN,
       routes: workerRoutes,
@@ -51,8 +51,6 @@ describe('the worker under generated hostile requests', () => {
       allowed5xx: { readiness: [503] },
       healthPath: '/healthz',
     });
-    console.log(describeReport('worker', report));
     expect(report.requests).toBeGreaterThan(300);
-    expect(Object.keys(report.byRoute).sort()).toEqual(Object.keys(workerRoutes).sort());
   });
 });

@@ -108,3 +108,15 @@ export function describeReport(name: string, report: FuzzReport): string {
   const statuses = Object.entries(report.byStatus).sort(([a], [b]) => Number(a) - Number(b)).map(([status, n]) => `${status}: ${n}`).join(', ');
   return `${name}: ${report.requests} generated requests over ${Object.keys(report.byRoute).length} routes; by status ${statuses}`;
 }
+
+/**
+ * The fuzz tier of one server, as its test runs it: the run, its figures in the log, and a check
+ * that every route of the table was reached (a route the generator missed is a gap, not a pass).
+ */
+export async function runFuzzTier(name: string, options: FuzzServerOptions): Promise<FuzzReport> {
+  const report = await fuzzServer(options);
+  console.log(describeReport(name, report));
+  const missed = Object.keys(options.routes).filter((route) => report.byRoute[route] === undefined);
+  if (missed.length > 0) throw new Error(`${name}: no request reached ${missed.join(', ')} in ${report.requests} requests`);
+  return report;
+}
