@@ -8,6 +8,7 @@ async function main(): Promise<number> {
     process.stdout.write(TAIL_USAGE);
     return command === undefined ? 2 : 0;
   }
+  if (command === 'doctor') return (await import('../cli/doctor.js')).doctorCommand(args, process.env, (text) => process.stdout.write(text), (text) => process.stderr.write(text));
   if (command !== 'tail') {
     process.stderr.write(`das: unknown command "${command}"\n${TAIL_USAGE}`);
     return 2;
