@@ -70,4 +70,3 @@ export function createStreamLocator(options: StreamLocatorOptions) {
   };
 }
 
-export type StreamLocator = ReturnType<typeof createStreamLocator>;

@@ -1,16 +1,19 @@
 import { Readable } from 'node:stream';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { filterFromQuery } from '@das/core';
+import { ACTIVITY_EVENT_FIELDS, filterFromQuery } from '@das/core';
 import { routeSchema, workerRoutes as routes, type StoredEvent } from '@das/contracts';
 import type { EventStore } from '../store/event-store.js';
 
 type Query = Record<string, string | string[] | undefined>;
 
+/** The export's columns: the store id and time first, then every scalar field of the one field table. */
 const CSV_COLUMNS = [
-  'id', 'time', 'user', 'database', 'command', 'eventClass', 'objectType', 'objectName', 'text', 'exitCode', 'failed',
-  'errorMessage', 'remoteHost', 'remotePort', 'sessionId', 'pid', 'statementId', 'substatementId', 'rowCount',
-  'clientApplication', 'kind', 'engine', 'clusterId', 'instanceId', 'shardId', 'sequenceNumber',
-] as const;
+  'id',
+  'time',
+  ...ACTIVITY_EVENT_FIELDS.map((field) => field.name).filter((name) => name !== 'time' && name !== 'timeMs' && name !== 'raw'),
+  'shardId',
+  'sequenceNumber',
+] as const satisfies readonly (keyof StoredEvent)[];
 
 function csvCell(value: unknown): string {
   if (value === null || value === undefined) return '';
