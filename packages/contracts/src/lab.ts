@@ -47,22 +47,42 @@ export interface LabSequenceOptions {
   note(text: string): void;
 }
 
-/** Runs the five steps in order against `port`. */
-export async function runLabSequence(port: LabPort, options: LabSequenceOptions): Promise<void> {
-  const [key, stream, load, read, stop] = LAB_STEPS;
-  options.onStep(key, 1, false);
+/**
+ * Step 1: the lab key: the enabled key behind the lab alias is reused, else one is created.
+ * Returns the key's ARN (or id). The console's button and `npm run lab` both run this.
+ */
+export async function labKeyStep(port: Pick<LabPort, 'findLabKey' | 'createLabKey'>, note: (text: string) => void, alias = LAB_KEY_ALIAS): Promise<string> {
   const existing = await port.findLabKey();
-  const keyArn = existing ?? (await port.createLabKey());
-  if (existing !== null) options.note(`reusing ${kmsAliasName(LAB_KEY_ALIAS)} → ${existing}`);
+  if (existing === null) return await port.createLabKey();
+  note(`reusing ${kmsAliasName(alias)} → ${existing}`);
+  return existing;
+}
 
-  options.onStep(stream, 2, false);
+/** Step 2: the activity stream started with the key; a started one is kept, a stopping one waited for. */
+export async function labStreamStep(port: Pick<LabPort, 'streamStatus' | 'startStream' | 'waitForStream'>, keyArn: string, note: (text: string) => void): Promise<void> {
   const status = await port.streamStatus();
-  if (status === 'started') options.note('the activity stream is already started');
+  if (status === 'started') note('the activity stream is already started');
   else {
     if (status === 'stopping') await port.waitForStream('stopped');
     await port.startStream(keyArn);
   }
   await port.waitForStream('started');
+}
+
+/** Step 5: the activity stream stopped. */
+export async function labStopStep(port: Pick<LabPort, 'stopStream' | 'waitForStream'>): Promise<void> {
+  await port.stopStream();
+  await port.waitForStream('stopped');
+}
+
+/** Runs the five steps in order against `port`. */
+export async function runLabSequence(port: LabPort, options: LabSequenceOptions): Promise<void> {
+  const [key, stream, load, read, stop] = LAB_STEPS;
+  options.onStep(key, 1, false);
+  const keyArn = await labKeyStep(port, options.note);
+
+  options.onStep(stream, 2, false);
+  await labStreamStep(port, keyArn, options.note);
 
   options.onStep(load, 3, false);
   await port.runLoad();
@@ -72,6 +92,5 @@ export async function runLabSequence(port: LabPort, options: LabSequenceOptions)
 
   options.onStep(stop, 5, options.keepStream === true);
   if (options.keepStream === true) return;
-  await port.stopStream();
-  await port.waitForStream('stopped');
+  await labStopStep(port);
 }

@@ -1,8 +1,8 @@
 // The lab's defaults and steps: @das/contracts/lab (no typebox), shared with `npm run lab`.
-import { kmsAliasName, LAB_KEY_ALIAS, LAB_KEY_DESCRIPTION } from '@das/contracts/lab';
+import { kmsAliasName, LAB_KEY_ALIAS, LAB_KEY_DESCRIPTION, labKeyStep, labStopStep, labStreamStep } from '@das/contracts/lab';
 import type { Backend } from '../api/backend.js';
 import type { ActivityStreamStatus, Cluster, KeySummary, LoadRun, LoadRunParameters } from '../api/types.js';
-import { describeError, errorCode } from './errors.js';
+import { describeError } from './errors.js';
 import { isFinished } from './load-runs.svelte.js';
 import { poll } from './resource.svelte.js';
 
@@ -110,32 +110,34 @@ export class LabFlow {
     this.#adoptClusterStream();
   }
 
-  /** Step 1: kms:CreateKey + kms:CreateAlias. */
+  /** Step 1 (the lab's own, from @das/contracts/lab): reuse the key behind the alias, else kms:CreateKey + kms:CreateAlias. */
   async createKey(): Promise<void> {
     this.keyState = 'running';
     this.keyError = null;
+    const alias = this.keyAlias.trim();
+    const administrators = this.keyAdministrators
+      .split(',')
+      .map((a) => a.trim())
+      .filter((a) => a !== '');
+    let key: KeySummary | null = null;
     try {
-      const administrators = this.keyAdministrators
-        .split(',')
-        .map((a) => a.trim())
-        .filter((a) => a !== '');
-      const created = await this.#backend.api.createKey({
-        alias: this.keyAlias.trim(),
-        description: this.keyDescription,
-        ...(administrators.length > 0 ? { keyAdministrators: administrators } : {}),
-      });
-      this.key = created.key;
+      await labKeyStep(
+        {
+          findLabKey: async () => {
+            key = (await this.#backend.api.listKeys()).find((k) => hasAlias(k, alias) && k.usableForDas) ?? null;
+            return key?.keyId ?? null;
+          },
+          createLabKey: async () => {
+            key = (await this.#backend.api.createKey({ alias, description: this.keyDescription, ...(administrators.length > 0 ? { keyAdministrators: administrators } : {}) })).key;
+            return key.keyId;
+          },
+        },
+        () => undefined,
+        alias,
+      );
+      this.key = key;
       this.keyState = 'done';
     } catch (error) {
-      if (errorCode(error) === 'ALREADY_EXISTS') {
-        const keys = await this.#backend.api.listKeys().catch(() => []);
-        const existing = keys.find((k) => hasAlias(k, this.keyAlias) && k.usableForDas);
-        if (existing !== undefined) {
-          this.key = existing;
-          this.keyState = 'done';
-          return;
-        }
-      }
       this.keyState = 'failed';
       this.keyError = describeError(error);
     }
@@ -179,24 +181,38 @@ export class LabFlow {
     return latest.status === target;
   }
 
-  /** Step 2: rds:StartActivityStream with the lab key, then watch starting → started. */
+  /** Waits for the stream through the status feed; not settling in time fails the step. */
+  async #settle(target: ActivityStreamStatus, log: 'streamLog' | 'stopLog'): Promise<void> {
+    if (!(await this.#followStatus(target, log))) throw new Error(`The stream did not reach "${target}" within two minutes; check the Clusters screen.`);
+  }
+
+  /** Step 2 (the lab's own): rds:StartActivityStream with the lab key unless started, then watch it reach started. */
   async startStream(): Promise<void> {
-    if (this.key === null || this.cluster === null) return;
+    const key = this.key;
+    if (key === null || this.cluster === null) return;
     this.streamState = 'running';
     this.streamError = null;
     this.streamLog = [];
     try {
-      const change = await this.#backend.api.startActivityStream(this.clusterId, {
-        kmsKeyId: this.key.keyId,
-        mode: this.streamMode,
-        applyImmediately: true,
-        engineNativeAuditFieldsIncluded: false,
-      });
-      if (change.kinesisStreamName) this.streamName = change.kinesisStreamName;
-      this.#note('streamLog', `rds:StartActivityStream accepted, Kinesis stream ${change.kinesisStreamName ?? '(pending)'}`);
-      const settled = await this.#followStatus('started', 'streamLog');
-      this.streamState = settled ? 'done' : 'failed';
-      if (!settled) this.streamError = 'The stream did not reach "started" within two minutes; check the Clusters screen.';
+      await labStreamStep(
+        {
+          streamStatus: async () => (await this.#backend.api.getCluster(this.clusterId)).activityStream.status,
+          startStream: async () => {
+            const change = await this.#backend.api.startActivityStream(this.clusterId, {
+              kmsKeyId: key.keyId,
+              mode: this.streamMode,
+              applyImmediately: true,
+              engineNativeAuditFieldsIncluded: false,
+            });
+            if (change.kinesisStreamName) this.streamName = change.kinesisStreamName;
+            this.#note('streamLog', `rds:StartActivityStream accepted, Kinesis stream ${change.kinesisStreamName ?? '(pending)'}`);
+          },
+          waitForStream: (status) => this.#settle(status, 'streamLog'),
+        },
+        key.keyId,
+        (text) => this.#note('streamLog', text),
+      );
+      this.streamState = 'done';
       this.stopState = 'todo';
     } catch (error) {
       this.streamState = 'failed';
@@ -244,18 +260,21 @@ export class LabFlow {
     }
   }
 
-  /** Step 5: rds:StopActivityStream, then watch stopping → stopped. */
+  /** Step 5 (the lab's own): rds:StopActivityStream, then watch it reach stopped. */
   async stopStream(): Promise<void> {
     this.stopState = 'running';
     this.stopError = null;
     this.stopLog = [];
     try {
-      const change = await this.#backend.api.stopActivityStream(this.clusterId);
-      this.#note('stopLog', `rds:StopActivityStream accepted (${change.status})`);
-      const settled = await this.#followStatus('stopped', 'stopLog');
-      this.stopState = settled ? 'done' : 'failed';
-      if (settled) this.streamState = 'todo';
-      else this.stopError = 'The stream did not reach "stopped" within two minutes; check the Clusters screen.';
+      await labStopStep({
+        stopStream: async () => {
+          const change = await this.#backend.api.stopActivityStream(this.clusterId);
+          this.#note('stopLog', `rds:StopActivityStream accepted (${change.status})`);
+        },
+        waitForStream: (status) => this.#settle(status, 'stopLog'),
+      });
+      this.stopState = 'done';
+      this.streamState = 'todo';
     } catch (error) {
       this.stopState = 'failed';
       this.stopError = describeError(error);
