@@ -9,8 +9,3 @@ export function describeError(error: unknown): string {
   if (error instanceof Error) return error.message;
   return String(error);
 }
-
-/** The reason code of an API failure, or null. */
-export function errorCode(error: unknown): string | null {
-  return error instanceof ApiError ? error.code : null;
-}
