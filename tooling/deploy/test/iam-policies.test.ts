@@ -181,6 +181,23 @@ async function runTail(): Promise<void> {
   expect(result.stdout.trim().split('\n')).toHaveLength(2);
 }
 
+/** `das doctor` is run with the worker's role: its calls must fit the worker's policy. */
+async function runDoctor(): Promise<void> {
+  const result = await runToExit(
+    repoPath('apps/worker/bin/das.js'),
+    ['doctor', '--cluster', CLUSTER, '--wait', '30'],
+    {
+      AWS_ENDPOINT_URL: aws.endpoint,
+      AWS_REGION: aws.region,
+      AWS_ACCESS_KEY_ID: 'doctor-test',
+      AWS_SECRET_ACCESS_KEY: SECRET,
+      AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+    },
+    60_000,
+  );
+  expect(result.code, result.stdout + result.stderr).toBe(0);
+}
+
 beforeAll(async () => {
   dataDir = await mkdtemp(join(tmpdir(), 'das-deploy-iam-'));
   // The private MariaDB: the lab's and the API's SSM load runs need a database, and its audit log feeds the stream.
@@ -191,6 +208,7 @@ beforeAll(async () => {
   await driveTheApiStreamAndLoad(streamKeyArn);
   await runTheWorker();
   await runTail();
+  await runDoctor();
   expect((await api('DELETE', `/clusters/${CLUSTER}/activity-stream`)).status).toBeLessThan(300);
   await waitFor(streamStatus, (status) => status === 'stopped', 30_000);
   callers = ((await (await fetchLocal(aws.endpoint, '/_local/calls')).json()) as { callers: typeof callers }).callers;
@@ -227,6 +245,12 @@ describe.each(Object.keys(APP_POLICIES) as AppName[])('the %s policy', (name) =>
         if (!UNSCOPED_ACTIONS.has(action)) expect(resourcesOf(statement), `${action} in ${statement.Sid}`).not.toContain('*');
       }
     }
+  });
+});
+
+describe('das doctor', () => {
+  it('calls exactly the actions of the worker policy, so it runs with the worker role', () => {
+    expect(Object.keys(callers['doctor-test'] ?? {}).sort()).toEqual([...allowedActions(readPolicy(APP_POLICIES.worker.file))].sort());
   });
 });
 
