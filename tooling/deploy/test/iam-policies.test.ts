@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { buildApp, type ApiApp } from '@das/api';
 import { fetchLocal, startLocalAws, type LocalAws } from '@das/local-aws';
 import { runLab } from '@das/stack';
+import { DEFAULT_CLUSTER_ID } from '@das/worker';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { allowedActions, APP_POLICIES, readPolicy, resourcesOf, statementsFor, type AppName } from '../src/policy-documents.js';
 import { freePort, repoPath, runToExit, waitFor } from './helpers.js';
@@ -42,7 +43,8 @@ const UNSCOPED_ACTIONS = new Set([
   'ssm:ListDocuments',
 ]);
 
-const CLUSTER = 'auroralab-mysql-cluster';
+// The emulator's seeded cluster is the worker's default one.
+const CLUSTER = DEFAULT_CLUSTER_ID;
 const TOKEN = 'deploy-iam-test-token-0123456789';
 const SECRET = 'test-secret';
 
