@@ -89,6 +89,12 @@ describe('deploy/prometheus', () => {
     for (const rule of rules) expect(['critical', 'warning', 'info']).toContain(rule.labels.severity);
   });
 
+  it("the README's Operating section lists every metric the worker exports", () => {
+    const readme = readFileSync(repoPath('README.md'), 'utf8');
+    const operating = readme.slice(readme.indexOf('## Operating'), readme.indexOf('\n## ', readme.indexOf('## Operating') + 1));
+    for (const metric of workerMetrics) expect(operating, metric).toContain(metric);
+  });
+
   it.runIf(spawnSync('promtool', ['--version']).status === 0)('passes promtool check config', () => {
     execFileSync('promtool', ['check', 'config', join(DEPLOY_DIR, 'prometheus/prometheus.yml')]);
   });
