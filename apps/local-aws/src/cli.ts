@@ -19,6 +19,8 @@ const USAGE = `Usage: das-local [options]
   --mysql-url <url>      source mariadb: watch your own MariaDB (mysql://user:pass@host:port)
   --audit-log <path>     with --mysql-url: the server_audit file it writes (never reconfigured)
   --stream-delay-ms <n>  activity stream starting/stopping time (default 2000)
+  --call-log             also append every AWS call (action, caller's access key id) to <data-dir>/calls.jsonl
+                         (GET /_local/calls always has them)
   -h, --help             this text
 
 Clients: endpoint http://HOST:PORT (or AWS_ENDPOINT_URL), any credentials; requests must be
@@ -44,6 +46,7 @@ export function parseCli(argv: readonly string[], env: NodeJS.ProcessEnv): Local
       'mysql-url': { type: 'string' },
       'audit-log': { type: 'string' },
       'stream-delay-ms': { type: 'string' },
+      'call-log': { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -80,6 +83,7 @@ export function parseCli(argv: readonly string[], env: NodeJS.ProcessEnv): Local
     mysqlUrl: values['mysql-url'],
     auditLog: values['audit-log'],
     masterPassword: values['master-password'],
+    ...(values['call-log'] === true ? { callLogFile: true } : {}),
   };
 }
 

@@ -73,4 +73,10 @@ describe('das tail (built bin against @das/local-aws)', () => {
     expect(failed).toMatchObject({ code: 2 });
     expect((failed as { stderr: string }).stderr).toContain('usage: das tail');
   });
+
+  it('lists its commands on --help', async () => {
+    const help = await run(process.execPath, [BIN, '--help'], { env });
+    expect(help.stdout).toContain('das tail');
+    expect(help.stdout).toContain('das doctor');
+  });
 });

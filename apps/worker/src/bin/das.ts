@@ -3,14 +3,21 @@ import { parseTailArgs, runTail, TAIL_USAGE, UsageError } from '../cli/tail.js';
 
 const [command, ...args] = process.argv.slice(2);
 
+const USAGE = `usage: das <command> [options]
+
+  das tail     read, decrypt and print an activity stream (das tail --help)
+  das doctor   check a deployment step by step: credentials, cluster, stream, KMS, worker, API (das doctor --help)
+
+`;
+
 async function main(): Promise<number> {
   if (command === undefined || command === '--help' || command === '-h' || command === 'help') {
-    process.stdout.write(TAIL_USAGE);
+    (command === undefined ? process.stderr : process.stdout).write(`${USAGE}${TAIL_USAGE}`);
     return command === undefined ? 2 : 0;
   }
   if (command === 'doctor') return (await import('../cli/doctor.js')).doctorCommand(args, process.env, (text) => process.stdout.write(text), (text) => process.stderr.write(text));
   if (command !== 'tail') {
-    process.stderr.write(`das: unknown command "${command}"\n${TAIL_USAGE}`);
+    process.stderr.write(`das: unknown command "${command}"\n\n${USAGE}`);
     return 2;
   }
   if (args.includes('--help') || args.includes('-h')) {
