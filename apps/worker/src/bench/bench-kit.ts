@@ -1,16 +1,15 @@
-// What the bench sections share: the emulator with a started activity stream, extra streams,
+// What the bench sections share: Kinesis and KMS without the emulator (bench-aws.ts), streams,
 // SDK-written records, and number formatting.
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { CreateStreamCommand, DescribeStreamSummaryCommand, PutRecordsCommand } from '@aws-sdk/client-kinesis';
-import { CreateKeyCommand } from '@aws-sdk/client-kms';
-import { DescribeDBClustersCommand, StartActivityStreamCommand } from '@aws-sdk/client-rds';
-import { encryptRecord, kmsPortFromClient, type KmsPort } from '@das/core';
+import { encryptRecord, type KmsPort } from '@das/core';
 import { buildPayload, createEventGenerator } from '@das/core/fixtures';
-import { startLocalAws, type LocalAws } from '@das/local-aws';
 import { createAwsClients, type AwsClients, type AwsSettings } from '../aws/aws-clients.js';
+import { startBenchAws, type BenchAws } from './bench-aws.js';
 
-export const CLUSTER = 'auroralab-mysql-cluster';
+/** The cluster resource id the bench's records are bound to (the KMS encryption context). */
+const RESOURCE_ID = 'cluster-BENCH0000000000000000000000';
 /** DAS_TOKEN must be at least 16 characters. */
 export const TOKEN = 'bench-token-0123456789';
 
@@ -25,24 +24,19 @@ export async function timed<T>(fn: () => Promise<T>): Promise<{ ms: number; valu
 }
 
 export interface Emulated {
-  emulator: LocalAws;
+  endpoint: BenchAws;
   clients: AwsClients;
   aws: AwsSettings;
   kms: KmsPort;
   keyArn: string;
   resourceId: string;
-  streamName: string;
 }
 
-export async function startEmulated(dir: string): Promise<Emulated> {
-  const emulator = await startLocalAws({ port: 0, dataDir: dir, source: 'none', activityStreamDelayMs: 50, activityStreamShardCount: 2, kinesisDelayMs: 20, log: () => undefined });
-  const aws: AwsSettings = { region: 'us-east-1', endpoint: emulator.endpoint, credentials: { accessKeyId: 'AKIDBENCH', secretAccessKey: 'bench' } };
-  const clients = createAwsClients(aws);
-  const keyArn = (await clients.kms.send(new CreateKeyCommand({}))).KeyMetadata!.Arn!;
-  await clients.rds.send(new StartActivityStreamCommand({ ResourceArn: `arn:aws:rds:us-east-1:000000000000:cluster:${CLUSTER}`, KmsKeyId: keyArn, Mode: 'async', ApplyImmediately: true }));
-  await emulator.settle();
-  const cluster = (await clients.rds.send(new DescribeDBClustersCommand({ DBClusterIdentifier: CLUSTER }))).DBClusters![0]!;
-  return { emulator, clients, aws, kms: kmsPortFromClient(clients.kms), keyArn, resourceId: cluster.DbClusterResourceId!, streamName: cluster.ActivityStreamKinesisStreamName! };
+/** Kinesis (kinesalite) and KMS (in memory) on one loopback endpoint; the worker is pointed at streams by name. */
+export async function startEmulated(): Promise<Emulated> {
+  const endpoint = await startBenchAws();
+  const aws: AwsSettings = { region: 'us-east-1', endpoint: endpoint.endpoint, credentials: { accessKeyId: 'AKIDBENCH', secretAccessKey: 'bench' } };
+  return { endpoint, clients: createAwsClients(aws), aws, kms: endpoint.kms, keyArn: 'alias/das-bench', resourceId: RESOURCE_ID };
 }
 
 /** A stream of its own (the worker is pointed at it with DAS_STREAM_NAME + DAS_RESOURCE_ID). */
@@ -91,7 +85,7 @@ export async function sdkRecords(env: Emulated, count: number, perRecord: number
   return records;
 }
 
-/** The environment of a das-worker child process reading `streamName` of the emulator. */
+/** The environment of a das-worker child process reading `streamName` of the bench's Kinesis. */
 export function workerEnv(env: Emulated, dataDir: string, streamName: string, extra: Record<string, string> = {}): Record<string, string> {
   return {
     DAS_DATA_DIR: dataDir,

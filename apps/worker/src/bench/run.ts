@@ -1,6 +1,6 @@
 // `npm run bench -w @das/worker`: decrypt-and-store throughput, dead-letter replay, store figures
 // at 1M events, draining a pre-loaded stream and a 1M-event backlog (RSS), and end-to-end latency
-// through @das/local-aws, the worker in a child process. Prints figures; asserts nothing. Budget: ~5 minutes.
+// through kinesalite and an in-memory KMS (no emulator: a consumer needs neither), the worker in a child process. Prints figures; asserts nothing. Budget: ~5 minutes.
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -187,7 +187,7 @@ async function benchStore(dir: string): Promise<void> {
 async function main(): Promise<void> {
   const dir = await mkdtemp(join(tmpdir(), 'das-worker-bench-'));
   const started = performance.now();
-  const env = await startEmulated(join(dir, 'emulator'));
+  const env = await startEmulated();
   try {
     console.log(`# @das/worker bench (node ${process.version}, ${new Date().toISOString()})`);
     if (wanted('kms')) await benchKmsCalls(env);
@@ -205,7 +205,7 @@ async function main(): Promise<void> {
     if (wanted('store')) await benchStore(dir);
   } finally {
     for (const client of Object.values(env.clients)) client.destroy();
-    await env.emulator.close();
+    await env.endpoint.close();
     await rm(dir, { recursive: true, force: true });
   }
   console.log(`\nbench took ${fmt((performance.now() - started) / 1000, 0)} s`);
