@@ -46,7 +46,7 @@ describe('the API under generated hostile requests', () => {
       routes: apiRoutes,
       seed: SEED,
       numRuns: 20_000,
-      timeLimitMs: Number(process.env.FUZZ_MS ?? 20_000),
+      timeLimitMs: Number(process.env.FUZZ_MS ?? 12_000),
       // Readiness reports unavailable AWS services as 503 by contract.
       allowed5xx: { readiness: [503] },
       healthPath: '/healthz',

@@ -13,7 +13,7 @@ import { signRequest, type LocalAws } from '../src/index.js';
 import { removeDir, sdkClients, startTestEmulator, waitFor } from './helpers.js';
 
 const SEED = Number(process.env['FUZZ_SEED'] ?? 20261206);
-const TIME_LIMIT_MS = Number(process.env['FUZZ_MS'] ?? 25_000);
+const TIME_LIMIT_MS = Number(process.env['FUZZ_MS'] ?? 12_000);
 const MAX_BODY = 256 * 1024;
 const CLUSTER_ARN = 'arn:aws:rds:us-east-1:000000000000:cluster:auroralab-mysql-cluster';
 
