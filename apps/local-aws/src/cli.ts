@@ -104,6 +104,8 @@ export async function main(argv: readonly string[]): Promise<void> {
   const log = (line: string): void => {
     process.stderr.write(`${new Date().toISOString()} ${line}\n`);
   };
+  // Its data directory holds the streams' records, the keys and the capture's state: this user's only.
+  process.umask(0o077);
   const localAws = await startLocalAws({ ...options, log });
   process.stdout.write(`das-local listening on ${localAws.endpoint} (port ${localAws.port}, region ${localAws.region}, data ${localAws.dataDir})\n`);
   let stopping = false;

@@ -1,5 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { readdir, stat } from 'node:fs/promises';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { parseCli } from '../src/cli.js';
@@ -59,5 +61,9 @@ describe('das-local command line', () => {
     const exit = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
     child.kill('SIGTERM');
     expect(await exit).toBe(0);
+    // The state it wrote (keys, streams) is readable by its user only.
+    const written = (await readdir(dataDir, { recursive: true })).map((entry) => join(dataDir, String(entry)));
+    expect(written.length).toBeGreaterThan(0);
+    for (const path of written) expect((await stat(path)).mode & 0o077, path).toBe(0);
   });
 });

@@ -221,7 +221,7 @@ export async function startPrivateMariadb(options: PrivateMariadbOptions): Promi
       '--skip-test-db',
       '--auth-root-authentication-method=normal',
       ...(asRoot ? ['--user=root'] : []),
-    ]);
+    ], { env: { ...process.env, UMASK: '0600', UMASK_DIR: '0700' } });
   }
 
   let child: ChildProcess | null = null;
@@ -233,7 +233,8 @@ export async function startPrivateMariadb(options: PrivateMariadbOptions): Promi
     // TZ=UTC: Aurora runs in UTC, and the audit log's local times are then UTC too.
     const started = spawn('sh', ['-c', SUPERVISOR_SCRIPT, 'das-mariadbd', binaries.mariadbd, ...args], {
       stdio: ['pipe', 'ignore', 'ignore'],
-      env: { ...process.env, TZ: 'UTC' },
+      // mariadbd sets its own file modes (0660 by default): its data, logs and audit log hold SQL text.
+      env: { ...process.env, TZ: 'UTC', UMASK: '0600', UMASK_DIR: '0700' },
     });
     try {
       await waitUntilReady(started, errorLog, logOffset, options.startTimeoutMs ?? 60_000);
