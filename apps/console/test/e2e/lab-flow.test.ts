@@ -177,6 +177,8 @@ describe('the console against the whole local stack', () => {
 
     await nav('Event history');
     await page.getByRole('button', { name: 'Next' }).waitFor({ timeout: 30_000 });
+    // The pager is drawn before the first page arrives: wait for a row, not just the pager.
+    await page.locator('table.events tbody tr').first().waitFor({ timeout: 30_000 });
     expect(await page.locator('table.events tbody tr').count()).toBeGreaterThan(0);
     await page.locator('table.events tbody tr').first().getByRole('button').click();
     await page.getByTestId('event-json').waitFor();
