@@ -67,7 +67,7 @@ describe('worker config', () => {
     expect(loadWorkerConfig({})).toMatchObject({
       decryptEngine: 'fast',
       flow: { recordsPerRead: 500, maxQueuedRecords: 1000 },
-      storeLimits: { memoryLimitMb: 64, threads: 1 },
+      storeLimits: { memoryLimitMb: 512, threads: 1 },
     });
     const config = loadWorkerConfig({
       DAS_DECRYPT_ENGINE: 'sdk',

@@ -86,7 +86,7 @@ export function loadWorkerConfig(env: Record<string, string | undefined>): Worke
     decryptEngine: read.oneOf('DAS_DECRYPT_ENGINE', DECRYPT_ENGINES, 'fast'),
     flow: { recordsPerRead, maxQueuedRecords: Math.max(recordsPerRead, queuedRecords) },
     storeLimits: {
-      memoryLimitMb: read.int('DAS_STORE_MEMORY_MB', 64, { min: 16, max: 1_048_576 }),
+      memoryLimitMb: read.int('DAS_STORE_MEMORY_MB', 512, { min: 16, max: 1_048_576 }),
       threads: read.int('DAS_STORE_THREADS', 1, { min: 1, max: 64 }),
     },
     consoleOrigins: origins,

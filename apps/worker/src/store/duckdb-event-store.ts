@@ -82,7 +82,7 @@ function createSerialQueue() {
 export interface DuckDbEventStoreOptions {
   /** Database file, or `:memory:`. */
   path: string;
-  /** DuckDB's buffer memory (`memory_limit`, MB; default 64): its own default is 80 % of RAM. */
+  /** DuckDB's buffer memory (`memory_limit`, MB; default 512): its own default is 80 % of RAM. */
   memoryLimitMb?: number | undefined;
   /** DuckDB's threads (default 1): each keeps buffers of its own; queries here are small. */
   threads?: number | undefined;
@@ -97,7 +97,7 @@ export async function createDuckDbEventStore(options: DuckDbEventStoreOptions): 
   if (options.path !== ':memory:') await mkdir(dirname(options.path), { recursive: true, mode: 0o700 });
   // Bounded caches: DuckDB would otherwise cache up to 80 % of RAM and run a thread per core.
   const instance = await DuckDBInstance.create(options.path, {
-    memory_limit: `${options.memoryLimitMb ?? 64}MB`,
+    memory_limit: `${options.memoryLimitMb ?? 512}MB`,
     threads: String(options.threads ?? 1),
   });
   const writer = await instance.connect();
