@@ -52,10 +52,10 @@ function decodeCursor(cursor: string, count: number): bigint[] {
   return values;
 }
 
-/** A page size as the query API allows it (1 to 1000): a bound parameter, never SQL text. */
-function pageLimit(limit: number): number {
-  if (!Number.isSafeInteger(limit) || limit < 1 || limit > 10_000) throw new RangeError(`page limit ${limit} is not an integer from 1 to 10000`);
-  return limit;
+/** A row count for LIMIT or a top-N (1 to 10,000): checked, then bound as a parameter, never SQL text. */
+function rowCount(value: number, what: string): number {
+  if (!Number.isSafeInteger(value) || value < 1 || value > 10_000) throw new RangeError(`${what} ${value} is not an integer from 1 to 10000`);
+  return value;
 }
 
 /**
@@ -211,7 +211,7 @@ export async function createDuckDbEventStore(options: DuckDbEventStoreOptions): 
     const keys = await rows(
       reader,
       `SELECT id, time_us FROM events WHERE ${where} ORDER BY time_us DESC, id DESC LIMIT CAST(? AS BIGINT)`,
-      [...params, pageLimit(request.limit) + 1],
+      [...params, rowCount(request.limit, 'page limit') + 1],
     );
     const pageKeys = keys.slice(0, request.limit);
     const lastKey = pageKeys.at(-1);
@@ -263,8 +263,8 @@ export async function createDuckDbEventStore(options: DuckDbEventStoreOptions): 
          ), ranked AS (
            SELECT *, row_number() OVER (PARTITION BY gid ORDER BY n DESC) AS r FROM g
          )
-         SELECT gid, ${columns.join(', ')}, n FROM ranked WHERE r <= ${top + 0} ORDER BY gid, n DESC`,
-        params,
+         SELECT gid, ${columns.join(', ')}, n FROM ranked WHERE r <= CAST(? AS BIGINT) ORDER BY gid, n DESC`,
+        [...params, rowCount(top, 'facet top')],
       );
       const facets = { total: 0, ...Object.fromEntries(STORED_FACET_COLUMNS.map((dim) => [dim.key, []])) } as unknown as Facets;
       // GROUPING() sets a bit per column NOT grouped on (first column = highest bit): all set = the total.
@@ -336,7 +336,7 @@ export async function createDuckDbEventStore(options: DuckDbEventStoreOptions): 
         reader,
         `SELECT id, reason, message, shard_id, sequence_number, arrived_at, stored_at, data FROM dead_letters
          WHERE ${parts.join(' AND ')} ORDER BY id DESC LIMIT CAST(? AS BIGINT)`,
-        [...params, pageLimit(query.limit) + 1],
+        [...params, rowCount(query.limit, 'page limit') + 1],
       );
       const list: DeadLetter[] = found.slice(0, query.limit).map((row) => ({
         id: Number(row.id),
