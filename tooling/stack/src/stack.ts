@@ -1,4 +1,5 @@
 import { join, resolve } from 'node:path';
+import type { ConsoleConfig } from '@das/contracts';
 import { ensureWritableDataDir, loadOrCreateToken } from '@das/server-kit';
 import { freePort, portIsFree } from './free-port.js';
 import { ServiceProcess } from './service-process.js';
@@ -74,10 +75,10 @@ async function checkPortsFree(host: string, ports: { aws: number; api: number; w
   }
 }
 
-/** What the emulator says feeds its streams (`/health`). */
-async function emulatorSource(endpoint: string): Promise<{ kind: string; note?: string }> {
-  const health = (await (await fetch(`${endpoint}/health`)).json()) as { source?: string; sourceNote?: string };
-  return { kind: health.source ?? 'unknown', ...(health.sourceNote === undefined ? {} : { note: health.sourceNote }) };
+/** What feeds the streams, as the API tells the console (it asks the emulator's `/health`). */
+async function streamSource(apiUrl: string): Promise<Stack['source']> {
+  const config = (await (await fetch(`${apiUrl}/console-config`)).json()) as ConsoleConfig;
+  return config.streamSource ?? { kind: 'unknown' };
 }
 
 /**
@@ -136,8 +137,6 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     services.push(localAws);
     log(`starting the AWS emulator on ${endpoint}`);
     await localAws.waitReady(readyTimeoutMs);
-    source = await emulatorSource(endpoint);
-    if (source.note !== undefined) log(source.note);
 
     const appEnv = { ...awsEnv, DAS_TOKEN: token, DAS_DATA_DIR: dataDir };
     const api = new ServiceProcess({
@@ -161,6 +160,8 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     await recordServices(dataDir, services.map((s) => ({ pid: s.pid ?? 0, script: s.spec.script })));
     log(`starting the API on ${apiUrl} and the worker on ${workerUrl}`);
     await Promise.all([api.waitReady(readyTimeoutMs), worker.waitReady(readyTimeoutMs)]);
+    source = await streamSource(apiUrl);
+    if (source.note !== undefined) log(source.note);
   } catch (error) {
     await stop();
     throw error;
