@@ -2,10 +2,11 @@ import { chmod, mkdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import type { EventFilter } from '@das/core';
-import type { DeadLetter, Facets, Histogram, StoredEvent } from '@das/contracts';
+import type { DeadLetter, StoredEvent } from '@das/contracts';
 import { compareSequenceNumbers } from './sequence-number.js';
-import { CursorError, type AppendResult, type EventStore, type PageRequest, type RetentionPolicy, type ShardBatch, type ShardCheckpoint } from './event-store.js';
+import { type AppendResult, type EventStore, type PageRequest, type RetentionPolicy, type ShardBatch, type ShardCheckpoint } from './event-store.js';
 import { filterToSql } from './filter-sql.js';
+import { decodeCursor, encodeCursor, facetsFromGroupingRows, histogramFromRows, rowCount } from './store-rows.js';
 import { appendEventRow, CREATE_EVENTS_TABLE, EVENT_COLUMNS, rowToEvent, STORED_FACET_COLUMNS } from './event-columns.js';
 
 const SCHEMA = [
@@ -34,28 +35,6 @@ function rowToCheckpoint(row: Row): ShardCheckpoint {
     finished: row.finished === true,
     startedAtMs: num(row.started_at_ms),
   };
-}
-
-function encodeCursor(parts: (string | number)[]): string {
-  return Buffer.from(parts.join(':')).toString('base64url');
-}
-
-const INT64_MIN = -(2n ** 63n);
-const INT64_MAX = 2n ** 63n - 1n;
-
-/** The integers of a cursor this store handed out; anything else (or out of BIGINT range) is a CursorError. */
-function decodeCursor(cursor: string, count: number): bigint[] {
-  const parts = Buffer.from(cursor, 'base64url').toString('utf8').split(':');
-  if (parts.length !== count || parts.some((p) => !/^-?\d{1,19}$/.test(p))) throw new CursorError();
-  const values = parts.map((p) => BigInt(p));
-  if (values.some((v) => v < INT64_MIN || v > INT64_MAX)) throw new CursorError();
-  return values;
-}
-
-/** A row count for LIMIT or a top-N (1 to 10,000): checked, then bound as a parameter, never SQL text. */
-function rowCount(value: number, what: string): number {
-  if (!Number.isSafeInteger(value) || value < 1 || value > 10_000) throw new RangeError(`${what} ${value} is not an integer from 1 to 10000`);
-  return value;
 }
 
 /**
@@ -266,21 +245,7 @@ export async function createDuckDbEventStore(options: DuckDbEventStoreOptions): 
          SELECT gid, ${columns.join(', ')}, n FROM ranked WHERE r <= CAST(? AS BIGINT) ORDER BY gid, n DESC`,
         [...params, rowCount(top, 'facet top')],
       );
-      const facets = { total: 0, ...Object.fromEntries(STORED_FACET_COLUMNS.map((dim) => [dim.key, []])) } as unknown as Facets;
-      // GROUPING() sets a bit per column NOT grouped on (first column = highest bit): all set = the total.
-      const all = 2 ** columns.length - 1;
-      const bitFor = columns.map((_, i) => all & ~(1 << (columns.length - 1 - i)));
-      for (const row of found) {
-        const gid = Number(row.gid);
-        if (gid === all) {
-          facets.total = Number(row.n);
-          continue;
-        }
-        const dim = STORED_FACET_COLUMNS[bitFor.indexOf(gid)];
-        if (dim === undefined) continue;
-        facets[dim.key].push({ value: str(row[dim.column]), count: Number(row.n) });
-      }
-      return facets;
+      return facetsFromGroupingRows(found);
     },
 
     async histogram(filter, intervalMs) {
@@ -293,19 +258,7 @@ export async function createDuckDbEventStore(options: DuckDbEventStoreOptions): 
          FROM events WHERE ${where} GROUP BY ALL ORDER BY bucket`,
         [intervalUs, intervalUs / 1000n, ...params],
       );
-      const buckets = new Map<number, Histogram['buckets'][number]>();
-      for (const row of found) {
-        const start = Number(row.bucket);
-        let bucket = buckets.get(start);
-        if (bucket === undefined) {
-          bucket = { start, total: 0, byCommand: {} };
-          buckets.set(start, bucket);
-        }
-        const n = Number(row.n);
-        bucket.total += n;
-        bucket.byCommand[String(row.command)] = n;
-      }
-      return { intervalMs: Math.trunc(intervalMs), buckets: [...buckets.values()] };
+      return histogramFromRows(found, intervalMs);
     },
 
     async *export(filter, limit = Number.MAX_SAFE_INTEGER) {

@@ -9,9 +9,10 @@ import { isoToMicros } from './filter-sql.js';
 
 type Row = Record<string, unknown>;
 
-interface EventColumn {
+export interface EventColumn {
   field: EventField;
   column: string;
+  /** The DuckDB type (VARCHAR, BIGINT, INTEGER, DOUBLE, BOOLEAN); other dialects map from it. */
   sqlType: string;
 }
 
@@ -56,7 +57,7 @@ export const STORED_FACET_COLUMNS = FACET_FIELDS.filter((field) => field.facet.s
 const num = (v: unknown): number | null => (v === null || v === undefined ? null : Number(v));
 const str = (v: unknown): string | null => (v === null || v === undefined ? null : String(v));
 
-function valueOf(field: EventField, value: unknown): unknown {
+export function valueOf(field: EventField, value: unknown): unknown {
   if (field.type === 'object') return JSON.parse(String(value ?? '{}'));
   if (field.type === 'boolean') return value === true;
   if (field.type === 'integer' || field.type === 'number') return field.nullable ? num(value) : Number(value);
@@ -97,3 +98,6 @@ export function appendEventRow(appender: DuckDBAppender, id: number, shardId: st
   }
   appender.endRow();
 }
+
+/** The field-derived columns of `events` (without id, shard, sequence number and `time_us`), in table order. */
+export { COLUMNS as EVENT_FIELD_COLUMNS };

@@ -16,6 +16,17 @@ export interface ShardBatch {
   shardFinished?: boolean;
   /** When reading of the shard began (kept from the first batch): where to resume if no record was stored. */
   startedAtMs?: number;
+  /**
+   * The lease the batch is written under (a shared store): the append fails with
+   * {@link LeaseLostError} unless this worker still holds the shard's lease with this counter.
+   */
+  lease?: ShardLease;
+}
+
+/** A worker's hold on a shard: the lease counter grows each time the shard changes owner. */
+export interface ShardLease {
+  owner: string;
+  counter: number;
 }
 
 export interface ShardCheckpoint {
@@ -73,6 +84,69 @@ export interface EventStore {
   applyRetention(policy: RetentionPolicy, nowMs?: number): Promise<number>;
   counts(): Promise<{ events: number; deadLetters: number }>;
   close(): Promise<void>;
+  /** A store shared by a fleet of workers: its shard leases (absent on an embedded store, whose one worker reads every shard). */
+  readonly leases?: LeaseTable;
+  /**
+   * Follows what every worker stores, in commit order, from now on (a shared store): the live
+   * feed of a fleet. Absent on an embedded store, whose consumer publishes what it stores.
+   */
+  follow?(onStored: (events: StoredEvent[], deadLetters: number) => void, onError: (error: unknown) => void): { close(): Promise<void> };
+}
+
+/** A row of the shared lease table. */
+export interface LeaseRow {
+  shardId: string;
+  parents: string[];
+  owner: string | null;
+  counter: number;
+  expired: boolean;
+  expiresAt: string | null;
+  checkpoint: string | null;
+  finished: boolean;
+  lagMs: number | null;
+}
+
+/** A worker of the fleet, as it last reported itself. */
+export interface FleetWorkerRow {
+  workerId: string;
+  host: string;
+  pid: number;
+  url: string | null;
+  startedAt: string;
+  lastSeen: string;
+  alive: boolean;
+  eventsPerSecond: number;
+  recordsPerSecond: number;
+}
+
+/**
+ * The fleet's shard leases (the KCL's lease table, on the shared store). Every change that takes a
+ * lease compares the counter it saw, so that two workers never both win; times are the database's.
+ */
+export interface LeaseTable {
+  /** Adds rows for shards seen on the stream (existing rows are left alone). */
+  register(streamKey: string, shards: readonly { shardId: string; parents: string[] }[]): Promise<void>;
+  list(streamKey: string): Promise<LeaseRow[]>;
+  /** Takes a lease that is free, expired or (stealing) held by `from`, if its counter is still `seen`. */
+  take(streamKey: string, shardId: string, owner: string, seen: number, ttlMs: number, from?: string): Promise<ShardLease | null>;
+  /** Extends the leases this owner holds; returns the ones still held (a missing one was taken). */
+  renew(streamKey: string, owner: string, held: readonly { shardId: string; counter: number; lagMs: number | null }[], ttlMs: number): Promise<Set<string>>;
+  /** Gives up leases (after storing what was in flight), so others take them at once. */
+  release(streamKey: string, owner: string, shardIds?: readonly string[]): Promise<void>;
+  /** Records that this worker is alive, with its rates. */
+  heartbeat(worker: { workerId: string; host: string; pid: number; url: string | null; startedAt: string; eventsPerSecond: number; recordsPerSecond: number }): Promise<void>;
+  /** Workers seen within `aliveMs` are alive; older rows are listed as not alive (and pruned after a day). */
+  workers(aliveMs: number): Promise<FleetWorkerRow[]>;
+  leave(workerId: string): Promise<void>;
+}
+
+/** The worker no longer holds the shard's lease: another worker took it, so nothing of this batch was stored. */
+export class LeaseLostError extends Error {
+  readonly code = 'LEASE_LOST';
+  constructor(readonly shardId: string) {
+    super(`the lease of ${shardId} was taken by another worker`);
+    this.name = 'LeaseLostError';
+  }
 }
 
 /** A malformed `cursor` query parameter. */

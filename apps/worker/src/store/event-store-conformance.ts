@@ -1,0 +1,218 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { compileFilter, normaliseEvents, type ActivityEvent, type EventFilter } from '@das/core';
+import { buildHeartbeat, buildMysqlEvent, buildPayload, createEventGenerator } from '@das/core/fixtures';
+import type { StoredEvent } from '@das/contracts';
+import type { DecodedRecord, EventStore } from './event-store.js';
+
+/** Storage for one test: `open` may be called again after closing, on the same data. */
+export interface StoreUnderTest {
+  open(): Promise<EventStore>;
+  remove(): Promise<void>;
+}
+
+
+/** Realistic events from the core generator (AUX+MAIN, connects, heartbeats, rdsadmin), as records of 5 events. */
+function generatedRecords(count: number, seed = 7): DecodedRecord[] {
+  const generator = createEventGenerator({ seed, engine: 'mysql', heartbeatRate: 0.05, startTime: new Date(Date.now() - 3_600_000).toISOString() });
+  const records: DecodedRecord[] = [];
+  for (let i = 0; i < count; i += 1) {
+    const raw = generator.events(5);
+    if (i % 7 === 0) raw.push(buildMysqlEvent({ dbUserName: 'rdsadmin', logTime: raw[0]?.logTime as string, objectName: 'orders,customers' }));
+    if (i % 11 === 0) raw.push(buildMysqlEvent({ exitCode: '1064', errorMessage: 'syntax', logTime: raw[0]?.logTime as string }));
+    records.push({ sequenceNumber: String(1000 + i), arrivedAtMs: Date.now(), events: normaliseEvents(buildPayload(raw)) });
+  }
+  return records;
+}
+
+async function all(store: EventStore, filter: EventFilter): Promise<StoredEvent[]> {
+  const out: StoredEvent[] = [];
+  let cursor: string | undefined;
+  for (;;) {
+    const page = await store.query(filter, { cursor, limit: 97 });
+    out.push(...page.events);
+    if (page.next === null) return out;
+    cursor = page.next;
+  }
+}
+
+/**
+ * The behaviour every {@link EventStore} shares, run against each implementation (DuckDB and
+ * PostgreSQL): one set of tests, two stores.
+ */
+export function describeEventStore(name: string, createStorage: () => Promise<StoreUnderTest>): void {
+  const cleanups: (() => Promise<void>)[] = [];
+  afterEach(async () => {
+    for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+  });
+
+  let storage: StoreUnderTest | undefined;
+  async function openStore(): Promise<EventStore> {
+    if (storage === undefined) {
+      const created = await createStorage();
+      storage = created;
+      cleanups.push(async () => {
+        storage = undefined;
+        await created.remove();
+      });
+    }
+    const store = await storage.open();
+    cleanups.push(() => store.close());
+    return store;
+}
+
+  describe(name, () => {
+    it('answers every filter exactly like @das/core matchesFilter, newest first, across cursor pages', async () => {
+      const store = await openStore();
+      const records = generatedRecords(120);
+      await store.append({ streamKey: 's@1', shardId: 'shardId-000000000000', records });
+      const events: ActivityEvent[] = records.flatMap((r) => ('events' in r ? r.events : []));
+      const sample = events[40] as ActivityEvent;
+      const filters: EventFilter[] = [
+        {},
+        { heartbeats: true },
+        { users: ['APP_USER', 'reporting'] },
+        { databases: [sample.database ?? 'shop'], commands: ['query'] },
+        { objects: ['customers'] },
+        { hosts: [sample.remoteHost ?? '10.0.1.25'] },
+        { text: 'select' },
+        { exit: 'failed' },
+        { exit: 'ok', rdsadmin: false },
+        { from: events[100]?.time as string, to: events[300]?.time as string },
+      ];
+      for (const filter of filters) {
+        const predicate = compileFilter(filter);
+        const expected = events.filter(predicate).length;
+        expect(expected, JSON.stringify(filter)).toBeGreaterThan(0);
+        const got = await all(store, filter);
+        expect(got.length, JSON.stringify(filter)).toBe(expected);
+        expect(got.every((e) => predicate(e)), JSON.stringify(filter)).toBe(true);
+        const order = got.map((e) => [e.time, e.id] as const);
+        const sorted = [...order].sort((a, b) => (a[0] === b[0] ? b[1] - a[1] : a[0] < b[0] ? 1 : -1));
+        expect(order).toEqual(sorted);
+      }
+      expect(new Set((await all(store, { heartbeats: true })).map((e) => e.id)).size).toBe(events.length);
+    });
+
+    it('moves the checkpoint with the batch and skips replayed records, also after reopening the file', async () => {
+      const records = generatedRecords(10);
+      let store = await openStore();
+      const first = await store.append({ streamKey: 's@1', shardId: 'shard-a', records: records.slice(0, 6), startedAtMs: 123 });
+      expect(first.replayed).toBe(0);
+      const again = await store.append({ streamKey: 's@1', shardId: 'shard-a', records: records.slice(0, 6) });
+      expect(again).toMatchObject({ stored: [], replayed: 6 });
+      const before = (await store.counts()).events;
+      await store.close();
+
+      store = await openStore();
+      expect(await store.checkpoints('s@1')).toEqual([{ shardId: 'shard-a', sequenceNumber: '1005', finished: false, startedAtMs: 123 }]);
+      expect(await store.checkpoints('s@2')).toEqual([]);
+      expect(await store.streamKeys()).toEqual(['s@1']);
+      // A batch overlapping the checkpoint stores only the new records.
+      const overlap = await store.append({ streamKey: 's@1', shardId: 'shard-a', records: records.slice(3, 10), shardFinished: true });
+      expect(overlap.replayed).toBe(3);
+      expect(new Set(overlap.stored.map((e) => e.sequenceNumber))).toEqual(new Set(['1006', '1007', '1008', '1009']));
+      expect((await store.counts()).events).toBe(before + overlap.stored.length);
+      expect(await store.checkpoints('s@1')).toEqual([{ shardId: 'shard-a', sequenceNumber: '1009', finished: true, startedAtMs: 123 }]);
+      // Ids keep growing after a reopen.
+      expect(Math.min(...overlap.stored.map((e) => e.id))).toBeGreaterThan(before);
+      const one = overlap.stored[0] as StoredEvent;
+      expect(await store.get(one.id)).toEqual(one);
+      expect(await store.get(999_999)).toBeNull();
+    });
+
+    it('keeps dead letters with reason, shard, sequence number and raw data', async () => {
+      const store = await openStore();
+      await store.append({
+        streamKey: 's@1',
+        shardId: 'shard-a',
+        records: [
+          { sequenceNumber: '1', arrivedAtMs: 1_700_000_000_000, deadLetter: { reason: 'ENVELOPE_NOT_JSON', message: 'not json', data: Buffer.from('garbage') } },
+          { sequenceNumber: '2', arrivedAtMs: null, events: normaliseEvents(buildPayload([buildMysqlEvent()])) },
+          { sequenceNumber: '3', arrivedAtMs: null, deadLetter: { reason: 'PAYLOAD_DECRYPT_FAILED', message: 'tag', data: Buffer.from([1, 2]) } },
+        ],
+      });
+      const { deadLetters, next } = await store.deadLetters({ limit: 10 });
+      expect(next).toBeNull();
+      expect(deadLetters.map((d) => [d.reason, d.sequenceNumber])).toEqual([
+        ['PAYLOAD_DECRYPT_FAILED', '3'],
+        ['ENVELOPE_NOT_JSON', '1'],
+      ]);
+      expect(Buffer.from(deadLetters[1]?.data as string, 'base64').toString()).toBe('garbage');
+      expect(deadLetters[1]).toMatchObject({ shardId: 'shard-a', arrivedAt: '2023-11-14T22:13:20.000Z' });
+      expect((await store.deadLetters({ reason: 'ENVELOPE_NOT_JSON', limit: 10 })).deadLetters).toHaveLength(1);
+      const paged = await store.deadLetters({ limit: 1 });
+      expect(paged.next).not.toBeNull();
+      expect((await store.deadLetters({ limit: 1, cursor: paged.next as string })).deadLetters[0]?.sequenceNumber).toBe('1');
+      expect(await store.counts()).toEqual({ events: 1, deadLetters: 2 });
+    });
+
+    it('turns resolved dead letters into events under their own shard and sequence number, in one go', async () => {
+      const store = await openStore();
+      await store.append({
+        streamKey: 's@1',
+        shardId: 'shard-a',
+        records: [
+          { sequenceNumber: '1', arrivedAtMs: null, deadLetter: { reason: 'KEY_DECRYPT_FAILED', message: 'denied', data: Buffer.from('a') } },
+          { sequenceNumber: '2', arrivedAtMs: null, deadLetter: { reason: 'KEY_DECRYPT_FAILED', message: 'denied', data: Buffer.from('b') } },
+        ],
+      });
+      const [second, first] = (await store.deadLetters({ limit: 10 })).deadLetters;
+      const events = normaliseEvents(buildPayload([buildMysqlEvent({ dbUserName: 'app' }), buildMysqlEvent({ dbUserName: 'app' })]));
+      // A letter id that is not there (taken by retention or another replay) is left out.
+      const stored = await store.resolveDeadLetters([
+        { id: first!.id, events },
+        { id: 999, events },
+      ]);
+      expect([...stored.keys()]).toEqual([first!.id]);
+      expect(stored.get(first!.id)?.map((e) => [e.shardId, e.sequenceNumber])).toEqual([
+        ['shard-a', '1'],
+        ['shard-a', '1'],
+      ]);
+      expect((await all(store, { users: ['app'] })).map((e) => e.id).sort()).toEqual(stored.get(first!.id)?.map((e) => e.id).sort());
+      await store.updateDeadLetter(second!.id, 'PAYLOAD_DECRYPT_FAILED', 'tag mismatch');
+      expect((await store.deadLetters({ limit: 10 })).deadLetters.map((d) => [d.id, d.reason, d.message])).toEqual([[second!.id, 'PAYLOAD_DECRYPT_FAILED', 'tag mismatch']]);
+      expect(await store.counts()).toEqual({ events: 2, deadLetters: 1 });
+    });
+
+    it('counts facets and histogram buckets that agree with the events', async () => {
+      const store = await openStore();
+      const records = generatedRecords(80);
+      await store.append({ streamKey: 's@1', shardId: 'shard-a', records });
+      const events = records.flatMap((r) => ('events' in r ? r.events : [])).filter((e) => e.kind !== 'heartbeat');
+      const facets = await store.facets({}, 50);
+      expect(facets.total).toBe(events.length);
+      const countBy = (key: keyof ActivityEvent) => {
+        const m = new Map<string | null, number>();
+        for (const e of events) m.set(e[key] as string | null, (m.get(e[key] as string | null) ?? 0) + 1);
+        return m;
+      };
+      for (const { value, count } of facets.users) expect(count).toBe(countBy('user').get(value));
+      for (const { value, count } of facets.commands) expect(count).toBe(countBy('command').get(value));
+      expect(facets.databases.reduce((n, f) => n + f.count, 0)).toBe(events.length);
+      expect(facets.objects.length).toBeGreaterThan(0);
+
+      const histogram = await store.histogram({}, 60_000);
+      expect(histogram.buckets.reduce((n, b) => n + b.total, 0)).toBe(events.length);
+      for (const bucket of histogram.buckets) {
+        expect(bucket.start % 60_000).toBe(0);
+        expect(Object.values(bucket.byCommand).reduce((n, c) => n + c, 0)).toBe(bucket.total);
+      }
+    });
+
+    it('applies retention by age and by count', async () => {
+      const store = await openStore();
+      const now = Date.now();
+      const at = (ms: number) => new Date(ms).toISOString().replace('T', ' ').replace('Z', '000+00');
+      const old = normaliseEvents(buildPayload([buildMysqlEvent({ logTime: at(now - 5 * 3_600_000) }), buildHeartbeat('mysql', { logTime: at(now - 4 * 3_600_000) })]));
+      const recent = normaliseEvents(buildPayload(Array.from({ length: 10 }, (_, i) => buildMysqlEvent({ logTime: at(now - 60_000 + i) }))));
+      await store.append({ streamKey: 's@1', shardId: 'a', records: [{ sequenceNumber: '1', arrivedAtMs: null, events: [...old, ...recent] }] });
+      expect(await store.applyRetention({ maxAgeHours: 2, maxEvents: null }, now)).toBe(2);
+      expect((await store.counts()).events).toBe(10);
+      expect(await store.applyRetention({ maxAgeHours: null, maxEvents: 4 }, now)).toBe(6);
+      const left = await all(store, {});
+      expect(left).toHaveLength(4);
+      // The newest four are the ones kept.
+      expect(left.map((e) => e.time)).toEqual(recent.slice(6).map((e) => e.time).reverse());
+    });
+  });
+}

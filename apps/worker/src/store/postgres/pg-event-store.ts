@@ -1,0 +1,389 @@
+import pg from 'pg';
+import type { EventFilter, ActivityEvent } from '@das/core';
+import type { DeadLetter, StoredEvent } from '@das/contracts';
+import { compareSequenceNumbers } from '../sequence-number.js';
+import { LeaseLostError, type AppendResult, type EventStore, type PageRequest, type RetentionPolicy, type ShardBatch, type ShardCheckpoint } from '../event-store.js';
+import { EVENT_FIELD_COLUMNS, rowToEvent, STORED_FACET_COLUMNS } from '../event-columns.js';
+import { isoToMicros } from '../filter-sql.js';
+import { decodeCursor, encodeCursor, facetsFromGroupingRows, histogramFromRows, rowCount } from '../store-rows.js';
+import { filterToPgSql, PgParams } from './pg-filter.js';
+import { migrate, type MigrationOutcome } from './pg-migrate.js';
+import { createPartitions } from './pg-partitions.js';
+import { PG_EVENT_COLUMNS, SCHEMA } from './pg-schema.js';
+import { createPgLeaseTable } from './pg-leases.js';
+import { followEvents, EVENTS_CHANNEL } from './pg-event-feed.js';
+
+type Row = Record<string, unknown>;
+
+/** Dead letters kept at most (the oldest go first); they hold raw record data. */
+const MAX_DEAD_LETTERS = 100_000;
+const EXPORT_CHUNK = 2000;
+
+const EVENTS = `${SCHEMA}.events`;
+const SELECT_COLUMNS = ['id', 'shard_id', 'sequence_number', ...PG_EVENT_COLUMNS.map((c) => c.column)].join(', ');
+const INSERT_COLUMNS = SELECT_COLUMNS;
+// One array parameter per column, unnested into rows: a whole batch in one statement.
+const INSERT_EVENTS = `INSERT INTO ${EVENTS} (${INSERT_COLUMNS}) SELECT * FROM unnest(${[
+  'bigint',
+  'text',
+  'text',
+  ...PG_EVENT_COLUMNS.map((c) => c.pgType),
+]
+  .map((type, i) => `$${i + 1}::${type}[]`)
+  .join(', ')})`;
+
+/** The column arrays of INSERT_EVENTS for a list of rows. */
+function eventColumnArrays(rows: readonly { id: string; shardId: string; sequenceNumber: string; event: ActivityEvent }[]): unknown[][] {
+  const arrays: unknown[][] = [[], [], [], ...PG_EVENT_COLUMNS.map(() => [])];
+  for (const { id, shardId, sequenceNumber, event } of rows) {
+    (arrays[0] as unknown[]).push(id);
+    (arrays[1] as unknown[]).push(shardId);
+    (arrays[2] as unknown[]).push(sequenceNumber);
+    let at = 3;
+    for (const { field } of EVENT_FIELD_COLUMNS) {
+      const value = event[field.name as keyof ActivityEvent] as unknown;
+      (arrays[at] as unknown[]).push(
+        value === undefined || value === null
+          ? null
+          : field.type === 'object'
+            ? JSON.stringify(value)
+            : field.type === 'integer' && typeof value === 'number'
+              ? Math.trunc(value)
+              : value,
+      );
+      at += 1;
+      if (field.name === 'time') {
+        (arrays[at] as unknown[]).push(isoToMicros(event.time).toString());
+        at += 1;
+      }
+    }
+  }
+  return arrays;
+}
+
+function rowToCheckpoint(row: Row): ShardCheckpoint {
+  return {
+    shardId: String(row.shard_id),
+    sequenceNumber: row.checkpoint === null ? null : String(row.checkpoint),
+    finished: row.finished === true,
+    startedAtMs: row.started_at_ms === null ? null : Number(row.started_at_ms),
+  };
+}
+
+function rowToDeadLetter(row: Row): DeadLetter {
+  return {
+    id: Number(row.id),
+    reason: String(row.reason),
+    message: String(row.message ?? ''),
+    shardId: String(row.shard_id),
+    sequenceNumber: String(row.sequence_number),
+    arrivedAt: row.arrived_at === null ? null : String(row.arrived_at),
+    storedAt: String(row.stored_at),
+    data: String(row.data),
+  };
+}
+
+export interface PgEventStoreOptions {
+  /** `postgres://user:password@host:port/database` (libpq's URL form; `sslmode` honoured). */
+  url: string;
+  /** Connections in the pool (default 6): appends of different shards run side by side. */
+  poolSize?: number;
+  /** Called once the schema is migrated (the worker logs it). */
+  onMigrated?(outcome: MigrationOutcome): void;
+}
+
+export type PgEventStore = EventStore & { readonly url: string; readonly trigramSearch: boolean };
+
+/**
+ * The {@link EventStore} on PostgreSQL that a fleet of workers shares: events in a table
+ * partitioned by day, dead letters, and the shard leases that hold the checkpoints. An append
+ * writes a batch's events, its dead letters and the moved checkpoint in one transaction that
+ * first locks the shard's lease row and checks that this worker still holds it (fencing).
+ */
+export async function createPgEventStore(options: PgEventStoreOptions): Promise<PgEventStore> {
+  const pool = new pg.Pool({ connectionString: options.url, max: options.poolSize ?? 6, application_name: 'das-worker' });
+  // A broken idle connection is dropped by the pool; without a listener it would crash the process.
+  pool.on('error', () => undefined);
+  let outcome: MigrationOutcome;
+  try {
+    outcome = await migrate(pool);
+  } catch (error) {
+    await pool.end();
+    throw error;
+  }
+  options.onMigrated?.(outcome);
+  const partitions = createPartitions(pool);
+  await partitions.refresh();
+  const trigramSearch = (await pool.query(`SELECT 1 FROM ${SCHEMA}.schema_migrations WHERE version = 2 AND NOT skipped`)).rows.length > 0;
+  let closed = false;
+  const followers = new Set<{ close(): Promise<void> }>();
+
+  const rows = async (sql: string, params: unknown[] = []): Promise<Row[]> => (await pool.query(sql, params)).rows as Row[];
+
+  async function inTransaction<T>(work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+    if (closed) throw new Error('event store is closed');
+    const client = await pool.connect();
+    try {
+      await client.query('BEGIN');
+      const result = await work(client);
+      await client.query('COMMIT');
+      return result;
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw error;
+    } finally {
+      client.release();
+    }
+  }
+
+  /** Ids for new events, from the fleet's one sequence. */
+  async function nextIds(client: pg.PoolClient, count: number): Promise<string[]> {
+    if (count === 0) return [];
+    const { rows: found } = await client.query<{ id: string }>(`SELECT nextval('${SCHEMA}.event_ids')::text AS id FROM generate_series(1, $1)`, [count]);
+    return found.map((r) => r.id);
+  }
+
+  async function insertEvents(client: pg.PoolClient, list: { shardId: string; sequenceNumber: string; event: ActivityEvent }[]): Promise<StoredEvent[]> {
+    const ids = await nextIds(client, list.length);
+    if (ids.length === 0) return [];
+    const withIds = list.map((item, i) => ({ ...item, id: ids[i] as string }));
+    await client.query(INSERT_EVENTS, eventColumnArrays(withIds));
+    // The decoded events belong to this batch: extend them in place instead of copying.
+    return withIds.map(({ id, shardId, sequenceNumber, event }) => Object.assign(event, { id: Number(id), shardId, sequenceNumber }));
+  }
+
+  async function append(batch: ShardBatch): Promise<AppendResult> {
+    const times: bigint[] = [];
+    for (const record of batch.records) if ('events' in record) for (const event of record.events) times.push(isoToMicros(event.time));
+    await partitions.ensure(times);
+    return inTransaction(async (client) => {
+      // The lease row is the checkpoint; locking it orders this append against a takeover.
+      const { rows: found } = await client.query(
+        `SELECT checkpoint, finished, started_at_ms, owner, counter FROM ${SCHEMA}.leases WHERE stream_key = $1 AND shard_id = $2 FOR UPDATE`,
+        [batch.streamKey, batch.shardId],
+      );
+      const lease = found[0] as Row | undefined;
+      if (batch.lease !== undefined && (lease === undefined || lease.owner !== batch.lease.owner || Number(lease.counter) !== batch.lease.counter)) {
+        throw new LeaseLostError(batch.shardId);
+      }
+      const previous = lease === undefined ? undefined : rowToCheckpoint({ ...lease, shard_id: batch.shardId });
+      const fresh = batch.records.filter(
+        (r) => previous?.sequenceNumber == null || compareSequenceNumbers(r.sequenceNumber, previous.sequenceNumber) > 0,
+      );
+      const replayed = batch.records.length - fresh.length;
+      const last = fresh.at(-1)?.sequenceNumber ?? previous?.sequenceNumber ?? null;
+      const finished = batch.shardFinished === true || previous?.finished === true;
+      const startedAtMs = previous?.startedAtMs ?? batch.startedAtMs ?? null;
+      if (fresh.length === 0 && previous !== undefined && finished === previous.finished) return { stored: [], deadLetters: 0, replayed };
+
+      const eventRows: { shardId: string; sequenceNumber: string; event: ActivityEvent }[] = [];
+      const letters: (typeof fresh)[number][] = [];
+      for (const record of fresh) {
+        if ('events' in record) for (const event of record.events) eventRows.push({ shardId: batch.shardId, sequenceNumber: record.sequenceNumber, event });
+        else letters.push(record);
+      }
+      const stored = await insertEvents(client, eventRows);
+      const storedAt = new Date().toISOString();
+      if (letters.length > 0) {
+        await client.query(
+          `INSERT INTO ${SCHEMA}.dead_letters (reason, message, shard_id, sequence_number, arrived_at, stored_at, data)
+           SELECT r, m, $3, s, a, $4, d FROM unnest($1::text[], $2::text[], $5::text[], $6::text[], $7::text[]) AS u(r, m, s, a, d)`,
+          [
+            letters.map((l) => ('deadLetter' in l ? l.deadLetter.reason : '')),
+            letters.map((l) => ('deadLetter' in l ? l.deadLetter.message : '')),
+            batch.shardId,
+            storedAt,
+            letters.map((l) => l.sequenceNumber),
+            letters.map((l) => (l.arrivedAtMs === null ? null : new Date(l.arrivedAtMs).toISOString())),
+            letters.map((l) => ('deadLetter' in l ? Buffer.from(l.deadLetter.data).toString('base64') : '')),
+          ],
+        );
+      }
+      // The checkpoint moves in the same transaction, after the events: never ahead of them.
+      await client.query(
+        `INSERT INTO ${SCHEMA}.leases (stream_key, shard_id, checkpoint, finished, started_at_ms, updated_at) VALUES ($1, $2, $3, $4, $5, now())
+         ON CONFLICT (stream_key, shard_id) DO UPDATE SET checkpoint = excluded.checkpoint, finished = excluded.finished,
+         started_at_ms = excluded.started_at_ms, updated_at = excluded.updated_at`,
+        [batch.streamKey, batch.shardId, last, finished, startedAtMs === null ? null : Math.trunc(startedAtMs)],
+      );
+      // Delivered at commit: every worker's live feed reads the new rows.
+      if (stored.length > 0 || letters.length > 0) await client.query(`SELECT pg_notify('${EVENTS_CHANNEL}', '')`);
+      return { stored, deadLetters: letters.length, replayed };
+    });
+  }
+
+  async function page(filter: EventFilter, request: PageRequest) {
+    const params = new PgParams();
+    let where = filterToPgSql(filter, params);
+    if (request.cursor !== undefined && request.cursor !== '') {
+      const [timeUs, id] = decodeCursor(request.cursor, 2) as [bigint, bigint];
+      where += ` AND (time_us, id) < (${params.add(timeUs.toString())}::bigint, ${params.add(id.toString())}::bigint)`;
+    }
+    const limit = params.add(rowCount(request.limit, 'page limit') + 1);
+    const found = await rows(`SELECT ${SELECT_COLUMNS} FROM ${EVENTS} WHERE ${where} ORDER BY time_us DESC, id DESC LIMIT ${limit}`, params.values);
+    const pageRows = found.slice(0, request.limit);
+    const last = pageRows.at(-1);
+    const next = found.length > request.limit && last !== undefined ? encodeCursor([String(last.time_us), String(last.id)]) : null;
+    return { events: pageRows.map(rowToEvent), next };
+  }
+
+  const store: PgEventStore = {
+    url: options.url.replace(/\/\/[^@/]*@/, '//***@'),
+    trigramSearch,
+    append,
+
+    async checkpoints(streamKey) {
+      return (await rows(`SELECT shard_id, checkpoint, finished, started_at_ms FROM ${SCHEMA}.leases WHERE stream_key = $1`, [streamKey])).map(rowToCheckpoint);
+    },
+
+    async streamKeys() {
+      return (await rows(`SELECT DISTINCT stream_key FROM ${SCHEMA}.leases ORDER BY stream_key`)).map((row) => String(row.stream_key));
+    },
+
+    query: page,
+
+    async get(id) {
+      const [row] = await rows(`SELECT ${SELECT_COLUMNS} FROM ${EVENTS} WHERE id = $1`, [String(id)]);
+      return row === undefined ? null : rowToEvent(row);
+    },
+
+    async facets(filter, top = 20) {
+      const params = new PgParams();
+      const where = filterToPgSql(filter, params);
+      const columns = STORED_FACET_COLUMNS.map((dim) => dim.column);
+      const found = await rows(
+        `WITH g AS (
+           SELECT GROUPING(${columns.join(', ')}) AS gid, ${columns.join(', ')}, count(*) AS n
+           FROM ${EVENTS} WHERE ${where}
+           GROUP BY GROUPING SETS (${columns.map((c) => `(${c})`).join(', ')}, ())
+         ), ranked AS (
+           SELECT *, row_number() OVER (PARTITION BY gid ORDER BY n DESC) AS r FROM g
+         )
+         SELECT gid, ${columns.join(', ')}, n FROM ranked WHERE r <= ${params.add(rowCount(top, 'facet top'))} ORDER BY gid, n DESC`,
+        params.values,
+      );
+      return facetsFromGroupingRows(found);
+    },
+
+    async histogram(filter, intervalMs) {
+      const params = new PgParams();
+      const intervalUs = BigInt(Math.max(1, Math.trunc(intervalMs))) * 1000n;
+      const bucketUs = params.add(intervalUs.toString());
+      const where = filterToPgSql(filter, params);
+      const found = await rows(
+        `SELECT div(time_us, ${bucketUs}::bigint) * (${bucketUs}::bigint / 1000) AS bucket, coalesce(command, '') AS command, count(*) AS n
+         FROM ${EVENTS} WHERE ${where} GROUP BY 1, 2 ORDER BY 1`,
+        params.values,
+      );
+      return histogramFromRows(found, intervalMs);
+    },
+
+    async *export(filter, limit = Number.MAX_SAFE_INTEGER) {
+      let cursor: string | undefined;
+      let left = limit;
+      while (left > 0) {
+        const chunk = await page(filter, { cursor, limit: Math.min(EXPORT_CHUNK, left) });
+        yield* chunk.events;
+        left -= chunk.events.length;
+        if (chunk.next === null) return;
+        cursor = chunk.next;
+      }
+    },
+
+    async deadLetters(query) {
+      const params = new PgParams();
+      const parts = ['TRUE'];
+      if (query.reason !== undefined) parts.push(`reason = ${params.add(query.reason)}`);
+      if (query.cursor !== undefined && query.cursor !== '') {
+        const [id] = decodeCursor(query.cursor, 1) as [bigint];
+        parts.push(`id < ${params.add(id.toString())}::bigint`);
+      }
+      const limit = params.add(rowCount(query.limit, 'page limit') + 1);
+      const found = await rows(
+        `SELECT id, reason, message, shard_id, sequence_number, arrived_at, stored_at, data FROM ${SCHEMA}.dead_letters
+         WHERE ${parts.join(' AND ')} ORDER BY id DESC LIMIT ${limit}`,
+        params.values,
+      );
+      const list = found.slice(0, query.limit).map(rowToDeadLetter);
+      const last = list.at(-1);
+      return { deadLetters: list, next: found.length > query.limit && last !== undefined ? encodeCursor([last.id]) : null };
+    },
+
+    async resolveDeadLetters(resolved) {
+      const byId = new Map<number, StoredEvent[]>();
+      if (resolved.length === 0) return byId;
+      const times = resolved.flatMap((r) => r.events.map((e) => isoToMicros(e.time)));
+      await partitions.ensure(times);
+      return inTransaction(async (client) => {
+        // Deleting first claims the letters: a concurrent replay (another worker) finds them gone.
+        const { rows: gone } = await client.query(
+          `DELETE FROM ${SCHEMA}.dead_letters WHERE id = ANY($1::bigint[]) RETURNING id, shard_id, sequence_number`,
+          [resolved.map((r) => String(r.id))],
+        );
+        const letters = new Map(gone.map((row: Row) => [Number(row.id), { shardId: String(row.shard_id), sequenceNumber: String(row.sequence_number) }]));
+        const list: { shardId: string; sequenceNumber: string; event: ActivityEvent; letter: number }[] = [];
+        for (const { id, events } of resolved) {
+          const letter = letters.get(id);
+          if (letter === undefined) continue;
+          byId.set(id, []);
+          for (const event of events) list.push({ ...letter, event: { ...event }, letter: id });
+        }
+        const stored = await insertEvents(client, list);
+        stored.forEach((event, i) => byId.get((list[i] as { letter: number }).letter)?.push(event));
+        if (stored.length > 0) await client.query(`SELECT pg_notify('${EVENTS_CHANNEL}', '')`);
+        return byId;
+      });
+    },
+
+    async updateDeadLetter(id, reason, message) {
+      await pool.query(`UPDATE ${SCHEMA}.dead_letters SET reason = $1, message = $2 WHERE id = $3`, [reason, message, String(id)]);
+    },
+
+    async applyRetention(policy: RetentionPolicy, nowMs = Date.now()) {
+      return inTransaction(async (client) => {
+        // One worker of the fleet applies retention at a time; the others skip this round.
+        const { rows: lock } = await client.query(`SELECT pg_try_advisory_xact_lock(hashtext('das.retention')) AS got`);
+        if (lock[0]?.got !== true) return 0;
+        let removed = 0;
+        if (policy.maxAgeHours !== null) {
+          const cutoffUs = BigInt(Math.trunc(nowMs - policy.maxAgeHours * 3_600_000)) * 1000n;
+          removed += await partitions.dropBefore(client, cutoffUs);
+          removed += (await client.query(`DELETE FROM ${EVENTS} WHERE time_us < $1::bigint`, [cutoffUs.toString()])).rowCount ?? 0;
+        }
+        if (policy.maxEvents !== null) {
+          // Ids grow with arrival, so the newest maxEvents are the highest ids.
+          const result = await client.query(`DELETE FROM ${EVENTS} WHERE id <= (SELECT max(id) FROM ${EVENTS}) - $1::bigint`, [policy.maxEvents]);
+          removed += result.rowCount ?? 0;
+        }
+        await client.query(`DELETE FROM ${SCHEMA}.dead_letters WHERE id <= (SELECT max(id) FROM ${SCHEMA}.dead_letters) - $1::bigint`, [MAX_DEAD_LETTERS]);
+        return removed;
+      });
+    },
+
+    async counts() {
+      const [row] = await rows(`SELECT (SELECT count(*) FROM ${EVENTS}) AS e, (SELECT count(*) FROM ${SCHEMA}.dead_letters) AS d`);
+      return { events: Number(row?.e ?? 0), deadLetters: Number(row?.d ?? 0) };
+    },
+
+    leases: createPgLeaseTable(pool),
+
+    follow(onStored, onError) {
+      const follower = followEvents({ connectionString: options.url, pool, onStored, onError });
+      followers.add(follower);
+      return {
+        async close() {
+          followers.delete(follower);
+          await follower.close();
+        },
+      };
+    },
+
+    async close() {
+      if (closed) return;
+      closed = true;
+      await Promise.allSettled([...followers].map((f) => f.close()));
+      await pool.end();
+    },
+  };
+  return store;
+}

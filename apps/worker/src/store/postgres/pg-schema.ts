@@ -1,0 +1,71 @@
+import { EVENT_FIELD_COLUMNS } from '../event-columns.js';
+
+/** Everything of the store lives in its own schema, so that it can share a database. */
+export const SCHEMA = 'das';
+
+const PG_TYPES: Record<string, string> = { VARCHAR: 'text', BIGINT: 'bigint', INTEGER: 'integer', DOUBLE: 'double precision', BOOLEAN: 'boolean' };
+
+/** The field-derived columns of `das.events` with their PostgreSQL types; `time_us` follows `time`. */
+export const PG_EVENT_COLUMNS: readonly { column: string; pgType: string }[] = EVENT_FIELD_COLUMNS.flatMap(({ field, column, sqlType }) => {
+  const own = { column, pgType: PG_TYPES[sqlType] ?? 'text' };
+  return field.name === 'time' ? [own, { column: 'time_us', pgType: 'bigint' }] : [own];
+});
+
+export interface Migration {
+  version: number;
+  description: string;
+  /** Run in one transaction; `optional` ones that fail (a missing extension) are recorded as skipped. */
+  statements: string[];
+  optional?: boolean;
+}
+
+/**
+ * The store's versioned migrations, applied in order at start (under an advisory lock) and never
+ * edited once released: a change is a new migration. `das.schema_migrations` records each.
+ */
+export const MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    description: 'events partitioned by day, dead letters, shard leases with checkpoints, workers',
+    statements: [
+      `CREATE SEQUENCE ${SCHEMA}.event_ids`,
+      // `ingest_xid`: the writing transaction, so that readers can follow new rows in commit order.
+      `CREATE TABLE ${SCHEMA}.events (
+        id bigint NOT NULL, ingest_xid xid8 NOT NULL DEFAULT pg_current_xact_id(),
+        shard_id text NOT NULL, sequence_number text NOT NULL,
+        ${PG_EVENT_COLUMNS.map((c) => `${c.column} ${c.pgType}`).join(', ')}
+      ) PARTITION BY RANGE (time_us)`,
+      `CREATE INDEX events_time ON ${SCHEMA}.events (time_us DESC, id DESC)`,
+      `CREATE INDEX events_id ON ${SCHEMA}.events (id)`,
+      `CREATE INDEX events_ingest ON ${SCHEMA}.events (ingest_xid)`,
+      `CREATE INDEX events_user ON ${SCHEMA}.events (lower(user_name), time_us DESC)`,
+      `CREATE TABLE ${SCHEMA}.dead_letters (
+        id bigserial PRIMARY KEY, ingest_xid xid8 NOT NULL DEFAULT pg_current_xact_id(),
+        reason text NOT NULL, message text, shard_id text NOT NULL, sequence_number text NOT NULL,
+        arrived_at text, stored_at text NOT NULL, data text NOT NULL)`,
+      `CREATE INDEX dead_letters_ingest ON ${SCHEMA}.dead_letters (ingest_xid)`,
+      // One row per shard of a stream incarnation: the KCL's lease, holding the checkpoint.
+      `CREATE TABLE ${SCHEMA}.leases (
+        stream_key text NOT NULL, shard_id text NOT NULL, parents text[] NOT NULL DEFAULT '{}',
+        owner text, counter bigint NOT NULL DEFAULT 0, expires_at timestamptz,
+        checkpoint text, finished boolean NOT NULL DEFAULT false, started_at_ms bigint,
+        lag_ms bigint, updated_at timestamptz NOT NULL DEFAULT now(),
+        PRIMARY KEY (stream_key, shard_id))`,
+      `CREATE TABLE ${SCHEMA}.workers (
+        worker_id text PRIMARY KEY, host text NOT NULL, pid integer NOT NULL, url text,
+        started_at timestamptz NOT NULL, last_seen timestamptz NOT NULL,
+        events_per_second double precision NOT NULL DEFAULT 0, records_per_second double precision NOT NULL DEFAULT 0)`,
+    ],
+  },
+  {
+    version: 2,
+    description: 'pg_trgm index for text search (skipped where the extension cannot be created)',
+    optional: true,
+    statements: [
+      'CREATE EXTENSION IF NOT EXISTS pg_trgm',
+      `CREATE INDEX events_text_trgm ON ${SCHEMA}.events USING gin (lower(text) gin_trgm_ops)`,
+    ],
+  },
+];
+
+export const LATEST_SCHEMA_VERSION = Math.max(...MIGRATIONS.map((m) => m.version));
