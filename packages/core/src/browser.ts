@@ -36,6 +36,7 @@ export {
   type RawActivityEvent,
 } from './schemas/events.js';
 export { DasPayloadSchema, type DasPayload } from './schemas/payload.js';
+export * from './statements/index.js';
 export { canonicalTime, parseUserTime, type CanonicalTime } from './time.js';
 export {
   findTooDeep,
