@@ -6,6 +6,9 @@ import type { DecryptEngine } from '@das/core';
 import type { AwsSettings } from './aws/aws-clients.js';
 import { parseStartPosition, type StartPosition } from './consumer/shard-lineage.js';
 import type { RetentionPolicy } from './store/event-store.js';
+import type { FleetSettings } from './fleet/lease-coordinator.js';
+import { hostname } from 'node:os';
+import { randomBytes } from 'node:crypto';
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 const DECRYPT_ENGINES = ['fast', 'sdk'] as const satisfies readonly DecryptEngine[];
@@ -17,8 +20,12 @@ export interface WorkerConfig {
   /** `DAS_TOKEN`; when absent the token file `<dataDir>/token` is used (created if needed). */
   token?: string | undefined;
   dataDir: string;
-  /** The DuckDB file, `<dataDir>/worker/events.duckdb`. */
+  /** The DuckDB file, `<dataDir>/worker/events.duckdb` (used when `storeUrl` is not set). */
   storePath: string;
+  /** `DAS_STORE_URL`: a PostgreSQL store shared by a fleet of workers (`postgres://…`). */
+  storeUrl?: string | undefined;
+  /** Lease settings when the store is shared. */
+  fleet: FleetSettings;
   clusterId: string;
   streamName?: string | undefined;
   resourceId?: string | undefined;
@@ -67,6 +74,11 @@ export function loadWorkerConfig(env: Record<string, string | undefined>): Worke
   const accessKeyId = read.string('AWS_ACCESS_KEY_ID');
   const secretAccessKey = read.string('AWS_SECRET_ACCESS_KEY');
   const endpoint = read.url('AWS_ENDPOINT_URL');
+  const storeUrl = read.string('DAS_STORE_URL');
+  if (storeUrl !== undefined && !/^postgres(ql)?:\/\//.test(storeUrl)) read.problem('DAS_STORE_URL must be a postgres:// URL (leave it unset for the embedded DuckDB store)');
+  const leaseTtlMs = read.int('DAS_LEASE_TTL_MS', 10_000, { min: 1000, max: 600_000 });
+  const leaseRenewMs = read.int('DAS_LEASE_RENEW_MS', Math.max(200, Math.floor(leaseTtlMs / 5)), { min: 100, max: 300_000 });
+  if (leaseRenewMs * 2 > leaseTtlMs) read.problem(`DAS_LEASE_RENEW_MS=${leaseRenewMs} must be at most half of DAS_LEASE_TTL_MS=${leaseTtlMs}, or leases expire between renewals`);
   const retentionHours = read.int('DAS_RETENTION_HOURS', 168, { min: 0, max: 24 * 3650 });
   const retentionEvents = read.int('DAS_RETENTION_MAX_EVENTS', 5_000_000, { min: 0, max: 1_000_000_000 });
   const recordsPerRead = read.int('DAS_SHARD_READ_LIMIT', 500, { min: 1, max: 10_000 });
@@ -78,6 +90,12 @@ export function loadWorkerConfig(env: Record<string, string | undefined>): Worke
     token: read.token('DAS_TOKEN'),
     dataDir,
     storePath: join(dataDir, 'worker', 'events.duckdb'),
+    storeUrl,
+    fleet: {
+      workerId: read.string('DAS_WORKER_ID') ?? `${hostname()}:${process.pid}:${randomBytes(2).toString('hex')}`,
+      leaseTtlMs,
+      leaseRenewMs,
+    },
     clusterId: read.string('DAS_CLUSTER_ID', DEFAULT_CLUSTER_ID) as string,
     streamName,
     resourceId,

@@ -3,11 +3,14 @@ import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client';
 export interface MetricsSources {
   kms(): { kmsCalls: number; cacheHits: number; cacheMisses: number };
   liveClients(): number;
+  /** Set on every series (a fleet's workers share one scrape job): the lease table's worker id. */
+  workerId?: string;
 }
 
 /** The worker's Prometheus metrics, on a registry of its own (several workers may share a process in tests). */
 export function createWorkerMetrics(sources: MetricsSources) {
   const registry = new Registry();
+  if (sources.workerId !== undefined) registry.setDefaultLabels({ worker: sources.workerId });
   collectDefaultMetrics({ register: registry, prefix: 'das_worker_' });
   const records = new Counter({ name: 'das_worker_records_total', help: 'Kinesis records read', registers: [registry], labelNames: ['shard'] });
   const events = new Counter({ name: 'das_worker_events_total', help: 'Activity events stored', registers: [registry] });

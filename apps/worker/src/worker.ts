@@ -1,3 +1,4 @@
+import { hostname } from 'node:os';
 import type { KmsPort } from '@das/core';
 import type { WorkerStatus } from '@das/contracts';
 import { loadOrCreateToken } from '@das/server-kit';
@@ -9,14 +10,15 @@ import { buildWorkerApp, type WorkerApp } from './http/app.js';
 import { createEventPublisher, type EventPublisher } from './live/event-publisher.js';
 import { createLiveHub } from './live/live-hub.js';
 import { createWorkerMetrics } from './metrics.js';
-import { createDuckDbEventStore } from './store/duckdb-event-store.js';
+import { openEventStore } from './store/open-store.js';
+import { fleetView } from './fleet/fleet-view.js';
 import type { EventStore } from './store/event-store.js';
 
 export interface WorkerDeps {
   config: WorkerConfig;
   /** Defaults to clients built from `config.aws`. */
   clients?: AwsClients;
-  /** Defaults to the DuckDB store at `config.storePath`. */
+  /** Defaults to the PostgreSQL store at `config.storeUrl`, else the DuckDB store at `config.storePath`. */
   store?: EventStore;
   /** KMS for in-thread decryption (threads: 0); tests wrap it to simulate outages. */
   kms?: KmsPort;
@@ -57,7 +59,10 @@ export function createWorker(deps: WorkerDeps): Worker {
   const metrics = createWorkerMetrics({
     kms: () => supervisor?.kmsStats() ?? { kmsCalls: 0, cacheHits: 0, cacheMisses: 0 },
     liveClients: () => hub.clientCount,
+    ...(config.storeUrl === undefined ? {} : { workerId: config.fleet.workerId }),
   });
+  const startedAt = new Date().toISOString();
+  let listeningUrl: string | null = null;
   const log: SupervisorLog = (level, text, details = {}) => app?.log[level](details, text);
 
   function status(): WorkerStatus {
@@ -90,11 +95,12 @@ export function createWorker(deps: WorkerDeps): Worker {
     async start() {
       const tokenSource = await loadOrCreateToken({ ...(config.token === undefined ? {} : { token: config.token }), dataDir: config.dataDir });
       const token = tokenSource.token;
-      store ??= await createDuckDbEventStore({ path: config.storePath, ...config.storeLimits });
+      store ??= await openEventStore(config, (text, details) => log('info', text, details));
       const eventStore = store;
       const events = createEventPublisher({ store: eventStore, hub, metrics });
       publisher = events;
       await events.recount();
+      events.followStore((error) => log('warn', 'live feed from the shared store failed; retrying', { error: String(error) }));
       const streams = createStreamSupervisor({
         config,
         clients,
@@ -104,6 +110,7 @@ export function createWorker(deps: WorkerDeps): Worker {
         log,
         ...(deps.kms === undefined ? {} : { kms: deps.kms }),
         ...(deps.consumer === undefined ? {} : { consumer: deps.consumer }),
+        self: () => ({ host: hostname(), pid: process.pid, url: listeningUrl, startedAt, eventsPerSecond: events.eventsPerSecond() }),
       });
       supervisor = streams;
       const deadLetters = createDeadLetterService({ store: eventStore, supervisor: streams, publisher: events, log });
@@ -113,6 +120,13 @@ export function createWorker(deps: WorkerDeps): Worker {
         hub,
         registry: metrics.registry,
         status,
+        fleet: () =>
+          fleetView({
+            store: eventStore,
+            supervisor: streams,
+            settings: config.fleet,
+            self: () => ({ host: hostname(), pid: process.pid, url: listeningUrl, startedAt, eventsPerSecond: events.eventsPerSecond(), recordsPerSecond: streams.recordsPerSecond() }),
+          }),
         ready: () => ['consuming', 'waiting for activity stream'].includes(streams.state().state),
         corsOrigins: config.consoleOrigins,
         replayDeadLetters: (query) => deadLetters.replay(query),
@@ -120,6 +134,7 @@ export function createWorker(deps: WorkerDeps): Worker {
       });
       let url: string | null = null;
       if (deps.listen !== false) url = await app.listen({ host: config.host, port: config.port });
+      listeningUrl = url;
       timers.push(setInterval(() => hub.broadcastStatus(status()), 1000));
       timers.push(
         setInterval(() => {
@@ -142,6 +157,7 @@ export function createWorker(deps: WorkerDeps): Worker {
       supervisor?.stop();
       await loop;
       for (const timer of timers) clearInterval(timer);
+      await publisher?.close();
       hub.flush();
       await app?.close();
       hub.close();

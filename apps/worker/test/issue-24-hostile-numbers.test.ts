@@ -2,12 +2,14 @@
 // 4xx with a specific code, and nothing from a request reaches SQL text.
 import { Registry } from 'prom-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { WorkerStatus } from '@das/contracts';
+import type { Fleet, WorkerStatus } from '@das/contracts';
 import { buildWorkerApp, type WorkerApp } from '../src/http/app.js';
 import { createLiveHub, type LiveHub } from '../src/live/live-hub.js';
 import { createDuckDbEventStore } from '../src/store/duckdb-event-store.js';
 import type { EventStore } from '../src/store/event-store.js';
 import { TEST_TOKEN } from './support/worker-harness.js';
+
+const emptyFleet: Fleet = { mode: 'embedded', workerId: 'test', streamKey: null, leaseTtlMs: null, workers: [], leases: [] };
 
 const status = { state: 'consuming', clusterId: 'c', streamName: 's', resourceId: 'r', shards: [], lagMs: 0, eventsPerSecond: 0, recordsPerSecond: 0, storedEvents: 0, deadLetters: 0 } satisfies WorkerStatus;
 let store: EventStore;
@@ -19,7 +21,7 @@ const auth = { authorization: `Bearer ${TEST_TOKEN}` };
 beforeAll(async () => {
   store = await createDuckDbEventStore({ path: ':memory:' });
   hub = createLiveHub({});
-  app = await buildWorkerApp({ token: TEST_TOKEN, store, hub, registry: new Registry(), status: () => status, ready: () => true, corsOrigins: [], logLevel: 'silent' });
+  app = await buildWorkerApp({ token: TEST_TOKEN, store, hub, registry: new Registry(), status: () => status, fleet: async () => emptyFleet, ready: () => true, corsOrigins: [], logLevel: 'silent' });
   base = await app.listen({ host: '127.0.0.1', port: 0 });
 });
 

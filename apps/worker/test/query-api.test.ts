@@ -2,13 +2,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { normaliseEvents } from '@das/core';
 import { buildMysqlEvent, buildPayload, createEventGenerator } from '@das/core/fixtures';
-import type { DeadLettersPage, EventsPage, Facets, Histogram, LiveServerFrame, StoredEvent, WorkerStatus } from '@das/contracts';
+import type { DeadLettersPage, Fleet, EventsPage, Facets, Histogram, LiveServerFrame, StoredEvent, WorkerStatus } from '@das/contracts';
 import { Registry } from 'prom-client';
 import { buildWorkerApp, type WorkerApp } from '../src/http/app.js';
 import { createLiveHub, type LiveHub } from '../src/live/live-hub.js';
 import { createDuckDbEventStore } from '../src/store/duckdb-event-store.js';
 import type { EventStore } from '../src/store/event-store.js';
 import { connectLive, getJson, TEST_TOKEN, waitFor } from './support/worker-harness.js';
+
+const emptyFleet: Fleet = { mode: 'embedded', workerId: 'test', streamKey: null, leaseTtlMs: null, workers: [], leases: [] };
 
 const status: WorkerStatus = {
   state: 'consuming', clusterId: 'c', streamName: 's', resourceId: 'r', shards: [], lagMs: 0,
@@ -25,7 +27,7 @@ describe('query API and live WebSocket', () => {
   beforeAll(async () => {
     store = await createDuckDbEventStore({ path: ':memory:' });
     hub = createLiveHub({ flushIntervalMs: 50, maxBufferedBytes: 256 * 1024 });
-    app = await buildWorkerApp({ token: TEST_TOKEN, store, hub, registry: new Registry(), status: () => status, ready: () => true, corsOrigins: ['http://127.0.0.1:5173'], logLevel: 'info', logStream: { write: (line) => logLines.push(line) } });
+    app = await buildWorkerApp({ token: TEST_TOKEN, store, hub, registry: new Registry(), status: () => status, fleet: async () => emptyFleet, ready: () => true, corsOrigins: ['http://127.0.0.1:5173'], logLevel: 'info', logStream: { write: (line) => logLines.push(line) } });
     base = await app.listen({ host: '127.0.0.1', port: 0 });
     const generator = createEventGenerator({ seed: 3, engine: 'mysql', startTime: new Date(Date.now() - 600_000).toISOString() });
     const records = Array.from({ length: 60 }, (_, i) => ({ sequenceNumber: String(i + 1), arrivedAtMs: null, events: normaliseEvents(buildPayload(generator.events(5))) }));

@@ -2,7 +2,8 @@ import { ListShardsCommand, type KinesisClient, type Shard } from '@aws-sdk/clie
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { StoredEvent } from '@das/contracts';
 import type { DecodeOutcome, DecryptPool } from '../decrypt/decrypt-pool.js';
-import type { DecodedRecord, EventStore, ShardCheckpoint } from '../store/event-store.js';
+import { LeaseLostError, type DecodedRecord, type EventStore, type ShardCheckpoint, type ShardLease } from '../store/event-store.js';
+import type { ShardOwnership } from '../fleet/lease-coordinator.js';
 
 /** The part of an {@link EventStore} the consumer writes to. */
 export type BatchSink = Pick<EventStore, 'append' | 'checkpoints'>;
@@ -22,6 +23,8 @@ export interface ConsumerHooks {
   onThrottled?(shardId: string): void;
   onLag?(shardId: string, millisBehindLatest: number | null): void;
   onShardDone?(shardId: string): void;
+  /** Another worker took this shard's lease: reading it stopped here. */
+  onLeaseLost?(shardId: string): void;
 }
 
 export interface StreamConsumerOptions {
@@ -48,6 +51,13 @@ export interface StreamConsumerOptions {
   recordsPerBatch?: number;
   /** Batches decrypting or decrypted and not yet stored, across all shards: bounds decoded events in memory. */
   maxBatchesInFlight?: number;
+  /**
+   * A fleet's shard leases: only shards whose lease this worker holds are read, and each batch is
+   * stored under its lease. Without it (the embedded store) every shard is read.
+   */
+  ownership?: ShardOwnership;
+  /** How often leases are looked at when there is `ownership` (ms). */
+  leaseCheckMs?: number;
 }
 
 /**
@@ -133,6 +143,8 @@ export function createStreamConsumer(options: StreamConsumerOptions) {
   // Never below 2: a shard stores one batch while the next decrypts.
   const batchPermits = createPermits(Math.max(2, options.maxBatchesInFlight ?? FLOW_DEFAULTS.maxBatchesInFlight));
   let followed = new Set<string>();
+  /** Ends the current wait between rounds (a shard finished, leases changed). */
+  let wake: (() => void) | undefined;
 
   /** Decodes records, retrying with back-off the ones KMS could not serve. Stops early only when aborted. */
   async function decodeAll(records: KinesisRecordData[], signal: AbortSignal): Promise<DecodedRecord[]> {
@@ -170,11 +182,17 @@ export function createStreamConsumer(options: StreamConsumerOptions) {
     return decoded;
   }
 
-  async function readShard(shard: ShardInfo, checkpoint: ShardCheckpoint | undefined, parentWasRead: boolean, signal: AbortSignal) {
+  async function readShard(
+    shard: ShardInfo,
+    checkpoint: ShardCheckpoint | undefined,
+    parentWasRead: boolean,
+    signal: AbortSignal,
+    lease: ShardLease | undefined,
+  ) {
     const start = shardStart(shard, checkpoint, parentWasRead, options.startPosition);
     const entry: ShardProgress = { shardId: shard.shardId, state: 'reading', millisBehindLatest: null, lastSequenceNumber: checkpoint?.sequenceNumber ?? null };
     progress.set(shard.shardId, entry);
-    if (checkpoint === undefined && !shard.closed) {
+    if (checkpoint?.sequenceNumber == null && checkpoint?.startedAtMs == null && !shard.closed) {
       // Remember when this open shard was begun, so a restart before its first record resumes from
       // there (closed shards are simply read again from the configured position).
       await options.store.append({
@@ -182,6 +200,7 @@ export function createStreamConsumer(options: StreamConsumerOptions) {
         shardId: shard.shardId,
         records: [],
         startedAtMs: Date.now() - START_TIME_MARGIN_MS,
+        ...(lease === undefined ? {} : { lease }),
       });
     }
     // Reading stops with the shard loop (done, failed) as well as with the consumer.
@@ -201,7 +220,7 @@ export function createStreamConsumer(options: StreamConsumerOptions) {
     const queue = createBoundedQueue<ShardChunk>(maxQueuedRecords);
     const reading = fillQueue(shard.shardId, entry, reader, queue, stopReading.signal);
     try {
-      return await drainQueue(shard.shardId, entry, queue, signal);
+      return await drainQueue(shard.shardId, entry, queue, signal, lease);
     } finally {
       stop();
       signal.removeEventListener('abort', stop);
@@ -243,7 +262,13 @@ export function createStreamConsumer(options: StreamConsumerOptions) {
    * stored. Once aborted it stores the chunks in flight (in hand, decrypting ahead) and takes no
    * more; queued ones are read again after a restart. True when the shard was read to its end.
    */
-  async function drainQueue(shardId: string, entry: ShardProgress, queue: BoundedQueue<ShardChunk>, signal: AbortSignal): Promise<boolean> {
+  async function drainQueue(
+    shardId: string,
+    entry: ShardProgress,
+    queue: BoundedQueue<ShardChunk>,
+    signal: AbortSignal,
+    lease: ShardLease | undefined,
+  ): Promise<boolean> {
     const decodeNext = async () => {
       if (signal.aborted) return undefined;
       const chunk = await queue.take();
@@ -266,7 +291,7 @@ export function createStreamConsumer(options: StreamConsumerOptions) {
         // Ahead: the next chunk decrypts in the pool while this one is stored.
         next = complete && !chunk.finished ? decodeNext() : Promise.resolve(undefined);
         try {
-          await storeChunk(shardId, entry, chunk, decoded, complete);
+          await storeChunk(shardId, entry, chunk, decoded, complete, lease);
         } finally {
           batchPermits.release();
         }
@@ -288,13 +313,21 @@ export function createStreamConsumer(options: StreamConsumerOptions) {
   }
 
   /** Stores a decrypted chunk with the shard's checkpoint (one transaction), then publishes it. */
-  async function storeChunk(shardId: string, entry: ShardProgress, chunk: ShardChunk, decoded: DecodedRecord[], complete: boolean) {
+  async function storeChunk(
+    shardId: string,
+    entry: ShardProgress,
+    chunk: ShardChunk,
+    decoded: DecodedRecord[],
+    complete: boolean,
+    lease: ShardLease | undefined,
+  ) {
     if (decoded.length === 0 && !(chunk.finished && complete)) return;
     const { stored, deadLetters } = await options.store.append({
       streamKey: options.streamKey,
       shardId,
       records: decoded,
       shardFinished: chunk.finished && complete,
+      ...(lease === undefined ? {} : { lease }),
     });
     const last = decoded.at(-1);
     if (last !== undefined) {
@@ -311,16 +344,29 @@ export function createStreamConsumer(options: StreamConsumerOptions) {
     const abort = () => inner.abort();
     outer.addEventListener('abort', abort, { once: true });
     if (outer.aborted) inner.abort();
-    const checkpoints = new Map((await options.store.checkpoints(options.streamKey)).map((c) => [c.shardId, c]));
-    const finished = new Set([...checkpoints.values()].filter((c) => c.finished).map((c) => c.shardId));
-    // Shards followed while they were open (or with records stored): their children continue them
-    // and start at TRIM_HORIZON; children of shards that were already closed at a LATEST/timestamp
-    // start keep the configured position instead of replaying history.
-    followed = new Set(
-      [...checkpoints.values()].filter((c) => c.sequenceNumber !== null || c.startedAtMs !== null).map((c) => c.shardId),
-    );
-    const running = new Map<string, Promise<void>>();
-    let wake: (() => void) | undefined;
+    const { ownership } = options;
+    let checkpoints = new Map<string, ShardCheckpoint>();
+    const finished = new Set<string>();
+    followed = new Set();
+    /** Reads the shared checkpoints again: in a fleet, other workers finish and follow shards too. */
+    async function loadCheckpoints() {
+      checkpoints = new Map((await options.store.checkpoints(options.streamKey)).map((c) => [c.shardId, c]));
+      for (const c of checkpoints.values()) {
+        if (c.finished) finished.add(c.shardId);
+        // Shards followed while they were open (or with records stored): their children continue
+        // them and start at TRIM_HORIZON; children of shards that were already closed at a
+        // LATEST/timestamp start keep the configured position instead of replaying history.
+        if (c.sequenceNumber !== null || c.startedAtMs !== null) followed.add(c.shardId);
+      }
+    }
+    await loadCheckpoints();
+    const leaseLost = (shardId: string) => {
+      ownership?.drop(shardId);
+      progress.delete(shardId);
+      hooks.onLeaseLost?.(shardId);
+    };
+    const running = new Map<string, { task: Promise<void>; stop: AbortController }>();
+    const leaseWatch = ownership?.run(signal);
     let failure: unknown;
     const nudge = () => wake?.();
     signal.addEventListener('abort', nudge, { once: true });
@@ -336,7 +382,17 @@ export function createStreamConsumer(options: StreamConsumerOptions) {
           throw error;
         }
         const listed = new Set(shards.map((s) => s.shardId));
+        // The leases held now, then the checkpoints: a checkpoint read after the lease was taken
+        // includes everything the previous owner stored.
+        let held: ReadonlyMap<string, ShardLease> | undefined;
+        if (ownership !== undefined) {
+          await ownership.observe(shards);
+          held = new Map(ownership.held());
+          await loadCheckpoints();
+          for (const [shardId, entry] of running) if (!held.has(shardId)) entry.stop.abort();
+        }
         for (const shard of shards) {
+          if (held !== undefined && !held.has(shard.shardId)) continue;
           if (!progress.has(shard.shardId)) {
             progress.set(shard.shardId, {
               shardId: shard.shardId,
@@ -348,27 +404,37 @@ export function createStreamConsumer(options: StreamConsumerOptions) {
         }
         for (const shard of readableShards(shards, finished)) {
           if (running.has(shard.shardId)) continue;
+          const lease = held?.get(shard.shardId);
+          if (held !== undefined && lease === undefined) continue;
           const parents = listedParents(shard, listed);
           const parentWasRead = parents.some((p) => followed.has(p));
           if (!shard.closed) followed.add(shard.shardId);
-          const task = readShard(shard, checkpoints.get(shard.shardId), parentWasRead, signal)
+          // Each shard stops with the consumer, or alone when its lease is lost.
+          const stop = new AbortController();
+          const stopShard = () => stop.abort();
+          signal.addEventListener('abort', stopShard, { once: true });
+          const task = readShard(shard, checkpoints.get(shard.shardId), parentWasRead, stop.signal, lease)
             .then((done) => {
               if (done) finished.add(shard.shardId);
+              else if (stop.signal.aborted && !signal.aborted) leaseLost(shard.shardId);
             })
             .catch((error: unknown) => {
               if (signal.aborted) return;
+              if (error instanceof LeaseLostError || stop.signal.aborted) return leaseLost(shard.shardId);
               failure = error;
               inner.abort();
             })
             .finally(() => {
+              signal.removeEventListener('abort', stopShard);
               running.delete(shard.shardId);
               nudge();
             });
-          running.set(shard.shardId, task);
+          running.set(shard.shardId, { task, stop });
         }
         if (signal.aborted) break;
         await new Promise<void>((resolve) => {
-          const timer = setTimeout(resolve, options.shardDiscoveryMs ?? 10_000);
+          const discoveryMs = options.shardDiscoveryMs ?? 10_000;
+          const timer = setTimeout(resolve, ownership === undefined ? discoveryMs : Math.min(discoveryMs, options.leaseCheckMs ?? 2000));
           wake = () => {
             clearTimeout(timer);
             resolve();
@@ -380,13 +446,16 @@ export function createStreamConsumer(options: StreamConsumerOptions) {
       outer.removeEventListener('abort', abort);
       inner.abort();
       // The shard loops see the abort; wait for their in-flight batch to be stored and checkpointed.
-      await Promise.allSettled([...running.values()]);
+      await Promise.allSettled([...running.values()].map((r) => r.task));
+      await leaseWatch;
     }
     if (failure !== undefined) throw failure;
   }
 
   return {
     run,
+    /** Looks at the shards and leases again now. */
+    wake: () => wake?.(),
     shards: (): ShardProgress[] => [...progress.values()].sort((a, b) => a.shardId.localeCompare(b.shardId)),
   };
 }

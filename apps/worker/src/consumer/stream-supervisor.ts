@@ -11,6 +11,7 @@ import type { EventPublisher } from '../live/event-publisher.js';
 import { StreamGoneError } from './shard-reader.js';
 import { createStreamConsumer, type StreamConsumer, type StreamConsumerOptions } from './stream-consumer.js';
 import { createStreamLocator, type LocatedStream } from './stream-locator.js';
+import { createLeaseCoordinator, type ShardOwnership } from '../fleet/lease-coordinator.js';
 
 export type SupervisorLog = (level: 'info' | 'warn' | 'error', text: string, details?: Record<string, unknown>) => void;
 
@@ -27,6 +28,8 @@ export interface StreamSupervisorOptions {
   /** KMS for in-thread decryption (tests wrap it to simulate outages). */
   kms?: KmsPort;
   consumer?: ConsumerTuning;
+  /** This worker as the fleet's workers table shows it (a shared store only). */
+  self?: () => { host: string; pid: number; url: string | null; startedAt: string; eventsPerSecond: number };
 }
 
 /** The running incarnation's decoder, for work that must use the same keyring (dead-letter replay). */
@@ -121,6 +124,7 @@ export function createStreamSupervisor(options: StreamSupervisorOptions): Stream
     incarnation = abort;
     const stopListener = () => abort.abort();
     stopping.signal.addEventListener('abort', stopListener, { once: true });
+    const ownership = store.leases === undefined ? undefined : leaseOwnership(stream);
     consumer = createStreamConsumer({
       kinesis: clients.kinesis,
       streamName: stream.streamName,
@@ -130,6 +134,7 @@ export function createStreamSupervisor(options: StreamSupervisorOptions): Stream
       startPosition,
       ...config.flow,
       ...options.consumer,
+      ...(ownership === undefined ? {} : { ownership, leaseCheckMs: config.fleet.leaseRenewMs }),
       hooks: {
         onStored: (events, deadLetters) => publisher.stored(events, deadLetters),
         onRecords(shardId, n) {
@@ -145,6 +150,10 @@ export function createStreamSupervisor(options: StreamSupervisorOptions): Stream
         onThrottled: (shardId) => metrics.throttled.inc({ shard: shardId }),
         onLag(shardId, ms) {
           if (ms !== null) metrics.lag.set({ shard: shardId }, ms);
+        },
+        onLeaseLost(shardId) {
+          metrics.lag.remove({ shard: shardId });
+          log('info', 'stopped reading a shard whose lease another worker took', { shard: shardId });
         },
       },
     });
@@ -162,7 +171,25 @@ export function createStreamSupervisor(options: StreamSupervisorOptions): Stream
       // A replay stops at its next page once the stream has ended; let it finish the page it decodes.
       await Promise.allSettled(held);
       await decoder.close();
+      // Only now, with what was in flight stored: the next owner resumes after it.
+      await ownership?.release();
     }
+  }
+
+  /** The fleet's leases for this incarnation: which of its shards this worker reads. */
+  function leaseOwnership(stream: LocatedStream): ShardOwnership {
+    return createLeaseCoordinator({
+      ...config.fleet,
+      leases: store.leases as NonNullable<EventStore['leases']>,
+      streamKey: stream.streamKey,
+      self: () => ({
+        ...(options.self?.() ?? { host: 'unknown', pid: process.pid, url: null, startedAt: new Date().toISOString(), eventsPerSecond: 0 }),
+        recordsPerSecond: recordsRate.perSecond(),
+      }),
+      lagOf: (shardId) => consumer?.shards().find((s) => s.shardId === shardId)?.millisBehindLatest ?? null,
+      onChange: () => consumer?.wake(),
+      log,
+    });
   }
 
   return {

@@ -2,7 +2,7 @@ import Fastify from 'fastify';
 import cors from '@fastify/cors';
 import websocket from '@fastify/websocket';
 import { TypeBoxValidatorCompiler, type TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import { LIVE_SUBPROTOCOL, routeSchema, workerRoutes, type DeadLetterReplayQuery, type DeadLetterReplayResult, type WorkerStatus } from '@das/contracts';
+import { LIVE_SUBPROTOCOL, routeSchema, workerRoutes, type DeadLetterReplayQuery, type DeadLetterReplayResult, type WorkerStatus, type Fleet } from '@das/contracts';
 import { bearerAuth, clientErrorHandler, errorHandler, loggerOptions, sendError } from '@das/server-kit';
 import type { Registry } from 'prom-client';
 import type { LiveHub } from '../live/live-hub.js';
@@ -20,6 +20,8 @@ export interface WorkerAppOptions {
   hub: LiveHub;
   registry: Registry;
   status: () => WorkerStatus;
+  /** The fleet's workers and leases (`GET /fleet`). */
+  fleet: () => Promise<Fleet>;
   ready: () => boolean;
   corsOrigins: readonly string[];
   logLevel?: string;
@@ -83,6 +85,7 @@ export async function buildWorkerApp(options: WorkerAppOptions) {
     },
   );
   app.get(routes.status.path, { schema: routeSchema(routes.status, 'system', 'Stream, shards, lag, rates, counts') }, async () => options.status());
+  app.get(routes.fleet.path, { schema: routeSchema(routes.fleet, 'system', 'Workers sharing the stream, shard leases, lag per shard, events/s per worker') }, async () => options.fleet());
   app.get(routes.metrics.path, async (_request, reply) => {
     reply.header('content-type', options.registry.contentType);
     return options.registry.metrics();

@@ -2,3 +2,4 @@
 export * from './events.js';
 export * from './live.js';
 export * from './routes.js';
+export * from './fleet.js';

@@ -16,6 +16,7 @@ import {
   StoredEventSchema,
 } from './events.js';
 import { WorkerStatusSchema } from './live.js';
+import { FleetSchema } from './fleet.js';
 
 export const WorkerHealthSchema = Type.Object({ ok: Type.Boolean() });
 export const WorkerReadinessSchema = Type.Object({ ready: Type.Boolean(), state: Type.String() });
@@ -28,6 +29,7 @@ export const workerRoutes = {
   health: { method: 'GET', path: '/healthz', auth: false, successStatus: 200, response: WorkerHealthSchema },
   readiness: { method: 'GET', path: '/readyz', auth: false, successStatus: 200, response: WorkerReadinessSchema },
   status: { method: 'GET', path: '/status', auth: true, successStatus: 200, response: WorkerStatusSchema },
+  fleet: { method: 'GET', path: '/fleet', auth: true, successStatus: 200, response: FleetSchema },
   metrics: { method: 'GET', path: '/metrics', auth: true, successStatus: 200, response: Type.String({ description: 'Prometheus text format' }) },
   listEvents: { method: 'GET', path: '/events', auth: true, querystring: EventsQuerySchema, successStatus: 200, response: EventsPageSchema },
   eventFacets: { method: 'GET', path: '/events/facets', auth: true, querystring: EventFilterQuerySchema, successStatus: 200, response: FacetsSchema },

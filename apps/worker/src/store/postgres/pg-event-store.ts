@@ -88,6 +88,8 @@ export interface PgEventStoreOptions {
   url: string;
   /** Connections in the pool (default 6): appends of different shards run side by side. */
   poolSize?: number;
+  /** Ends a session left idle inside a transaction for this long (ms; default 30 s), releasing its row locks. */
+  idleInTransactionTimeoutMs?: number;
   /** Called once the schema is migrated (the worker logs it). */
   onMigrated?(outcome: MigrationOutcome): void;
 }
@@ -101,7 +103,12 @@ export type PgEventStore = EventStore & { readonly url: string; readonly trigram
  * first locks the shard's lease row and checks that this worker still holds it (fencing).
  */
 export async function createPgEventStore(options: PgEventStoreOptions): Promise<PgEventStore> {
-  const pool = new pg.Pool({ connectionString: options.url, max: options.poolSize ?? 6, application_name: 'das-worker' });
+  const pool = new pg.Pool({
+    connectionString: options.url,
+    max: options.poolSize ?? 6,
+    application_name: 'das-worker',
+    options: `-c idle_in_transaction_session_timeout=${Math.trunc(options.idleInTransactionTimeoutMs ?? 30_000)}`,
+  });
   // A broken idle connection is dropped by the pool; without a listener it would crash the process.
   pool.on('error', () => undefined);
   let outcome: MigrationOutcome;

@@ -45,11 +45,16 @@ export function createPgLeaseTable(pool: pg.Pool): LeaseTable {
 
     async take(streamKey, shardId, owner, seen, ttlMs, from) {
       // Free (no owner), expired, or held by `from` (a steal); and nobody changed it since we looked.
+      // SKIP LOCKED: a row locked by an append in progress is not waited for (its owner may be paused
+      // inside the transaction); it is tried again next round.
       const { rows } = await pool.query(
-        `UPDATE ${SCHEMA}.leases SET owner = $3, counter = counter + 1, expires_at = now() + $5 * interval '1 millisecond', updated_at = now()
-         WHERE stream_key = $1 AND shard_id = $2 AND counter = $4 AND NOT finished
-           AND (owner IS NULL OR expires_at IS NULL OR expires_at < now() OR owner = $6)
-         RETURNING counter`,
+        `UPDATE ${SCHEMA}.leases AS l SET owner = $3, counter = l.counter + 1, expires_at = now() + $5 * interval '1 millisecond', updated_at = now()
+         FROM (SELECT stream_key, shard_id FROM ${SCHEMA}.leases
+               WHERE stream_key = $1 AND shard_id = $2 AND counter = $4 AND NOT finished
+                 AND (owner IS NULL OR expires_at IS NULL OR expires_at < now() OR owner = $6)
+               FOR UPDATE SKIP LOCKED) AS free
+         WHERE l.stream_key = free.stream_key AND l.shard_id = free.shard_id
+         RETURNING l.counter`,
         [streamKey, shardId, owner, seen, ttlMs, from ?? null],
       );
       const row = rows[0] as Row | undefined;
