@@ -10,3 +10,9 @@ globalThis.ResizeObserver ??= NoopResizeObserver as unknown as typeof ResizeObse
 
 // Preferences (live columns) must not leak from one test into the next.
 beforeEach(() => localStorage.clear());
+
+// jsdom has no matchMedia; uPlot reads it when loaded and the charts follow the colour scheme.
+if (typeof window !== 'undefined' && typeof window.matchMedia !== 'function') {
+  window.matchMedia = (query: string) =>
+    ({ matches: false, media: query, onchange: null, addEventListener() {}, removeEventListener() {}, addListener() {}, removeListener() {}, dispatchEvent: () => false }) as MediaQueryList;
+}

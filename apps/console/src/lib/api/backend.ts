@@ -19,7 +19,7 @@ export interface Backend {
 /** Builds the backend for an API base URL and a session. */
 export function createBackend(apiBase: string, session: Session): Backend {
   const getToken = () => session.token;
-  const onUnauthorized = () => session.signOut(UNAUTHORIZED_MESSAGE);
+  const onUnauthorized = () => session.refuse(UNAUTHORIZED_MESSAGE);
   const api = createApiClient(createHttpClient({ baseUrl: apiBase, getToken, onUnauthorized }));
   let worker: { url: string; client: WorkerClient } | undefined;
 

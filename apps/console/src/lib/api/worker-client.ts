@@ -1,7 +1,7 @@
 // Typed calls to the stream worker (@das/worker): stored events, facets, histogram, export, dead letters.
 import { filterToQuery, type EventFilter } from '../domain.js';
 import type { HttpClient, Query } from './http.js';
-import type { DeadLetterReplayResult, DeadLettersPage, EventsPage, Facets, Histogram, StoredEvent } from './types.js';
+import type { DeadLetterReplayResult, DeadLettersPage, EventsPage, Facets, Histogram, StoredEvent, WorkerStatus } from './types.js';
 
 function filterQuery(filter: EventFilter, extra: Query = {}): Query {
   return { ...filterToQuery(filter), ...extra };
@@ -21,9 +21,12 @@ export function createWorkerClient(http: HttpClient) {
       const response = await http.raw('GET', '/events/export', { query: filterQuery(filter, { format }) });
       return response.blob();
     },
-    listDeadLetters: (cursor?: string) => http.request<DeadLettersPage>('GET', '/dead-letters', { query: { cursor } }),
-    /** Decrypts the dead letters again (e.g. after a key policy fix). */
-    replayDeadLetters: () => http.request<DeadLetterReplayResult>('POST', '/dead-letters/replay'),
+    /** The consumer's state and counts (stored events, dead letters). */
+    status: () => http.request<WorkerStatus>('GET', '/status'),
+    listDeadLetters: (page: { cursor?: string; reason?: string; limit?: number } = {}) =>
+      http.request<DeadLettersPage>('GET', '/dead-letters', { query: { cursor: page.cursor, reason: page.reason, limit: page.limit } }),
+    /** Decrypts the dead letters again (e.g. after a key policy fix), those of one reason when given. */
+    replayDeadLetters: (reason?: string) => http.request<DeadLetterReplayResult>('POST', '/dead-letters/replay', { query: { reason } }),
   };
 }
 

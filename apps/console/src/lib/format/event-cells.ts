@@ -1,12 +1,13 @@
 import type { ActivityEvent } from '../domain.js';
 import type { LiveColumn } from '../state/live-events.svelte.js';
-import { shortTime } from './format.js';
+import { fieldLabel } from '../domain.js';
+import { formatTime, zoneLabel, type TimeZoneName } from './time-zone.js';
 
-/** Text of one table cell. */
-export function cellText(event: ActivityEvent, column: LiveColumn): string {
+/** Text of one table cell; times in `zone`, with their date when the view spans days. */
+export function cellText(event: ActivityEvent, column: LiveColumn, zone: TimeZoneName = 'utc', withDate = false): string {
   switch (column) {
     case 'time':
-      return shortTime(event.time);
+      return formatTime(event.time, zone, withDate);
     case 'exitCode':
       return event.failed ? `failed${event.exitCode !== null ? ` ${event.exitCode}` : ''}` : event.exitCode === null ? '' : String(event.exitCode);
     case 'rowCount':
@@ -35,3 +36,8 @@ export const COLUMN_WIDTHS: Record<LiveColumn, string> = {
   eventClass: '3.5rem',
   instanceId: 'minmax(5rem, 1fr)',
 };
+
+/** A column's heading; the time column names the zone its times are in. */
+export function columnLabel(column: LiveColumn, zone: TimeZoneName): string {
+  return column === 'time' ? `Time (${zoneLabel(zone)})` : fieldLabel(column);
+}

@@ -9,6 +9,7 @@ import { LiveEvents } from './live-events.svelte.js';
 import { LoadRunsState } from './load-runs.svelte.js';
 import { Router } from './router.svelte.js';
 import { Session } from './session.svelte.js';
+import { WorkerSummary } from './worker-summary.svelte.js';
 
 /** The whole console's state, built once at start-up and handed to the pages. */
 export class ConsoleApp {
@@ -22,6 +23,7 @@ export class ConsoleApp {
   readonly loadRuns: LoadRunsState;
   readonly history: HistoryState;
   readonly deadLetters: DeadLettersState;
+  readonly summary: WorkerSummary;
   configError = $state<string | null>(null);
 
   constructor(apiBase: string) {
@@ -40,6 +42,7 @@ export class ConsoleApp {
     this.loadRuns = new LoadRunsState(this.backend);
     this.history = new HistoryState(this.backend);
     this.deadLetters = new DeadLettersState(this.backend);
+    this.summary = new WorkerSummary(this.backend);
   }
 
   /** Loads `GET /console-config` (public): the worker's URL and the AWS region. */

@@ -20,6 +20,9 @@ function fakeWorker(calls: { filter: EventFilter; cursor?: string }[]): WorkerCl
     facets: async () => ({ total: 120, users: [{ value: 'app', count: 30 }], databases: [], commands: [], objects: [] }),
     histogram: async () => ({ intervalMs: 60_000, buckets: [{ start: 0, total: 120, byCommand: { QUERY: 120 } }] }),
     exportEvents: async () => new Blob(['{}\n']),
+    status: async () => {
+      throw new Error('not used');
+    },
     listDeadLetters: async () => ({ deadLetters: [], next: null }),
     replayDeadLetters: async () => ({ examined: 0, recovered: 0, events: 0, stillFailing: 0, retryLater: 0, interrupted: false }),
   };
@@ -48,14 +51,63 @@ describe('HistoryState', () => {
     const backend = createFakeBackend();
     backend.worker = () => fakeWorker(calls);
     const history = new HistoryState(backend, () => Date.parse('2026-11-25T04:00:00Z'));
-    history.range = '15m';
+    history.range = { key: '15m' };
     await history.setFilter({ users: ['app'] });
     expect(calls[0]?.filter).toEqual({ users: ['app'], from: '2026-11-25T03:45:00.000Z' });
-    history.range = 'custom';
-    history.customFrom = '2026-11-25T01:00';
-    expect(history.effectiveFilter().from).toBe(new Date('2026-11-25T01:00').toISOString());
-    history.range = 'all';
+    history.range = { key: 'custom', from: '2026-11-25T01:00:00.000Z' };
+    expect(history.effectiveFilter().from).toBe('2026-11-25T01:00:00.000Z');
+    history.range = { key: 'all' };
     expect(history.effectiveFilter()).toEqual({ users: ['app'] });
+  });
+
+  it('refuses a range that ends before it starts', async () => {
+    const backend = createFakeBackend();
+    backend.worker = () => fakeWorker([]);
+    const history = new HistoryState(backend);
+    expect(history.setRange({ key: 'custom', from: '2026-11-25T02:00:00.000Z', to: '2026-11-25T01:00:00.000Z' })).toMatch(/ends before it starts/);
+    expect(history.range).toEqual({ key: '1h' });
+  });
+
+  it('writes its view to URL parameters and reads the same view back', async () => {
+    const calls: { filter: EventFilter; cursor?: string }[] = [];
+    const backend = createFakeBackend();
+    backend.worker = () => fakeWorker(calls);
+    const history = new HistoryState(backend, () => Date.parse('2026-11-25T04:00:00Z'));
+    history.setRange({ key: 'custom', from: '2026-11-25T01:00:00.000Z', to: '2026-11-25T02:00:00.000Z' });
+    await history.setFilter({ users: ['app', 'report'], text: 'delete' });
+    await history.setPageSize(25);
+    await history.nextPage();
+    history.select(history.events[2]!);
+    history.setColumns(['time', 'user', 'remoteHost']);
+    const params = history.viewParams();
+
+    const copy = new HistoryState(backend, () => Date.parse('2026-11-25T04:00:00Z'));
+    const query = new URLSearchParams();
+    for (const [k, v] of Object.entries(params)) for (const one of [v ?? []].flat()) query.append(k, one);
+    copy.applyParams(query);
+    await copy.ensureLoaded();
+    expect(copy.viewParams()).toEqual(params);
+    expect(copy.filter).toEqual({ users: ['app', 'report'], text: 'delete' });
+    expect(copy.pageNumber).toBe(2);
+    expect(copy.selected?.id).toBe(history.selected?.id);
+    expect(calls.at(-1)).toMatchObject({ cursor: '25', filter: { from: '2026-11-25T01:00:00.000Z', to: '2026-11-25T02:00:00.000Z' } });
+  });
+
+  it('shows no rows under an error, and Retry searches again', async () => {
+    const calls: { filter: EventFilter; cursor?: string }[] = [];
+    const backend = createFakeBackend();
+    backend.worker = () => fakeWorker(calls);
+    const history = new HistoryState(backend);
+    await history.search();
+    expect(history.events.length).toBe(50);
+    backend.worker = () => {
+      throw new Error('Cannot reach http://127.0.0.1:7401: is it running?');
+    };
+    await history.search();
+    expect([history.events.length, history.facets, history.error]).toEqual([0, null, 'Cannot reach http://127.0.0.1:7401: is it running?']);
+    backend.worker = () => fakeWorker(calls);
+    await history.retry();
+    expect([history.events.length, history.error]).toEqual([50, null]);
   });
 
   it('shows a worker failure as an error', async () => {

@@ -5,6 +5,7 @@ import { EVENT_FACETS, fieldLabel, matchesFilter, type ActivityEventFieldName, t
 import { FacetCounter, type FacetField } from './facet-counter.js';
 import { RateSeries } from './rate-series.js';
 import { RingBuffer } from './ring-buffer.js';
+import { columnsFromParam, columnsParam, filterFromParams, filterParams, sameFilter, type UrlView, type ViewParams } from './view-params.js';
 
 export type ConnectionState = 'idle' | 'connecting' | 'open' | 'closed' | 'error';
 
@@ -55,7 +56,7 @@ function defaultSchedule(callback: () => void): void {
  * stays capped even in a hidden tab); the reactive counters and `version` move once per animation
  * frame, so the table renders per frame, not per event. Invariant: `shown + dropped === received`.
  */
-export class LiveEvents {
+export class LiveEvents implements UrlView {
   readonly buffer: RingBuffer<StoredEvent>;
   readonly facets = new FacetCounter();
   readonly rates = new RateSeries();
@@ -80,6 +81,8 @@ export class LiveEvents {
   selected = $state.raw<StoredEvent | null>(null);
   columns = $state<LiveColumn[]>([...DEFAULT_COLUMNS]);
 
+  /** The columns remembered in this browser, used when the address names none. */
+  #savedColumns: LiveColumn[] = [...DEFAULT_COLUMNS];
   #received = 0;
   #dropped = 0;
   #lastSlow = -Infinity;
@@ -107,7 +110,7 @@ export class LiveEvents {
       try {
         const keys = JSON.parse(saved) as string[];
         const known = LIVE_COLUMNS.map((c) => c.key).filter((k) => keys.includes(k));
-        if (known.length > 0) this.columns = known;
+        if (known.length > 0) this.columns = this.#savedColumns = known;
       } catch {
         // A damaged preference falls back to the default columns.
       }
@@ -248,6 +251,8 @@ export class LiveEvents {
     }
     this.#received = kept.length;
     this.#dropped = 0;
+    // All counters start again together: what the worker skipped was for the old filter.
+    this.serverDropped = 0;
     this.pausedEnd = this.buffer.end;
     if (this.selected !== null && !matchesFilter(this.selected, filter)) this.selected = null;
     this.#lastSlow = -Infinity;
@@ -277,12 +282,23 @@ export class LiveEvents {
     this.flush();
   }
 
+  viewParams(): ViewParams {
+    return { ...filterParams(this.filter), cols: columnsParam(this.columns, DEFAULT_COLUMNS) };
+  }
+
+  applyParams(params: URLSearchParams): void {
+    const filter = filterFromParams(params);
+    if (!sameFilter(filter, this.filter)) this.setFilter(filter);
+    const columns = params.has('cols') ? columnsFromParam(params.get('cols'), LIVE_COLUMNS.map((c) => c.key), DEFAULT_COLUMNS) : this.#savedColumns;
+    if (columns.join(',') !== this.columns.join(',')) this.columns = columns;
+  }
+
   select(event: StoredEvent | null): void {
     this.selected = event;
   }
 
   setColumns(columns: LiveColumn[]): void {
-    this.columns = LIVE_COLUMNS.map((c) => c.key).filter((key) => columns.includes(key));
+    this.columns = this.#savedColumns = LIVE_COLUMNS.map((c) => c.key).filter((key) => columns.includes(key));
     this.#storage?.setItem(COLUMNS_KEY, JSON.stringify(this.columns));
   }
 }

@@ -54,6 +54,17 @@ export class RateSeries {
     return out;
   }
 
+  /** The window's seconds that saw events, as chart buckets (start in ms, count per command). */
+  buckets(nowMs: number): { start: number; byKey: Record<string, number> }[] {
+    const last = Math.floor(nowMs / 1000);
+    const out: { start: number; byKey: Record<string, number> }[] = [];
+    for (const [second, bucket] of this.#seconds) {
+      if (second <= last - this.windowSeconds || second > last) continue;
+      out.push({ start: second * 1000, byKey: Object.fromEntries(bucket) });
+    }
+    return out;
+  }
+
   clear(): void {
     this.#seconds.clear();
   }

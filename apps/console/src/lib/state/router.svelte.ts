@@ -1,30 +1,58 @@
-/** The console's screens, addressed by the URL fragment so they never clash with API paths. */
-export const ROUTES = [
-  { path: '/lab', label: 'Lab' },
-  { path: '/keys', label: 'Keys' },
-  { path: '/clusters', label: 'Clusters' },
-  { path: '/load-runs', label: 'Load runs' },
-  { path: '/events/live', label: 'Live events' },
-  { path: '/events/history', label: 'Event history' },
-  { path: '/dead-letters', label: 'Dead letters' },
-] as const;
+import type { RoutePath } from './routes.js';
+import { buildHash, groupParams, parseLocation, paramsOf } from './location.js';
 
-export type RoutePath = (typeof ROUTES)[number]['path'];
+export { ROUTES, type RoutePath } from './routes.js';
+export { buildHash, parseLocation, titleOf } from './location.js';
 
-/** `#/keys` → `/keys`; anything unknown → `/lab`. */
-export function parseRoute(hash: string): RoutePath {
-  const path = hash.replace(/^#/, '').split('?')[0] ?? '';
-  return ROUTES.find((r) => r.path === path)?.path ?? '/lab';
-}
+type RouterWindow = Pick<Window, 'addEventListener' | 'location' | 'history'>;
 
-/** Hash router: `route` follows `location.hash`. */
+/**
+ * Hash router: `route` and `query` follow `location.hash`. A view writes its state with `show`,
+ * which adds a history entry, so Back and Forward walk through the changes.
+ */
 export class Router {
-  route = $state<RoutePath>('/lab');
+  route = $state<RoutePath | null>('/lab');
+  path = $state('/lab');
+  /** The current screen's parameters, as a canonical query string. */
+  query = $state('');
+  /** The last address of each screen, so the navigation returns to the view that was left. */
+  lastHash = $state<Partial<Record<RoutePath, string>>>({});
+  #window: RouterWindow;
 
-  constructor(target: Pick<Window, 'addEventListener' | 'location'> = window) {
-    this.route = parseRoute(target.location.hash);
-    target.addEventListener('hashchange', () => {
-      this.route = parseRoute(target.location.hash);
-    });
+  constructor(target: RouterWindow = window) {
+    this.#window = target;
+    this.#read();
+    target.addEventListener('hashchange', () => this.#read());
+    target.addEventListener('popstate', () => this.#read());
+  }
+
+  #read(): void {
+    const location = parseLocation(this.#window.location.hash);
+    this.route = location.route;
+    this.path = location.path;
+    this.query = location.query.toString();
+    if (location.route !== null) this.lastHash[location.route] = buildHash(location.route, Object.fromEntries(groupParams(location.query)));
+  }
+
+  /** Where the navigation link of a screen leads: its last view, or its defaults. */
+  linkTo(route: RoutePath): string {
+    return this.lastHash[route] ?? `#${route}`;
+  }
+
+  get params(): URLSearchParams {
+    return paramsOf(this.query);
+  }
+
+  /**
+   * Puts a view's parameters in the address of the current screen; a new history entry unless
+   * `replace` (used when the address only gets its canonical form). No-op when nothing changed.
+   */
+  show(params: Record<string, string | string[] | undefined>, { replace = false } = {}): void {
+    const hash = buildHash(this.path, params);
+    if (hash === (this.#window.location.hash || '#/lab')) return;
+    const { pathname, search } = this.#window.location;
+    if (replace) this.#window.history.replaceState(null, '', `${pathname}${search}${hash}`);
+    else this.#window.history.pushState(null, '', `${pathname}${search}${hash}`);
+    this.#read();
   }
 }

@@ -11,6 +11,9 @@ export class Session {
   config = $state.raw<ConsoleConfig | null>(null);
   /** Shown on the token screen, e.g. after a 401. */
   message = $state<string | null>(null);
+  /** Refusals in a row of what was typed or linked, so a second wrong token says it was tried. */
+  refusals = $state(0);
+  #refused = false;
   #storage: Pick<Storage, 'getItem' | 'setItem' | 'removeItem'>;
 
   constructor(storage: Pick<Storage, 'getItem' | 'setItem' | 'removeItem'> = sessionStorage) {
@@ -39,12 +42,23 @@ export class Session {
     if (trimmed === '') return;
     this.token = trimmed;
     this.message = null;
+    this.#refused = false;
     this.#storage.setItem(TOKEN_KEY, trimmed);
+  }
+
+  /** The API refused the token: back to the token screen, counting the refusal. */
+  refuse(message: string): void {
+    if (this.#refused) return; // Several calls may fail on the same token: one refusal.
+    const refusals = this.refusals + 1;
+    this.signOut(message);
+    this.refusals = refusals;
+    this.#refused = true;
   }
 
   /** Forgets the token; `message` tells the token screen why. */
   signOut(message: string | null = null): void {
     this.token = null;
+    this.refusals = 0;
     this.message = message;
     this.#storage.removeItem(TOKEN_KEY);
   }

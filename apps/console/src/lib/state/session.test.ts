@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
-import { parseRoute } from './router.svelte.js';
+import { buildHash, parseLocation, titleOf } from './router.svelte.js';
 import { Session } from './session.svelte.js';
 
 function memoryStorage() {
@@ -34,11 +34,34 @@ describe('Session', () => {
   });
 });
 
-describe('parseRoute', () => {
-  it('maps hashes to screens and anything else to the lab', () => {
-    expect(parseRoute('#/events/live')).toBe('/events/live');
-    expect(parseRoute('#/dead-letters')).toBe('/dead-letters');
-    expect(parseRoute('#/nope')).toBe('/lab');
-    expect(parseRoute('')).toBe('/lab');
+describe('parseLocation', () => {
+  it('maps hashes to screens with their parameters, and unknown paths to no screen', () => {
+    expect(parseLocation('#/events/live').route).toBe('/events/live');
+    const history = parseLocation('#/events/history?user=app&cursor=a&cursor=b');
+    expect([history.route, history.query.get('user'), history.query.getAll('cursor')]).toEqual(['/events/history', 'app', ['a', 'b']]);
+    expect(parseLocation('#/nope')).toMatchObject({ route: null, path: '/nope' });
+    expect(parseLocation('').route).toBe('/lab');
+  });
+
+  it('builds one canonical address per view and a title per screen', () => {
+    expect(buildHash('/events/history', { user: 'app', cursor: ['a', 'b'], range: undefined, q: '' })).toBe('#/events/history?cursor=a&cursor=b&user=app');
+    expect(titleOf('/dead-letters')).toBe('Dead letters · DAS Toolkit');
+    expect(titleOf('/events/history', 'Event 7')).toBe('Event 7 · Event history · DAS Toolkit');
+    expect(titleOf(null)).toBe('Not found · DAS Toolkit');
+  });
+});
+
+describe('refusals', () => {
+  it('counts a token refused again, once per token', () => {
+    const session = new Session(memoryStorage());
+    session.signIn('wrong-1');
+    session.refuse('refused');
+    session.refuse('refused');
+    expect([session.signedIn, session.refusals]).toEqual([false, 1]);
+    session.signIn('wrong-2');
+    session.refuse('refused');
+    expect(session.refusals).toBe(2);
+    session.signOut();
+    expect(session.refusals).toBe(0);
   });
 });

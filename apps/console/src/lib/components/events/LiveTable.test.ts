@@ -30,7 +30,10 @@ describe('LiveTable', () => {
     expect([...first.querySelectorAll('.cell')].map((c) => c.className.split(' ')[1])).toEqual(['time', 'user', 'command']);
     await fireEvent.click(first);
     expect(state.selected?.id).toBe(1);
-    expect(first.getAttribute('aria-pressed')).toBe('true');
+    expect(first.getAttribute('aria-selected')).toBe('true');
+    // A grid to screen readers: a header row with column headers, rows of cells.
+    expect(screen.getAllByRole('columnheader').map((h) => h.textContent)).toEqual(['Time (UTC)', 'User', 'Command']);
+    expect(screen.getByRole('grid', { name: 'Live events, newest last' })).toBeTruthy();
   });
 
   it('chooses the row under the pointer when pressed, and stops following the newest events', async () => {
