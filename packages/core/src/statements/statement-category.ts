@@ -1,9 +1,9 @@
 import { BACKSLASH, commentEnd, isSpace, isWordPart, isWordStart } from './sql-lexer.js';
 
-/** What kind of statement an event is, for filtering, facets and alert rules. */
-export type StatementCategory = 'DDL' | 'DML' | 'DQL' | 'DCL' | 'TCL' | 'auth' | 'other';
+export const STATEMENT_CATEGORIES = ['DDL', 'DML', 'DQL', 'DCL', 'TCL', 'auth', 'other'] as const;
 
-export const STATEMENT_CATEGORIES: readonly StatementCategory[] = ['DDL', 'DML', 'DQL', 'DCL', 'TCL', 'auth', 'other'];
+/** What kind of statement an event is, for filtering, facets and alert rules. */
+export type StatementCategory = (typeof STATEMENT_CATEGORIES)[number];
 
 /** The event fields the category is read from (an `ActivityEvent` has them all). */
 export interface StatementCategoryInput {
