@@ -148,14 +148,23 @@ describe('GET and DELETE /load-runs', () => {
         Status: 'Failed',
         ResponseCode: 1,
         StandardOutputContent: `${'x'.repeat(5000)}\n+ das-tpcc run`,
-        StandardErrorContent: 'das-tpcc: Access denied for user',
+        StandardErrorContent: 'das-tpcc: Access denied for user\n',
+        ExecutionStartDateTime: '2026-01-01T10:00:02.000Z',
+        ExecutionEndDateTime: '2026-01-01T10:00:09.500Z',
       }),
     });
     app = await buildTestApp(aws);
     const run = (await app.inject({ method: 'GET', url: `/load-runs/${COMMAND_ID}`, headers: AUTH })).json();
     expect(run).toMatchObject({ status: 'Failed', responseCode: 1 });
+    // The list says when it ran and why it failed, without the whole output.
+    const listed = (await app.inject({ method: 'GET', url: '/load-runs', headers: AUTH })).json().loadRuns[0];
+    expect(listed).toMatchObject({
+      startedAt: '2026-01-01T10:00:02.000Z',
+      endedAt: '2026-01-01T10:00:09.500Z',
+      failureReason: 'das-tpcc: Access denied for user',
+    });
     expect(run.output).toHaveLength(4000);
-    expect(run.output.endsWith('+ das-tpcc run\ndas-tpcc: Access denied for user')).toBe(true);
+    expect(run.output.endsWith('+ das-tpcc run\ndas-tpcc: Access denied for user\n')).toBe(true);
   });
 
   it('falls back to the command status while SSM has no invocation yet', async () => {

@@ -65,11 +65,34 @@ function outputTail(invocation: GetCommandInvocationCommandOutput): string | und
   return text ? text.slice(-OUTPUT_TAIL_CHARS) : undefined;
 }
 
+/** SSM date-time strings (empty while unknown) as ISO 8601. */
+function isoOf(value: string | undefined): string | undefined {
+  if (!value) return undefined;
+  const ms = Date.parse(value);
+  return Number.isNaN(ms) ? undefined : new Date(ms).toISOString();
+}
+
+const UNSUCCESSFUL = new Set(['Failed', 'TimedOut', 'Cancelled', 'DeliveryTimedOut', 'ExecutionTimedOut', 'Undeliverable', 'Terminated']);
+
+/** Why a run did not succeed, in one line: stderr's last line says it best, SSM's details otherwise. */
+function failureReason(status: string, details: string | undefined, invocation?: GetCommandInvocationCommandOutput): string | undefined {
+  if (!UNSUCCESSFUL.has(status)) return undefined;
+  const lastError = (invocation?.StandardErrorContent ?? '')
+    .split(/\r?\n/)
+    .map((line) => line.trim())
+    .filter((line) => line !== '')
+    .at(-1);
+  return (lastError ?? details ?? status).slice(0, 500);
+}
+
 function toLoadRun(command: Command, invocation?: GetCommandInvocationCommandOutput, withOutput = false): LoadRun {
   const output = withOutput && invocation ? outputTail(invocation) : undefined;
   const progress = parseLoadProgress(invocation?.StandardOutputContent);
   const status = invocation?.Status ?? command.Status ?? 'Pending';
   const details = invocation?.StatusDetails ?? command.StatusDetails;
+  const startedAt = isoOf(invocation?.ExecutionStartDateTime);
+  const endedAt = isoOf(invocation?.ExecutionEndDateTime);
+  const reason = failureReason(status, details, invocation);
   return {
     id: command.CommandId ?? '',
     documentName: command.DocumentName ?? '',
@@ -77,6 +100,9 @@ function toLoadRun(command: Command, invocation?: GetCommandInvocationCommandOut
     status,
     ...(details ? { statusDetails: details } : {}),
     ...(command.RequestedDateTime ? { requestedAt: command.RequestedDateTime.toISOString() } : {}),
+    ...(startedAt ? { startedAt } : {}),
+    ...(endedAt ? { endedAt } : {}),
+    ...(reason ? { failureReason: reason } : {}),
     parameters: publicParameters(command.Parameters),
     ...(progress ? { progress } : {}),
     ...(invocation?.ResponseCode !== undefined && invocation.ResponseCode !== -1 ? { responseCode: invocation.ResponseCode } : {}),

@@ -60,6 +60,11 @@ export const LoadRunSchema = Type.Object({
   status: Type.String({ description: 'SSM status: Pending, InProgress, Success, Cancelled, Failed, TimedOut, …' }),
   statusDetails: Type.Optional(Type.String()),
   requestedAt: Type.Optional(Type.String({ description: 'ISO 8601' })),
+  startedAt: Type.Optional(Type.String({ description: 'When the instance started the command (SSM ExecutionStartDateTime), ISO 8601' })),
+  endedAt: Type.Optional(Type.String({ description: 'When it ended (SSM ExecutionEndDateTime), ISO 8601' })),
+  failureReason: Type.Optional(
+    Type.String({ description: 'Failed, timed-out or cancelled runs: the last line of stderr, else SSM StatusDetails' }),
+  ),
   parameters: Type.Record(Type.String(), Type.String(), { description: 'Document parameters, dbPassword omitted' }),
   progress: Type.Optional(LoadRunProgressSchema),
   responseCode: Type.Optional(Type.Integer()),
