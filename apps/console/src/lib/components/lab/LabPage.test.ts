@@ -46,7 +46,7 @@ describe('LabPage', () => {
     await fireEvent.click(screen.getByRole('button', { name: 'Generate load' }));
     await waitFor(() => expect(screen.getByTestId('lab-step-3').dataset.state).toBe('done'));
     expect(step(3).getByTestId('tpmc').textContent).toBe('tpmC 1,500');
-    expect(step(3).getByRole('progressbar').getAttribute('aria-valuenow')).toBe('100');
+    expect(step(3).getByRole('progressbar', { name: 'Load progress' }).getAttribute('aria-valuenow')).toBe('100');
     expect(step(3).getByText('0b1c2d3e-0000-4000-8000-000000000001')).toBeTruthy();
     expect(backend.calls.find((c) => c.startsWith('createLoadRun'))).toContain('"duration":20');
 

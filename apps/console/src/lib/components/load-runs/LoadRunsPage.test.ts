@@ -10,7 +10,8 @@ describe('LoadRunsPage', () => {
     backend.loadRunScript.push(makeLoadRun('InProgress', 45, 5712.5));
     render(LoadRunsPage, { runs: new LoadRunsState(backend) });
     const row = (await screen.findByText('0b1c2d3e-0000-4000-8000-000000000001')).closest('tr')!;
-    expect(within(row).getByRole('progressbar').getAttribute('aria-valuenow')).toBe('45');
+    expect(within(row).getByRole('progressbar', { name: /^Load of/ }).getAttribute('aria-valuenow')).toBe('45');
+    expect(within(row).getByRole('progressbar', { name: /^Data set of/ }).getAttribute('aria-valuenow')).toBe('100');
     expect(within(row).getByText('5,713')).toBeTruthy();
     expect(within(row).getByRole('button', { name: 'Cancel' })).toBeTruthy();
   });
@@ -21,6 +22,22 @@ describe('LoadRunsPage', () => {
     render(LoadRunsPage, { runs: new LoadRunsState(backend) });
     const row = (await screen.findByText('0b1c2d3e-0000-4000-8000-000000000001')).closest('tr')!;
     expect(within(row).queryByRole('button', { name: 'Cancel' })).toBeNull();
+  });
+
+  it('says when a failed run started and why it failed', async () => {
+    const backend = createFakeBackend();
+    backend.loadRunScript.push({
+      ...makeLoadRun('Failed', 0, 0),
+      progress: undefined,
+      startedAt: '2026-11-25T03:00:00.000Z',
+      endedAt: '2026-11-25T03:00:07.000Z',
+      failureReason: 'das-tpcc: Access denied for user',
+    });
+    render(LoadRunsPage, { runs: new LoadRunsState(backend) });
+    const row = (await screen.findByText('0b1c2d3e-0000-4000-8000-000000000001')).closest('tr')!;
+    expect(within(row).getByTestId('failure-reason').textContent).toBe('das-tpcc: Access denied for user');
+    expect(within(row).getByText('2026-11-25 03:00:00.000')).toBeTruthy();
+    expect(within(row).getByText('7s')).toBeTruthy();
   });
 
   it('says where to start a load when there is none', async () => {
