@@ -19,6 +19,8 @@ const USAGE = `Usage: das-local [options]
   --mysql-url <url>      source mariadb: watch your own MariaDB (mysql://user:pass@host:port)
   --audit-log <path>     with --mysql-url: the server_audit file it writes (never reconfigured)
   --stream-delay-ms <n>  activity stream starting/stopping time (default 2000)
+  --stream-shards <n>    shards of each activity stream it starts (default 1; more gives a worker
+                         fleet shards to split: records then go round-robin over them)
   --call-log             also append every AWS call (action, caller's access key id) to <data-dir>/calls.jsonl
                          (GET /_local/calls always has them)
   -h, --help             this text
@@ -46,6 +48,7 @@ export function parseCli(argv: readonly string[], env: NodeJS.ProcessEnv): Local
       'mysql-url': { type: 'string' },
       'audit-log': { type: 'string' },
       'stream-delay-ms': { type: 'string' },
+      'stream-shards': { type: 'string' },
       'call-log': { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
@@ -80,6 +83,7 @@ export function parseCli(argv: readonly string[], env: NodeJS.ProcessEnv): Local
     ...(mariadbDirs === undefined ? {} : { mariadbSearch: { path: mariadbDirs, extraDirs: [] } }),
     syntheticRate: rate,
     activityStreamDelayMs: integer('stream-delay-ms', values['stream-delay-ms'], 0, 600_000),
+    activityStreamShardCount: integer('stream-shards', values['stream-shards'], 1, 64),
     mysqlUrl: values['mysql-url'],
     auditLog: values['audit-log'],
     masterPassword: values['master-password'],

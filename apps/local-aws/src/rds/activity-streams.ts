@@ -149,6 +149,7 @@ export class ActivityStreams {
     const state = cluster.activityStream;
     const streamName = state.streamName!;
     const kinesis = this.options.kinesis;
+    const spread = spreadOverShards(this.options.shardCount);
     return {
       clusterIdentifier: cluster.identifier,
       resourceId: cluster.resourceId,
@@ -165,7 +166,7 @@ export class ActivityStreams {
           const batch = records.slice(offset, offset + 500);
           const output = await kinesis.call('PutRecords', {
             StreamName: streamName,
-            Records: batch.map((record) => ({ Data: Buffer.from(record.data).toString('base64'), PartitionKey: record.partitionKey })),
+            Records: batch.map((record) => ({ Data: Buffer.from(record.data).toString('base64'), PartitionKey: record.partitionKey, ...spread() })),
           });
           if (Number(output['FailedRecordCount'] ?? 0) > 0) throw new Error(`PutRecords to ${streamName} failed for ${String(output['FailedRecordCount'])} records`);
         }
@@ -221,4 +222,21 @@ export class ActivityStreams {
 
 function delay(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, Math.max(0, ms)));
+}
+
+/**
+ * With more than one shard, records go round-robin to the stream's first shards (an explicit hash
+ * key in the middle of each uniform range), so that a fleet of workers has shards to split; with
+ * one shard the partition key alone places them, as before. Order is kept per shard, as Kinesis
+ * keeps it, not across shards.
+ */
+function spreadOverShards(shardCount: number): () => { ExplicitHashKey?: string } {
+  if (shardCount <= 1) return () => ({});
+  const width = 2n ** 128n / BigInt(shardCount);
+  let next = 0;
+  return () => {
+    const shard = BigInt(next % shardCount);
+    next += 1;
+    return { ExplicitHashKey: (shard * width + width / 2n).toString() };
+  };
 }
