@@ -1,6 +1,7 @@
 // @das/core/browser: the isomorphic half of @das/core (schemas, validation, normalisation,
 // filters, errors). It imports nothing but typebox: no Node built-ins, no AWS SDK.
 export type { ActivityEvent } from './activity-event.js';
+export * from './alerts/index.js';
 export * from './fields.js';
 export { ACTIVITY_EVENT_PROPERTIES, type ActivityEventProperties } from './schemas/activity-event.js';
 export { detectEngine, type DasEngine } from './engine.js';

@@ -1,7 +1,7 @@
 /**
- * A rule's per-group state, at most `capacity` groups: the least recently touched group goes
- * first when a new one would exceed it. A Map keeps insertion order, and touching a group moves
- * it to the end.
+ * A rule's per-group state, at most `capacity` groups: the oldest group goes first when a new
+ * one would exceed it. A Map keeps insertion order; with `recency`, reading a group moves it to
+ * the end (least recently used goes first), which costs a delete and a set per read.
  */
 export class BoundedGroups<G> {
   readonly #groups = new Map<string, G>();
@@ -10,8 +10,11 @@ export class BoundedGroups<G> {
   /** Groups dropped to stay within capacity since creation. */
   evicted = 0;
 
-  constructor(capacity: number, entries: readonly (readonly [string, G])[] = []) {
+  readonly #recency: boolean;
+
+  constructor(capacity: number, entries: readonly (readonly [string, G])[] = [], options: { recency?: boolean } = {}) {
     this.#capacity = capacity;
+    this.#recency = options.recency ?? true;
     for (const [key, group] of entries.slice(-capacity)) this.#groups.set(key, group);
   }
 
@@ -19,10 +22,10 @@ export class BoundedGroups<G> {
     return this.#groups.size;
   }
 
-  /** The group, marked most recently used. */
+  /** The group, marked most recently used (with `recency`). */
   get(key: string): G | undefined {
     const group = this.#groups.get(key);
-    if (group !== undefined && key !== this.#lastKey) {
+    if (group !== undefined && this.#recency && key !== this.#lastKey) {
       this.#groups.delete(key);
       this.#groups.set(key, group);
       this.#lastKey = key;

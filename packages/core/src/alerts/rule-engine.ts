@@ -12,6 +12,7 @@ import { TimeOfDayKind } from './kinds/time-of-day-kind.js';
 import { EvaluationContext, type RuleEvent } from './rule-event.js';
 import { compileRuleMatch } from './rule-match.js';
 import { AlertRuleError, validateAlertRules } from './validate-alert-rule.js';
+import { STATEMENT_CATEGORIES, type StatementCategory } from '../statements/statement-category.js';
 
 /**
  * The engine's state: plain JSON the worker saves with its checkpoint and passes back as
@@ -58,6 +59,8 @@ export interface RuleEngine {
 interface MatchingRule {
   id: string;
   definition: string;
+  categories: readonly StatementCategory[] | undefined;
+  heartbeats: boolean;
   matches: (ctx: EvaluationContext) => boolean;
   runtime: KindRuntime;
 }
@@ -127,10 +130,27 @@ export function createRuleEngine(rules: readonly AlertRule[], options: RuleEngin
     if (rule.kind === 'stream_health') {
       health.push({ id: rule.id, definition, runtime: new StreamHealthKind(rule, new AlertFactory(rule), limits, state) });
     } else {
-      matching.push({ id: rule.id, definition, matches: compileRuleMatch(rule.match), runtime: createKind(rule, limits, state) });
+      matching.push({
+        id: rule.id,
+        definition,
+        categories: rule.match?.categories,
+        heartbeats: rule.match?.heartbeats === true,
+        matches: compileRuleMatch(rule.match),
+        runtime: createKind(rule, limits, state),
+      });
     }
   }
   const ctx = new EvaluationContext();
+  // Rules indexed by the statement categories they accept: an event only meets the rules that
+  // can match it (a TPC-C write meets none of the built-in rules), and heartbeats only those
+  // that ask for them.
+  const byCategory = new Map<string, MatchingRule[]>(
+    STATEMENT_CATEGORIES.map((category) => [
+      category,
+      matching.filter((rule) => rule.categories === undefined || rule.categories.includes(category)),
+    ]),
+  );
+  const forHeartbeats = matching.filter((rule) => rule.heartbeats);
 
   return {
     rules: enabled,
@@ -142,7 +162,11 @@ export function createRuleEngine(rules: readonly AlertRule[], options: RuleEngin
         if (event.timeMs > watermarkMs) watermarkMs = event.timeMs;
         for (const rule of health) rule.runtime.observe(event, arrivedMs);
         ctx.reset(event);
-        for (const rule of matching) if (rule.matches(ctx)) rule.runtime.onMatch(ctx, out);
+        const candidates = event.kind === 'heartbeat' ? forHeartbeats : (byCategory.get(ctx.category) as MatchingRule[]);
+        for (let i = 0; i < candidates.length; i += 1) {
+          const rule = candidates[i] as MatchingRule;
+          if (rule.matches(ctx)) rule.runtime.onMatch(ctx, out);
+        }
       }
       return out;
     },

@@ -17,23 +17,35 @@ export type RuleEvent = ActivityEvent & { id?: EventRef; category?: StatementCat
  */
 export class EvaluationContext {
   event!: RuleEvent;
-  #category: StatementCategory | undefined;
-  #verb: string | null | undefined;
+  // Plain fields, not getters' private fields: this object is read for every event and rule.
+  private cachedCategory: StatementCategory | undefined;
+  private cachedVerb: string | null | undefined;
+  private cachedUser: string | null | undefined;
 
   reset(event: RuleEvent): void {
     this.event = event;
-    this.#category = event.category;
-    this.#verb = undefined;
+    this.cachedCategory = event.category;
+    this.cachedVerb = undefined;
+    this.cachedUser = undefined;
   }
 
   get category(): StatementCategory {
-    return (this.#category ??= statementCategory(this.event));
+    return (this.cachedCategory ??= statementCategory(this.event));
   }
 
   /** `DROP TABLE`, `GRANT`, …; null for events without statement text and MySQL AUX events. */
   get verb(): string | null {
-    if (this.#verb === undefined) this.#verb = this.event.eventClass === 'AUX' ? null : statementVerb(this.event.command !== null && this.event.engine === 'postgres' ? this.event.command : this.event.text);
-    return this.#verb;
+    if (this.cachedVerb === undefined) {
+      const { eventClass, engine, command, text } = this.event;
+      this.cachedVerb = eventClass === 'AUX' ? null : statementVerb(engine === 'postgres' && command !== null ? command : text);
+    }
+    return this.cachedVerb;
+  }
+
+  /** The user in lower case. */
+  get user(): string | null {
+    if (this.cachedUser === undefined) this.cachedUser = this.event.user === null ? null : this.event.user.toLowerCase();
+    return this.cachedUser;
   }
 
   field(name: RuleField): string | null {

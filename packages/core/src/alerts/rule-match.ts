@@ -1,10 +1,19 @@
-import { compileFilter } from '../filters/event-filter.js';
+import { compileFilter, RDS_HOUSEKEEPING_USERS } from '../filters/event-filter.js';
 import type { RuleMatch } from './alert-rule-schema.js';
 import type { EvaluationContext } from './rule-event.js';
 
 type Check = (ctx: EvaluationContext) => boolean;
 
 const escapeRegExp = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/** The text in lower case; the same string (no copy) when it has no upper-case ASCII letter. */
+function lowered(text: string): string {
+  for (let i = 0; i < text.length; i += 1) {
+    const c = text.charCodeAt(i);
+    if ((c >= 65 && c <= 90) || c > 127) return text.toLowerCase();
+  }
+  return text;
+}
 
 function lowerSet(values: readonly string[]): Set<string> {
   return new Set(values.map((v) => v.toLowerCase()));
@@ -14,9 +23,9 @@ function lowerSet(values: readonly string[]): Set<string> {
 export function objectSchema(objectName: string | null, database: string | null): string | null {
   if (objectName !== null) {
     const dot = objectName.indexOf('.');
-    if (dot > 0) return objectName.slice(0, dot).toLowerCase();
+    if (dot > 0) return lowered(objectName.slice(0, dot));
   }
-  return database === null ? null : database.toLowerCase();
+  return database === null ? null : lowered(database);
 }
 
 function sensitiveCheck(sensitive: NonNullable<RuleMatch['sensitive']>): Check | undefined {
@@ -30,7 +39,8 @@ function sensitiveCheck(sensitive: NonNullable<RuleMatch['sensitive']>): Check |
   const words = [...new Set([...objects.map((o) => o.slice(o.lastIndexOf('.') + 1)), ...columns])];
   const inText = new RegExp(`(?<![\\w$])(?:${words.map(escapeRegExp).join('|')})(?![\\w$])`, 'i');
   const objectMatches = (name: string, database: string | null): boolean => {
-    const lower = name.trim().toLowerCase();
+    const lower = lowered(name.trim());
+    if (lower.length === 0) return false;
     if (bare.has(lower) || qualified.has(lower)) return true;
     const dot = lower.lastIndexOf('.');
     if (dot >= 0) return bare.has(lower.slice(dot + 1));
@@ -38,7 +48,10 @@ function sensitiveCheck(sensitive: NonNullable<RuleMatch['sensitive']>): Check |
   };
   return (ctx) => {
     const { objectName, database, text, eventClass } = ctx.event;
-    if (objectName !== null && objectName.split(',').some((part) => objectMatches(part, database))) return true;
+    if (objectName !== null) {
+      const found = objectName.includes(',') ? objectName.split(',').some((part) => objectMatches(part, database)) : objectMatches(objectName, database);
+      if (found) return true;
+    }
     // A MySQL AUX event's text is its object again, already looked at.
     return text !== null && eventClass !== 'AUX' && inText.test(text);
   };
@@ -46,16 +59,29 @@ function sensitiveCheck(sensitive: NonNullable<RuleMatch['sensitive']>): Check |
 
 /**
  * Compiles a rule's `match` into one predicate. The checks run cheapest and most selective first
- * (the filter's sets, the category), the regular expressions last.
+ * (heartbeat, exit status, category, RDS users: values the context computes once per event),
+ * then the filter's sets, the object checks, the regular expressions last.
  */
 export function compileRuleMatch(match: RuleMatch = {}): Check {
-  const { categories, verbs, patterns, sensitive, objectSchemas, excludeObjectSchemas, exclude, ...filter } = match;
+  const { categories, verbs, patterns, sensitive, objectSchemas, excludeObjectSchemas, exclude, heartbeats, exit, rdsadmin, ...lists } = match;
   const checks: Check[] = [];
-  const filterCheck = compileFilter(filter);
-  checks.push((ctx) => filterCheck(ctx.event));
+  if (heartbeats !== true) checks.push((ctx) => ctx.event.kind !== 'heartbeat');
+  if (exit === 'failed') checks.push((ctx) => ctx.event.failed);
+  if (exit === 'ok') checks.push((ctx) => !ctx.event.failed);
   if (categories !== undefined) {
     const wanted = new Set<string>(categories);
     checks.push((ctx) => wanted.has(ctx.category));
+  }
+  if (rdsadmin === false) {
+    const hidden = new Set(RDS_HOUSEKEEPING_USERS);
+    checks.push((ctx) => {
+      const user = ctx.user;
+      return user === null || !hidden.has(user);
+    });
+  }
+  if (Object.values(lists).some((v) => v !== undefined)) {
+    const listCheck = compileFilter({ ...lists, heartbeats: true });
+    checks.push((ctx) => listCheck(ctx.event));
   }
   if (verbs !== undefined) {
     const prefixes = verbs.map((v) => v.trim().toUpperCase());
@@ -83,11 +109,7 @@ export function compileRuleMatch(match: RuleMatch = {}): Check {
     const excluded = compileFilter({ heartbeats: true, ...exclude });
     checks.push((ctx) => !excluded(ctx.event));
   }
-  if (sensitive !== undefined) {
-    const check = sensitiveCheck(sensitive);
-    if (check !== undefined) checks.push(check);
-    else checks.push(() => false);
-  }
+  if (sensitive !== undefined) checks.push(sensitiveCheck(sensitive) ?? (() => false));
   if (patterns !== undefined) {
     const regexps = patterns.map((p) => new RegExp(p, 'i'));
     checks.push((ctx) => {
@@ -95,9 +117,26 @@ export function compileRuleMatch(match: RuleMatch = {}): Check {
       return text !== null && regexps.some((r) => r.test(text));
     });
   }
-  if (checks.length === 1) return checks[0] as Check;
-  return (ctx) => {
-    for (const check of checks) if (!check(ctx)) return false;
-    return true;
-  };
+  return allOf(checks);
+}
+
+function allOf(checks: readonly Check[]): Check {
+  // Unrolled for the common lengths: a loop over closures costs more than the checks themselves.
+  const [a, b, c, d] = checks;
+  switch (checks.length) {
+    case 0:
+      return () => true;
+    case 1:
+      return a as Check;
+    case 2:
+      return (ctx) => (a as Check)(ctx) && (b as Check)(ctx);
+    case 3:
+      return (ctx) => (a as Check)(ctx) && (b as Check)(ctx) && (c as Check)(ctx);
+    case 4:
+      return (ctx) => (a as Check)(ctx) && (b as Check)(ctx) && (c as Check)(ctx) && (d as Check)(ctx);
+    default: {
+      const rest = allOf(checks.slice(4));
+      return (ctx) => (a as Check)(ctx) && (b as Check)(ctx) && (c as Check)(ctx) && (d as Check)(ctx) && rest(ctx);
+    }
+  }
 }

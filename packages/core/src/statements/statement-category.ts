@@ -82,8 +82,11 @@ export function statementCategory(input: StatementCategoryInput | string | null 
   return categoryOf(input.command ?? null, input.text ?? null, input.eventClass ?? null);
 }
 
+/** Commands already in upper case need no copy (`toUpperCase` allocates, and runs per event). */
+const UPPER_COMMANDS = new Set([...AUTH_COMMANDS, ...TEXT_COMMANDS, ...Object.keys(AUX_ACCESS)]);
+
 function categoryOf(command: string | null, text: string | null, eventClass: string | null): StatementCategory {
-  const cmd = command === null ? '' : command.toUpperCase();
+  const cmd = command === null ? '' : UPPER_COMMANDS.has(command) ? command : command.toUpperCase();
   if (AUTH_COMMANDS.has(cmd)) return 'auth';
   if (eventClass === 'AUX') return AUX_ACCESS[cmd] ?? 'other';
   if (cmd !== '' && !TEXT_COMMANDS.has(cmd)) {
@@ -95,11 +98,15 @@ function categoryOf(command: string | null, text: string | null, eventClass: str
   return POSTGRES_CLASSES[eventClass.toUpperCase()] ?? 'other';
 }
 
+/** Leading keywords that need the words after them to tell the category. */
+const NEEDS_MORE_WORDS = new Set(['create', 'alter', 'drop', 'rename', 'set', 'start', 'flush', 'with', 'prepare']);
+
 /** The category of one SQL statement from its leading keywords. */
 function sqlCategory(sql: string): StatementCategory {
-  const words = leadingWords(sql, 4);
-  const first = words[0];
+  const first = leadingWords(sql, 1)[0];
   if (first === undefined) return 'other';
+  if (!NEEDS_MORE_WORDS.has(first)) return FIRST_WORD.get(first) ?? 'other';
+  const words = leadingWords(sql, 4);
   switch (first) {
     case 'create':
     case 'alter':
@@ -155,8 +162,15 @@ export function leadingWords(sql: string, count: number): string[] {
       continue;
     }
     let j = i + 1;
+    let upper = false;
     while (j < end && isWordPart(sql.charCodeAt(j))) j += 1;
-    words.push(sql.slice(i, j).toLowerCase());
+    for (let k = i; k < j && !upper; k += 1) {
+      const ch = sql.charCodeAt(k);
+      upper = ch >= 65 && ch <= 90;
+    }
+    // Lower-casing allocates a second string: only when there is an upper-case letter.
+    const word = sql.slice(i, j);
+    words.push(upper ? word.toLowerCase() : word);
     i = j;
   }
   return words;

@@ -3,7 +3,7 @@ import type { AlertFactory } from '../alert-factory.js';
 import type { EventRule } from '../alert-rule-schema.js';
 import { BoundedGroups } from '../bounded-groups.js';
 import type { EvaluationContext } from '../rule-event.js';
-import { groupKeyOf, groupValuesOf, suppressMs, type KindLimits, type KindRuntime, type KindState } from './kind-runtime.js';
+import { GroupKeys, groupValuesOf, suppressMs, type KindLimits, type KindRuntime, type KindState } from './kind-runtime.js';
 
 interface SuppressedGroup {
   suppressedUntil: number;
@@ -13,12 +13,14 @@ interface SuppressedGroup {
 export class EventKind implements KindRuntime {
   readonly #rule: EventRule;
   readonly #factory: AlertFactory;
+  readonly #keys: GroupKeys;
   readonly #suppressMs: number;
   readonly #groups: BoundedGroups<SuppressedGroup>;
 
   constructor(rule: EventRule, factory: AlertFactory, limits: KindLimits, state: KindState | undefined) {
     this.#rule = rule;
     this.#factory = factory;
+    this.#keys = new GroupKeys(rule.groupBy ?? [], limits.maxGroups * 4);
     this.#suppressMs = suppressMs(rule, 0);
     this.#groups = new BoundedGroups(limits.maxGroups, (state?.groups as [string, SuppressedGroup][] | undefined) ?? []);
   }
@@ -26,7 +28,7 @@ export class EventKind implements KindRuntime {
   onMatch(ctx: EvaluationContext, out: AlertCandidate[]): void {
     const t = ctx.event.timeMs;
     const fields = this.#rule.groupBy ?? [];
-    const key = groupKeyOf(fields, ctx);
+    const key = this.#keys.keyOf(ctx);
     const group = this.#groups.get(key);
     if (group !== undefined && t < group.suppressedUntil) return;
     if (this.#suppressMs > 0) this.#groups.add(key, { suppressedUntil: t + this.#suppressMs });

@@ -3,7 +3,7 @@ import type { AlertFactory } from '../alert-factory.js';
 import type { FirstSeenRule } from '../alert-rule-schema.js';
 import { BoundedGroups } from '../bounded-groups.js';
 import type { EvaluationContext } from '../rule-event.js';
-import { groupKeyOf, groupValuesOf, type KindLimits, type KindRuntime, type KindState } from './kind-runtime.js';
+import { GroupKeys, groupValuesOf, type KindLimits, type KindRuntime, type KindState } from './kind-runtime.js';
 
 /** First-seen values are many more than groups: this many per allowed group. */
 const VALUES_PER_GROUP = 10;
@@ -17,12 +17,14 @@ const VALUES_PER_GROUP = 10;
 export class FirstSeenKind implements KindRuntime {
   readonly #rule: FirstSeenRule;
   readonly #factory: AlertFactory;
+  readonly #keys: GroupKeys;
   readonly #seen: BoundedGroups<number>;
   #learningStartMs: number | null;
 
   constructor(rule: FirstSeenRule, factory: AlertFactory, limits: KindLimits, state: KindState | undefined) {
     this.#rule = rule;
     this.#factory = factory;
+    this.#keys = new GroupKeys(rule.fields, limits.maxGroups * VALUES_PER_GROUP * 2);
     this.#seen = new BoundedGroups(limits.maxGroups * VALUES_PER_GROUP, (state?.seen as [string, number][] | undefined) ?? []);
     this.#learningStartMs = typeof state?.learningStartMs === 'number' ? state.learningStartMs : null;
   }
@@ -32,7 +34,7 @@ export class FirstSeenKind implements KindRuntime {
     for (const field of fields) if (ctx.field(field) === null) return;
     const t = ctx.event.timeMs;
     this.#learningStartMs ??= t;
-    const key = groupKeyOf(fields, ctx);
+    const key = this.#keys.keyOf(ctx);
     if (this.#seen.get(key) !== undefined) return;
     this.#seen.add(key, t);
     if (t < this.#learningStartMs + this.#rule.learningSeconds * 1000) return;

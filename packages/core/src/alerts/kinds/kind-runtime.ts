@@ -20,15 +20,59 @@ export interface KindRuntime {
   exportState(watermarkMs: number): KindState;
 }
 
-/** Reads the group of an event: its key (`user=app, remoteHost=h`) and values. */
-export function groupKeyOf(fields: readonly RuleField[], ctx: EvaluationContext): string {
-  if (fields.length === 0) return '';
+/** The readable group key of values: `user=app, remoteHost=h`. */
+export function formatGroupKey(fields: readonly RuleField[], values: readonly (string | null)[]): string {
   let key = '';
-  for (let i = 0; i < fields.length; i += 1) {
-    const field = fields[i] as RuleField;
-    key += `${i === 0 ? '' : ', '}${field}=${ctx.field(field) ?? ''}`;
-  }
+  for (let i = 0; i < fields.length; i += 1) key += `${i === 0 ? '' : ', '}${fields[i]}=${values[i] ?? ''}`;
   return key;
+}
+
+type KeyTree = Map<string, KeyTree | string>;
+
+/**
+ * Gives each group its key string (`user=app, remoteHost=h`), the same string object every
+ * time: a tree of maps, one level per field, finds it without building a string per event,
+ * and Maps hash an interned key once. Cleared when it grows past `capacity` (it is only a cache).
+ */
+export class GroupKeys {
+  readonly #fields: readonly RuleField[];
+  readonly #capacity: number;
+  #root: KeyTree = new Map();
+  #size = 0;
+
+  constructor(fields: readonly RuleField[], capacity: number) {
+    this.#fields = fields;
+    this.#capacity = capacity;
+  }
+
+  keyOf(ctx: EvaluationContext): string {
+    const fields = this.#fields;
+    if (fields.length === 0) return '';
+    let node = this.#root;
+    const last = fields.length - 1;
+    for (let i = 0; i < last; i += 1) {
+      const value = ctx.field(fields[i] as RuleField) ?? '';
+      let next = node.get(value) as KeyTree | undefined;
+      if (next === undefined) {
+        next = new Map();
+        node.set(value, next);
+      }
+      node = next;
+    }
+    const value = ctx.field(fields[last] as RuleField) ?? '';
+    let key = node.get(value) as string | undefined;
+    if (key === undefined) {
+      key = formatGroupKey(fields, fields.map((f) => ctx.field(f)));
+      if (this.#size >= this.#capacity) {
+        this.#root = new Map();
+        this.#size = 0;
+        return key;
+      }
+      node.set(value, key);
+      this.#size += 1;
+    }
+    return key;
+  }
 }
 
 export function groupValuesOf(fields: readonly RuleField[], ctx: EvaluationContext): Record<string, string | null> {

@@ -3,7 +3,7 @@ import type { AlertFactory } from '../alert-factory.js';
 import type { SumRule } from '../alert-rule-schema.js';
 import { BoundedGroups } from '../bounded-groups.js';
 import type { EvaluationContext, EventRef } from '../rule-event.js';
-import { groupKeyOf, groupValuesOf, pushId, type KindLimits, type KindRuntime, type KindState } from './kind-runtime.js';
+import { GroupKeys, groupValuesOf, pushId, type KindLimits, type KindRuntime, type KindState } from './kind-runtime.js';
 
 const DEFAULT_IDLE_SECONDS = 3600;
 
@@ -24,6 +24,7 @@ interface SumGroup {
 export class SumKind implements KindRuntime {
   readonly #rule: SumRule;
   readonly #factory: AlertFactory;
+  readonly #keys: GroupKeys;
   readonly #idleMs: number;
   readonly #maxIds: number;
   readonly #groups: BoundedGroups<SumGroup>;
@@ -31,9 +32,11 @@ export class SumKind implements KindRuntime {
   constructor(rule: SumRule, factory: AlertFactory, limits: KindLimits, state: KindState | undefined) {
     this.#rule = rule;
     this.#factory = factory;
+    this.#keys = new GroupKeys(rule.groupBy, limits.maxGroups * 4);
     this.#idleMs = (rule.idleSeconds ?? DEFAULT_IDLE_SECONDS) * 1000;
     this.#maxIds = limits.maxEventIds;
-    this.#groups = new BoundedGroups(limits.maxGroups, (state?.groups as [string, SumGroup][] | undefined) ?? []);
+    // Every read statement touches its session's group: evict by age, not recency, to keep that cheap.
+    this.#groups = new BoundedGroups(limits.maxGroups, (state?.groups as [string, SumGroup][] | undefined) ?? [], { recency: false });
   }
 
   onMatch(ctx: EvaluationContext, out: AlertCandidate[]): void {
@@ -41,7 +44,7 @@ export class SumKind implements KindRuntime {
     const amount = event[this.#rule.field];
     if (amount === null || amount <= 0) return;
     const t = event.timeMs;
-    const key = groupKeyOf(this.#rule.groupBy, ctx);
+    const key = this.#keys.keyOf(ctx);
     let group = this.#groups.get(key);
     if (group === undefined || t - group.lastMs > this.#idleMs) {
       group = { total: 0, count: 0, firstMs: t, lastMs: t, ids: [], alerted: false };

@@ -3,7 +3,7 @@ import type { AlertFactory } from '../alert-factory.js';
 import type { ThresholdRule } from '../alert-rule-schema.js';
 import { BoundedGroups } from '../bounded-groups.js';
 import type { EvaluationContext, EventRef } from '../rule-event.js';
-import { groupKeyOf, groupValuesOf, suppressMs, type KindLimits, type KindRuntime, type KindState } from './kind-runtime.js';
+import { GroupKeys, groupValuesOf, suppressMs, type KindLimits, type KindRuntime, type KindState } from './kind-runtime.js';
 
 /** The matches of one group inside the window, oldest first; at most `count` of them are needed. */
 interface WindowGroup {
@@ -23,6 +23,7 @@ interface WindowGroup {
 export class ThresholdKind implements KindRuntime {
   readonly #rule: ThresholdRule;
   readonly #factory: AlertFactory;
+  readonly #keys: GroupKeys;
   readonly #windowMs: number;
   readonly #suppressMs: number;
   readonly #groups: BoundedGroups<WindowGroup>;
@@ -30,6 +31,7 @@ export class ThresholdKind implements KindRuntime {
   constructor(rule: ThresholdRule, factory: AlertFactory, limits: KindLimits, state: KindState | undefined) {
     this.#rule = rule;
     this.#factory = factory;
+    this.#keys = new GroupKeys(rule.groupBy, limits.maxGroups * 4);
     this.#windowMs = rule.windowSeconds * 1000;
     this.#suppressMs = suppressMs(rule, rule.windowSeconds);
     this.#groups = new BoundedGroups(limits.maxGroups, (state?.groups as [string, WindowGroup][] | undefined) ?? []);
@@ -44,7 +46,7 @@ export class ThresholdKind implements KindRuntime {
       distinctValue = ctx.field(rule.distinct);
       if (distinctValue === null) return;
     }
-    const key = groupKeyOf(rule.groupBy, ctx);
+    const key = this.#keys.keyOf(ctx);
     let group = this.#groups.get(key);
     if (group === undefined) {
       group = { times: [], ids: [], values: [], suppressedUntil: 0 };

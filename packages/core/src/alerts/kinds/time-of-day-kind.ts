@@ -4,7 +4,7 @@ import type { TimeOfDayRule } from '../alert-rule-schema.js';
 import { BoundedGroups } from '../bounded-groups.js';
 import { createLocalClock, minutesOf, type LocalTime } from '../local-clock.js';
 import type { EvaluationContext } from '../rule-event.js';
-import { groupKeyOf, groupValuesOf, suppressMs, type KindLimits, type KindRuntime, type KindState } from './kind-runtime.js';
+import { GroupKeys, groupValuesOf, suppressMs, type KindLimits, type KindRuntime, type KindState } from './kind-runtime.js';
 
 const WEEKDAYS = [1, 2, 3, 4, 5];
 const DEFAULT_SUPPRESS_SECONDS = 3600;
@@ -23,6 +23,7 @@ const pad = (n: number) => String(n).padStart(2, '0');
 export class TimeOfDayKind implements KindRuntime {
   readonly #rule: TimeOfDayRule;
   readonly #factory: AlertFactory;
+  readonly #keys: GroupKeys;
   readonly #clock: (ms: number) => LocalTime;
   readonly #days: ReadonlySet<number>;
   readonly #start: number;
@@ -33,6 +34,7 @@ export class TimeOfDayKind implements KindRuntime {
   constructor(rule: TimeOfDayRule, factory: AlertFactory, limits: KindLimits, state: KindState | undefined) {
     this.#rule = rule;
     this.#factory = factory;
+    this.#keys = new GroupKeys(rule.groupBy ?? [], limits.maxGroups * 4);
     this.#clock = createLocalClock(rule.timeZone);
     this.#days = new Set(rule.days ?? WEEKDAYS);
     this.#start = minutesOf(rule.start);
@@ -53,7 +55,7 @@ export class TimeOfDayKind implements KindRuntime {
     const local = this.#clock(t);
     if (this.allows(local)) return;
     const fields = this.#rule.groupBy ?? [];
-    const key = groupKeyOf(fields, ctx);
+    const key = this.#keys.keyOf(ctx);
     const group = this.#groups.get(key);
     if (group !== undefined && t < group.suppressedUntil) return;
     this.#groups.add(key, { suppressedUntil: t + this.#suppressMs });
