@@ -4,7 +4,18 @@ import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { ConfigError, createEnvReader } from '@das/server-kit';
 import { runLab } from './lab.js';
-import { StackStartError, startStack } from './stack.js';
+import { StackStartError, startStack, type Stack } from './stack.js';
+import { DEFAULT_FLEET_STORE_URL } from './fleet-database.js';
+
+/** The worker line, or one line per worker of a fleet with its pid (kill one to watch failover). */
+function workerLines(stack: Stack): string {
+  if (stack.workers.length === 1) return `  Worker:        ${stack.workerUrl}`;
+  return [
+    `  Store:         ${stack.storeUrl ?? ''} (PostgreSQL, shared by the fleet)`,
+    ...stack.workers.map((w, i) => `  ${i === 0 ? 'Workers:' : '        '}       ${w.id} ${w.url} (pid ${w.pid ?? '?'})`),
+    `                 kill -9 one of them to watch its shards move to the others (console: Fleet)`,
+  ].join('\n');
+}
 
 const USAGE = `usage:
   das-stack start [--data-dir .das-local] [--synthetic|--mariadb] [--free-ports] [--verbose]   (npm start -- [options])
@@ -12,6 +23,10 @@ const USAGE = `usage:
       said once; --synthetic: always generated; --mariadb: MariaDB or fail), the API serving the
       console, and the worker on ports 4566, 7400, 7401 (--free-ports: any free ones, e.g. for a
       second stack); prints the console URL with its token. DAS_TOKEN, when set, is the token.
+      --fleet N          N workers sharing a PostgreSQL store (ports 7401…) instead of one worker
+                         with the embedded DuckDB; kill one to watch its shards move (console: Fleet)
+      --store-url URL    the fleet's store (default ${DEFAULT_FLEET_STORE_URL}, created if missing)
+      --stream-shards N  shards of each activity stream started (default 1, or 4 with --fleet)
   das-stack lab [options]                                                (npm run lab -- [options])
       the DAS lab's five steps against the emulator (default http://127.0.0.1:4566, or
       AWS_ENDPOINT_URL) or, with --aws, against AWS through the default credential chain.
@@ -34,10 +49,24 @@ async function start(argv: string[]): Promise<number> {
       mariadb: { type: 'boolean', default: false },
       'free-ports': { type: 'boolean', default: false },
       verbose: { type: 'boolean', default: false },
+      fleet: { type: 'string' },
+      'store-url': { type: 'string' },
+      'stream-shards': { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
   if (values.help) return usage(0);
+  const count = (name: string, text: string | undefined, max: number): number | undefined => {
+    if (text === undefined) return undefined;
+    const n = Number(text);
+    if (!Number.isInteger(n) || n < 1 || n > max) throw new StackStartError(`--${name} must be an integer from 1 to ${max}, got '${text}'`);
+    return n;
+  };
+  const fleetWorkers = count('fleet', values.fleet, 16);
+  const streamShards = count('stream-shards', values['stream-shards'], 64);
+  if (values['store-url'] !== undefined && fleetWorkers === undefined) throw new StackStartError('--store-url goes with --fleet N (one worker keeps its events in the embedded DuckDB)');
+  const storeUrl = values['store-url'] ?? process.env.DAS_STORE_URL ?? DEFAULT_FLEET_STORE_URL;
+  if (!/^postgres(ql)?:\/\//.test(storeUrl)) throw new StackStartError('--store-url must be a postgres:// URL');
   if (values.synthetic && values.mariadb) throw new StackStartError('--synthetic and --mariadb exclude each other: choose one');
   const env = createEnvReader(process.env);
   const token = env.token('DAS_TOKEN');
@@ -48,6 +77,8 @@ async function start(argv: string[]): Promise<number> {
     dataDir: values['data-dir'],
     source: values.synthetic ? 'synthetic' : values.mariadb ? 'mariadb' : 'auto',
     ports: values['free-ports'] ? 'free' : 'default',
+    ...(fleetWorkers === undefined ? {} : { fleet: { workers: fleetWorkers, storeUrl } }),
+    ...(streamShards === undefined ? {} : { streamShards }),
     ...(token === undefined ? {} : { token }),
     log: (line) => console.log(`das: ${line}`),
     onLine: (line) => {
@@ -63,7 +94,7 @@ DAS Toolkit is running (ready in ${((Date.now() - begun) / 1000).toFixed(1)} s).
   Console:       ${stack.url}
   Token:         ${stack.token}
   API:           ${stack.apiUrl}
-  Worker:        ${stack.workerUrl}
+${workerLines(stack)}
   AWS endpoint:  ${stack.endpoint} (region ${stack.region}; AWS_ENDPOINT_URL for your own clients)
   Stream source: ${source}
   Data:          ${resolve(values['data-dir'])}/ (delete it to start from scratch)

@@ -5,6 +5,10 @@ import { freePort, portIsFree } from './free-port.js';
 import { ServiceProcess } from './service-process.js';
 import { forgetServices, recordServices, stopStaleServices } from './stale-processes.js';
 import { repoRoot, workspaceBin } from './workspace.js';
+import { ensureFleetDatabase, hidePassword } from './fleet-database.js';
+import { StackStartError } from './stack-errors.js';
+
+export { StackStartError };
 
 export interface StackOptions {
   /** Where every service keeps its state (`.das-local` for `npm start`). */
@@ -28,6 +32,10 @@ export interface StackOptions {
   /** Progress messages of the stack itself. */
   log?: (line: string) => void;
   readyTimeoutMs?: number;
+  /** Shards of each activity stream the emulator starts (`das-local --stream-shards`; default 1, or 4 with a fleet). */
+  streamShards?: number;
+  /** Several workers sharing a PostgreSQL store instead of one worker with the embedded DuckDB. */
+  fleet?: { workers: number; storeUrl: string };
 }
 
 export interface Stack {
@@ -35,7 +43,12 @@ export interface Stack {
   url: string;
   token: string;
   apiUrl: string;
+  /** The worker the API asks (the first of a fleet). */
   workerUrl: string;
+  /** Every worker, with its process id (a fleet has several). */
+  workers: { url: string; pid: number | undefined; id: string }[];
+  /** The shared store of a fleet (password hidden). */
+  storeUrl?: string;
   /** The AWS endpoint of the emulator (`AWS_ENDPOINT_URL`). */
   endpoint: string;
   /** What feeds the activity stream (`mariadb`, `synthetic`), and why when it fell back. */
@@ -50,17 +63,17 @@ export interface Stack {
 
 const DEFAULT_PORTS = { aws: 4566, api: 7400, worker: 7401 };
 
-/** A start that cannot go on for a reason the user can fix; the message is one line with the fix. */
-export class StackStartError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'StackStartError';
-  }
-}
 
 async function choosePorts(ports: StackOptions['ports']) {
   if (ports === 'free') return { aws: await freePort(), api: await freePort(), worker: await freePort() };
   if (!ports || ports === 'default') return DEFAULT_PORTS;
+  return ports;
+}
+
+/** The ports of a fleet's workers: the worker's port and the ones after it (free ones with `free`). */
+async function fleetPorts(first: number, count: number, free: boolean): Promise<number[]> {
+  const ports = [first];
+  for (let i = 1; i < count; i += 1) ports.push(free ? await freePort() : first + i);
   return ports;
 }
 
@@ -96,10 +109,17 @@ export async function startStack(options: StackOptions): Promise<Stack> {
   await stopStaleServices(dataDir, log);
 
   const ports = await choosePorts(options.ports);
-  if (options.ports !== 'free') await checkPortsFree(host, ports);
+  const workerCount = options.fleet?.workers ?? 1;
+  const workerPorts = await fleetPorts(ports.worker, workerCount, options.ports === 'free');
+  if (options.ports !== 'free') {
+    await checkPortsFree(host, ports);
+    for (const [i, port] of workerPorts.slice(1).entries()) await checkPortsFree(host, { [`worker ${i + 2}`]: port } as never);
+  }
   const endpoint = `http://${host}:${ports.aws}`;
   const apiUrl = `http://${host}:${ports.api}`;
   const workerUrl = `http://${host}:${ports.worker}`;
+  const streamShards = options.streamShards ?? (options.fleet === undefined ? undefined : 4);
+  if (options.fleet !== undefined) await ensureFleetDatabase(options.fleet.storeUrl);
   const { token } = await loadOrCreateToken({ dataDir, ...(options.token === undefined ? {} : { token: options.token }) });
   const root = repoRoot();
   const readyTimeoutMs = options.readyTimeoutMs ?? 90_000;
@@ -117,8 +137,9 @@ export async function startStack(options: StackOptions): Promise<Stack> {
   const services: ServiceProcess[] = [];
   let source: Stack['source'] = { kind: 'unknown' };
   const stop = async () => {
-    // The worker first, so it stores and checkpoints what is in flight while AWS still answers.
-    for (const name of ['worker', 'api', 'local-aws']) await services.find((s) => s.spec.name === name)?.stop();
+    // The workers first, so they store and checkpoint what is in flight while AWS still answers.
+    await Promise.all(services.filter((s) => s.spec.name.startsWith('worker')).map((s) => s.stop()));
+    for (const name of ['api', 'local-aws']) await services.find((s) => s.spec.name === name)?.stop();
     await forgetServices(dataDir);
   };
 
@@ -128,7 +149,8 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       script: workspaceBin('apps/local-aws', 'das-local'),
       args: ['--host', host, '--port', String(ports.aws), '--data-dir', join(dataDir, 'aws'), '--region', region,
         '--source', options.source ?? 'auto',
-        ...(options.activityStreamDelayMs !== undefined ? ['--stream-delay-ms', String(options.activityStreamDelayMs)] : [])],
+        ...(options.activityStreamDelayMs !== undefined ? ['--stream-delay-ms', String(options.activityStreamDelayMs)] : []),
+        ...(streamShards !== undefined ? ['--stream-shards', String(streamShards)] : [])],
       env: { ...options.env },
       cwd: root,
       readyUrl: `${endpoint}/health`,
@@ -148,18 +170,27 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       readyUrl: `${apiUrl}/healthz`,
       onLine: options.onLine,
     });
-    const worker = new ServiceProcess({
-      name: 'worker',
-      script: workspaceBin('apps/worker', 'das-worker'),
-      env: { ...appEnv, DAS_WORKER_HOST: host, DAS_WORKER_PORT: String(ports.worker), DAS_CONSOLE_ORIGIN: apiUrl },
-      cwd: root,
-      readyUrl: `${workerUrl}/healthz`,
-      onLine: options.onLine,
-    });
-    services.push(api, worker);
+    const workers = workerPorts.map(
+      (port, i) =>
+        new ServiceProcess({
+          name: workerCount === 1 ? 'worker' : `worker-${i + 1}`,
+          script: workspaceBin('apps/worker', 'das-worker'),
+          env: {
+            ...appEnv,
+            DAS_WORKER_HOST: host,
+            DAS_WORKER_PORT: String(port),
+            DAS_CONSOLE_ORIGIN: apiUrl,
+            ...(options.fleet === undefined ? {} : { DAS_STORE_URL: options.fleet.storeUrl, DAS_WORKER_ID: `local-${i + 1}` }),
+          },
+          cwd: root,
+          readyUrl: `http://${host}:${port}/healthz`,
+          onLine: options.onLine,
+        }),
+    );
+    services.push(api, ...workers);
     await recordServices(dataDir, services.map((s) => ({ pid: s.pid ?? 0, script: s.spec.script })));
-    log(`starting the API on ${apiUrl} and the worker on ${workerUrl}`);
-    await Promise.all([api.waitReady(readyTimeoutMs), worker.waitReady(readyTimeoutMs)]);
+    log(`starting the API on ${apiUrl} and ${workerCount === 1 ? `the worker on ${workerUrl}` : `${workerCount} workers on ports ${workerPorts.join(', ')}`}`);
+    await Promise.all([api.waitReady(readyTimeoutMs), ...workers.map((w) => w.waitReady(readyTimeoutMs))]);
     source = await streamSource(apiUrl);
     if (source.note !== undefined) log(source.note);
   } catch (error) {
@@ -172,6 +203,11 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     token,
     apiUrl,
     workerUrl,
+    workers: workerPorts.map((port, i) => {
+      const service = services.find((s) => s.spec.name === (workerCount === 1 ? 'worker' : `worker-${i + 1}`));
+      return { url: `http://${host}:${port}`, pid: service?.pid, id: options.fleet === undefined ? 'worker' : `local-${i + 1}` };
+    }),
+    ...(options.fleet === undefined ? {} : { storeUrl: hidePassword(options.fleet.storeUrl) }),
     endpoint,
     region,
     source,
