@@ -39,7 +39,7 @@ export interface RuleEngineOptions {
   state?: RuleEngineState;
   /** Groups kept per rule, least recently used evicted (default 10 000; first-seen keeps 10× as many values). */
   maxGroupsPerRule?: number;
-  /** Event ids listed per alert (default 100, the latest). */
+  /** Event ids listed per alert (default 50, the latest; sum rules keep at most 20). */
   maxEventIds?: number;
 }
 
@@ -115,7 +115,7 @@ export function createRuleEngine(rules: readonly AlertRule[], options: RuleEngin
   const checked = validateAlertRules(rules);
   if (!checked.ok) throw new AlertRuleError(checked.issues);
   const now = options.now ?? Date.now;
-  const limits: KindLimits = { maxGroups: options.maxGroupsPerRule ?? 10_000, maxEventIds: options.maxEventIds ?? 100 };
+  const limits: KindLimits = { maxGroups: options.maxGroupsPerRule ?? 10_000, maxEventIds: options.maxEventIds ?? 50 };
   const enabled = checked.value.filter((rule) => rule.enabled !== false);
   // A copy: the engine mutates its groups in place, the caller keeps its object.
   const saved = options.state?.version === 1 ? (JSON.parse(JSON.stringify(options.state)) as RuleEngineState) : undefined;

@@ -37,7 +37,7 @@ function sensitiveCheck(sensitive: NonNullable<RuleMatch['sensitive']>): Check |
   const qualified = lowerSet(objects.filter((o) => o.includes('.')));
   const bare = lowerSet(objects.filter((o) => !o.includes('.')));
   const words = [...new Set([...objects.map((o) => o.slice(o.lastIndexOf('.') + 1)), ...columns])];
-  const inText = new RegExp(`(?<![\\w$])(?:${words.map(escapeRegExp).join('|')})(?![\\w$])`, 'i');
+  const inText = new RegExp(`\\b(?:${words.map(escapeRegExp).join('|')})\\b`, 'i');
   const objectMatches = (name: string, database: string | null): boolean => {
     const lower = lowered(name.trim());
     if (lower.length === 0) return false;
@@ -111,13 +111,26 @@ export function compileRuleMatch(match: RuleMatch = {}): Check {
   }
   if (sensitive !== undefined) checks.push(sensitiveCheck(sensitive) ?? (() => false));
   if (patterns !== undefined) {
-    const regexps = patterns.map((p) => new RegExp(p, 'i'));
+    const regexps = combinedPatterns(patterns);
     checks.push((ctx) => {
       const text = ctx.event.text;
       return text !== null && regexps.some((r) => r.test(text));
     });
   }
   return allOf(checks);
+}
+
+/**
+ * The patterns as few regular expressions as possible: one alternation scans the text once where
+ * several would scan it once each. Patterns with back-references keep their own (joining would
+ * renumber their groups).
+ */
+function combinedPatterns(patterns: readonly string[]): RegExp[] {
+  const alone = patterns.filter((p) => /\\[1-9]|\\k</.test(p));
+  const joinable = patterns.filter((p) => !alone.includes(p));
+  const regexps = alone.map((p) => new RegExp(p, 'i'));
+  if (joinable.length > 0) regexps.unshift(new RegExp(joinable.map((p) => `(?:${p})`).join('|'), 'i'));
+  return regexps;
 }
 
 function allOf(checks: readonly Check[]): Check {

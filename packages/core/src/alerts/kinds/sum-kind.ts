@@ -6,6 +6,7 @@ import type { EvaluationContext, EventRef } from '../rule-event.js';
 import { GroupKeys, groupValuesOf, pushId, type KindLimits, type KindRuntime, type KindState } from './kind-runtime.js';
 
 const DEFAULT_IDLE_SECONDS = 3600;
+const IDS_PER_GROUP = 20;
 
 interface SumGroup {
   total: number;
@@ -34,7 +35,8 @@ export class SumKind implements KindRuntime {
     this.#factory = factory;
     this.#keys = new GroupKeys(rule.groupBy, limits.maxGroups * 4);
     this.#idleMs = (rule.idleSeconds ?? DEFAULT_IDLE_SECONDS) * 1000;
-    this.#maxIds = limits.maxEventIds;
+    // Sessions are many and each keeps its ids in the saved state: the latest few are enough.
+    this.#maxIds = Math.min(limits.maxEventIds, IDS_PER_GROUP);
     // Every read statement touches its session's group: evict by age, not recency, to keep that cheap.
     this.#groups = new BoundedGroups(limits.maxGroups, (state?.groups as [string, SumGroup][] | undefined) ?? [], { recency: false });
   }

@@ -5,6 +5,9 @@ import { BoundedGroups } from '../bounded-groups.js';
 import type { EvaluationContext, EventRef } from '../rule-event.js';
 import { GroupKeys, groupValuesOf, suppressMs, type KindLimits, type KindRuntime, type KindState } from './kind-runtime.js';
 
+/** Window entries (times and ids) one threshold rule may hold across its groups. */
+const ENTRY_BUDGET = 1_000_000;
+
 /** The matches of one group inside the window, oldest first; at most `count` of them are needed. */
 interface WindowGroup {
   times: number[];
@@ -27,6 +30,7 @@ export class ThresholdKind implements KindRuntime {
   readonly #windowMs: number;
   readonly #suppressMs: number;
   readonly #groups: BoundedGroups<WindowGroup>;
+  readonly #maxIds: number;
 
   constructor(rule: ThresholdRule, factory: AlertFactory, limits: KindLimits, state: KindState | undefined) {
     this.#rule = rule;
@@ -34,7 +38,10 @@ export class ThresholdKind implements KindRuntime {
     this.#keys = new GroupKeys(rule.groupBy, limits.maxGroups * 4);
     this.#windowMs = rule.windowSeconds * 1000;
     this.#suppressMs = suppressMs(rule, rule.windowSeconds);
-    this.#groups = new BoundedGroups(limits.maxGroups, (state?.groups as [string, WindowGroup][] | undefined) ?? []);
+    // A group holds up to `count` entries: fewer groups for large counts keeps a rule's memory bounded.
+    const capacity = Math.max(1, Math.min(limits.maxGroups, Math.floor(ENTRY_BUDGET / rule.count)));
+    this.#groups = new BoundedGroups(capacity, (state?.groups as [string, WindowGroup][] | undefined) ?? []);
+    this.#maxIds = limits.maxEventIds;
   }
 
   onMatch(ctx: EvaluationContext, out: AlertCandidate[]): void {
@@ -75,7 +82,7 @@ export class ThresholdKind implements KindRuntime {
         {
           groupKey: key,
           group: groupValuesOf(rule.groupBy, ctx),
-          eventIds: group.ids.filter((id): id is EventRef => id !== null),
+          eventIds: group.ids.filter((id): id is EventRef => id !== null).slice(-this.#maxIds),
           eventCount: group.times.length,
           value: distinct ?? group.times.length,
           windowStartMs: first,
