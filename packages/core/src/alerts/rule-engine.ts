@@ -157,10 +157,12 @@ export function createRuleEngine(rules: readonly AlertRule[], options: RuleEngin
 
     evaluate(events) {
       const out: AlertCandidate[] = [];
-      const arrivedMs = health.length > 0 ? now() : 0;
+      if (health.length > 0 && events.length > 0) {
+        const arrivedMs = now();
+        for (const rule of health) rule.runtime.observeBatch(events, arrivedMs);
+      }
       for (const event of events) {
         if (event.timeMs > watermarkMs) watermarkMs = event.timeMs;
-        for (const rule of health) rule.runtime.observe(event, arrivedMs);
         ctx.reset(event);
         const candidates = event.kind === 'heartbeat' ? forHeartbeats : (byCategory.get(ctx.category) as MatchingRule[]);
         for (let i = 0; i < candidates.length; i += 1) {

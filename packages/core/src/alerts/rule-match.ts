@@ -36,15 +36,25 @@ function sensitiveCheck(sensitive: NonNullable<RuleMatch['sensitive']>): Check |
   // the session database is that schema.
   const qualified = lowerSet(objects.filter((o) => o.includes('.')));
   const bare = lowerSet(objects.filter((o) => !o.includes('.')));
+  // For a name without schema: the schemas in which that table is sensitive.
+  const schemasOfTable = new Map<string, Set<string>>();
+  for (const name of qualified) {
+    const dot = name.lastIndexOf('.');
+    const table = name.slice(dot + 1);
+    const schemas = schemasOfTable.get(table) ?? new Set<string>();
+    schemas.add(name.slice(0, dot));
+    schemasOfTable.set(table, schemas);
+  }
   const words = [...new Set([...objects.map((o) => o.slice(o.lastIndexOf('.') + 1)), ...columns])];
   const inText = new RegExp(`\\b(?:${words.map(escapeRegExp).join('|')})\\b`, 'i');
   const objectMatches = (name: string, database: string | null): boolean => {
-    const lower = lowered(name.trim());
+    const lower = lowered(name.includes(' ') ? name.trim() : name);
     if (lower.length === 0) return false;
     if (bare.has(lower) || qualified.has(lower)) return true;
     const dot = lower.lastIndexOf('.');
     if (dot >= 0) return bare.has(lower.slice(dot + 1));
-    return database !== null && qualified.has(`${database.toLowerCase()}.${lower}`);
+    const schemas = schemasOfTable.get(lower);
+    return schemas !== undefined && database !== null && schemas.has(lowered(database));
   };
   return (ctx) => {
     const { objectName, database, text, eventClass } = ctx.event;

@@ -41,8 +41,6 @@ export class StreamHealthKind {
   readonly #rule: StreamHealthRule;
   readonly #factory: AlertFactory;
   readonly #streams: BoundedGroups<StreamGroup>;
-  #lastCluster: string | undefined;
-  #lastGroup: StreamGroup | undefined;
 
   constructor(rule: StreamHealthRule, factory: AlertFactory, limits: KindLimits, state: KindState | undefined) {
     this.#rule = rule;
@@ -50,22 +48,24 @@ export class StreamHealthKind {
     this.#streams = new BoundedGroups(limits.maxGroups, (state?.streams as [string, StreamGroup][] | undefined) ?? []);
   }
 
-  /** Marks the event's cluster alive; consecutive events of one cluster skip the lookup. */
-  observe(event: RuleEvent, nowMs: number): void {
-    let group = event.clusterId === this.#lastCluster ? this.#lastGroup : undefined;
-    if (group === undefined) {
-      const key = `clusterId=${event.clusterId}`;
-      group = this.#streams.get(key);
-      if (group === undefined) {
-        group = { lastArrivalMs: nowMs, lastEventMs: event.timeMs, silenceAlerted: false, signalSuppressedUntil: 0 };
-        this.#streams.add(key, group);
+  /** Marks the clusters of a batch alive: one lookup per run of events of one cluster. */
+  observeBatch(events: readonly RuleEvent[], nowMs: number): void {
+    let cluster: string | undefined;
+    let group: StreamGroup | undefined;
+    for (const event of events) {
+      if (event.clusterId !== cluster || group === undefined) {
+        cluster = event.clusterId;
+        const key = `clusterId=${cluster}`;
+        group = this.#streams.get(key);
+        if (group === undefined) {
+          group = { lastArrivalMs: nowMs, lastEventMs: event.timeMs, silenceAlerted: false, signalSuppressedUntil: 0 };
+          this.#streams.add(key, group);
+        }
+        group.lastArrivalMs = nowMs;
+        group.silenceAlerted = false;
       }
-      this.#lastCluster = event.clusterId;
-      this.#lastGroup = group;
+      if (event.timeMs > group.lastEventMs) group.lastEventMs = event.timeMs;
     }
-    group.lastArrivalMs = nowMs;
-    group.silenceAlerted = false;
-    if (event.timeMs > group.lastEventMs) group.lastEventMs = event.timeMs;
   }
 
   tick(nowMs: number, out: AlertCandidate[]): void {
