@@ -1,6 +1,6 @@
 import Type from 'typebox';
 import { EventFilterSchema } from '../filters/event-filter-schema.js';
-import { STATEMENT_CATEGORIES, type StatementCategory } from '../statements/statement-category.js';
+import { STATEMENT_CATEGORIES } from '../statements/statement-category.js';
 
 // An alert rule is data (a YAML/JSON file, or the API): the event filter of GET /events plus
 // rule-specific conditions, and one of six kinds. The engine (rule-engine.ts) runs it.
@@ -194,4 +194,3 @@ export type TimeOfDayRule = Type.Static<typeof TimeOfDayRuleSchema>;
 export type StreamHealthRule = Type.Static<typeof StreamHealthRuleSchema>;
 export type AlertRule = EventRule | ThresholdRule | FirstSeenRule | SumRule | TimeOfDayRule | StreamHealthRule;
 
-export type { StatementCategory };
