@@ -101,9 +101,41 @@ function categoryOf(command: string | null, text: string | null, eventClass: str
 /** Leading keywords that need the words after them to tell the category. */
 const NEEDS_MORE_WORDS = new Set(['create', 'alter', 'drop', 'rename', 'set', 'start', 'flush', 'with', 'prepare']);
 
+/** Every keyword above, in lower and upper case, to its lower-case form: no copy for the usual spellings. */
+const KEYWORD_FORMS = new Map<string, string>(
+  [...FIRST_WORD.keys(), ...NEEDS_MORE_WORDS].flatMap((w) => [
+    [w, w],
+    [w.toUpperCase(), w],
+  ]),
+);
+
+/** The first keyword of a statement, lower case (`leadingWords(sql, 1)[0]` without the array). */
+function firstWord(sql: string): string | undefined {
+  const end = Math.min(sql.length, 4096);
+  let i = 0;
+  while (i < end) {
+    const c = sql.charCodeAt(i);
+    if (isSpace(c) || c === 40 || c === 59) {
+      i += 1;
+      continue;
+    }
+    const comment = commentEnd(sql, i, end, 'mysql');
+    if (comment >= 0) {
+      i = comment;
+      continue;
+    }
+    if (!isWordStart(c) || c === 64) return undefined;
+    let j = i + 1;
+    while (j < end && isWordPart(sql.charCodeAt(j))) j += 1;
+    const word = sql.slice(i, j);
+    return KEYWORD_FORMS.get(word) ?? word.toLowerCase();
+  }
+  return undefined;
+}
+
 /** The category of one SQL statement from its leading keywords. */
 function sqlCategory(sql: string): StatementCategory {
-  const first = leadingWords(sql, 1)[0];
+  const first = firstWord(sql);
   if (first === undefined) return 'other';
   if (!NEEDS_MORE_WORDS.has(first)) return FIRST_WORD.get(first) ?? 'other';
   const words = leadingWords(sql, 4);
