@@ -101,6 +101,12 @@ describe('createRuleEngine', () => {
     expect(groups.map(([key]) => key)).toEqual(['user=u47, remoteHost=h', 'user=u48, remoteHost=h', 'user=u49, remoteHost=h']);
   });
 
+  it('holds fewer groups for thresholds with large counts, so a rule stays within its memory budget', () => {
+    const engine = createRuleEngine([{ ...burst, count: 10_000, windowSeconds: 3600 }], { now });
+    engine.evaluate(stored(Array.from({ length: 150 }, (_, i) => failedLogin({ user: `u${i}`, host: 'h' }, i))));
+    expect(engine.exportState().rules.burst?.state.groups).toHaveLength(100);
+  });
+
   it('drops expired windows from the exported state', () => {
     const engine = createRuleEngine([burst], { now });
     engine.evaluate(stored([failedLogin({ user: 'u', host: 'h' }, 0), login({ user: 'u', host: 'h' }, 500)]));

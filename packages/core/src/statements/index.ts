@@ -10,4 +10,4 @@ export {
   type StatementCategoryInput,
 } from './statement-category.js';
 export { MAX_FINGERPRINT_INPUT, MAX_FINGERPRINT_LENGTH, statementFingerprint, type StatementOptions } from './statement-fingerprint.js';
-export type { SqlDialect } from './sql-lexer.js';
+export { sqlDialectOf, type SqlDialect } from './sql-lexer.js';

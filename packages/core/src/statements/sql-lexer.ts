@@ -5,6 +5,11 @@
 /** `mysql`: backslash escapes, `"…"` is a string, `#` comments. `postgres`: `"…"` is an identifier, `$tag$…$tag$` strings, `$1` parameters. */
 export type SqlDialect = 'mysql' | 'postgres';
 
+/** The dialect of an event's statement text: PostgreSQL's for `postgres` events, MySQL's otherwise. */
+export function sqlDialectOf(engine: string): SqlDialect {
+  return engine === 'postgres' ? 'postgres' : 'mysql';
+}
+
 export const BACKSLASH = 92;
 export const SINGLE_QUOTE = 39;
 export const DOUBLE_QUOTE = 34;
