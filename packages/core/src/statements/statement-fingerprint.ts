@@ -43,52 +43,58 @@ for (const c of '<>=!|&:~^%*+-/') IS_OPERATOR[c.charCodeAt(0)] = 1;
 
 /**
  * The fingerprint under construction. One per module, not per call: the scan keeps its state in
- * object fields rather than closure variables, which V8 reads and writes much faster.
+ * object fields rather than closure variables, which V8 reads and writes much faster. The output
+ * only ever grows by concatenation; a list that collapses goes back to the string saved before
+ * it (strings are immutable, so saving one costs nothing and nothing is sliced).
  */
 class FingerprintWriter {
   out = '';
   prev = NONE;
+  /** Tokens written: tells whether anything came after a collapsed VALUES tuple. */
+  tokens = 0;
   /** The last word was IN/VALUES: a `(` now opens a list that may collapse. */
   listKeyword = false;
   valuesWord = false;
-  /** Where the open list's `(` was written (-1: none); it collapses when it holds only literals and commas. */
-  listStart = -1;
+  /** The output before the open list (null: none); it collapses when it holds only literals and commas. */
+  listPrefix: string | null = null;
   listLiterals = 0;
   listPure = false;
   listIsValues = false;
   /** The open list is a further VALUES tuple: collapsing it drops it. */
   listDrops = false;
-  /** Where the last collapsed VALUES tuple ended. */
+  /** `tokens` right after the last collapsed VALUES tuple. */
   valuesEnd = -1;
-  /** A `,` written right after a collapsed VALUES tuple, at this position. */
-  commaCut = -1;
+  /** The output before a `,` that came right after a collapsed VALUES tuple. */
+  commaPrefix: string | null = null;
 
   reset(): void {
     this.out = '';
     this.prev = NONE;
+    this.tokens = 0;
     this.listKeyword = false;
     this.valuesWord = false;
-    this.listStart = -1;
+    this.listPrefix = null;
     this.listLiterals = 0;
     this.listPure = false;
     this.listIsValues = false;
     this.listDrops = false;
     this.valuesEnd = -1;
-    this.commaCut = -1;
+    this.commaPrefix = null;
   }
 
   emit(token: string, kind: number): void {
-    this.commaCut = -1;
-    if (this.listStart >= 0 && kind !== LITERAL && kind !== COMMA) this.listPure = false;
+    this.commaPrefix = null;
+    if (this.listPrefix !== null && kind !== LITERAL && kind !== COMMA) this.listPure = false;
     const prev = this.prev;
     const glued =
       prev === NONE || prev === OPEN || prev === DOT || kind === CLOSE || kind === COMMA || kind === DOT || (kind === OPEN && prev === WORD);
     this.out = glued ? this.out + token : this.out + ' ' + token;
     this.prev = kind;
+    this.tokens += 1;
   }
 
   literal(): void {
-    if (this.listStart >= 0) this.listLiterals += 1;
+    if (this.listPrefix !== null) this.listLiterals += 1;
     this.emit('?', LITERAL);
   }
 
@@ -104,43 +110,45 @@ class FingerprintWriter {
   }
 
   open(): void {
-    const cut = this.commaCut;
-    const opensList = this.listKeyword || cut >= 0;
-    const isValues = cut >= 0 || this.valuesWord;
+    const cut = this.commaPrefix;
+    const opensList = this.listKeyword || cut !== null;
+    const isValues = cut !== null || this.valuesWord;
     this.listKeyword = false;
+    const before = this.out;
     this.emit('(', OPEN);
     if (opensList) {
-      this.listStart = cut >= 0 ? cut : this.out.length - 1;
+      this.listPrefix = cut ?? before;
       this.listLiterals = 0;
       this.listPure = true;
       this.listIsValues = isValues;
-      this.listDrops = cut >= 0;
-    } else this.listStart = -1;
+      this.listDrops = cut !== null;
+    } else this.listPrefix = null;
   }
 
   close(): void {
     if (this.collapsible()) this.collapse();
     else {
-      this.listStart = -1;
+      this.listPrefix = null;
       this.emit(')', CLOSE);
     }
   }
 
   comma(): void {
-    const cut = this.valuesEnd === this.out.length ? this.out.length : -1;
+    const cut = this.valuesEnd === this.tokens ? this.out : null;
     this.emit(',', COMMA);
-    this.commaCut = cut;
+    this.commaPrefix = cut;
   }
 
   collapsible(): boolean {
-    return this.listStart >= 0 && this.listPure && this.listLiterals > 0;
+    return this.listPrefix !== null && this.listPure && this.listLiterals > 0;
   }
 
   collapse(): void {
-    this.out = this.out.slice(0, this.listStart) + (this.listDrops ? '' : '(?+)');
-    this.valuesEnd = this.listIsValues ? this.out.length : -1;
-    this.listStart = -1;
+    this.out = (this.listPrefix as string) + (this.listDrops ? '' : '(?+)');
+    this.listPrefix = null;
     this.prev = CLOSE;
+    this.tokens += 1;
+    this.valuesEnd = this.listIsValues ? this.tokens : -1;
   }
 }
 
