@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { buildPayload, buildPostgresEvent } from '../fixtures/index.js';
+import { buildHeartbeat, buildPayload, buildPostgresEvent } from '../fixtures/index.js';
 import { normaliseEvents } from '../normalise.js';
 import { failedLogin, login, statement, stored } from './alert-events.test-support.js';
 import type { AlertRule, ThresholdRule } from './alert-rule-schema.js';
@@ -111,6 +111,14 @@ describe('createRuleEngine', () => {
     const engine = createRuleEngine([burst], { now });
     engine.evaluate(stored([failedLogin({ user: 'u', host: 'h' }, 0), login({ user: 'u', host: 'h' }, 500)]));
     expect(engine.exportState().rules.burst?.state.groups).toEqual([]);
+  });
+
+  it('sees heartbeats only in rules that ask for them', () => {
+    const beat = normaliseEvents(buildPayload([buildHeartbeat('mysql', { logTime: '2026-11-25 02:00:00.000000+00' })]));
+    const rule = (match: AlertRule['match']): AlertRule => ({ id: 'beats', kind: 'event', title: 'beat', severity: 'info', match });
+    expect(createRuleEngine([rule({ heartbeats: true })], { now }).evaluate(beat)).toHaveLength(1);
+    expect(createRuleEngine([rule({})], { now }).evaluate(beat)).toEqual([]);
+    expect(createRuleEngine([rule({ heartbeats: true, categories: ['DQL'] })], { now }).evaluate(beat)).toEqual([]);
   });
 
   it('works on Aurora PostgreSQL events (AUTH FAILURE, GRANT)', () => {

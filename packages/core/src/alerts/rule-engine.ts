@@ -135,7 +135,7 @@ export function createRuleEngine(rules: readonly AlertRule[], options: RuleEngin
         definition,
         categories: rule.match?.categories,
         heartbeats: rule.match?.heartbeats === true,
-        matches: compileRuleMatch(rule.match),
+        matches: compileRuleMatch(rule.match, { dispatched: true }),
         runtime: createKind(rule, limits, state),
       });
     }
@@ -150,7 +150,8 @@ export function createRuleEngine(rules: readonly AlertRule[], options: RuleEngin
       matching.filter((rule) => rule.categories === undefined || rule.categories.includes(category)),
     ]),
   );
-  const forHeartbeats = matching.filter((rule) => rule.heartbeats);
+  // A heartbeat has no statement: its category is `other`.
+  const forHeartbeats = matching.filter((rule) => rule.heartbeats && (rule.categories === undefined || rule.categories.includes('other')));
 
   return {
     rules: enabled,

@@ -2,6 +2,15 @@ import type { ActivityEvent } from '../activity-event.js';
 import { statementCategory, statementVerb, type StatementCategory } from '../statements/statement-category.js';
 import type { RuleField } from './alert-rule-schema.js';
 
+/** The text in lower case; the same string (no copy) when it has no upper-case letter. */
+export function lowered(text: string): string {
+  for (let i = 0; i < text.length; i += 1) {
+    const c = text.charCodeAt(i);
+    if ((c >= 65 && c <= 90) || c > 127) return text.toLowerCase();
+  }
+  return text;
+}
+
 /** How the store names an event (its id); alerts list the ids of the events behind them. */
 export type EventRef = number | string;
 
@@ -44,7 +53,7 @@ export class EvaluationContext {
 
   /** The user in lower case. */
   get user(): string | null {
-    if (this.cachedUser === undefined) this.cachedUser = this.event.user === null ? null : this.event.user.toLowerCase();
+    if (this.cachedUser === undefined) this.cachedUser = this.event.user === null ? null : lowered(this.event.user);
     return this.cachedUser;
   }
 

@@ -1,19 +1,10 @@
 import { compileFilter, RDS_HOUSEKEEPING_USERS } from '../filters/event-filter.js';
 import type { RuleMatch } from './alert-rule-schema.js';
-import type { EvaluationContext } from './rule-event.js';
+import { lowered, type EvaluationContext } from './rule-event.js';
 
 type Check = (ctx: EvaluationContext) => boolean;
 
 const escapeRegExp = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-
-/** The text in lower case; the same string (no copy) when it has no upper-case ASCII letter. */
-function lowered(text: string): string {
-  for (let i = 0; i < text.length; i += 1) {
-    const c = text.charCodeAt(i);
-    if ((c >= 65 && c <= 90) || c > 127) return text.toLowerCase();
-  }
-  return text;
-}
 
 function lowerSet(values: readonly string[]): Set<string> {
   return new Set(values.map((v) => v.toLowerCase()));
@@ -72,13 +63,15 @@ function sensitiveCheck(sensitive: NonNullable<RuleMatch['sensitive']>): Check |
  * (heartbeat, exit status, category, RDS users: values the context computes once per event),
  * then the filter's sets, the object checks, the regular expressions last.
  */
-export function compileRuleMatch(match: RuleMatch = {}): Check {
+export function compileRuleMatch(match: RuleMatch = {}, options: { dispatched?: boolean } = {}): Check {
   const { categories, verbs, patterns, sensitive, objectSchemas, excludeObjectSchemas, exclude, heartbeats, exit, rdsadmin, ...lists } = match;
   const checks: Check[] = [];
-  if (heartbeats !== true) checks.push((ctx) => ctx.event.kind !== 'heartbeat');
+  // `dispatched`: the engine only hands over events of the rule's categories, heartbeats only when asked.
+  const dispatched = options.dispatched === true;
+  if (heartbeats !== true && !dispatched) checks.push((ctx) => ctx.event.kind !== 'heartbeat');
   if (exit === 'failed') checks.push((ctx) => ctx.event.failed);
   if (exit === 'ok') checks.push((ctx) => !ctx.event.failed);
-  if (categories !== undefined) {
+  if (categories !== undefined && !dispatched) {
     const wanted = new Set<string>(categories);
     checks.push((ctx) => wanted.has(ctx.category));
   }
