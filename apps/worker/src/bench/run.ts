@@ -1,6 +1,8 @@
 // `npm run bench -w @das/worker`: decrypt-and-store throughput, dead-letter replay, store figures
-// at 1M events, draining a pre-loaded stream and a 1M-event backlog (RSS), and end-to-end latency
-// through kinesalite and an in-memory KMS (no emulator: a consumer needs neither), the worker in a child process. Prints figures; asserts nothing. Budget: ~5 minutes.
+// at 1M events (DuckDB and PostgreSQL), draining a pre-loaded stream and a 1M-event backlog (RSS),
+// end-to-end latency, PostgreSQL vs DuckDB appends, a fleet of 1 and 2 workers, and failover after
+// kill -9; through kinesalite and an in-memory KMS (no emulator: a consumer needs neither), the
+// worker in a child process. Prints figures; asserts nothing. Budget: ~8 minutes.
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -10,7 +12,10 @@ import { buildPayload, createEventGenerator } from '@das/core/fixtures';
 import { replayDeadLetters } from '../dead-letters/replay-dead-letters.js';
 import { createDecryptPool } from '../decrypt/decrypt-pool.js';
 import { createDuckDbEventStore } from '../store/duckdb-event-store.js';
-import type { DecodedRecord } from '../store/event-store.js';
+import type { DecodedRecord, EventStore } from '../store/event-store.js';
+import { createPgEventStore } from '../store/postgres/pg-event-store.js';
+import { benchDatabase } from './bench-pg.js';
+import { benchFailover, benchFleetDrain, benchStoreEngines } from './fleet-bench.js';
 import { benchBacklogMemory, benchDrainByThreads } from './backlog-bench.js';
 import { fmt, median, sdkRecords, startEmulated, timed, type Emulated } from './bench-kit.js';
 import { benchLatency } from './latency-bench.js';
@@ -20,7 +25,10 @@ const EVENTS_PER_RECORD = 25;
 const LATENCY_THREADS = 2;
 /** The issue's drain set: 2,000 SDK-signed records of 50 events under 4 data keys (100k events). */
 const DRAIN = { records: 2000, eventsPerRecord: 50, dataKeys: 4, backlogRepeat: 10 } as const;
-/** `DAS_BENCH_ONLY=drain,latency` runs only those sections (kms, throughput, replay, drain, backlog, latency, store). */
+/**
+ * `DAS_BENCH_ONLY=drain,latency` runs only those sections (kms, throughput, replay, drain, backlog,
+ * latency, store, engines, pgstore, fleet, failover).
+ */
 const only = new Set((process.env.DAS_BENCH_ONLY ?? '').split(',').filter((s) => s !== ''));
 const wanted = (section: string) => only.size === 0 || only.has(section);
 
@@ -135,14 +143,18 @@ async function benchDeadLetterReplay(env: Emulated, dir: string, livePerSecond: 
   await store.close();
 }
 
-async function benchStore(dir: string): Promise<void> {
-  const total = 1_000_000;
-  console.log(`\n## Event store (DuckDB) at ${fmt(total)} events`);
-  const store = await createDuckDbEventStore({ path: join(dir, 'store-1m.duckdb') });
-  // A pool of 50k realistic events, reused with fresh times, keeps generation out of the way.
+/** A pool of 50k realistic events, reused with fresh times, keeps generation out of the way. */
+function eventPool(): ActivityEvent[] {
   const generator = createEventGenerator({ seed: 5, engine: 'mysql', heartbeatRate: 0.01 });
   const pool: ActivityEvent[] = [];
   while (pool.length < 50_000) pool.push(...normaliseEvents(buildPayload(generator.events(1000))));
+  return pool;
+}
+
+/** Query figures at 1M events (goals for PostgreSQL: filtered page < 100 ms, facets < 500 ms). */
+async function benchStore(label: string, store: EventStore, pool: readonly ActivityEvent[], afterInsert?: () => Promise<void>): Promise<void> {
+  const total = 1_000_000;
+  console.log(`\n## Event store (${label}) at ${fmt(total)} events`);
   const firstMs = Date.now() - 20 * 3_600_000;
   const stepMs = (20 * 3_600_000) / total;
   let seq = 0;
@@ -161,6 +173,7 @@ async function benchStore(dir: string): Promise<void> {
     appendMs += (await timed(() => store.append({ streamKey: 'bench@1', shardId: 'shardId-000000000000', records }))).ms;
   }
   console.log(`insert: ${fmt(total / (appendMs / 1000))} events/s (store.append, 10k-event batches, file-backed, ${fmt(appendMs / 1000, 1)} s)`);
+  await afterInsert?.();
   const [sample] = (await store.query({}, { limit: 1 })).events;
   const to = sample?.time ?? new Date().toISOString();
   const from = new Date(Date.parse(to) - 3_600_000).toISOString();
@@ -202,7 +215,23 @@ async function main(): Promise<void> {
       if (wanted('backlog')) await benchBacklogMemory(env, dir, made.value, DRAIN.eventsPerRecord, DRAIN.backlogRepeat);
       if (wanted('latency')) await benchLatency(env, dir, made.value, DRAIN.eventsPerRecord, [5000, 20_000], 5);
     }
-    if (wanted('store')) await benchStore(dir);
+    const pool = eventPool();
+    if (wanted('store')) await benchStore('DuckDB', await createDuckDbEventStore({ path: join(dir, 'store-1m.duckdb') }), pool);
+    if (wanted('engines')) await benchStoreEngines(dir, pool);
+    if (wanted('pgstore')) {
+      const db = await benchDatabase('store');
+      try {
+        // ANALYZE as autovacuum would within a minute: without statistics the planner sorts whole partitions.
+        await benchStore('PostgreSQL', await createPgEventStore({ url: db.url }), pool, () => db.analyze());
+      } finally {
+        await db.drop();
+      }
+    }
+    if (wanted('fleet')) {
+      const records = await sdkRecords(env, DRAIN.records, DRAIN.eventsPerRecord, DRAIN.dataKeys);
+      await benchFleetDrain(env, dir, records, DRAIN.eventsPerRecord);
+    }
+    if (wanted('failover')) await benchFailover(env, dir);
   } finally {
     for (const client of Object.values(env.clients)) client.destroy();
     await env.endpoint.close();

@@ -199,6 +199,45 @@ export function describeEventStore(name: string, createStorage: () => Promise<St
       }
     });
 
+    it('counts facets and histograms over ranges that start and end inside a minute, with filters, as the events say', async () => {
+      const store = await openStore();
+      const records = generatedRecords(200);
+      // Spread over half an hour, 1.7 s apart, so that minutes are whole and partial.
+      const base = Date.parse('2026-12-06T10:00:00.000Z') + 123;
+      records.flatMap((r) => ('events' in r ? r.events : [])).forEach((event, i) => {
+        event.timeMs = base + i * 1700;
+        event.time = new Date(event.timeMs).toISOString().replace('Z', '000Z');
+      });
+      await store.append({ streamKey: 's@1', shardId: 'shard-a', records: records.slice(0, 100) });
+      await store.append({ streamKey: 's@1', shardId: 'shard-b', records: records.slice(100) });
+      const events = records.flatMap((r) => ('events' in r ? r.events : []));
+      const times = events.map((e) => e.time).sort();
+      // Many minutes: whole ones (a store may count them ahead) and partial ones at the ends.
+      expect(Date.parse(times.at(-1) as string) - Date.parse(times[0] as string)).toBeGreaterThan(5 * 60_000);
+      const filters: EventFilter[] = [
+        { from: times[37] as string, to: times[812] as string },
+        { from: times[5] as string, users: ['app_user', 'reporting'], exit: 'ok' },
+        { to: times[900] as string, rdsadmin: false, commands: ['QUERY'] },
+        { from: times[400] as string, to: times[401] as string },
+      ];
+      for (const filter of filters) {
+        const matching = events.filter(compileFilter(filter));
+        const facets = await store.facets(filter, 1000);
+        expect(facets.total, JSON.stringify(filter)).toBe(matching.length);
+        const users = new Map<string | null, number>();
+        for (const e of matching) users.set(e.user, (users.get(e.user) ?? 0) + 1);
+        expect(new Map(facets.users.map((f) => [f.value, f.count])), JSON.stringify(filter)).toEqual(users);
+        for (const intervalMs of [60_000, 300_000, 7_000]) {
+          const histogram = await store.histogram(filter, intervalMs);
+          expect(histogram.buckets.reduce((n, b) => n + b.total, 0), `${JSON.stringify(filter)} ${intervalMs}`).toBe(matching.length);
+          for (const bucket of histogram.buckets) {
+            const inBucket = matching.filter((e) => Math.floor(e.timeMs / intervalMs) * intervalMs === bucket.start);
+            expect(bucket.total, `${JSON.stringify(filter)} ${intervalMs} ${bucket.start}`).toBe(inBucket.length);
+          }
+        }
+      }
+    });
+
     it('applies retention by age and by count', async () => {
       const store = await openStore();
       const now = Date.now();
@@ -208,9 +247,12 @@ export function describeEventStore(name: string, createStorage: () => Promise<St
       await store.append({ streamKey: 's@1', shardId: 'a', records: [{ sequenceNumber: '1', arrivedAtMs: null, events: [...old, ...recent] }] });
       expect(await store.applyRetention({ maxAgeHours: 2, maxEvents: null }, now)).toBe(2);
       expect((await store.counts()).events).toBe(10);
+      expect((await store.facets({ heartbeats: true })).total).toBe(10);
       expect(await store.applyRetention({ maxAgeHours: null, maxEvents: 4 }, now)).toBe(6);
       const left = await all(store, {});
       expect(left).toHaveLength(4);
+      expect((await store.facets({ heartbeats: true })).total).toBe(4);
+      expect((await store.histogram({ heartbeats: true }, 60_000)).buckets.reduce((n, b) => n + b.total, 0)).toBe(4);
       // The newest four are the ones kept.
       expect(left.map((e) => e.time)).toEqual(recent.slice(6).map((e) => e.time).reverse());
     });

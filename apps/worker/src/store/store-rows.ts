@@ -42,7 +42,7 @@ export function facetsFromGroupingRows(rows: readonly Row[]): Facets {
   for (const row of rows) {
     const gid = Number(row.gid);
     if (gid === all) {
-      facets.total = Number(row.n);
+      facets.total += Number(row.n);
       continue;
     }
     const dim = STORED_FACET_COLUMNS[bitFor.indexOf(gid)];

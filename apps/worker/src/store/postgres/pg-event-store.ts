@@ -1,6 +1,6 @@
 import pg from 'pg';
 import type { EventFilter, ActivityEvent } from '@das/core';
-import type { DeadLetter, StoredEvent } from '@das/contracts';
+import type { DeadLetter, Facets, StoredEvent } from '@das/contracts';
 import { compareSequenceNumbers } from '../sequence-number.js';
 import { LeaseLostError, type AppendResult, type EventStore, type PageRequest, type RetentionPolicy, type ShardBatch, type ShardCheckpoint } from '../event-store.js';
 import { EVENT_FIELD_COLUMNS, rowToEvent, STORED_FACET_COLUMNS } from '../event-columns.js';
@@ -12,8 +12,41 @@ import { createPartitions } from './pg-partitions.js';
 import { PG_EVENT_COLUMNS, SCHEMA } from './pg-schema.js';
 import { createPgLeaseTable } from './pg-leases.js';
 import { followEvents, EVENTS_CHANNEL } from './pg-event-feed.js';
+import { addToRollup, floorMinute, MINUTE_US, planRollup, recountMinute, ROLLUP, spanFilter, withoutTime, type Span } from './pg-rollup.js';
 
 type Row = Record<string, unknown>;
+
+/** A rollup span as conditions on `minute_us`. */
+function spanSql(span: Span | undefined, params: PgParams): string {
+  if (span === undefined) return '';
+  let sql = '';
+  if (span.from !== undefined) sql += ` AND minute_us >= ${params.add(span.from.toString())}::bigint`;
+  if (span.to !== undefined) sql += ` AND minute_us < ${params.add(span.to.toString())}::bigint`;
+  return sql;
+}
+
+/** The top `limit` values of each dimension, after parts were merged (counts of the same value summed). */
+function topFacets(facets: Facets, limit: number): Facets {
+  const merged = { ...facets } as Facets;
+  for (const { key } of STORED_FACET_COLUMNS) {
+    const sums = new Map<string | null, number>();
+    for (const { value, count } of facets[key]) sums.set(value, (sums.get(value) ?? 0) + count);
+    merged[key] = [...sums].map(([value, count]) => ({ value, count })).sort((a, b) => b.count - a.count).slice(0, limit);
+  }
+  return merged;
+}
+
+/** Histogram rows from several parts, with the counts of the same bucket and command summed. */
+function sumBuckets(rows: readonly Row[]): Row[] {
+  const sums = new Map<string, Row>();
+  for (const row of rows) {
+    const key = `${String(row.bucket)}\u0000${String(row.command)}`;
+    const found = sums.get(key);
+    if (found === undefined) sums.set(key, { bucket: row.bucket, command: row.command, n: Number(row.n) });
+    else found.n = Number(found.n) + Number(row.n);
+  }
+  return [...sums.values()].sort((a, b) => Number(a.bucket) - Number(b.bucket));
+}
 
 /** Dead letters kept at most (the oldest go first); they hold raw record data. */
 const MAX_DEAD_LETTERS = 100_000;
@@ -190,6 +223,7 @@ export async function createPgEventStore(options: PgEventStoreOptions): Promise<
         else letters.push(record);
       }
       const stored = await insertEvents(client, eventRows);
+      await addToRollup(client, batch.shardId, stored);
       const storedAt = new Date().toISOString();
       if (letters.length > 0) {
         await client.query(
@@ -234,6 +268,44 @@ export async function createPgEventStore(options: PgEventStoreOptions): Promise<
     return { events: pageRows.map(rowToEvent), next };
   }
 
+  /** Removes the rollup before `cutoffUs` and counts the minute it falls in again. */
+  async function trimRollup(client: pg.PoolClient, cutoffUs: bigint): Promise<void> {
+    const minute = floorMinute(cutoffUs);
+    await client.query(`DELETE FROM ${ROLLUP} WHERE minute_us < $1::bigint`, [minute.toString()]);
+    if (minute !== cutoffUs) await recountMinute(client, minute);
+  }
+
+  const FACET_COLUMNS = STORED_FACET_COLUMNS.map((dim) => dim.column);
+
+  /** GROUPING SETS rows (gid, columns, n) of `table` under the filter; the top `limit` per dimension, or all. */
+  async function facetRows(table: string, filter: EventFilter, count: string, limit: number | null, span?: Span): Promise<Row[]> {
+    const params = new PgParams();
+    const where = filterToPgSql(filter, params) + spanSql(span, params);
+    const columns = FACET_COLUMNS.join(', ');
+    const grouped = `SELECT GROUPING(${columns}) AS gid, ${columns}, ${count} AS n FROM ${table} WHERE ${where}
+      GROUP BY GROUPING SETS (${FACET_COLUMNS.map((c) => `(${c})`).join(', ')}, ())`;
+    if (limit === null) return rows(grouped, params.values);
+    return rows(
+      `WITH g AS (${grouped}), ranked AS (SELECT *, row_number() OVER (PARTITION BY gid ORDER BY n DESC) AS r FROM g)
+       SELECT gid, ${columns}, n FROM ranked WHERE r <= ${params.add(limit)} ORDER BY gid, n DESC`,
+      params.values,
+    );
+  }
+
+  /** Rows (bucket ms, command, n) of `table` under the filter. */
+  async function histogramRows(table: string, filter: EventFilter, intervalUs: bigint, span?: Span): Promise<Row[]> {
+    const params = new PgParams();
+    const bucketUs = params.add(intervalUs.toString());
+    const time = table === ROLLUP ? 'minute_us' : 'time_us';
+    const count = table === ROLLUP ? 'sum(n)' : 'count(*)';
+    const where = filterToPgSql(filter, params) + spanSql(span, params);
+    return rows(
+      `SELECT div(${time}, ${bucketUs}::bigint) * (${bucketUs}::bigint / 1000) AS bucket, coalesce(command, '') AS command, ${count} AS n
+       FROM ${table} WHERE ${where} GROUP BY 1, 2 ORDER BY 1`,
+      params.values,
+    );
+  }
+
   const store: PgEventStore = {
     url: options.url.replace(/\/\/[^@/]*@/, '//***@'),
     trigramSearch,
@@ -255,34 +327,26 @@ export async function createPgEventStore(options: PgEventStoreOptions): Promise<
     },
 
     async facets(filter, top = 20) {
-      const params = new PgParams();
-      const where = filterToPgSql(filter, params);
-      const columns = STORED_FACET_COLUMNS.map((dim) => dim.column);
-      const found = await rows(
-        `WITH g AS (
-           SELECT GROUPING(${columns.join(', ')}) AS gid, ${columns.join(', ')}, count(*) AS n
-           FROM ${EVENTS} WHERE ${where}
-           GROUP BY GROUPING SETS (${columns.map((c) => `(${c})`).join(', ')}, ())
-         ), ranked AS (
-           SELECT *, row_number() OVER (PARTITION BY gid ORDER BY n DESC) AS r FROM g
-         )
-         SELECT gid, ${columns.join(', ')}, n FROM ranked WHERE r <= ${params.add(rowCount(top, 'facet top'))} ORDER BY gid, n DESC`,
-        params.values,
-      );
-      return facetsFromGroupingRows(found);
+      const limit = rowCount(top, 'facet top');
+      const plan = planRollup(filter);
+      if (plan === null) return facetsFromGroupingRows(await facetRows(EVENTS, filter, 'count(*)', limit));
+      // Whole minutes from the rollup, partial ones from the events, merged here.
+      const parts = await Promise.all([
+        facetRows(ROLLUP, withoutTime(filter), 'sum(n)', null, plan.rollup),
+        ...plan.edges.map((edge) => facetRows(EVENTS, spanFilter(filter, edge), 'count(*)', null)),
+      ]);
+      return topFacets(facetsFromGroupingRows(parts.flat()), limit);
     },
 
     async histogram(filter, intervalMs) {
-      const params = new PgParams();
       const intervalUs = BigInt(Math.max(1, Math.trunc(intervalMs))) * 1000n;
-      const bucketUs = params.add(intervalUs.toString());
-      const where = filterToPgSql(filter, params);
-      const found = await rows(
-        `SELECT div(time_us, ${bucketUs}::bigint) * (${bucketUs}::bigint / 1000) AS bucket, coalesce(command, '') AS command, count(*) AS n
-         FROM ${EVENTS} WHERE ${where} GROUP BY 1, 2 ORDER BY 1`,
-        params.values,
-      );
-      return histogramFromRows(found, intervalMs);
+      const plan = intervalUs % MINUTE_US === 0n ? planRollup(filter) : null;
+      if (plan === null) return histogramFromRows(await histogramRows(EVENTS, filter, intervalUs), intervalMs);
+      const parts = await Promise.all([
+        histogramRows(ROLLUP, withoutTime(filter), intervalUs, plan.rollup),
+        ...plan.edges.map((edge) => histogramRows(EVENTS, spanFilter(filter, edge), intervalUs)),
+      ]);
+      return histogramFromRows(sumBuckets(parts.flat()), intervalMs);
     },
 
     async *export(filter, limit = Number.MAX_SAFE_INTEGER) {
@@ -336,6 +400,9 @@ export async function createPgEventStore(options: PgEventStoreOptions): Promise<
           for (const event of events) list.push({ ...letter, event: { ...event }, letter: id });
         }
         const stored = await insertEvents(client, list);
+        const byShard = new Map<string, StoredEvent[]>();
+        for (const event of stored) byShard.set(event.shardId, [...(byShard.get(event.shardId) ?? []), event]);
+        for (const [shardId, events] of [...byShard].sort(([a], [b]) => a.localeCompare(b))) await addToRollup(client, shardId, events);
         stored.forEach((event, i) => byId.get((list[i] as { letter: number }).letter)?.push(event));
         if (stored.length > 0) await client.query(`SELECT pg_notify('${EVENTS_CHANNEL}', '')`);
         return byId;
@@ -356,11 +423,20 @@ export async function createPgEventStore(options: PgEventStoreOptions): Promise<
           const cutoffUs = BigInt(Math.trunc(nowMs - policy.maxAgeHours * 3_600_000)) * 1000n;
           removed += await partitions.dropBefore(client, cutoffUs);
           removed += (await client.query(`DELETE FROM ${EVENTS} WHERE time_us < $1::bigint`, [cutoffUs.toString()])).rowCount ?? 0;
+          await trimRollup(client, cutoffUs);
         }
         if (policy.maxEvents !== null) {
-          // Ids grow with arrival, so the newest maxEvents are the highest ids.
-          const result = await client.query(`DELETE FROM ${EVENTS} WHERE id <= (SELECT max(id) FROM ${EVENTS}) - $1::bigint`, [policy.maxEvents]);
-          removed += result.rowCount ?? 0;
+          // The newest maxEvents by time are kept: everything at or before the first one beyond them goes.
+          const { rows: beyond } = await client.query(
+            `SELECT time_us::text AS t, id::text AS id FROM ${EVENTS} ORDER BY time_us DESC, id DESC OFFSET $1 LIMIT 1`,
+            [policy.maxEvents],
+          );
+          const first = beyond[0] as { t: string; id: string } | undefined;
+          if (first !== undefined) {
+            const result = await client.query(`DELETE FROM ${EVENTS} WHERE (time_us, id) <= ($1::bigint, $2::bigint)`, [first.t, first.id]);
+            removed += result.rowCount ?? 0;
+            await trimRollup(client, BigInt(first.t) + 1n);
+          }
         }
         await client.query(`DELETE FROM ${SCHEMA}.dead_letters WHERE id <= (SELECT max(id) FROM ${SCHEMA}.dead_letters) - $1::bigint`, [MAX_DEAD_LETTERS]);
         return removed;

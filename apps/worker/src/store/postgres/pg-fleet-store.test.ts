@@ -7,7 +7,7 @@ import { createTestDatabase } from '../../../test/support/pg-database.js';
 import { LeaseLostError, type DecodedRecord } from '../event-store.js';
 import { createPgEventStore, type PgEventStore } from './pg-event-store.js';
 import { SchemaTooNewError } from './pg-migrate.js';
-import { LATEST_SCHEMA_VERSION } from './pg-schema.js';
+import { LATEST_SCHEMA_VERSION, MIGRATIONS } from './pg-schema.js';
 
 const cleanups: (() => Promise<void>)[] = [];
 afterEach(async () => {
@@ -44,7 +44,7 @@ describe('PostgreSQL store shared by a fleet', () => {
     await client.connect();
     try {
       const { rows } = await client.query('SELECT version FROM das.schema_migrations ORDER BY version');
-      expect(rows.map((r: { version: number }) => r.version)).toEqual([1, 2]);
+      expect(rows.map((r: { version: number }) => r.version)).toEqual(MIGRATIONS.map((m) => m.version));
       await client.query(`INSERT INTO das.schema_migrations (version, description, skipped) VALUES (${LATEST_SCHEMA_VERSION + 1}, 'from the future', false)`);
     } finally {
       await client.end();

@@ -66,6 +66,21 @@ export const MIGRATIONS: readonly Migration[] = [
       `CREATE INDEX events_text_trgm ON ${SCHEMA}.events USING gin (lower(text) gin_trgm_ops)`,
     ],
   },
+  {
+    version: 3,
+    description: 'counts per minute, shard and facet dimensions (facets and histograms over long ranges), filled from the events stored so far',
+    statements: [
+      `CREATE TABLE ${SCHEMA}.event_rollup (
+        minute_us bigint NOT NULL, shard_id text NOT NULL, key bytea NOT NULL,
+        kind text NOT NULL, user_name text, database_name text, command text, object_name text, remote_host text, failed boolean NOT NULL,
+        n bigint NOT NULL, PRIMARY KEY (minute_us, shard_id, key))`,
+      `INSERT INTO ${SCHEMA}.event_rollup (minute_us, shard_id, key, kind, user_name, database_name, command, object_name, remote_host, failed, n)
+       SELECT time_us - ((time_us % 60000000) + 60000000) % 60000000, shard_id,
+         decode(md5(ROW(kind, user_name, database_name, command, object_name, remote_host, failed)::text), 'hex'),
+         kind, user_name, database_name, command, object_name, remote_host, failed, count(*)
+       FROM ${SCHEMA}.events GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9, 10`,
+    ],
+  },
 ];
 
 export const LATEST_SCHEMA_VERSION = Math.max(...MIGRATIONS.map((m) => m.version));
