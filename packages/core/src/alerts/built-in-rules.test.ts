@@ -282,6 +282,23 @@ describe('built-in rules', () => {
       expect(again[0]?.id).not.toBe(silence[0]?.id);
     });
 
+    it('counts silence from a restart, not from before it, and does not raise a silence twice across one', () => {
+      let now = Date.parse('2026-11-25T02:30:00Z');
+      const config = { streamSilenceSeconds: 300 };
+      const first = createRuleEngine(builtInRules(config), { now: () => now });
+      first.evaluate(stored([login(app, 0)]));
+      const saved = first.exportState();
+      now += 3_600_000; // the worker was down for an hour
+      const restarted = createRuleEngine(builtInRules(config), { now: () => now, state: saved });
+      expect(restarted.tick()).toEqual([]);
+      now += 301_000;
+      const silence = restarted.tick();
+      expect(silence).toHaveLength(1);
+      const again = createRuleEngine(builtInRules(config), { now: () => now, state: restarted.exportState() });
+      now += 600_000;
+      expect(again.tick()).toEqual([]);
+    });
+
     it('fires on dropped events, once per suppression period', () => {
       const rules = engine();
       const signal = (time: string) => rules.signal({ type: 'events_dropped', clusterId: 'cluster-A', time, count: 120 });

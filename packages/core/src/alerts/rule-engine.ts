@@ -128,7 +128,7 @@ export function createRuleEngine(rules: readonly AlertRule[], options: RuleEngin
     const previous = saved?.rules[rule.id];
     const state = previous?.definition === definition ? previous.state : undefined;
     if (rule.kind === 'stream_health') {
-      health.push({ id: rule.id, definition, runtime: new StreamHealthKind(rule, new AlertFactory(rule), limits, state) });
+      health.push({ id: rule.id, definition, runtime: new StreamHealthKind(rule, new AlertFactory(rule), limits, state, now()) });
     } else {
       matching.push({
         id: rule.id,

@@ -42,10 +42,12 @@ export class StreamHealthKind {
   readonly #factory: AlertFactory;
   readonly #streams: BoundedGroups<StreamGroup>;
 
-  constructor(rule: StreamHealthRule, factory: AlertFactory, limits: KindLimits, state: KindState | undefined) {
+  constructor(rule: StreamHealthRule, factory: AlertFactory, limits: KindLimits, state: KindState | undefined, startedMs: number) {
     this.#rule = rule;
     this.#factory = factory;
     this.#streams = new BoundedGroups(limits.maxGroups, (state?.streams as [string, StreamGroup][] | undefined) ?? []);
+    // Silence counts from the start of this process: a restart is not the stream going quiet.
+    for (const [, group] of this.#streams.entries()) group.lastArrivalMs = Math.max(group.lastArrivalMs, startedMs);
   }
 
   /** Marks the clusters of a batch alive: one lookup per run of events of one cluster. */
