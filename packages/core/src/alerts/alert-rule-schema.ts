@@ -54,6 +54,8 @@ export const RuleMatchSchema = Type.Object(
     verbs: Names('statement verbs, e.g. DROP, TRUNCATE, ALTER TABLE'),
     /** Regular expressions (case-insensitive) on the statement text; any of. */
     patterns: Type.Optional(Type.Array(Type.String({ minLength: 1, maxLength: 500 }), { minItems: 1, maxItems: 50 })),
+    /** Regular expressions (case-insensitive) on the statement text: an event matching any is left out. */
+    excludePatterns: Type.Optional(Type.Array(Type.String({ minLength: 1, maxLength: 500 }), { minItems: 1, maxItems: 50 })),
     /** The event touches one of these tables (`table` or `schema.table`) or columns: by object name or as a word of the statement. */
     sensitive: Type.Optional(
       Type.Object(

@@ -136,6 +136,7 @@ describe('built-in rules', () => {
           statement({ ...app, connectionId: 4, database: 'mysql' }, 3, 'DROP TABLE scratch', { aux: [['DROP', 'scratch']] }),
           statement({ ...app, connectionId: 5 }, 4, 'DROP TABLE performance_schema.x', { aux: [['DROP', 'performance_schema.x']] }),
           statement({ ...app, connectionId: 6 }, 5, 'DROP TABLE missing', { exitCode: '1051' }),
+          statement({ ...app, connectionId: 7 }, 6, 'DROP TEMPORARY TABLE IF EXISTS tmp_report', { aux: [['DROP', 'tmp_report']] }),
         ]),
       );
       expect(byRule(alerts, 'destructive-ddl').map((a) => a.title)).toEqual(['TRUNCATE on orders by app', 'ALTER TABLE on orders by app']);

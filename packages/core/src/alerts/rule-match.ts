@@ -64,7 +64,7 @@ function sensitiveCheck(sensitive: NonNullable<RuleMatch['sensitive']>): Check |
  * then the filter's sets, the object checks, the regular expressions last.
  */
 export function compileRuleMatch(match: RuleMatch = {}, options: { dispatched?: boolean } = {}): Check {
-  const { categories, verbs, patterns, sensitive, objectSchemas, excludeObjectSchemas, exclude, heartbeats, exit, rdsadmin, ...lists } = match;
+  const { categories, verbs, patterns, excludePatterns, sensitive, objectSchemas, excludeObjectSchemas, exclude, heartbeats, exit, rdsadmin, ...lists } = match;
   const checks: Check[] = [];
   // `dispatched`: the engine only hands over events of the rule's categories, heartbeats only when asked.
   const dispatched = options.dispatched === true;
@@ -118,6 +118,13 @@ export function compileRuleMatch(match: RuleMatch = {}, options: { dispatched?: 
     checks.push((ctx) => {
       const text = ctx.event.text;
       return text !== null && regexps.some((r) => r.test(text));
+    });
+  }
+  if (excludePatterns !== undefined) {
+    const regexps = combinedPatterns(excludePatterns);
+    checks.push((ctx) => {
+      const text = ctx.event.text;
+      return text === null || !regexps.some((r) => r.test(text));
     });
   }
   return allOf(checks);

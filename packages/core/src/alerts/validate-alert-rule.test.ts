@@ -23,6 +23,7 @@ describe('validateAlertRule', () => {
     [{ ...rule, match: { user: ['admin'] } }, '/match', 'RULE_INVALID'],
     [{ ...rule, match: { categories: ['DQLX'] } }, '/match/categories/0', 'RULE_INVALID'],
     [{ ...rule, match: { patterns: ['(unclosed'] } }, '/match/patterns/0', 'RULE_BAD_PATTERN'],
+    [{ ...rule, match: { excludePatterns: ['ok', '[z-a]'] } }, '/match/excludePatterns/1', 'RULE_BAD_PATTERN'],
     [{ ...rule, title: '{{count}} by {{usr}}' }, '/title', 'RULE_BAD_TEMPLATE'],
     [{ ...rule, kind: 'threshold', groupBy: ['user'], windowSeconds: 60 }, '/count', 'RULE_INVALID'],
     [{ ...rule, kind: 'threshold', groupBy: ['remoteHost'], count: 5, windowSeconds: 60, distinct: 'remoteHost' }, '/distinct', 'RULE_BAD_GROUPING'],

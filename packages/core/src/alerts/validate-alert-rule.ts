@@ -10,7 +10,7 @@ export const RULE_ISSUE_CODES = [
   'RULE_UNKNOWN_KIND',
   /** A field is missing, of the wrong type, out of range, or not allowed for the kind. */
   'RULE_INVALID',
-  /** A `match.patterns` entry is not a valid regular expression. */
+  /** A `match.patterns` or `match.excludePatterns` entry is not a valid regular expression. */
   'RULE_BAD_PATTERN',
   /** The title names a field templates do not have. */
   'RULE_BAD_TEMPLATE',
@@ -88,13 +88,15 @@ export function validateAlertRule(value: unknown, prefix = ''): RuleValidationRe
   }
   const rule = value as AlertRule;
   const issues: RuleIssue[] = [];
-  rule.match?.patterns?.forEach((pattern, i) => {
-    try {
-      new RegExp(pattern, 'i');
-    } catch (error) {
-      issues.push({ path: `${prefix}/match/patterns/${i}`, code: 'RULE_BAD_PATTERN', message: (error as Error).message });
-    }
-  });
+  for (const key of ['patterns', 'excludePatterns'] as const) {
+    rule.match?.[key]?.forEach((pattern, i) => {
+      try {
+        new RegExp(pattern, 'i');
+      } catch (error) {
+        issues.push({ path: `${prefix}/match/${key}/${i}`, code: 'RULE_BAD_PATTERN', message: (error as Error).message });
+      }
+    });
+  }
   const unknown = unknownTemplateFields(rule.title);
   if (unknown.length > 0) {
     issues.push({ path: `${prefix}/title`, code: 'RULE_BAD_TEMPLATE', message: `unknown field ${unknown.map((f) => `{{${f}}}`).join(', ')}` });
