@@ -65,6 +65,8 @@ interface MatchingRule {
   runtime: KindRuntime;
 }
 
+const NO_RULES: readonly MatchingRule[] = [];
+
 interface HealthRule {
   id: string;
   definition: string;
@@ -165,7 +167,8 @@ export function createRuleEngine(rules: readonly AlertRule[], options: RuleEngin
       for (const event of events) {
         if (event.timeMs > watermarkMs) watermarkMs = event.timeMs;
         ctx.reset(event);
-        const candidates = event.kind === 'heartbeat' ? forHeartbeats : (byCategory.get(ctx.category) as MatchingRule[]);
+        // A category the store made up (not one of STATEMENT_CATEGORIES) meets no rule.
+        const candidates = event.kind === 'heartbeat' ? forHeartbeats : (byCategory.get(ctx.category) ?? NO_RULES);
         for (let i = 0; i < candidates.length; i += 1) {
           const rule = candidates[i] as MatchingRule;
           if (rule.matches(ctx)) rule.runtime.onMatch(ctx, out);
