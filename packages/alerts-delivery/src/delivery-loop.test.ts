@@ -185,6 +185,16 @@ describe('createDeliveryLoop', () => {
     expect(most).toBe(2);
   });
 
+  it('counts a send that throws as a failed attempt', async () => {
+    const store = createMemoryDeliveryStore();
+    startLoop(store, [{ id: 'e', url: 'http://unused', secret: SECRET }], {
+      send: async () => {
+        throw new Error('socket exploded');
+      },
+    }).enqueue(alert('t1'));
+    expect(await finished(store, 't1:e')).toMatchObject({ status: 'dead', attempts: 3, lastError: 'socket exploded' });
+  });
+
   it('delivers what an earlier loop left pending (a restart), from the same store', async () => {
     const ok = await receiver(() => 200);
     const store = createMemoryDeliveryStore();

@@ -78,6 +78,15 @@ export function createDeliveryLoop(options: DeliveryLoopOptions): DeliveryLoop {
   let pumping: Promise<void> | undefined;
   let pumpAgain = false;
 
+  /** A custom `send` that throws counts as a failed attempt, like a refused connection. */
+  async function sendSafely(request: WebhookRequest): Promise<WebhookResponse> {
+    try {
+      return await send(request);
+    } catch (error) {
+      return { ok: false, status: null, error: error instanceof Error ? error.message : String(error), retryAfterMs: null };
+    }
+  }
+
   async function attempt(delivery: Delivery): Promise<void> {
     const endpoint = endpoints.get(delivery.endpointId);
     const attemptNo = delivery.attempts + 1;
@@ -86,7 +95,7 @@ export function createDeliveryLoop(options: DeliveryLoopOptions): DeliveryLoop {
       response = { ok: false, status: null, error: `endpoint ${delivery.endpointId} is not configured`, retryAfterMs: null };
     } else {
       const timestamp = Math.floor(now() / 1000);
-      response = await send({
+      response = await sendSafely({
         url: endpoint.url,
         body: delivery.body,
         timeoutMs,
