@@ -52,6 +52,8 @@ beforeEach(async () => {
   server.data.events = recentEvents();
   server.data.deadLetters = [];
   server.data.workerUp = true;
+  server.data.liveEvents = [];
+  server.data.liveSkipped = 0;
   for (const page of pages.splice(0)) await page.context().close();
 });
 
@@ -328,6 +330,44 @@ describe('dead letters', () => {
     await page.getByRole('alertdialog').getByRole('button', { name: 'Retry 6' }).click();
     await page.getByText('Recovered 0 of 6 dead letters').waitFor();
     expect(server.requests).toContain('/dead-letters/replay?reason=KEY_DECRYPT_FAILED');
+  });
+});
+
+describe('live', () => {
+  it('filters held events in place, keeps its layout still, shows chart and facets at 1440×900, resets all counters together', async () => {
+    server.data.liveEvents = recentEvents().slice(0, 120).reverse();
+    server.data.liveSkipped = 7;
+    const page = await open('#/events/live');
+    await page.getByTestId('received').filter({ hasText: /^120$/ }).waitFor();
+    const tableTop = await page.getByTestId('live-viewport').evaluate((el) => el.getBoundingClientRect().top);
+    // A skipped count arriving later does not move the table.
+    await page.getByTestId('skipped').filter({ hasText: /^7$/ }).waitFor();
+    expect(await page.getByTestId('live-viewport').evaluate((el) => el.getBoundingClientRect().top)).toBe(tableTop);
+    // Chart and facets are on screen without scrolling.
+    for (const part of [page.getByTestId('time-chart'), page.getByRole('region', { name: 'Most frequent values' }).locator('.group').first()]) {
+      const box = (await part.boundingBox())!;
+      expect(box.y + box.height).toBeLessThanOrEqual(900);
+    }
+    await shoot(page, 'issue-25-live-1440x900', false);
+
+    // The filter applies to what is already held: those of one user stay, nothing is refetched.
+    const user = server.data.liveEvents[0]!.user!;
+    const expected = server.data.liveEvents.filter((e) => e.user === user).length;
+    await page.getByRole('textbox', { name: 'User', exact: true }).fill(user);
+    await page.getByRole('button', { name: 'Apply' }).click();
+    await page.getByTestId('shown').filter({ hasText: new RegExp(`^${expected}$`) }).waitFor();
+    expect(new Set(await page.locator('[data-testid="live-row"] .cell.user').allInnerTexts())).toEqual(new Set([user]));
+    expect(await page.getByTestId('skipped').innerText()).toBe('0');
+
+    // Pause says what it holds back; Clear zeroes every counter at once.
+    await page.getByRole('button', { name: 'Pause' }).click();
+    await page.getByText(/Paused: the table stays as it was; 0 new events are held back/).waitFor();
+    await page.getByRole('button', { name: /Resume/ }).click();
+    await page.getByTestId('clear-live').click();
+    const counters = await page.getByTestId('live-counter').innerText();
+    expect(counters).toMatch(/received 0 · shown 0 · dropped 0 · skipped by worker 0/);
+    // One rate figure: the worker's own.
+    expect(await page.getByTestId('worker-rate').innerText()).toBe('worker 0 events/s');
   });
 });
 

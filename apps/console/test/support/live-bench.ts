@@ -27,7 +27,8 @@ function readCount(page: Page, testId: string): Promise<number> {
     .then((text) => Number(text.replace(/[^0-9]/g, '')));
 }
 
-function percentile(sorted: number[], p: number): number {
+/** The p-th percentile of sorted values. */
+export function percentile(sorted: number[], p: number): number {
   if (sorted.length === 0) return 0;
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
 }

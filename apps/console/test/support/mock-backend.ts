@@ -53,6 +53,9 @@ export interface MockData {
   clusters: Cluster[];
   /** When false, every worker route fails with 503 (the worker is down). */
   workerUp: boolean;
+  /** Sent on each live connection, then a `dropped` frame of `liveSkipped` when above 0. */
+  liveEvents: StoredEvent[];
+  liveSkipped: number;
 }
 
 export interface MockBackend {
@@ -159,7 +162,7 @@ function handleWorker(data: MockData, url: URL, method: string, res: ServerRespo
 
 /** Starts the mock on a free loopback port, serving `distDir`. */
 export async function startMockBackend(distDir: string, initial: Partial<MockData> = {}, token = 'mock-token'): Promise<MockBackend> {
-  const data: MockData = { events: [], deadLetters: [], loadRuns: [], keys: [], clusters: [], workerUp: true, ...initial };
+  const data: MockData = { events: [], deadLetters: [], loadRuns: [], keys: [], clusters: [], workerUp: true, liveEvents: [], liveSkipped: 0, ...initial };
   const requests: string[] = [];
   const http = createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://x');
@@ -189,7 +192,12 @@ export async function startMockBackend(distDir: string, initial: Partial<MockDat
       socket.end('HTTP/1.1 401 Unauthorized\r\n\r\n');
       return;
     }
-    wss.handleUpgrade(req, socket, head, (ws) => ws.send(JSON.stringify({ type: 'status', status: status(data) })));
+    wss.handleUpgrade(req, socket, head, (ws) => {
+      ws.send(JSON.stringify({ type: 'status', status: status(data) }));
+      if (data.liveEvents.length > 0) ws.send(JSON.stringify({ type: 'events', events: data.liveEvents }));
+      // The skipped count comes a little later, as when the browser falls behind mid-stream.
+      if (data.liveSkipped > 0) setTimeout(() => ws.send(JSON.stringify({ type: 'dropped', count: data.liveSkipped })), 600);
+    });
   });
   await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
   const { port } = http.address() as AddressInfo;
