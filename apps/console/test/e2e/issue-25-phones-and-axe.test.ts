@@ -24,6 +24,7 @@ const SCREENS = [
   { hash: '#/events/live', ready: (p: Page) => p.getByText('connected', { exact: true }).waitFor() },
   { hash: '#/events/history', ready: (p: Page) => p.locator('table.events tbody tr').first().waitFor() },
   { hash: '#/dead-letters', ready: (p: Page) => p.getByTestId('dead-letter').first().waitFor() },
+  { hash: '#/fleet', ready: (p: Page) => p.getByText('One worker, embedded store').waitFor() },
   { hash: '#/no-such-page', ready: (p: Page) => p.getByRole('heading', { name: 'Page not found' }).waitFor() },
 ];
 
@@ -44,10 +45,15 @@ async function seriousViolations(page: Page): Promise<Violation[]> {
   await page.addScriptTag({ path: AXE_SOURCE });
   const violations = await page.evaluate(async () => {
     const axe = (window as unknown as { axe: { run: (ctx: Document, opts: unknown) => Promise<{ violations: Violation[] }> } }).axe;
-    const result = await axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] }, resultTypes: ['violations'] });
+    // The WCAG A/AA rules, plus two the issue named: heading order and one main landmark.
+    const result = await axe.run(document, {
+      runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] },
+      rules: { 'heading-order': { enabled: true }, 'landmark-one-main': { enabled: true } },
+      resultTypes: ['violations'],
+    });
     return result.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.slice(0, 3).map((n) => ({ target: n.target, failureSummary: n.failureSummary })) }));
   });
-  return violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+  return violations.filter((v) => v.impact === 'serious' || v.impact === 'critical' || v.id === 'heading-order' || v.id === 'landmark-one-main');
 }
 
 beforeAll(async () => {

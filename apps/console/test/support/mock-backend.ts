@@ -107,6 +107,10 @@ function handleWorker(data: MockData, url: URL, method: string, res: ServerRespo
   const path = url.pathname;
   const q = queryOf(url);
   if (path === '/status') return json(res, 200, status(data)), true;
+  if (path === '/fleet') {
+    const worker = { workerId: 'local-1', host: 'mock', pid: 1, url: null, startedAt: '2026-11-25T03:00:00.000Z', lastSeen: new Date().toISOString(), alive: true, eventsPerSecond: 0, recordsPerSecond: 0, leases: 0 };
+    return json(res, 200, { mode: 'embedded', workerId: 'local-1', streamKey: null, leaseTtlMs: null, workers: [worker], leases: [] }), true;
+  }
   if (path === '/events' || path === '/events/facets' || path === '/events/histogram') {
     const filter = filterFromQuery(q);
     const matching = data.events.filter((e) => matchesFilter(e, filter));
@@ -175,7 +179,7 @@ export async function startMockBackend(distDir: string, initial: Partial<MockDat
       const { port } = http.address() as AddressInfo;
       return json(res, 200, { workerUrl: `http://127.0.0.1:${port}`, apiVersion: 'mock', region: 'us-east-1', endpointOverride: true });
     }
-    const isData = /^\/(keys|clusters|load-runs|events|dead-letters|status)(\/|$)/.test(url.pathname) && !(req.headers.accept ?? '').includes('text/html');
+    const isData = /^\/(keys|clusters|load-runs|events|dead-letters|status|fleet)(\/|$)/.test(url.pathname) && !(req.headers.accept ?? '').includes('text/html');
     if (!isData) return serveFile(distDir, req, res);
     if (req.headers.authorization !== `Bearer ${token}`) return json(res, 401, { code: 'UNAUTHORIZED', message: 'bad token' });
     if (url.pathname === '/keys') return json(res, 200, { keys: data.keys });

@@ -14,6 +14,7 @@ export type {
   ErrorBody,
   EventsPage,
   Facets,
+  Fleet,
   Histogram,
   KeyDeletion,
   KeyList,

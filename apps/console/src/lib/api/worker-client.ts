@@ -1,7 +1,7 @@
 // Typed calls to the stream worker (@das/worker): stored events, facets, histogram, export, dead letters.
 import { filterToQuery, type EventFilter } from '../domain.js';
 import type { HttpClient, Query } from './http.js';
-import type { DeadLetterReplayResult, DeadLettersPage, EventsPage, Facets, Histogram, StoredEvent, WorkerStatus } from './types.js';
+import type { DeadLetterReplayResult, DeadLettersPage, EventsPage, Facets, Fleet, Histogram, StoredEvent, WorkerStatus } from './types.js';
 
 function filterQuery(filter: EventFilter, extra: Query = {}): Query {
   return { ...filterToQuery(filter), ...extra };
@@ -23,6 +23,8 @@ export function createWorkerClient(http: HttpClient) {
     },
     /** The consumer's state and counts (stored events, dead letters). */
     status: () => http.request<WorkerStatus>('GET', '/status'),
+    /** The workers sharing the stream and their shard leases. */
+    fleet: () => http.request<Fleet>('GET', '/fleet'),
     listDeadLetters: (page: { cursor?: string; reason?: string; limit?: number } = {}) =>
       http.request<DeadLettersPage>('GET', '/dead-letters', { query: { cursor: page.cursor, reason: page.reason, limit: page.limit } }),
     /** Decrypts the dead letters again (e.g. after a key policy fix), those of one reason when given. */

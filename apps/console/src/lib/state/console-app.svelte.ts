@@ -2,6 +2,7 @@ import { createBackend, type Backend } from '../api/backend.js';
 import { describeError } from './errors.js';
 import { ClustersState } from './clusters.svelte.js';
 import { DeadLettersState } from './dead-letters.svelte.js';
+import { FleetState } from './fleet.svelte.js';
 import { HistoryState } from './history.svelte.js';
 import { KeysState } from './keys.svelte.js';
 import { LabFlow } from './lab.svelte.js';
@@ -24,6 +25,7 @@ export class ConsoleApp {
   readonly history: HistoryState;
   readonly deadLetters: DeadLettersState;
   readonly summary: WorkerSummary;
+  readonly fleet: FleetState;
   configError = $state<string | null>(null);
 
   constructor(apiBase: string) {
@@ -43,6 +45,7 @@ export class ConsoleApp {
     this.history = new HistoryState(this.backend);
     this.deadLetters = new DeadLettersState(this.backend);
     this.summary = new WorkerSummary(this.backend);
+    this.fleet = new FleetState({ fleet: () => this.backend.worker().fleet() });
   }
 
   /** Loads `GET /console-config` (public): the worker's URL and the AWS region. */

@@ -23,6 +23,9 @@ function fakeWorker(calls: { filter: EventFilter; cursor?: string }[]): WorkerCl
     status: async () => {
       throw new Error('not used');
     },
+    fleet: async () => {
+      throw new Error('not used');
+    },
     listDeadLetters: async () => ({ deadLetters: [], next: null }),
     replayDeadLetters: async () => ({ examined: 0, recovered: 0, events: 0, stillFailing: 0, retryLater: 0, interrupted: false }),
   };

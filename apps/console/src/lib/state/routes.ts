@@ -7,6 +7,7 @@ export const ROUTES = [
   { path: '/events/live', label: 'Live events' },
   { path: '/events/history', label: 'Event history' },
   { path: '/dead-letters', label: 'Dead letters' },
+  { path: '/fleet', label: 'Fleet' },
 ] as const;
 
 export type RoutePath = (typeof ROUTES)[number]['path'];
