@@ -89,6 +89,9 @@ export class LiveEvents implements UrlView {
 
   /** The columns remembered in this browser, used when the address names none. */
   #savedColumns: LiveColumn[] = [...DEFAULT_COLUMNS];
+  /** Times the buffer was rebuilt (filter, Clear), and its end right after the last rebuild. */
+  rebuilds = 0;
+  rebuiltEnd = 0;
   #received = 0;
   #dropped = 0;
   #lastSlow = -Infinity;
@@ -271,6 +274,7 @@ export class LiveEvents implements UrlView {
     // All counters start again together: what the worker skipped was for the old filter.
     this.serverDropped = 0;
     this.pausedEnd = this.buffer.end;
+    this.#rebuilt();
     if (this.selected !== null && !matchesFilter(this.selected, filter)) this.selected = null;
     this.#lastSlow = -Infinity;
     this.flush();
@@ -294,6 +298,7 @@ export class LiveEvents implements UrlView {
     this.#dropped = 0;
     this.serverDropped = 0;
     this.pausedEnd = 0;
+    this.#rebuilt();
     this.selected = null;
     this.#lastSlow = -Infinity;
     this.flush();
@@ -308,6 +313,11 @@ export class LiveEvents implements UrlView {
     if (!sameFilter(filter, this.filter)) this.setFilter(filter);
     const columns = params.has('cols') ? columnsFromParam(params.get('cols'), LIVE_COLUMNS.map((c) => c.key), DEFAULT_COLUMNS) : this.#savedColumns;
     if (columns.join(',') !== this.columns.join(',')) this.columns = columns;
+  }
+
+  #rebuilt(): void {
+    this.rebuilds += 1;
+    this.rebuiltEnd = this.buffer.end;
   }
 
   select(event: StoredEvent | null): void {

@@ -55,6 +55,20 @@ describe('LiveTable', () => {
     await waitFor(() => expect(screen.getByRole('button', { name: /5 new events/ })).toBeTruthy());
   });
 
+  it('still offers the new events after the buffer was rebuilt by a filter and a clear', async () => {
+    const state = live();
+    render(LiveTable, { live: state });
+    state.ingest(makeEvents(40));
+    await waitFor(() => expect(screen.getAllByTestId('live-row').length).toBeGreaterThan(0));
+    await fireEvent.pointerDown(screen.getAllByTestId('live-row')[0]!, { button: 0 });
+    // Filter, clear, then a facet-like filter: the buffer starts again from zero each time.
+    state.setFilter({ users: ['app'] });
+    state.clear();
+    state.setFilter({ commands: ['QUERY'] });
+    state.ingest(makeEvents(8, 100));
+    await waitFor(() => expect(screen.getByRole('button', { name: /\d+ new events/ })).toBeTruthy());
+  });
+
   it('moves the selection with the arrow keys', async () => {
     const state = live();
     render(LiveTable, { live: state });
