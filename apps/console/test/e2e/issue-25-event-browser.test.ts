@@ -417,4 +417,17 @@ describe('token hygiene', () => {
       expect(url).not.toContain('wrong-two');
     }
   });
+
+  it('opens the lab from a #token= link in a tab that already shows the console', async () => {
+    const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
+    const page = await context.newPage();
+    pages.push(page);
+    await page.goto(`${server.url}/#token=wrong`);
+    await page.getByTestId('token-message').waitFor();
+    // Same document, only the fragment changes: no reload.
+    await page.goto(`${server.url}/#token=${server.token}`);
+    await page.getByRole('heading', { name: 'Database Activity Streams lab' }).waitFor();
+    expect(hashOf(page)).toBe('#/lab');
+    expect(await page.title()).toBe('Lab · DAS Toolkit');
+  });
 });

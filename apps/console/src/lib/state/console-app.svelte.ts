@@ -34,7 +34,7 @@ export class ConsoleApp {
     this.router = new Router();
     // A `#token=` link opened in a tab that already shows the console arrives as a hash change.
     window.addEventListener('hashchange', () => {
-      this.session.takeTokenFromFragment(window.location, window.history);
+      if (this.session.takeTokenFromFragment(window.location, window.history)) this.router.read();
     });
     this.backend = createBackend(apiBase, this.session);
     this.live = new LiveEvents(this.backend);

@@ -21,12 +21,13 @@ export class Router {
 
   constructor(target: RouterWindow = window) {
     this.#window = target;
-    this.#read();
-    target.addEventListener('hashchange', () => this.#read());
-    target.addEventListener('popstate', () => this.#read());
+    this.read();
+    target.addEventListener('hashchange', () => this.read());
+    target.addEventListener('popstate', () => this.read());
   }
 
-  #read(): void {
+  /** Follows the address again (after it was replaced without an event, e.g. a `#token=` taken out). */
+  read(): void {
     const location = parseLocation(this.#window.location.hash);
     this.route = location.route;
     this.path = location.path;
@@ -53,6 +54,6 @@ export class Router {
     const { pathname, search } = this.#window.location;
     if (replace) this.#window.history.replaceState(null, '', `${pathname}${search}${hash}`);
     else this.#window.history.pushState(null, '', `${pathname}${search}${hash}`);
-    this.#read();
+    this.read();
   }
 }
