@@ -112,6 +112,9 @@ describe('a fleet of three das-worker processes on one PostgreSQL store and a 4-
         throw new Error(`${String(error)}\n${outputs()}`);
       });
       expect([...split.counts].sort()).toEqual([1, 1, 2]);
+      // Every series carries the worker id, the per-shard ones included.
+      const metrics = await (await fetch(`${w2.url}/metrics`, { headers: { authorization: `Bearer ${TEST_TOKEN}` } })).text();
+      expect(metrics).toMatch(/das_worker_shard_lag_ms\{[^}]*shard="shardId-[0-9]+"[^}]*worker="w2"|das_worker_shard_lag_ms\{[^}]*worker="w2"[^}]*shard="shardId-[0-9]+"/);
       expect(split.fleet.mode).toBe('fleet');
       expect(split.fleet.workers.filter((w) => w.alive).map((w) => w.workerId).sort()).toEqual(['w1', 'w2', 'w3']);
 

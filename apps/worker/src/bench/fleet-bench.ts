@@ -47,7 +47,7 @@ export async function benchStoreEngines(dir: string, pool: readonly ActivityEven
     await store.close();
     console.log('| store | events/s | vs DuckDB |\n|---|---|---|');
     console.log(`| DuckDB (embedded, Appender) | ${fmt(duckRate)} | 1.00× |`);
-    console.log(`| PostgreSQL (unnest arrays, fenced, day partitions, pg_trgm) | ${fmt(pgRate)} | ${fmt(pgRate / duckRate, 2)}× |`);
+    console.log(`| PostgreSQL (jsonb rows, fenced, day partitions, rollup, pg_trgm) | ${fmt(pgRate)} | ${fmt(pgRate / duckRate, 2)}× |`);
   } finally {
     await db.drop();
   }
