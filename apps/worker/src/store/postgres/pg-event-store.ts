@@ -158,16 +158,18 @@ export async function createPgEventStore(options: PgEventStoreOptions): Promise<
   async function inTransaction<T>(work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
     if (closed) throw new Error('event store is closed');
     const client = await pool.connect();
+    let broken = false;
     try {
       await client.query('BEGIN');
       const result = await work(client);
       await client.query('COMMIT');
       return result;
     } catch (error) {
-      await client.query('ROLLBACK').catch(() => undefined);
+      // A connection the server ended (idle in a transaction past the lease TTL) is not reused.
+      await client.query('ROLLBACK').catch(() => (broken = true));
       throw error;
     } finally {
-      client.release();
+      client.release(broken);
     }
   }
 
