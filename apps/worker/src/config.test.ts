@@ -80,4 +80,10 @@ describe('worker config', () => {
     expect(() => loadWorkerConfig({ DAS_DECRYPT_ENGINE: 'lab' })).toThrow(/DAS_DECRYPT_ENGINE/);
     expect(() => loadWorkerConfig({ DAS_SHARD_READ_LIMIT: '20000' })).toThrow(/DAS_SHARD_READ_LIMIT/);
   });
+
+  it('stores statement text as written unless DAS_STORE_REDACTED_TEXT=true', () => {
+    expect(loadWorkerConfig({}).storeRedactedText).toBe(false);
+    expect(loadWorkerConfig({ DAS_STORE_REDACTED_TEXT: 'true' }).storeRedactedText).toBe(true);
+    expect(() => loadWorkerConfig({ DAS_STORE_REDACTED_TEXT: 'yes' })).toThrow(/DAS_STORE_REDACTED_TEXT/);
+  });
 });

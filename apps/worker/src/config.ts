@@ -35,6 +35,8 @@ export interface WorkerConfig {
   decryptEngine: DecryptEngine;
   /** Per-shard flow control: GetRecords `Limit` and records read ahead of the store (consumer options). */
   flow: { recordsPerRead: number; maxQueuedRecords: number };
+  /** `DAS_STORE_REDACTED_TEXT`: store statement text with its literals replaced (`redactStatement`), never as written. */
+  storeRedactedText: boolean;
   /** DuckDB's own limits (event store options): buffer memory in MB and threads. */
   storeLimits: { memoryLimitMb: number; threads: number };
   consoleOrigins: string[];
@@ -103,6 +105,7 @@ export function loadWorkerConfig(env: Record<string, string | undefined>): Worke
     decryptThreads: read.int('DAS_DECRYPT_THREADS', defaultDecryptThreads(), { min: 0, max: 64 }),
     decryptEngine: read.oneOf('DAS_DECRYPT_ENGINE', DECRYPT_ENGINES, 'fast'),
     flow: { recordsPerRead, maxQueuedRecords: Math.max(recordsPerRead, queuedRecords) },
+    storeRedactedText: read.oneOf('DAS_STORE_REDACTED_TEXT', ['true', 'false'] as const, 'false') === 'true',
     storeLimits: {
       memoryLimitMb: read.int('DAS_STORE_MEMORY_MB', 512, { min: 16, max: 1_048_576 }),
       threads: read.int('DAS_STORE_THREADS', 1, { min: 1, max: 64 }),

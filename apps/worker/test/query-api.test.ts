@@ -134,6 +134,13 @@ describe('query API and live WebSocket', () => {
     expect(facets.body.users.map((u) => u.value)).toContain('app_user');
     const histogram = await getJson<Histogram>(base, '/events/histogram?intervalMs=60000');
     expect(histogram.body.buckets.reduce((n, b) => n + b.total, 0)).toBe(facets.body.total);
+    // Statement categories are a facet and a filter (`category=`, any case).
+    const dql = facets.body.categories?.find((c) => c.value === 'DQL')?.count ?? 0;
+    expect(dql).toBeGreaterThan(0);
+    const dqlOnly = await getJson<Facets>(base, '/events/facets?category=dql');
+    expect(dqlOnly.body.total).toBe(dql);
+    expect(dqlOnly.body.categories).toEqual([{ value: 'DQL', count: dql }]);
+    expect((await getJson<{ code: string }>(base, '/events?category=SQL')).body).toMatchObject({ code: 'INVALID_FILTER_PARAM' });
     const dead = await getJson<DeadLettersPage>(base, '/dead-letters');
     expect(dead.body.deadLetters.map((d) => d.reason)).toEqual(['PAYLOAD_NOT_GZIP']);
 

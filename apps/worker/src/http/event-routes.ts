@@ -13,6 +13,8 @@ const CSV_COLUMNS = [
   ...ACTIVITY_EVENT_FIELDS.map((field) => field.name).filter((name) => name !== 'time' && name !== 'timeMs' && name !== 'raw'),
   'shardId',
   'sequenceNumber',
+  'category',
+  'fingerprint',
 ] as const satisfies readonly (keyof StoredEvent)[];
 
 function csvCell(value: unknown): string {

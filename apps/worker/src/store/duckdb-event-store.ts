@@ -7,10 +7,13 @@ import { compareSequenceNumbers } from './sequence-number.js';
 import { type AppendResult, type EventStore, type PageRequest, type RetentionPolicy, type ShardBatch, type ShardCheckpoint } from './event-store.js';
 import { filterToSql } from './filter-sql.js';
 import { decodeCursor, encodeCursor, facetsFromGroupingRows, histogramFromRows, rowCount } from './store-rows.js';
-import { appendEventRow, CREATE_EVENTS_TABLE, EVENT_COLUMNS, rowToEvent, STORED_FACET_COLUMNS } from './event-columns.js';
+import { ADD_STATEMENT_COLUMNS, appendEventRow, CREATE_EVENTS_TABLE, EVENT_COLUMNS, rowToEvent, STORED_FACET_COLUMNS } from './event-columns.js';
+import { deriveStatementColumns, type StatementColumnOptions } from './statement-columns.js';
 
 const SCHEMA = [
   CREATE_EVENTS_TABLE,
+  // Files from before the statement columns: a new column is NULL for the events already there.
+  ...ADD_STATEMENT_COLUMNS,
   `CREATE TABLE IF NOT EXISTS dead_letters (
     id BIGINT NOT NULL, reason VARCHAR NOT NULL, message VARCHAR, shard_id VARCHAR NOT NULL,
     sequence_number VARCHAR NOT NULL, arrived_at VARCHAR, stored_at VARCHAR NOT NULL, data VARCHAR NOT NULL)`,
@@ -58,7 +61,7 @@ function createSerialQueue() {
   };
 }
 
-export interface DuckDbEventStoreOptions {
+export interface DuckDbEventStoreOptions extends StatementColumnOptions {
   /** Database file, or `:memory:`. */
   path: string;
   /** DuckDB's buffer memory (`memory_limit`, MB; default 512): its own default is 80 % of RAM. */
@@ -131,7 +134,7 @@ export async function createDuckDbEventStore(options: DuckDbEventStoreOptions): 
         for (const record of fresh) {
           if (!('events' in record)) continue;
           for (const event of record.events) {
-            appendEventRow(eventAppender, eventId, batch.shardId, record.sequenceNumber, event);
+            appendEventRow(eventAppender, eventId, batch.shardId, record.sequenceNumber, deriveStatementColumns(event, options));
             // The decoded events belong to this batch: extend them in place instead of copying.
             stored.push(Object.assign(event, { id: eventId, shardId: batch.shardId, sequenceNumber: record.sequenceNumber }));
             eventId += 1;
@@ -326,8 +329,9 @@ export async function createDuckDbEventStore(options: DuckDbEventStoreOptions): 
             if (letter === undefined) continue;
             const stored: StoredEvent[] = [];
             for (const event of events) {
-              appendEventRow(appender, eventId, letter.shardId, letter.sequenceNumber, event);
-              stored.push({ ...event, id: eventId, ...letter });
+              const derived = deriveStatementColumns(event, options);
+              appendEventRow(appender, eventId, letter.shardId, letter.sequenceNumber, derived);
+              stored.push({ ...derived, id: eventId, ...letter });
               eventId += 1;
             }
             byId.set(id, stored);

@@ -4,7 +4,8 @@ import { CREATE_EVENTS_TABLE, EVENT_COLUMNS, STORED_FACET_COLUMNS } from './even
 const squash = (sql: string) => sql.replace(/\s+/g, ' ').trim();
 
 describe('events table derived from the field table', () => {
-  // Existing stores were created with exactly this table; the Appender writes by position.
+  // Existing stores were created with exactly this table (then the statement columns were added
+  // at the end); the Appender writes by position.
   it('is the table existing stores have, column for column', () => {
     expect(squash(CREATE_EVENTS_TABLE)).toBe(
       squash(`CREATE TABLE IF NOT EXISTS events (
@@ -14,21 +15,23 @@ describe('events table derived from the field table', () => {
         event_class VARCHAR, object_type VARCHAR, object_name VARCHAR, text VARCHAR, exit_code INTEGER,
         failed BOOLEAN, error_message VARCHAR, remote_host VARCHAR, remote_port VARCHAR, session_id VARCHAR,
         pid BIGINT, statement_id BIGINT, substatement_id BIGINT, row_count BIGINT, client_application VARCHAR,
-        raw VARCHAR)`),
+        raw VARCHAR, category VARCHAR, fingerprint VARCHAR)`),
     );
     expect(squash(EVENT_COLUMNS)).toBe(
       squash(`id, shard_id, sequence_number, engine, kind, time, time_us, time_ms, cluster_id, instance_id,
         user_name, database_name, command, event_class, object_type, object_name, text, exit_code, failed, error_message,
-        remote_host, remote_port, session_id, pid, statement_id, substatement_id, row_count, client_application, raw`),
+        remote_host, remote_port, session_id, pid, statement_id, substatement_id, row_count, client_application, raw,
+        category, fingerprint`),
     );
   });
 
-  it('facets over the four stored dimensions', () => {
+  it('facets over the four stored dimensions and the statement category', () => {
     expect(STORED_FACET_COLUMNS).toEqual([
       { key: 'users', column: 'user_name' },
       { key: 'databases', column: 'database_name' },
       { key: 'commands', column: 'command' },
       { key: 'objects', column: 'object_name' },
+      { key: 'categories', column: 'category' },
     ]);
   });
 });

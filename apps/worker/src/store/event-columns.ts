@@ -2,6 +2,7 @@ import type { DuckDBAppender } from '@duckdb/node-api';
 import { ACTIVITY_EVENT_FIELDS, FACET_FIELDS, type ActivityEvent, type EventField } from '@das/core';
 import type { StoredEvent } from '@das/contracts';
 import { isoToMicros } from './filter-sql.js';
+import type { StatementColumns } from './statement-columns.js';
 
 // The `events` table's columns, derived from @das/core's field table: a new ActivityEvent field
 // becomes a column here with no edit; only a migration (ALTER TABLE … ADD COLUMN) is needed for
@@ -29,6 +30,15 @@ const COLUMNS: readonly EventColumn[] = ACTIVITY_EVENT_FIELDS.map((field) => ({
   sqlType: SQL_TYPES[field.name] ?? DEFAULT_SQL_TYPES[field.type],
 }));
 
+/**
+ * Columns the store derives from each event (statement-columns.ts), after the field columns in
+ * the order migrations added them (DuckDB: ALTER TABLE … ADD COLUMN; PostgreSQL: migration 4).
+ */
+export const STATEMENT_COLUMNS = [
+  { name: 'category', column: 'category', sqlType: 'VARCHAR' },
+  { name: 'fingerprint', column: 'fingerprint', sqlType: 'VARCHAR' },
+] as const;
+
 /** The column of an ActivityEvent field. */
 export function columnOf(name: keyof ActivityEvent): string {
   return COLUMN_NAMES[name] ?? snake(name);
@@ -41,18 +51,26 @@ const tableColumns = (): string[] =>
     return field.name === 'time' ? [definition, 'time_us BIGINT'] : [definition];
   });
 
+const statementColumns = (): string[] => STATEMENT_COLUMNS.map(({ column, sqlType }) => `${column} ${sqlType}`);
+
 export const CREATE_EVENTS_TABLE = `CREATE TABLE IF NOT EXISTS events (
     id BIGINT NOT NULL, shard_id VARCHAR NOT NULL, sequence_number VARCHAR NOT NULL,
-    ${tableColumns().join(', ')})`;
+    ${[...tableColumns(), ...statementColumns()].join(', ')})`;
+
+/** Brings a store created before the derived columns up to date (the Appender writes by position: they come last). */
+export const ADD_STATEMENT_COLUMNS = STATEMENT_COLUMNS.map(({ column, sqlType }) => `ALTER TABLE events ADD COLUMN IF NOT EXISTS ${column} ${sqlType}`);
 
 /** Every column of `events`, in table order, for SELECT lists. */
-export const EVENT_COLUMNS = ['id', 'shard_id', 'sequence_number', ...tableColumns().map((c) => c.split(' ')[0])].join(', ');
+export const EVENT_COLUMNS = ['id', 'shard_id', 'sequence_number', ...[...tableColumns(), ...statementColumns()].map((c) => c.split(' ')[0])].join(', ');
 
 /** The store's facet dimensions: the field table's stored facets, with their columns. */
-export const STORED_FACET_COLUMNS = FACET_FIELDS.filter((field) => field.facet.stored).map((field) => ({
-  key: field.facet.key as 'users' | 'databases' | 'commands' | 'objects',
-  column: columnOf(field.name),
-}));
+export const STORED_FACET_COLUMNS: readonly { key: 'users' | 'databases' | 'commands' | 'objects' | 'categories'; column: string }[] = [
+  ...FACET_FIELDS.filter((field) => field.facet.stored).map((field) => ({
+    key: field.facet.key as 'users' | 'databases' | 'commands' | 'objects',
+    column: columnOf(field.name),
+  })),
+  { key: 'categories', column: 'category' },
+];
 
 const num = (v: unknown): number | null => (v === null || v === undefined ? null : Number(v));
 const str = (v: unknown): string | null => (v === null || v === undefined ? null : String(v));
@@ -67,6 +85,7 @@ export function valueOf(field: EventField, value: unknown): unknown {
 export function rowToEvent(row: Row): StoredEvent {
   const event: Row = { id: Number(row.id), shardId: String(row.shard_id), sequenceNumber: String(row.sequence_number) };
   for (const { field, column } of COLUMNS) event[field.name] = valueOf(field, row[column]);
+  for (const { name, column } of STATEMENT_COLUMNS) event[name] = str(row[column]);
   return event as StoredEvent;
 }
 
@@ -87,8 +106,8 @@ function appendValue(appender: DuckDBAppender, { field, sqlType }: EventColumn, 
   }
 }
 
-/** Appends one event as a row of `events`. */
-export function appendEventRow(appender: DuckDBAppender, id: number, shardId: string, sequenceNumber: string, event: ActivityEvent): void {
+/** Appends one event as a row of `events` (its statement columns derived already). */
+export function appendEventRow(appender: DuckDBAppender, id: number, shardId: string, sequenceNumber: string, event: ActivityEvent & StatementColumns): void {
   appender.appendBigInt(BigInt(id));
   appender.appendVarchar(shardId);
   appender.appendVarchar(sequenceNumber);
@@ -96,6 +115,9 @@ export function appendEventRow(appender: DuckDBAppender, id: number, shardId: st
     appendValue(appender, column, event[column.field.name as keyof ActivityEvent]);
     if (column.field.name === 'time') appender.appendBigInt(isoToMicros(event.time));
   }
+  appender.appendVarchar(event.category);
+  if (event.fingerprint === null) appender.appendNull();
+  else appender.appendVarchar(event.fingerprint);
   appender.endRow();
 }
 

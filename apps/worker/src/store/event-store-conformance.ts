@@ -1,12 +1,13 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { compileFilter, normaliseEvents, type ActivityEvent, type EventFilter } from '@das/core';
+import { compileFilter, normaliseEvents, statementCategory, type ActivityEvent, type EventFilter } from '@das/core';
 import { buildHeartbeat, buildMysqlEvent, buildPayload, createEventGenerator } from '@das/core/fixtures';
 import type { StoredEvent } from '@das/contracts';
 import type { DecodedRecord, EventStore } from './event-store.js';
+import type { StatementColumnOptions } from './statement-columns.js';
 
 /** Storage for one test: `open` may be called again after closing, on the same data. */
 export interface StoreUnderTest {
-  open(): Promise<EventStore>;
+  open(options?: StatementColumnOptions): Promise<EventStore>;
   remove(): Promise<void>;
 }
 
@@ -46,7 +47,7 @@ export function describeEventStore(name: string, createStorage: () => Promise<St
   });
 
   let storage: StoreUnderTest | undefined;
-  async function openStore(): Promise<EventStore> {
+  async function openStore(options?: StatementColumnOptions): Promise<EventStore> {
     if (storage === undefined) {
       const created = await createStorage();
       storage = created;
@@ -55,7 +56,7 @@ export function describeEventStore(name: string, createStorage: () => Promise<St
         await created.remove();
       });
     }
-    const store = await storage.open();
+    const store = await storage.open(options);
     cleanups.push(() => store.close());
     return store;
 }
@@ -77,6 +78,8 @@ export function describeEventStore(name: string, createStorage: () => Promise<St
         { text: 'select' },
         { exit: 'failed' },
         { exit: 'ok', rdsadmin: false },
+        { categories: ['DQL'] },
+        { categories: ['auth', 'DML'], users: ['app_user'] },
         { from: events[100]?.time as string, to: events[300]?.time as string },
       ];
       for (const filter of filters) {
@@ -118,6 +121,41 @@ export function describeEventStore(name: string, createStorage: () => Promise<St
       const one = overlap.stored[0] as StoredEvent;
       expect(await store.get(one.id)).toEqual(one);
       expect(await store.get(999_999)).toBeNull();
+    });
+
+    it('stores each statement with its category and fingerprint, literals kept in the text unless redaction is on', async () => {
+      const statements = [
+        buildMysqlEvent({ commandText: "SELECT * FROM shop.cards WHERE number = '4111111111111111'" }),
+        buildMysqlEvent({ commandText: "SET PASSWORD FOR 'mallory'@'%' = 'hunter2'" }),
+        buildMysqlEvent({ command: 'READ', class: 'AUX', commandText: 'shop.cards', objectName: 'shop.cards' }),
+        buildMysqlEvent({ command: 'FAILED_CONNECT', commandText: '', exitCode: '1045' }),
+      ];
+      const appendOne = async (store: EventStore) =>
+        (await store.append({ streamKey: 's@1', shardId: 'shard-a', records: [{ sequenceNumber: '1', arrivedAtMs: null, events: normaliseEvents(buildPayload(statements)) }] })).stored;
+      const plain = await openStore();
+      const stored = await appendOne(plain);
+      expect(stored.map((e) => [e.category, e.fingerprint])).toEqual([
+        ['DQL', 'select * from shop.cards where number = ?'],
+        ['DCL', 'set password for ?@? = ?'],
+        ['DQL', null],
+        ['auth', null],
+      ]);
+      const read = await Promise.all(stored.map((e) => plain.get(e.id)));
+      expect(read).toEqual(stored);
+      expect(read[0]?.text).toContain('4111111111111111');
+      expect((await all(plain, { categories: ['DCL'] })).map((e) => e.id)).toEqual([stored[1]?.id]);
+      expect(new Map((await plain.facets({}, 10)).categories?.map((f) => [f.value, f.count]))).toEqual(new Map([['DQL', 2], ['DCL', 1], ['auth', 1]]));
+      await plain.close();
+      await storage?.remove();
+      storage = undefined;
+
+      const redacting = await openStore({ redactText: true });
+      const [card, password, aux] = await appendOne(redacting);
+      const kept = await redacting.get(card?.id as number);
+      expect([kept?.text, kept?.raw.commandText, kept?.fingerprint]).toEqual(['SELECT * FROM shop.cards WHERE number = ?', 'SELECT * FROM shop.cards WHERE number = ?', 'select * from shop.cards where number = ?']);
+      expect(JSON.stringify(await redacting.get(password?.id as number))).not.toMatch(/mallory|hunter2/);
+      // An AUX event's text is its object, not SQL: kept as it is.
+      expect((await redacting.get(aux?.id as number))?.text).toBe('shop.cards');
     });
 
     it('keeps dead letters with reason, shard, sequence number and raw data', async () => {
@@ -188,6 +226,9 @@ export function describeEventStore(name: string, createStorage: () => Promise<St
       };
       for (const { value, count } of facets.users) expect(count).toBe(countBy('user').get(value));
       for (const { value, count } of facets.commands) expect(count).toBe(countBy('command').get(value));
+      const categories = new Map<string, number>();
+      for (const e of events) categories.set(statementCategory(e), (categories.get(statementCategory(e)) ?? 0) + 1);
+      expect(new Map(facets.categories?.map((f) => [f.value, f.count]))).toEqual(categories);
       expect(facets.databases.reduce((n, f) => n + f.count, 0)).toBe(events.length);
       expect(facets.objects.length).toBeGreaterThan(0);
 
@@ -218,6 +259,7 @@ export function describeEventStore(name: string, createStorage: () => Promise<St
         { from: times[37] as string, to: times[812] as string },
         { from: times[5] as string, users: ['app_user', 'reporting'], exit: 'ok' },
         { to: times[900] as string, rdsadmin: false, commands: ['QUERY'] },
+        { from: times[20] as string, to: times[700] as string, categories: ['DQL', 'auth'] },
         { from: times[400] as string, to: times[401] as string },
       ];
       for (const filter of filters) {
@@ -227,6 +269,9 @@ export function describeEventStore(name: string, createStorage: () => Promise<St
         const users = new Map<string | null, number>();
         for (const e of matching) users.set(e.user, (users.get(e.user) ?? 0) + 1);
         expect(new Map(facets.users.map((f) => [f.value, f.count])), JSON.stringify(filter)).toEqual(users);
+        const categories = new Map<string | null, number>();
+        for (const e of matching) categories.set(statementCategory(e), (categories.get(statementCategory(e)) ?? 0) + 1);
+        expect(new Map(facets.categories?.map((f) => [f.value, f.count])), JSON.stringify(filter)).toEqual(categories);
         for (const intervalMs of [60_000, 300_000, 7_000]) {
           const histogram = await store.histogram(filter, intervalMs);
           expect(histogram.buckets.reduce((n, b) => n + b.total, 0), `${JSON.stringify(filter)} ${intervalMs}`).toBe(matching.length);

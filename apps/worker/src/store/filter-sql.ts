@@ -52,6 +52,11 @@ export function filterToSql(filter: EventFilter): SqlCondition {
     );
     params.push(...lower(filter.objects), ...lower(filter.objects));
   }
+  // Stored canonical (statementCategory): compared exactly. Events stored before the column have none.
+  if (filter.categories !== undefined && filter.categories.length > 0) {
+    parts.push(`category IN (${placeholders(filter.categories.length)})`);
+    params.push(...filter.categories);
+  }
   if (filter.text !== undefined && filter.text !== '') {
     parts.push('contains(lower(text), CAST(? AS VARCHAR))');
     params.push(filter.text.toLowerCase());

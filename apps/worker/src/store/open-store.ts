@@ -8,9 +8,11 @@ import { createPgEventStore } from './postgres/pg-event-store.js';
  * otherwise the embedded DuckDB file in the data directory.
  */
 export async function openEventStore(config: WorkerConfig, log: (text: string, details: Record<string, unknown>) => void): Promise<EventStore> {
-  if (config.storeUrl === undefined) return createDuckDbEventStore({ path: config.storePath, ...config.storeLimits });
+  const redactText = config.storeRedactedText;
+  if (config.storeUrl === undefined) return createDuckDbEventStore({ path: config.storePath, ...config.storeLimits, redactText });
   const store = await createPgEventStore({
     url: config.storeUrl,
+    redactText,
     // A worker stopped inside a transaction (paused, cut off) must not hold a lease row locked for long.
     idleInTransactionTimeoutMs: config.fleet.leaseTtlMs,
     onMigrated: (outcome) => log('store schema ready', { version: outcome.version, applied: outcome.applied, skipped: outcome.skipped.map((s) => s.version) }),

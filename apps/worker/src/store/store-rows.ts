@@ -48,7 +48,7 @@ export function facetsFromGroupingRows(rows: readonly Row[]): Facets {
     const dim = STORED_FACET_COLUMNS[bitFor.indexOf(gid)];
     if (dim === undefined) continue;
     const value = row[dim.column];
-    facets[dim.key].push({ value: value === null || value === undefined ? null : String(value), count: Number(row.n) });
+    (facets[dim.key] ??= []).push({ value: value === null || value === undefined ? null : String(value), count: Number(row.n) });
   }
   return facets;
 }

@@ -1,11 +1,15 @@
-import { ACTIVITY_EVENT_PROPERTIES, FACET_FIELDS } from '@das/core/browser';
+import { ACTIVITY_EVENT_PROPERTIES, FACET_FIELDS, STATEMENT_CATEGORIES, type StatementCategory } from '@das/core/browser';
 import Type from 'typebox';
 
 const Nullable = <T extends Type.TSchema>(schema: T) => Type.Union([schema, Type.Null()]);
 
+/** What kind of statement an event is (@das/core's `statementCategory`). */
+export const StatementCategorySchema = Type.Unsafe<StatementCategory>(Type.Union(STATEMENT_CATEGORIES.map((c) => Type.Literal(c))));
+
 /**
  * One stored activity event as the worker serves it: @das/core's normalised `ActivityEvent` plus
- * where it came from (`shardId`, `sequenceNumber`) and the store's `id`.
+ * where it came from (`shardId`, `sequenceNumber`), the store's `id`, and the statement's
+ * `category` and `fingerprint` the store derives.
  */
 export const StoredEventSchema = Type.Object(
   {
@@ -13,6 +17,9 @@ export const StoredEventSchema = Type.Object(
     shardId: Type.String(),
     sequenceNumber: Type.String({ description: 'Kinesis sequence number of the record that carried the event' }),
     ...ACTIVITY_EVENT_PROPERTIES,
+    // Derived by the store (optional: events stored before the columns existed have null).
+    category: Type.Optional(Nullable(StatementCategorySchema)),
+    fingerprint: Type.Optional(Nullable(Type.String({ description: 'The statement with its literals replaced (statementFingerprint)' }))),
   },
   { $id: 'StoredEvent' },
 );
@@ -32,6 +39,7 @@ export const EventFilterQuerySchema = Type.Object({
   command: ListParam,
   object: ListParam,
   host: ListParam,
+  category: ListParam,
   exitCode: Type.Optional(Type.Union([Type.Literal('ok'), Type.Literal('failed')])),
   q: Type.Optional(Type.String({ description: 'Case-insensitive text contained in the SQL text' })),
   heartbeats: Type.Optional(Type.Union([Type.Literal('true'), Type.Literal('false'), Type.Literal('1'), Type.Literal('0')])),
@@ -67,6 +75,8 @@ const STORED_FACET_KEYS = FACET_FIELDS.filter((field) => field.facet.stored).map
 export const FacetsSchema = Type.Object({
   total: Type.Integer(),
   ...(Object.fromEntries(STORED_FACET_KEYS.map((key) => [key, FacetCountsSchema])) as Record<StoredFacetKey, typeof FacetCountsSchema>),
+  /** Statement categories (a derived column, not a field of the event table). */
+  categories: Type.Optional(FacetCountsSchema),
 });
 export type Facets = Type.Static<typeof FacetsSchema>;
 

@@ -17,6 +17,12 @@ describe('worker schemas', () => {
     expect(Value.Check(StoredEventSchema, withoutShard)).toBe(false);
   });
 
+  it('takes the derived category and fingerprint, null for events stored before them', () => {
+    expect(Value.Check(StoredEventSchema, { ...event, category: 'DQL', fingerprint: 'select ?' })).toBe(true);
+    expect(Value.Check(StoredEventSchema, { ...event, category: null, fingerprint: null })).toBe(true);
+    expect(Value.Check(StoredEventSchema, { ...event, category: 'dql' })).toBe(false);
+  });
+
   it('tells live frames apart by type', () => {
     expect(Value.Check(LiveServerFrameSchema, { type: 'events', events: [event] })).toBe(true);
     expect(Value.Check(LiveServerFrameSchema, { type: 'dropped', count: 3 })).toBe(true);

@@ -1,6 +1,7 @@
 import Type from 'typebox';
 import { Compile } from 'typebox/compile';
 import type { Validator } from 'typebox/compile';
+import { STATEMENT_CATEGORIES, type StatementCategory } from '../statements/statement-category.js';
 import { parseUserTime } from '../time.js';
 import { issuesOf, type ValidationResult } from '../validation.js';
 
@@ -25,6 +26,8 @@ export const EventFilterSchema = Type.Object(
     objects: Values,
     /** `remoteHost`, exact, case-insensitive. */
     hosts: Values,
+    /** Statement category (`statementCategory`: DDL, DML, DQL, DCL, TCL, auth, other), any of. */
+    categories: Type.Optional(Type.Array(Type.Unsafe<StatementCategory>(Type.Union(STATEMENT_CATEGORIES.map((c) => Type.Literal(c)))), { maxItems: STATEMENT_CATEGORIES.length })),
     /** Case-insensitive substring of `commandText`. */
     text: Type.Optional(Type.String({ minLength: 1, maxLength: 1000 })),
     exit: Type.Optional(Type.Union([Type.Literal('ok'), Type.Literal('failed')])),

@@ -47,6 +47,14 @@ describe('matchesFilter', () => {
     expect(pick({ from: '2020-07-06T20:43:53.000001Z', to: '2020-07-06T20:43:55Z' })).toEqual([failed]);
     expect(pick({ from: '2020-07-06T22:43:55+02:00' })).toEqual([pg, multiObject]);
   });
+  it('matches statement categories, from the stored category or computed', () => {
+    expect(pick({ categories: ['DQL'] })).toEqual([query, rdsadmin, failed, pg, multiObject]);
+    expect(pick({ categories: ['DDL', 'DCL'] })).toEqual([]);
+    // A stored event's category wins over the text (it was computed from the text as stored).
+    const stored = { ...query, category: 'DDL' } as ActivityEvent;
+    expect(matchesFilter(stored, { categories: ['DDL'] })).toBe(true);
+    expect(matchesFilter(stored, { categories: ['DQL'] })).toBe(false);
+  });
   it('combines criteria with AND', () => {
     expect(pick({ users: ['app_user'], text: 'products' })).toEqual([query, multiObject]);
     expect(pick({ users: ['app_user'], text: 'select', exit: 'failed' })).toEqual([failed]);
@@ -59,7 +67,12 @@ describe('filterFromQuery / filterToQuery', () => {
     expect(filter).toEqual({ users: ['a', 'b', 'c'], databases: ['x'], text: 'select', exit: 'failed', heartbeats: true, rdsadmin: false, from: '2020-07-06T00:00:00.000000Z' });
     expect(filterFromQuery(filterToQuery(filter))).toEqual(filter);
   });
+  it('reads categories in any case and keeps them canonical', () => {
+    expect(filterFromQuery({ category: ['ddl,DCL', 'Auth', 'ddl'] })).toEqual({ categories: ['DDL', 'DCL', 'auth'] });
+    expect(filterToQuery({ categories: ['DDL', 'auth'] })).toEqual({ category: 'DDL,auth' });
+  });
   it.each([
+    [{ category: 'DDLX' }, 'category'],
     [{ exitCode: 'maybe' }, 'exitCode'],
     [{ heartbeats: 'yes' }, 'heartbeats'],
     [{ from: 'yesterday' }, 'from'],
@@ -82,6 +95,8 @@ describe('validateEventFilter', () => {
       value: { users: ['a'], exit: 'ok', from: '2020-01-01T00:00:00.000000Z' },
     });
     expect(validateEventFilter({ user: ['a'] })).toMatchObject({ ok: false });
+    expect(validateEventFilter({ categories: ['DDL', 'auth'] })).toMatchObject({ ok: true });
+    expect(validateEventFilter({ categories: ['ddl'] })).toMatchObject({ ok: false, issues: [{ path: '/categories/0' }] });
     expect(validateEventFilter({ exit: 'maybe' })).toMatchObject({ ok: false, issues: [{ path: '/exit' }] });
     expect(validateEventFilter({ from: 'soon' })).toEqual({ ok: false, issues: [{ path: '/from', message: 'must be an ISO 8601 time' }] });
     expect(validateEventFilter({ from: '2020-01-02', to: '2020-01-01' })).toMatchObject({ ok: false, issues: [{ path: '/from' }] });

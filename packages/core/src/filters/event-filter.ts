@@ -1,4 +1,5 @@
 import type { ActivityEvent } from '../activity-event.js';
+import { statementCategory } from '../statements/statement-category.js';
 import { parseUserTime } from '../time.js';
 import type { EventFilter } from './event-filter-schema.js';
 
@@ -51,6 +52,11 @@ export function compileFilter(filter: EventFilter): Predicate {
   if (objects) checks.push((e) => objectMatches(objects, e.objectName));
   const hosts = lowerSet(filter.hosts);
   if (hosts) checks.push((e) => inSet(hosts, e.remoteHost));
+  if (filter.categories !== undefined && filter.categories.length > 0) {
+    const categories = new Set<string>(filter.categories);
+    // A stored event carries its category; any other event has it computed.
+    checks.push((e) => categories.has((e as { category?: string | null }).category ?? statementCategory(e)));
+  }
   if (filter.text !== undefined && filter.text !== '') {
     const needle = filter.text.toLowerCase();
     checks.push((e) => e.text !== null && e.text.toLowerCase().includes(needle));

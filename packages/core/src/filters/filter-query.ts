@@ -1,4 +1,5 @@
 import type { EventFilter } from './event-filter.js';
+import { STATEMENT_CATEGORIES, type StatementCategory } from '../statements/statement-category.js';
 import { parseUserTime } from '../time.js';
 
 /** A query parameter that cannot become part of an {@link EventFilter}. */
@@ -24,6 +25,9 @@ const LIST_PARAMS = [
 ] as const;
 
 const MAX_LIST = 100;
+
+// Categories are named case-insensitively in a URL (`category=ddl`) and kept canonical.
+const CATEGORY_BY_LOWER = new Map<string, StatementCategory>(STATEMENT_CATEGORIES.map((c) => [c.toLowerCase(), c]));
 
 function values(query: Query, param: string): string[] {
   const raw = query[param];
@@ -54,8 +58,8 @@ function timeParam(query: Query, param: string): string | undefined {
 }
 
 /**
- * Builds a filter from URL query parameters: `user`, `database`, `command`, `object`, `host`
- * (repeatable or comma-separated), `q` (text contains), `exitCode=ok|failed`,
+ * Builds a filter from URL query parameters: `user`, `database`, `command`, `object`, `host`,
+ * `category` (repeatable or comma-separated; categories in any case), `q` (text contains), `exitCode=ok|failed`,
  * `heartbeats=true`, `rdsadmin=false`, `from`, `to` (ISO 8601; stored canonical UTC).
  * Other parameters are ignored. Throws {@link FilterQueryError} naming the bad parameter.
  */
@@ -69,6 +73,16 @@ export function filterFromQuery(query: Query): EventFilter {
     if (list.length > MAX_LIST) throw new FilterQueryError(param, `at most ${MAX_LIST} values`);
     if (list.length > 0) filter[key] = [...new Set(list)];
   }
+  const categories = values(query, 'category')
+    .flatMap((v) => v.split(','))
+    .map((v) => v.trim())
+    .filter((v) => v !== '')
+    .map((v) => {
+      const category = CATEGORY_BY_LOWER.get(v.toLowerCase());
+      if (category === undefined) throw new FilterQueryError('category', `must be one of ${STATEMENT_CATEGORIES.join(', ')}, got "${v}"`);
+      return category;
+    });
+  if (categories.length > 0) filter.categories = [...new Set(categories)];
   const text = single(query, 'q');
   if (text !== undefined) {
     if (text.length > 1000) throw new FilterQueryError('q', 'longer than 1000 characters');
@@ -102,6 +116,7 @@ export function filterToQuery(filter: EventFilter): Record<string, string> {
     const list = filter[key];
     if (list !== undefined && list.length > 0) query[param] = list.join(',');
   }
+  if (filter.categories !== undefined && filter.categories.length > 0) query.category = filter.categories.join(',');
   if (filter.text !== undefined && filter.text !== '') query.q = filter.text;
   if (filter.exit !== undefined) query.exitCode = filter.exit;
   if (filter.heartbeats === true) query.heartbeats = 'true';

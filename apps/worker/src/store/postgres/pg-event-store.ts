@@ -4,6 +4,7 @@ import type { DeadLetter, Facets, StoredEvent } from '@das/contracts';
 import { compareSequenceNumbers } from '../sequence-number.js';
 import { LeaseLostError, type AppendResult, type EventStore, type PageRequest, type RetentionPolicy, type ShardBatch, type ShardCheckpoint } from '../event-store.js';
 import { EVENT_FIELD_COLUMNS, rowToEvent, STORED_FACET_COLUMNS } from '../event-columns.js';
+import { deriveStatementColumns, type StatementColumnOptions, type StatementColumns } from '../statement-columns.js';
 import { isoToMicros } from '../filter-sql.js';
 import { decodeCursor, encodeCursor, facetsFromGroupingRows, histogramFromRows, rowCount } from '../store-rows.js';
 import { filterToPgSql, PgParams } from './pg-filter.js';
@@ -30,7 +31,7 @@ function topFacets(facets: Facets, limit: number): Facets {
   const merged = { ...facets } as Facets;
   for (const { key } of STORED_FACET_COLUMNS) {
     const sums = new Map<string | null, number>();
-    for (const { value, count } of facets[key]) sums.set(value, (sums.get(value) ?? 0) + count);
+    for (const { value, count } of facets[key] ?? []) sums.set(value, (sums.get(value) ?? 0) + count);
     merged[key] = [...sums].map(([value, count]) => ({ value, count })).sort((a, b) => b.count - a.count).slice(0, limit);
   }
   return merged;
@@ -67,7 +68,7 @@ const INSERT_EVENTS = `INSERT INTO ${EVENTS} (${ROW_COLUMNS.map((c) => c.column)
   SELECT ${ROW_COLUMNS.map((c, i) => `(r->>${i})::${c.pgType}`).join(', ')} FROM jsonb_array_elements($1::jsonb) AS r`;
 
 /** The rows of INSERT_EVENTS as JSON. */
-function eventRowsJson(rows: readonly { id: string; shardId: string; sequenceNumber: string; event: ActivityEvent }[]): string {
+function eventRowsJson(rows: readonly { id: string; shardId: string; sequenceNumber: string; event: ActivityEvent & StatementColumns }[]): string {
   const out: unknown[][] = [];
   for (const { id, shardId, sequenceNumber, event } of rows) {
     const row: unknown[] = [id, shardId, sequenceNumber];
@@ -84,6 +85,7 @@ function eventRowsJson(rows: readonly { id: string; shardId: string; sequenceNum
       );
       if (field.name === 'time') row.push(isoToMicros(event.time).toString());
     }
+    row.push(event.category, event.fingerprint);
     out.push(row);
   }
   return JSON.stringify(out);
@@ -111,7 +113,7 @@ function rowToDeadLetter(row: Row): DeadLetter {
   };
 }
 
-export interface PgEventStoreOptions {
+export interface PgEventStoreOptions extends StatementColumnOptions {
   /** `postgres://user:password@host:port/database` (libpq's URL form; `sslmode` honoured). */
   url: string;
   /** Connections in the pool (default 6): appends of different shards run side by side. */
@@ -183,7 +185,7 @@ export async function createPgEventStore(options: PgEventStoreOptions): Promise<
   async function insertEvents(client: pg.PoolClient, list: { shardId: string; sequenceNumber: string; event: ActivityEvent }[]): Promise<StoredEvent[]> {
     const ids = await nextIds(client, list.length);
     if (ids.length === 0) return [];
-    const withIds = list.map((item, i) => ({ ...item, id: ids[i] as string }));
+    const withIds = list.map((item, i) => ({ ...item, event: deriveStatementColumns(item.event, options), id: ids[i] as string }));
     await client.query(INSERT_EVENTS, [eventRowsJson(withIds)]);
     // The decoded events belong to this batch: extend them in place instead of copying.
     return withIds.map(({ id, shardId, sequenceNumber, event }) => Object.assign(event, { id: Number(id), shardId, sequenceNumber }));

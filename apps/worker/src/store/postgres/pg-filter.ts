@@ -43,6 +43,8 @@ export function filterToPgSql(filter: EventFilter, params: PgParams): string {
         `ARRAY(SELECT trim(x) FROM unnest(string_to_array(lower(object_name), ',')) AS x) && ${objects}::text[]))`,
     );
   }
+  // Stored canonical (statementCategory): compared exactly. Events stored before the column have none.
+  if (filter.categories !== undefined && filter.categories.length > 0) parts.push(`category = ANY(${params.add([...filter.categories])}::text[])`);
   if (filter.text !== undefined && filter.text !== '') parts.push(`lower(text) LIKE ${params.add(likeContains(filter.text))}`);
   if (filter.exit === 'ok') parts.push('NOT failed');
   if (filter.exit === 'failed') parts.push('failed');

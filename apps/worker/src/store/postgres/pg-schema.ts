@@ -1,15 +1,21 @@
-import { EVENT_FIELD_COLUMNS } from '../event-columns.js';
+import { EVENT_FIELD_COLUMNS, STATEMENT_COLUMNS } from '../event-columns.js';
 
 /** Everything of the store lives in its own schema, so that it can share a database. */
 export const SCHEMA = 'das';
 
 const PG_TYPES: Record<string, string> = { VARCHAR: 'text', BIGINT: 'bigint', INTEGER: 'integer', DOUBLE: 'double precision', BOOLEAN: 'boolean' };
 
-/** The field-derived columns of `das.events` with their PostgreSQL types; `time_us` follows `time`. */
-export const PG_EVENT_COLUMNS: readonly { column: string; pgType: string }[] = EVENT_FIELD_COLUMNS.flatMap(({ field, column, sqlType }) => {
+/** The field columns of `das.events` as migration 1 created them; `time_us` follows `time`. */
+const PG_FIELD_COLUMNS: readonly { column: string; pgType: string }[] = EVENT_FIELD_COLUMNS.flatMap(({ field, column, sqlType }) => {
   const own = { column, pgType: PG_TYPES[sqlType] ?? 'text' };
   return field.name === 'time' ? [own, { column: 'time_us', pgType: 'bigint' }] : [own];
 });
+
+/** Every event column of `das.events` with its PostgreSQL type: the fields, then the statement columns (migration 4). */
+export const PG_EVENT_COLUMNS: readonly { column: string; pgType: string }[] = [
+  ...PG_FIELD_COLUMNS,
+  ...STATEMENT_COLUMNS.map(({ column, sqlType }) => ({ column, pgType: PG_TYPES[sqlType] ?? 'text' })),
+];
 
 export interface Migration {
   version: number;
@@ -33,7 +39,7 @@ export const MIGRATIONS: readonly Migration[] = [
       `CREATE TABLE ${SCHEMA}.events (
         id bigint NOT NULL, ingest_xid xid8 NOT NULL DEFAULT pg_current_xact_id(),
         shard_id text NOT NULL, sequence_number text NOT NULL,
-        ${PG_EVENT_COLUMNS.map((c) => `${c.column} ${c.pgType}`).join(', ')}
+        ${PG_FIELD_COLUMNS.map((c) => `${c.column} ${c.pgType}`).join(', ')}
       ) PARTITION BY RANGE (time_us)`,
       `CREATE INDEX events_time ON ${SCHEMA}.events (time_us DESC, id DESC)`,
       `CREATE INDEX events_id ON ${SCHEMA}.events (id)`,
@@ -79,6 +85,16 @@ export const MIGRATIONS: readonly Migration[] = [
          decode(md5(ROW(kind, user_name, database_name, command, object_name, remote_host, failed)::text), 'hex'),
          kind, user_name, database_name, command, object_name, remote_host, failed, count(*)
        FROM ${SCHEMA}.events GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9, 10`,
+    ],
+  },
+  {
+    version: 4,
+    description: 'statement category and fingerprint per event (null for the events stored before), category in the rollup',
+    statements: [
+      `ALTER TABLE ${SCHEMA}.events ADD COLUMN category text, ADD COLUMN fingerprint text`,
+      // DDL and DCL are rare: an index finds them without scanning every DQL and DML row.
+      `CREATE INDEX events_category ON ${SCHEMA}.events (category, time_us DESC)`,
+      `ALTER TABLE ${SCHEMA}.event_rollup ADD COLUMN category text`,
     ],
   },
 ];
