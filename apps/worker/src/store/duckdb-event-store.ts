@@ -9,6 +9,7 @@ import { filterToSql } from './filter-sql.js';
 import { decodeCursor, encodeCursor, facetsFromGroupingRows, histogramFromRows, rowCount } from './store-rows.js';
 import { ADD_STATEMENT_COLUMNS, appendEventRow, CREATE_EVENTS_TABLE, EVENT_COLUMNS, rowToEvent, STORED_FACET_COLUMNS } from './event-columns.js';
 import { deriveStatementColumns, type StatementColumnOptions } from './statement-columns.js';
+import { ALERT_TABLES, createDuckDbAlertStore } from './duckdb-alert-store.js';
 
 const SCHEMA = [
   CREATE_EVENTS_TABLE,
@@ -17,6 +18,7 @@ const SCHEMA = [
   `CREATE TABLE IF NOT EXISTS dead_letters (
     id BIGINT NOT NULL, reason VARCHAR NOT NULL, message VARCHAR, shard_id VARCHAR NOT NULL,
     sequence_number VARCHAR NOT NULL, arrived_at VARCHAR, stored_at VARCHAR NOT NULL, data VARCHAR NOT NULL)`,
+  ...ALERT_TABLES,
   `CREATE TABLE IF NOT EXISTS checkpoints (
     stream_key VARCHAR NOT NULL, shard_id VARCHAR NOT NULL, sequence_number VARCHAR, finished BOOLEAN NOT NULL,
     started_at_ms BIGINT, updated_at VARCHAR NOT NULL, PRIMARY KEY (stream_key, shard_id))`,
@@ -231,6 +233,16 @@ export async function createDuckDbEventStore(options: DuckDbEventStoreOptions): 
       const [row] = await rows(reader, `SELECT ${EVENT_COLUMNS} FROM events WHERE id = CAST(? AS BIGINT)`, [BigInt(id)]);
       return row === undefined ? null : rowToEvent(row);
     },
+
+    async eventsAfter(afterId, limit) {
+      const found = await rows(reader, `SELECT ${EVENT_COLUMNS} FROM events WHERE id > CAST(? AS BIGINT) ORDER BY id LIMIT CAST(? AS BIGINT)`, [
+        BigInt(afterId),
+        rowCount(limit, 'limit'),
+      ]);
+      return found.map(rowToEvent);
+    },
+
+    alerts: createDuckDbAlertStore({ writer, reader, serial }),
 
     async facets(filter, top = 20) {
       const { where, params } = filterToSql(filter);

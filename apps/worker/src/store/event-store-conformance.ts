@@ -1,8 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { compileFilter, normaliseEvents, statementCategory, type ActivityEvent, type EventFilter } from '@das/core';
+import { alertIdentity, compileFilter, normaliseEvents, statementCategory, type ActivityEvent, type AlertCandidate, type EventFilter } from '@das/core';
 import { buildHeartbeat, buildMysqlEvent, buildPayload, createEventGenerator } from '@das/core/fixtures';
 import type { StoredEvent } from '@das/contracts';
-import type { DecodedRecord, EventStore } from './event-store.js';
+import { CursorError, type DecodedRecord, type EventStore } from './event-store.js';
 import type { StatementColumnOptions } from './statement-columns.js';
 
 /** Storage for one test: `open` may be called again after closing, on the same data. */
@@ -34,6 +34,13 @@ async function all(store: EventStore, filter: EventFilter): Promise<StoredEvent[
     if (page.next === null) return out;
     cursor = page.next;
   }
+}
+
+/** An alert as the engine raises it, for rule `ruleId` and group `group`. */
+function candidate(ruleId: string, group: string, severity: AlertCandidate['severity'] = 'high', windowStartMs = Date.parse('2026-12-06T10:00:00Z')): AlertCandidate {
+  const identity = alertIdentity(ruleId, `user=${group}`, windowStartMs);
+  const time = new Date(windowStartMs).toISOString();
+  return { ...identity, ruleId, kind: 'threshold', severity, title: `${ruleId} for ${group}`, groupKey: `user=${group}`, group: { user: group }, eventIds: [3, 4], eventCount: 5, value: 5, windowStart: time, firstTime: time, lastTime: time };
 }
 
 /**
@@ -281,6 +288,65 @@ export function describeEventStore(name: string, createStorage: () => Promise<St
           }
         }
       }
+    });
+
+    it('stores each alert once, lists them newest first with filters and cursors, acknowledges and resolves', async () => {
+      const store = await openStore();
+      const t0 = Date.parse('2026-12-06T12:00:00Z');
+      const first = await store.alerts.insert([candidate('failed-login-burst', 'app'), candidate('privilege-change', 'root', 'critical')], t0);
+      expect(first.map((a) => [a.ruleId, a.status, a.createdAt, a.eventIds, a.group])).toEqual([
+        ['failed-login-burst', 'open', '2026-12-06T12:00:00.000Z', [3, 4], { user: 'app' }],
+        ['privilege-change', 'open', '2026-12-06T12:00:00.000Z', [3, 4], { user: 'root' }],
+      ]);
+      // The same incident again (a replay, another worker) is not stored twice.
+      const again = await store.alerts.insert([candidate('failed-login-burst', 'app'), candidate('failed-login-burst', 'bob', 'medium')], t0 + 1000);
+      expect(again.map((a) => a.groupKey)).toEqual(['user=bob']);
+      await store.alerts.insert([1, 2, 3].map((i) => candidate('sensitive-read', `u${i}`, 'medium')), t0 + 2000);
+      expect(await store.alerts.get(first[0]?.id as string)).toEqual(first[0]);
+      expect(await store.alerts.get('0000000000000000')).toBeNull();
+
+      const pages: string[][] = [];
+      let cursor: string | undefined;
+      for (;;) {
+        const page = await store.alerts.list({ limit: 2, cursor });
+        pages.push(page.alerts.map((a) => a.groupKey));
+        if (page.next === null) break;
+        cursor = page.next;
+      }
+      expect(pages.flat()).toHaveLength(6);
+      expect(pages.flat().slice(0, 3).sort()).toEqual(['user=u1', 'user=u2', 'user=u3']);
+      expect(pages.flat().slice(3, 4)).toEqual(['user=bob']);
+      expect((await store.alerts.list({ limit: 10, severity: 'critical' })).alerts.map((a) => a.ruleId)).toEqual(['privilege-change']);
+      expect((await store.alerts.list({ limit: 10, ruleId: 'failed-login-burst' })).alerts.map((a) => a.groupKey)).toEqual(['user=bob', 'user=app']);
+      await expect(store.alerts.list({ limit: 10, cursor: 'bm9wZQ' })).rejects.toThrow(CursorError);
+
+      const id = first[0]?.id as string;
+      const acknowledged = await store.alerts.update(id, { status: 'acknowledged', by: 'ana', atMs: t0 + 5000 });
+      expect(acknowledged).toMatchObject({ status: 'acknowledged', acknowledgedBy: 'ana', acknowledgedAt: '2026-12-06T12:00:05.000Z', resolvedBy: null });
+      expect(await store.alerts.update(id, { status: 'acknowledged', by: 'bo', atMs: t0 + 6000 })).toEqual(acknowledged);
+      const resolved = await store.alerts.update(id, { status: 'resolved', by: 'bo', atMs: t0 + 7000 });
+      expect(resolved).toMatchObject({ status: 'resolved', acknowledgedBy: 'ana', resolvedBy: 'bo', resolvedAt: '2026-12-06T12:00:07.000Z' });
+      // A resolved alert stays resolved.
+      expect(await store.alerts.update(id, { status: 'acknowledged', by: 'cy' })).toEqual(resolved);
+      expect(await store.alerts.update('0000000000000000', { status: 'resolved', by: 'cy' })).toBeNull();
+      expect((await store.alerts.list({ limit: 10, status: 'open' })).alerts).toHaveLength(5);
+      expect((await store.alerts.list({ limit: 10, status: 'resolved' })).alerts.map((a) => a.id)).toEqual([id]);
+    });
+
+    it('keeps the rule engine state by key across a reopen, and hands out events after an id in id order', async () => {
+      let store = await openStore();
+      expect(await store.alerts.readState('rule-engine')).toBeNull();
+      await store.alerts.writeState('rule-engine', { version: 1, lastEventId: 3, rules: { a: [1, 'x'] } });
+      await store.alerts.writeState('rule-engine', { version: 1, lastEventId: 7, rules: {} });
+      const { stored } = await store.append({ streamKey: 's@1', shardId: 'shard-a', records: generatedRecords(4) });
+      await store.close();
+      store = await openStore();
+      expect(await store.alerts.readState('rule-engine')).toEqual({ version: 1, lastEventId: 7, rules: {} });
+      const ids = stored.map((e) => e.id);
+      const after = await store.eventsAfter(ids[2] as number, 5);
+      expect(after.map((e) => e.id)).toEqual(ids.slice(3, 8));
+      expect(after[0]).toEqual(await store.get(ids[3] as number));
+      expect(await store.eventsAfter(ids.at(-1) as number, 5)).toEqual([]);
     });
 
     it('applies retention by age and by count', async () => {

@@ -1,5 +1,6 @@
 import type { ActivityEvent, EventFilter } from '@das/core';
 import type { DeadLetter, Facets, Histogram, StoredEvent } from '@das/contracts';
+import type { AlertStore } from './alert-store.js';
 
 /** What one Kinesis record turned into: its events, or the reason it was set aside. */
 export type DecodedRecord =
@@ -67,6 +68,10 @@ export interface EventStore {
   streamKeys(): Promise<string[]>;
   query(filter: EventFilter, page: PageRequest): Promise<{ events: StoredEvent[]; next: string | null }>;
   get(id: number): Promise<StoredEvent | null>;
+  /** Events stored after `afterId`, in id order (the rule engine catching up after a restart). */
+  eventsAfter(afterId: number, limit: number): Promise<StoredEvent[]>;
+  /** Alerts and the rule engine's saved state. */
+  readonly alerts: AlertStore;
   facets(filter: EventFilter, top?: number): Promise<Facets>;
   histogram(filter: EventFilter, intervalMs: number): Promise<Histogram>;
   /** Newest first, in chunks, without holding the whole result in memory. */

@@ -1,4 +1,5 @@
 // The worker's HTTP query and `/events/live` WebSocket schemas.
+export * from './alerts.js';
 export * from './events.js';
 export * from './live.js';
 export * from './routes.js';

@@ -12,6 +12,7 @@ import { migrate, type MigrationOutcome } from './pg-migrate.js';
 import { createPartitions } from './pg-partitions.js';
 import { PG_EVENT_COLUMNS, SCHEMA } from './pg-schema.js';
 import { createPgLeaseTable } from './pg-leases.js';
+import { createPgAlertStore } from './pg-alert-store.js';
 import { followEvents, EVENTS_CHANNEL } from './pg-event-feed.js';
 import { addToRollup, floorMinute, MINUTE_US, planRollup, recountMinute, ROLLUP, spanFilter, withoutTime, type Span } from './pg-rollup.js';
 
@@ -324,6 +325,13 @@ export async function createPgEventStore(options: PgEventStoreOptions): Promise<
       const [row] = await rows(`SELECT ${SELECT_COLUMNS} FROM ${EVENTS} WHERE id = $1`, [String(id)]);
       return row === undefined ? null : rowToEvent(row);
     },
+
+    async eventsAfter(afterId, limit) {
+      const found = await rows(`SELECT ${SELECT_COLUMNS} FROM ${EVENTS} WHERE id > $1 ORDER BY id LIMIT $2`, [String(afterId), rowCount(limit, 'limit')]);
+      return found.map(rowToEvent);
+    },
+
+    alerts: createPgAlertStore(pool),
 
     async facets(filter, top = 20) {
       const limit = rowCount(top, 'facet top');

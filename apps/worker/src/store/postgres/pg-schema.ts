@@ -97,6 +97,21 @@ export const MIGRATIONS: readonly Migration[] = [
       `ALTER TABLE ${SCHEMA}.event_rollup ADD COLUMN category text`,
     ],
   },
+  {
+    version: 5,
+    description: 'alerts raised by the rules (one row per incident id) and a key → JSON table for the rule engine state',
+    statements: [
+      `CREATE TABLE ${SCHEMA}.alerts (
+        id text PRIMARY KEY, rule_id text NOT NULL, kind text NOT NULL, severity text NOT NULL, title text NOT NULL,
+        group_key text NOT NULL, group_json text NOT NULL, event_ids text NOT NULL, event_count bigint NOT NULL, value double precision,
+        window_start text NOT NULL, first_time text NOT NULL, last_time text NOT NULL, created_at text NOT NULL,
+        created_us bigint NOT NULL, status text NOT NULL, acknowledged_by text, acknowledged_at text,
+        resolved_by text, resolved_at text)`,
+      `CREATE INDEX alerts_created ON ${SCHEMA}.alerts (created_us DESC, id DESC)`,
+      `CREATE INDEX alerts_status ON ${SCHEMA}.alerts (status, created_us DESC)`,
+      `CREATE TABLE ${SCHEMA}.store_state (key text PRIMARY KEY, value jsonb NOT NULL, updated_at timestamptz NOT NULL)`,
+    ],
+  },
 ];
 
 export const LATEST_SCHEMA_VERSION = Math.max(...MIGRATIONS.map((m) => m.version));
