@@ -135,6 +135,17 @@ describe('state in the address', () => {
     await page.getByText('No event held matches this filter').waitFor();
   });
 
+  it('opens the event a live address names, from the worker\'s store when it is not held', async () => {
+    const event = server.data.events[5]!;
+    const page = await open(`#/events/live?event=${event.id}`);
+    const detail = page.getByRole('complementary', { name: 'Event detail' });
+    await detail.waitFor();
+    expect(JSON.parse(await page.getByTestId('event-json').innerText())).toMatchObject({ dbUserName: event.user });
+    expect(await page.title()).toBe(`Event ${event.id} · Live events · DAS Toolkit`);
+    await detail.getByRole('button', { name: 'Close event detail' }).click();
+    await page.waitForFunction(() => !location.hash.includes('event='));
+  });
+
   it('shows a not-found page for an unknown address, with its own title', async () => {
     const page = await open('#/no-such-page');
     await page.getByRole('heading', { name: 'Page not found' }).waitFor();
@@ -387,6 +398,10 @@ describe('load runs', () => {
     await running.getByRole('button', { name: 'Details' }).click();
     expect(await page.locator('dl.params').innerText()).toMatch(/WAREHOUSES[\s\S]*THREADS[\s\S]*DURATION \(S\)/);
     await shoot(page, 'issue-25-load-runs');
+    // The open run is in the address: opened elsewhere, its details are open.
+    expect(hashOf(page)).toBe('#/load-runs?run=0b1c2d3e-0000-4000-8000-000000000001');
+    const copy = await open(hashOf(page));
+    await copy.locator('dl.params').waitFor();
   });
 });
 

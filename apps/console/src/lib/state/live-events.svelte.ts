@@ -305,7 +305,7 @@ export class LiveEvents implements UrlView {
   }
 
   viewParams(): ViewParams {
-    return { ...filterParams(this.filter), cols: columnsParam(this.columns, DEFAULT_COLUMNS) };
+    return { ...filterParams(this.filter), cols: columnsParam(this.columns, DEFAULT_COLUMNS), event: this.selected === null ? undefined : String(this.selected.id) };
   }
 
   applyParams(params: URLSearchParams): void {
@@ -313,6 +313,28 @@ export class LiveEvents implements UrlView {
     if (!sameFilter(filter, this.filter)) this.setFilter(filter);
     const columns = params.has('cols') ? columnsFromParam(params.get('cols'), LIVE_COLUMNS.map((c) => c.key), DEFAULT_COLUMNS) : this.#savedColumns;
     if (columns.join(',') !== this.columns.join(',')) this.columns = columns;
+    const id = Number(params.get('event'));
+    if (!Number.isSafeInteger(id) || id <= 0) this.selected = null;
+    else if (this.selected?.id !== id) void this.#openById(id);
+  }
+
+  titleDetail(): string | undefined {
+    return this.selected === null ? undefined : `Event ${this.selected.id}`;
+  }
+
+  /** An address naming an event: the one held, else the stored one from the worker. */
+  async #openById(id: number): Promise<void> {
+    const held = this.buffer.toArray().find((event) => event.id === id);
+    if (held !== undefined) {
+      this.selected = held;
+      return;
+    }
+    try {
+      const stored = await this.#backend?.worker().getEvent(id);
+      if (stored !== undefined) this.selected = stored;
+    } catch {
+      // Gone from the store (or never stored): nothing to open.
+    }
   }
 
   #rebuilt(): void {

@@ -2,6 +2,7 @@ import type { Backend } from '../api/backend.js';
 import type { LoadRun } from '../api/types.js';
 import { describeError } from './errors.js';
 import { poll, Resource } from './resource.svelte.js';
+import type { UrlView, ViewParams } from './view-params.js';
 
 /** SSM Run Command statuses after which a run changes no more. */
 const FINISHED = new Set(['Success', 'Cancelled', 'Failed', 'TimedOut']);
@@ -19,9 +20,11 @@ export function progressOf(run: LoadRun): { phase: string; tpmC: number | null; 
 }
 
 /** The Load runs screen: runs with live progress while any is in flight; cancel. */
-export class LoadRunsState {
+export class LoadRunsState implements UrlView {
   readonly list: Resource<LoadRun[]>;
   busyId = $state<string | null>(null);
+  /** The run whose details are open. */
+  open = $state<string | null>(null);
   actionError = $state<string | null>(null);
   #backend: Backend;
   #stopPolling: (() => void) | null = null;
@@ -42,6 +45,22 @@ export class LoadRunsState {
       this.#stopPolling?.();
       this.#stopPolling = null;
     };
+  }
+
+  viewParams(): ViewParams {
+    return { run: this.open ?? undefined };
+  }
+
+  applyParams(params: URLSearchParams): void {
+    this.open = params.get('run');
+  }
+
+  titleDetail(): string | undefined {
+    return this.open === null ? undefined : `Run ${this.open.slice(0, 8)}`;
+  }
+
+  toggle(id: string): void {
+    this.open = this.open === id ? null : id;
   }
 
   async cancel(id: string): Promise<void> {
