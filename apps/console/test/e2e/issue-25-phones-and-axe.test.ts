@@ -2,8 +2,8 @@
 // the event detail as a full-screen sheet; and axe-core's WCAG 2.1 AA rules on every page in the
 // light and the dark scheme with no serious or critical violation.
 import { writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { join } from 'node:path';
+import axe from 'axe-core';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeCluster, makeKey, makeLoadRun } from '../../src/lib/testing/fake-backend.js';
@@ -12,8 +12,6 @@ import { CONSOLE_DIST } from '../support/console-build.js';
 import { openConsole, shoot } from '../support/console-page.js';
 import { SCREENS_DIR } from '../support/live-bench.js';
 import { deadLetters, eventsAt, startMockBackend, type MockBackend } from '../support/mock-backend.js';
-
-const AXE_SOURCE = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
 
 /** Every screen, with what shows that it has drawn its content. */
 const SCREENS = [
@@ -42,7 +40,8 @@ interface Violation {
 
 /** axe-core's WCAG 2.0/2.1 A and AA rules on the page; the serious and critical findings. */
 async function seriousViolations(page: Page): Promise<Violation[]> {
-  await page.addScriptTag({ path: AXE_SOURCE });
+  // axe-core's own source, injected into the page (its `source` is the browser bundle).
+  await page.addScriptTag({ content: axe.source });
   const violations = await page.evaluate(async () => {
     const axe = (window as unknown as { axe: { run: (ctx: Document, opts: unknown) => Promise<{ violations: Violation[] }> } }).axe;
     // The WCAG A/AA rules, plus two the issue named: heading order and one main landmark.
