@@ -81,6 +81,15 @@ describe('worker config', () => {
     expect(() => loadWorkerConfig({ DAS_SHARD_READ_LIMIT: '20000' })).toThrow(/DAS_SHARD_READ_LIMIT/);
   });
 
+  it('reads the alert settings', () => {
+    expect(loadWorkerConfig({}).alerts).toEqual({ enabled: true, rulesFile: undefined, sensitiveObjects: [] });
+    expect(loadWorkerConfig({ DAS_ALERTS: 'false', DAS_ALERT_RULES: '/etc/das/rules.yaml', DAS_SENSITIVE_OBJECTS: 'shop.cards, hr.salaries,' }).alerts).toEqual({
+      enabled: false,
+      rulesFile: '/etc/das/rules.yaml',
+      sensitiveObjects: ['shop.cards', 'hr.salaries'],
+    });
+  });
+
   it('stores statement text as written unless DAS_STORE_REDACTED_TEXT=true', () => {
     expect(loadWorkerConfig({}).storeRedactedText).toBe(false);
     expect(loadWorkerConfig({ DAS_STORE_REDACTED_TEXT: 'true' }).storeRedactedText).toBe(true);

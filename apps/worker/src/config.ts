@@ -46,7 +46,18 @@ export interface WorkerConfig {
   clusterPollMs: number;
   /** `DAS_DEAD_LETTER_RETRY_SECONDS` in ms: retry `KEY_DECRYPT_FAILED` letters on their own; 0 = only on request. */
   deadLetterRetryMs: number;
+  /** Alert rules evaluated on what is stored. */
+  alerts: AlertSettings;
   logLevel: string;
+}
+
+export interface AlertSettings {
+  /** `DAS_ALERTS` (default true): evaluate the rules. */
+  enabled: boolean;
+  /** `DAS_ALERT_RULES`: a JSON or YAML file of rules added to (or replacing) the built-in ones. */
+  rulesFile?: string | undefined;
+  /** `DAS_SENSITIVE_OBJECTS`: tables (`table` or `schema.table`, comma-separated) whose reads alert. */
+  sensitiveObjects: string[];
 }
 
 export const DEFAULT_CLUSTER_ID = 'auroralab-mysql-cluster';
@@ -123,6 +134,14 @@ export function loadWorkerConfig(env: Record<string, string | undefined>): Worke
     retention: { maxAgeHours: retentionHours === 0 ? null : retentionHours, maxEvents: retentionEvents === 0 ? null : retentionEvents },
     clusterPollMs: read.int('DAS_CLUSTER_POLL_MS', 3000, { min: 100, max: 600_000 }),
     deadLetterRetryMs: read.int('DAS_DEAD_LETTER_RETRY_SECONDS', 0, { min: 0, max: 86_400 }) * 1000,
+    alerts: {
+      enabled: read.oneOf('DAS_ALERTS', ['true', 'false'] as const, 'true') === 'true',
+      rulesFile: read.string('DAS_ALERT_RULES'),
+      sensitiveObjects: (read.string('DAS_SENSITIVE_OBJECTS') ?? '')
+        .split(',')
+        .map((name) => name.trim())
+        .filter((name) => name !== ''),
+    },
     // DAS_LOG_LEVEL, or the common LOG_LEVEL as the API also reads it.
     logLevel: read.oneOf('DAS_LOG_LEVEL', LOG_LEVELS, read.oneOf('LOG_LEVEL', LOG_LEVELS, 'info')),
   };

@@ -29,6 +29,13 @@ export function createWorkerMetrics(sources: MetricsSources) {
   const throttled = new Counter({ name: 'das_worker_kinesis_throttled_total', help: 'Kinesis throttling answers', labelNames: ['shard'], registers: [registry] });
   const lag = new Gauge({ name: 'das_worker_shard_lag_ms', help: 'MillisBehindLatest per shard', labelNames: ['shard'], registers: [registry] });
   const droppedEvents = new Counter({ name: 'das_worker_live_dropped_events_total', help: 'Live events dropped for slow WebSocket clients', registers: [registry] });
+  const alerts = new Counter({ name: 'das_worker_alerts_total', help: 'Alerts stored, by rule and severity', labelNames: ['rule', 'severity'], registers: [registry] });
+  const alertErrors = new Counter({
+    name: 'das_worker_alert_errors_total',
+    help: 'Alert work that failed (evaluating, storing, saving state, delivering), by what',
+    labelNames: ['what'],
+    registers: [registry],
+  });
   new Gauge({
     name: 'das_worker_kms_calls',
     help: 'KMS Decrypt calls made by the data-key cache (current stream)',
@@ -55,7 +62,7 @@ export function createWorkerMetrics(sources: MetricsSources) {
       this.set(sources.liveClients());
     },
   });
-  return { registry, records, events, decryptFailures, newerContractRecords, kmsRetries, throttled, lag, droppedEvents };
+  return { registry, records, events, decryptFailures, newerContractRecords, kmsRetries, throttled, lag, droppedEvents, alerts, alertErrors };
 }
 
 export type WorkerMetrics = ReturnType<typeof createWorkerMetrics>;

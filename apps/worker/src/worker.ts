@@ -13,6 +13,9 @@ import { createWorkerMetrics } from './metrics.js';
 import { openEventStore } from './store/open-store.js';
 import { fleetView } from './fleet/fleet-view.js';
 import type { EventStore } from './store/event-store.js';
+import { createAlertEvaluator, type AlertEvaluator } from './alerts/alert-evaluator.js';
+import { loadAlertRules, type LoadedRule } from './alerts/alert-rules.js';
+import { createAlertHub } from './live/alert-hub.js';
 
 export interface WorkerDeps {
   config: WorkerConfig;
@@ -29,6 +32,10 @@ export interface WorkerDeps {
   /** Consumer tuning (tests). */
   consumer?: ConsumerTuning;
   retentionIntervalMs?: number;
+  /** Instead of the built-in rules and `DAS_ALERT_RULES` (tests: business hours that do not depend on the time of day). */
+  alertRules?: LoadedRule[];
+  /** How often stream silence is checked (ms, default 5000). */
+  alertTickMs?: number;
 }
 
 export interface Worker {
@@ -53,7 +60,10 @@ export function createWorker(deps: WorkerDeps): Worker {
   let supervisor: StreamSupervisor | undefined;
   let publisher: EventPublisher | undefined;
   let loop: Promise<void> | undefined;
+  let evaluator: AlertEvaluator | undefined;
+  let alertRules: LoadedRule[] = [];
   const timers: NodeJS.Timeout[] = [];
+  const alertHub = createAlertHub();
 
   const hub = createLiveHub({ ...deps.live, onDropped: (n) => metrics.droppedEvents.inc(n) });
   const metrics = createWorkerMetrics({
@@ -97,7 +107,26 @@ export function createWorker(deps: WorkerDeps): Worker {
       const token = tokenSource.token;
       store ??= await openEventStore(config, (text, details) => log('info', text, details));
       const eventStore = store;
-      const events = createEventPublisher({ store: eventStore, hub, metrics });
+      if (config.alerts.enabled) {
+        alertRules = deps.alertRules ?? (await loadAlertRules({ file: config.alerts.rulesFile, sensitiveObjects: config.alerts.sensitiveObjects }));
+        evaluator = createAlertEvaluator({
+          store: eventStore,
+          rules: alertRules.map((r) => r.rule),
+          onAlerts: (alerts) => {
+            for (const alert of alerts) metrics.alerts.inc({ rule: alert.ruleId, severity: alert.severity });
+            alertHub.publish(alerts);
+          },
+          // Alerts never stop the stream: a failure is logged and counted.
+          onError: (error, what) => {
+            metrics.alertErrors.inc({ what });
+            log('warn', `alerts: ${what} failed`, { error: String(error) });
+          },
+        });
+        await evaluator.start();
+        log('info', 'alert rules loaded', { rules: evaluator.rules.length, file: config.alerts.rulesFile ?? null });
+      }
+      const alerts = evaluator;
+      const events = createEventPublisher({ store: eventStore, hub, metrics, ...(alerts === undefined ? {} : { onPublished: (stored) => alerts.evaluate(stored) }) });
       publisher = events;
       await events.recount();
       events.followStore((error) => log('warn', 'live feed from the shared store failed; retrying', { error: String(error) }));
@@ -130,6 +159,8 @@ export function createWorker(deps: WorkerDeps): Worker {
         ready: () => ['consuming', 'waiting for activity stream'].includes(streams.state().state),
         corsOrigins: config.consoleOrigins,
         replayDeadLetters: (query) => deadLetters.replay(query),
+        alertRules: () => alertRules,
+        alertHub,
         logLevel: config.logLevel,
       });
       let url: string | null = null;
@@ -146,6 +177,7 @@ export function createWorker(deps: WorkerDeps): Worker {
             .catch((error: unknown) => log('warn', 'retention failed', { error: String(error) }));
         }, deps.retentionIntervalMs ?? 30_000),
       );
+      if (alerts !== undefined) timers.push(setInterval(() => alerts.tick(), deps.alertTickMs ?? 5000));
       if (config.deadLetterRetryMs > 0) timers.push(setInterval(() => void deadLetters.retryKeyFailures(), config.deadLetterRetryMs));
       for (const timer of timers) timer.unref();
       loop = streams.run();
@@ -158,6 +190,7 @@ export function createWorker(deps: WorkerDeps): Worker {
       await loop;
       for (const timer of timers) clearInterval(timer);
       await publisher?.close();
+      await evaluator?.stop();
       hub.flush();
       await app?.close();
       hub.close();

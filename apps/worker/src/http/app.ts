@@ -9,6 +9,9 @@ import type { LiveHub } from '../live/live-hub.js';
 import type { EventStore } from '../store/event-store.js';
 import { eventRoutes } from './event-routes.js';
 import { liveRoutes } from './live-routes.js';
+import { alertRoutes } from './alert-routes.js';
+import type { LoadedRule } from '../alerts/alert-rules.js';
+import { createAlertHub, type AlertHub } from '../live/alert-hub.js';
 import { workerErrors } from './worker-errors.js';
 
 /** The worker takes no request bodies; anything larger than this is refused with 413. */
@@ -27,6 +30,10 @@ export interface WorkerAppOptions {
   logLevel?: string;
   /** Decrypts dead letters again; null when no activity stream is located (its resource id is needed). */
   replayDeadLetters?: (query: DeadLetterReplayQuery) => Promise<DeadLetterReplayResult | null>;
+  /** The alert rules evaluated (`GET /alert-rules`, dry runs); none when alerts are off. */
+  alertRules?: () => readonly LoadedRule[];
+  /** Where stored alerts go live (`/alerts/live`). */
+  alertHub?: AlertHub;
   /** Where logs go (default stdout); tests capture them. */
   logStream?: { write(line: string): void };
 }
@@ -52,7 +59,7 @@ export async function buildWorkerApp(options: WorkerAppOptions) {
   app.addHook('onResponse', async (request, reply) => {
     if (request.headers.upgrade !== undefined && reply.statusCode >= 400) request.raw.socket?.destroy();
   });
-  await app.register(bearerAuth, { token: options.token, publicPaths: ['/healthz', '/readyz'], queryTokenPaths: ['/events/live'] });
+  await app.register(bearerAuth, { token: options.token, publicPaths: ['/healthz', '/readyz'], queryTokenPaths: ['/events/live', '/alerts/live'] });
   await app.register(websocket, {
     options: {
       maxPayload: 64 * 1024,
@@ -104,6 +111,7 @@ export async function buildWorkerApp(options: WorkerAppOptions) {
   );
   await app.register(eventRoutes, { store: options.store });
   await app.register(liveRoutes, { hub: options.hub, status: options.status });
+  await app.register(alertRoutes, { store: options.store, rules: options.alertRules ?? (() => []), hub: options.alertHub ?? createAlertHub() });
   return app;
 }
 

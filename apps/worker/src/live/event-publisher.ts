@@ -23,8 +23,20 @@ export interface EventPublisher {
   eventsPerSecond(): number;
 }
 
-export function createEventPublisher(options: { store: EventStore; hub: LiveHub; metrics: WorkerMetrics }): EventPublisher {
+export interface EventPublisherOptions {
+  store: EventStore;
+  hub: LiveHub;
+  metrics: WorkerMetrics;
+  /** After the live hub: the alert rules see what is published, in the same order (every worker's events in a fleet). */
+  onPublished?: (events: StoredEvent[]) => void;
+}
+
+export function createEventPublisher(options: EventPublisherOptions): EventPublisher {
   const { store, hub, metrics } = options;
+  const publish = (events: StoredEvent[]) => {
+    hub.publish(events);
+    options.onPublished?.(events);
+  };
   const eventsRate = createRateMeter();
   let counts = { events: 0, deadLetters: 0 };
   let following: { close(): Promise<void> } | undefined;
@@ -33,7 +45,7 @@ export function createEventPublisher(options: { store: EventStore; hub: LiveHub;
     counts.events += events.length;
     // Counted once stored, so that /status never runs ahead of /dead-letters.
     counts.deadLetters += deadLetters;
-    if (events.length > 0) hub.publish(events);
+    if (events.length > 0) publish(events);
   }
 
   return {
@@ -51,7 +63,7 @@ export function createEventPublisher(options: { store: EventStore; hub: LiveHub;
     },
     recovered(events) {
       metrics.events.inc(events.length);
-      if (following === undefined) hub.publish(events);
+      if (following === undefined && events.length > 0) publish(events);
     },
     async recount() {
       counts = await store.counts();

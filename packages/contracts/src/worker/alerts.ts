@@ -55,7 +55,7 @@ export type AlertsPage = Type.Static<typeof AlertsPageSchema>;
 export const AlertIdParamsSchema = Type.Object({ id: AlertId });
 
 /** Acknowledge or resolve: who did it (free text, e.g. a name or an email address). */
-export const AlertActionBodySchema = Type.Union([Type.Object({ by: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })) }, { additionalProperties: false }), Type.Null()]);
+export const AlertActionBodySchema = Type.Object({ by: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })) }, { additionalProperties: false });
 export type AlertActionBody = Type.Static<typeof AlertActionBodySchema>;
 
 /** A rule the worker evaluates, and where it comes from. */
@@ -104,3 +104,7 @@ export const AlertRuleDryRunSchema = Type.Object({
   alerts: Type.Array(AlertCandidateSchema),
 });
 export type AlertRuleDryRun = Type.Static<typeof AlertRuleDryRunSchema>;
+
+/** `GET /alerts/live` (WebSocket), worker → client: each alert once stored, as it is raised. */
+export const LiveAlertFrameSchema = Type.Object({ type: Type.Literal('alert'), alert: AlertSchema });
+export type LiveAlertFrame = Type.Static<typeof LiveAlertFrameSchema>;

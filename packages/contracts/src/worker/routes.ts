@@ -16,6 +16,17 @@ import {
   StoredEventSchema,
 } from './events.js';
 import { WorkerStatusSchema } from './live.js';
+import {
+  AlertActionBodySchema,
+  AlertIdParamsSchema,
+  AlertRuleDryRunQuerySchema,
+  AlertRuleDryRunSchema,
+  AlertRuleIdParamsSchema,
+  AlertRulesSchema,
+  AlertSchema,
+  AlertsPageSchema,
+  AlertsQuerySchema,
+} from './alerts.js';
 import { FleetSchema } from './fleet.js';
 
 export const WorkerHealthSchema = Type.Object({ ok: Type.Boolean() });
@@ -53,6 +64,39 @@ export const workerRoutes = {
     response: DeadLetterReplayResultSchema,
   },
   liveEvents: { method: 'GET', path: '/events/live', auth: true, querystring: EventFilterQuerySchema, successStatus: 101, response: Type.Null({ description: 'WebSocket upgrade' }) },
+  listAlerts: { method: 'GET', path: '/alerts', auth: true, querystring: AlertsQuerySchema, successStatus: 200, response: AlertsPageSchema },
+  liveAlerts: { method: 'GET', path: '/alerts/live', auth: true, successStatus: 101, response: Type.Null({ description: 'WebSocket upgrade; `alert` frames' }) },
+  getAlert: { method: 'GET', path: '/alerts/:id', auth: true, params: AlertIdParamsSchema, successStatus: 200, response: AlertSchema },
+  acknowledgeAlert: {
+    method: 'POST',
+    path: '/alerts/:id/acknowledge',
+    auth: true,
+    params: AlertIdParamsSchema,
+    body: AlertActionBodySchema,
+    optionalBody: true,
+    successStatus: 200,
+    response: AlertSchema,
+  },
+  resolveAlert: {
+    method: 'POST',
+    path: '/alerts/:id/resolve',
+    auth: true,
+    params: AlertIdParamsSchema,
+    body: AlertActionBodySchema,
+    optionalBody: true,
+    successStatus: 200,
+    response: AlertSchema,
+  },
+  listAlertRules: { method: 'GET', path: '/alert-rules', auth: true, successStatus: 200, response: AlertRulesSchema },
+  dryRunAlertRule: {
+    method: 'POST',
+    path: '/alert-rules/:id/dry-run',
+    auth: true,
+    params: AlertRuleIdParamsSchema,
+    querystring: AlertRuleDryRunQuerySchema,
+    successStatus: 200,
+    response: AlertRuleDryRunSchema,
+  },
 } as const satisfies Record<string, HttpRoute>;
 
 export type WorkerRouteName = keyof typeof workerRoutes;

@@ -1,0 +1,65 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { routeSchema, workerRoutes as routes } from '@das/contracts';
+import { dryRunRule } from '../alerts/rule-dry-run.js';
+import type { LoadedRule } from '../alerts/alert-rules.js';
+import type { AlertHub } from '../live/alert-hub.js';
+import type { EventStore } from '../store/event-store.js';
+
+export interface AlertRouteOptions {
+  store: EventStore;
+  rules: () => readonly LoadedRule[];
+  hub: AlertHub;
+}
+
+/** `/alerts…` and `/alert-rules…`: stored alerts, acknowledging and resolving, the rules and their dry run, live alerts. */
+export const alertRoutes: FastifyPluginAsyncTypebox<AlertRouteOptions> = async (app, { store, rules, hub }) => {
+  // Acknowledge and resolve take an optional body: a POST without one is `{}`.
+  app.addHook('preValidation', async (request) => {
+    if (request.body === undefined && request.routeOptions.schema?.body !== undefined) request.body = {};
+  });
+
+  app.get(routes.listAlerts.path, { schema: routeSchema(routes.listAlerts, 'alerts', 'Alerts, newest first') }, async (request) => {
+    const { status, severity, rule, cursor, limit = 100 } = request.query;
+    return store.alerts.list({ status, severity, ruleId: rule, cursor, limit });
+  });
+
+  app.route({
+    method: 'GET',
+    url: routes.liveAlerts.path,
+    handler: async (_request, reply) =>
+      reply.code(426).header('upgrade', 'websocket').send({ code: 'UPGRADE_REQUIRED', message: '/alerts/live is a WebSocket: connect with Upgrade: websocket' }),
+    wsHandler: (socket) => {
+      const remove = hub.add(socket);
+      socket.on('close', remove);
+      socket.on('error', remove);
+    },
+  });
+
+  app.get(routes.getAlert.path, { schema: routeSchema(routes.getAlert, 'alerts', 'One alert') }, async (request, reply) => {
+    const alert = await store.alerts.get(request.params.id);
+    return alert ?? reply.code(404).send({ code: 'NOT_FOUND', message: `no alert ${request.params.id}` });
+  });
+
+  app.post(routes.acknowledgeAlert.path, { schema: routeSchema(routes.acknowledgeAlert, 'alerts', 'Acknowledge an open alert') }, async (request, reply) => {
+    const alert = await store.alerts.update(request.params.id, { status: 'acknowledged', by: request.body?.by ?? 'api' });
+    return alert ?? reply.code(404).send({ code: 'NOT_FOUND', message: `no alert ${request.params.id}` });
+  });
+  app.post(routes.resolveAlert.path, { schema: routeSchema(routes.resolveAlert, 'alerts', 'Resolve an open or acknowledged alert') }, async (request, reply) => {
+    const alert = await store.alerts.update(request.params.id, { status: 'resolved', by: request.body?.by ?? 'api' });
+    return alert ?? reply.code(404).send({ code: 'NOT_FOUND', message: `no alert ${request.params.id}` });
+  });
+
+  app.get(routes.listAlertRules.path, { schema: routeSchema(routes.listAlertRules, 'alerts', 'The rules evaluated, built-in and from the rules file') }, async () => ({
+    rules: rules().map(({ source, rule }) => ({ source, rule })),
+  }));
+
+  app.post(
+    routes.dryRunAlertRule.path,
+    { schema: routeSchema(routes.dryRunAlertRule, 'alerts', 'What a rule would have raised over the stored events of the last hours') },
+    async (request, reply) => {
+      const found = rules().find((r) => r.rule.id === request.params.id);
+      if (found === undefined) return reply.code(404).send({ code: 'NOT_FOUND', message: `no rule ${request.params.id}` });
+      return dryRunRule(store, found.rule, request.query.hours ?? 24);
+    },
+  );
+};
