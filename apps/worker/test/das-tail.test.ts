@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -43,7 +43,16 @@ describe('das tail (built bin against @das/local-aws)', () => {
       buildMysqlEvent({ dbUserName: 'alice', commandText: 'select 3', logTime: at(4) }),
     ]);
     const data = await encryptRecord(payload, { kms, keyId: key.Arn!, resourceId: cluster.DbClusterResourceId! });
-    await putRecords(clients.kinesis, cluster.ActivityStreamKinesisStreamName!, [{ data, partitionKey: 'p' }]);
+    // A privilege change after them, for --alerts.
+    const grant = await encryptRecord(buildPayload([buildMysqlEvent({ dbUserName: 'alice', commandText: "GRANT ALL ON shop.* TO 'mallory'@'%'", logTime: at(5) })]), {
+      kms,
+      keyId: key.Arn!,
+      resourceId: cluster.DbClusterResourceId!,
+    });
+    await putRecords(clients.kinesis, cluster.ActivityStreamKinesisStreamName!, [
+      { data, partitionKey: 'p' },
+      { data: grant, partitionKey: 'p' },
+    ]);
   });
   afterAll(async () => {
     for (const client of Object.values(clients ?? {})) client.destroy();
@@ -66,6 +75,17 @@ describe('das tail (built bin against @das/local-aws)', () => {
     const raw = everything.stdout.trim().split('\n').map((l) => JSON.parse(l) as { type: string; dbUserName?: string });
     expect(raw.map((e) => e.type)).toEqual(['record', 'heartbeat', 'record', 'record', 'record']);
     expect(raw[0]?.dbUserName).toBe('rdsadmin');
+  });
+
+  it('prints the alerts the rules raise with --alerts', async () => {
+    // Off hours would depend on when the test runs: that rule is turned off.
+    const rules = join(dir, 'rules.yaml');
+    await writeFile(rules, '- id: off-hours-activity\n  enabled: false\n');
+    const base = ['tail', '--cluster', CLUSTER, '--endpoint', emulator.endpoint, '--from', 'trim-horizon', '--alerts', '--rules', rules, '--limit', '1'];
+    const json = await run(process.execPath, [BIN, ...base, '--ndjson'], { env, timeout: 30_000 });
+    expect(JSON.parse(json.stdout.trim())).toMatchObject({ ruleId: 'privilege-change', group: { user: 'alice' }, eventCount: 1 });
+    const lines = await run(process.execPath, [BIN, ...base], { env, timeout: 30_000 });
+    expect(lines.stdout.trim()).toMatch(/^\S+Z \w+\s+privilege-change: .*alice.* \(1 event\)$/);
   });
 
   it('exits 2 with the usage on a bad command line', async () => {

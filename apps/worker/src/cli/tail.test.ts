@@ -15,6 +15,15 @@ describe('das tail arguments', () => {
     expect(parseTailArgs(['--cluster', 'c', '--from', '2026-01-02T03:04:05Z'], {}).start).toEqual({ type: 'AT_TIMESTAMP', timestampMs: Date.parse('2026-01-02T03:04:05Z') });
   });
 
+  it('reads --alerts with a rules file and sensitive tables', () => {
+    expect(parseTailArgs(['--cluster', 'c'], {}).alerts).toBeNull();
+    expect(parseTailArgs(['--cluster', 'c', '--alerts', '--rules', 'r.yaml', '--sensitive-object', 'shop.cards,hr.pay', '--sensitive-object', 'x'], {}).alerts).toEqual({
+      rulesFile: 'r.yaml',
+      sensitiveObjects: ['shop.cards', 'hr.pay', 'x'],
+    });
+    expect(() => parseTailArgs(['--cluster', 'c', '--rules', 'r.yaml'], {})).toThrow(/--alerts/);
+  });
+
   it('says what is wrong with a bad command line', () => {
     expect(() => parseTailArgs([], {})).toThrow(UsageError);
     expect(() => parseTailArgs(['-i', 'cluster-x'], {})).toThrow(/go together/);

@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { filterFromQuery, FilterQueryError, kmsPortFromClient, matchesFilter, type EventFilter } from '@das/core';
+import { filterFromQuery, FilterQueryError, kmsPortFromClient, matchesFilter, type AlertCandidate, type EventFilter } from '@das/core';
 import type { StoredEvent } from '@das/contracts';
 import { createAwsClients, type AwsSettings } from '../aws/aws-clients.js';
 import { parseStartPosition, type StartPosition } from '../consumer/shard-lineage.js';
@@ -7,6 +7,7 @@ import { createStreamConsumer, type BatchSink } from '../consumer/stream-consume
 import { createStreamLocator } from '../consumer/stream-locator.js';
 import { createDecryptPool } from '../decrypt/decrypt-pool.js';
 import type { ShardCheckpoint } from '../store/event-store.js';
+import { createTailAlerts, formatAlert } from './tail-alerts.js';
 
 export const TAIL_USAGE = `usage: das tail (--cluster ID | -i RESOURCE_ID -s STREAM) [options]
 
@@ -27,6 +28,10 @@ Reads a Database Activity Stream, decrypts it and prints the events (like the la
   --heartbeats          include heartbeats (hidden by default)
   --rdsadmin            include RDS housekeeping by rdsadmin (hidden by default)
   --threads N           decrypt threads (default 0: decrypt on the main thread)
+  --alerts              print the alerts the worker's rules raise instead of events (the rules
+                        see every event; --limit counts alerts)
+  --rules FILE          with --alerts: a JSON or YAML rules file, as DAS_ALERT_RULES
+  --sensitive-object T  with --alerts: a table whose reads alert (repeatable or comma-separated)
 `;
 
 /** A bad command line; the message says what to fix. */
@@ -48,6 +53,8 @@ export interface TailOptions {
   raw: boolean;
   filter: EventFilter;
   threads: number;
+  /** `--alerts`: print alerts instead of events. */
+  alerts: { rulesFile?: string | undefined; sensitiveObjects: string[] } | null;
 }
 
 /** Parses `das tail` arguments; `env` supplies AWS_REGION / AWS_ENDPOINT_URL defaults. */
@@ -77,6 +84,9 @@ export function parseTailArgs(args: string[], env: Record<string, string | undef
         heartbeats: { type: 'boolean' },
         rdsadmin: { type: 'boolean' },
         threads: { type: 'string' },
+        alerts: { type: 'boolean' },
+        rules: { type: 'string' },
+        'sensitive-object': { type: 'string', multiple: true },
       },
     });
   } catch (error) {
@@ -114,6 +124,8 @@ export function parseTailArgs(args: string[], env: Record<string, string | undef
     if (error instanceof FilterQueryError) throw new UsageError(error.message);
     throw error;
   }
+  if (v.alerts !== true && (v.rules !== undefined || v['sensitive-object'] !== undefined)) throw new UsageError('--rules and --sensitive-object go with --alerts');
+  const sensitiveObjects = (v['sensitive-object'] ?? []).flatMap((o) => o.split(',')).map((o) => o.trim()).filter((o) => o !== '');
   const endpoint = v.endpoint ?? env.AWS_ENDPOINT_URL;
   const accessKeyId = env.AWS_ACCESS_KEY_ID;
   const secretAccessKey = env.AWS_SECRET_ACCESS_KEY;
@@ -133,6 +145,7 @@ export function parseTailArgs(args: string[], env: Record<string, string | undef
     raw: v.raw === true,
     filter,
     threads,
+    alerts: v.alerts === true ? { rulesFile: v.rules, sensitiveObjects } : null,
   };
 }
 
@@ -166,6 +179,15 @@ export async function runTail(options: TailOptions, out: (line: string) => void,
     log(`reading ${stream.streamName}`);
     const pool = createDecryptPool({ threads: options.threads, resourceId: stream.resourceId, kms: kmsPortFromClient(clients.kms), aws: options.aws });
     const checkpoints = new Map<string, ShardCheckpoint>();
+    const alerts = options.alerts === null ? null : await createTailAlerts(options.alerts);
+    const printAlerts = (raised: readonly AlertCandidate[]) => {
+      for (const alert of raised) {
+        if (stop.signal.aborted) return;
+        out(formatAlert(alert, options.ndjson));
+        printed += 1;
+        if (options.limit !== null && printed >= options.limit) stop.abort();
+      }
+    };
     const sink: BatchSink = {
       async checkpoints() {
         return [...checkpoints.values()];
@@ -175,6 +197,11 @@ export async function runTail(options: TailOptions, out: (line: string) => void,
         for (const record of batch.records) {
           if ('deadLetter' in record) {
             log(`record ${record.sequenceNumber} of ${batch.shardId} skipped: ${record.deadLetter.reason}`);
+            continue;
+          }
+          if (alerts !== null) {
+            const events = record.events.map((event) => ({ ...event, id: nextId++, shardId: batch.shardId, sequenceNumber: record.sequenceNumber }));
+            printAlerts(alerts.evaluate(events));
             continue;
           }
           for (const event of record.events) {
@@ -194,10 +221,13 @@ export async function runTail(options: TailOptions, out: (line: string) => void,
         return { stored, deadLetters: 0, replayed: 0 };
       },
     };
+    // Stream silence is told by the clock, not by an event.
+    const ticker = alerts === null ? undefined : setInterval(() => printAlerts(alerts.tick()), 5000);
     const consumer = createStreamConsumer({ kinesis: clients.kinesis, streamName: stream.streamName, streamKey: stream.streamKey, pool, store: sink, startPosition: options.start, shardDiscoveryMs: 5000 });
     try {
       await consumer.run(stop.signal);
     } finally {
+      clearInterval(ticker);
       await pool.close();
     }
     return printed;
