@@ -253,6 +253,33 @@ describe('history as a log explorer', () => {
     expect(new Set(databases)).toEqual(new Set([database]));
   });
 
+  it('copies a value, the SQL and the permalink from the detail pane', async () => {
+    const page = await open('#/events/history');
+    await page.context().grantPermissions(['clipboard-read', 'clipboard-write'], { origin: server.url });
+    const row = server.data.events.find((e) => e.text !== null && e.text.length > 20)!;
+    await page.goto(`${server.url}/#/events/history?event=${row.id}`);
+    const detail = page.getByRole('complementary', { name: 'Event detail' });
+    await detail.waitFor();
+    // Long SQL wraps inside the pane instead of running off it.
+    const sql = page.getByTestId('event-sql');
+    expect(await sql.evaluate((el) => getComputedStyle(el).whiteSpace)).toBe('pre-wrap');
+    await detail.getByRole('button', { name: 'Copy SQL' }).click();
+    await detail.getByRole('button', { name: 'Copied' }).waitFor();
+    expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(row.text);
+    await detail.getByRole('button', { name: 'Copy user' }).click();
+    await expect.poll(() => page.evaluate(() => navigator.clipboard.readText())).toBe(row.user);
+    await detail.getByRole('button', { name: 'Copy link' }).click();
+    await expect.poll(() => page.evaluate(() => navigator.clipboard.readText())).toContain(`#/events/history?event=${row.id}&from=`);
+  });
+
+  it('refreshes the first page on its own when asked to', async () => {
+    const page = await open('#/events/history?refresh=10');
+    expect(await page.getByLabel('Refresh').inputValue()).toBe('10');
+    await page.locator('table.events tbody tr').first().waitFor();
+    const before = server.requests.filter((r) => r.startsWith('/events?')).length;
+    await expect.poll(() => server.requests.filter((r) => r.startsWith('/events?')).length, { timeout: 15_000, intervals: [500] }).toBeGreaterThan(before);
+  });
+
   it('offers more than five facet values and a search among them', async () => {
     const page = await open('#/events/history');
     const facets = page.getByRole('region', { name: 'Most frequent values' });
