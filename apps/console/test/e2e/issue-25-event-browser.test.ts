@@ -277,7 +277,7 @@ describe('history as a log explorer', () => {
     expect(await page.getByLabel('Refresh').inputValue()).toBe('10');
     await page.locator('table.events tbody tr').first().waitFor();
     const before = server.requests.filter((r) => r.startsWith('/events?')).length;
-    await expect.poll(() => server.requests.filter((r) => r.startsWith('/events?')).length, { timeout: 15_000, intervals: [500] }).toBeGreaterThan(before);
+    await expect.poll(() => server.requests.filter((r) => r.startsWith('/events?')).length, { timeout: 15_000, interval: 500 }).toBeGreaterThan(before);
   });
 
   it('offers more than five facet values and a search among them', async () => {
