@@ -82,12 +82,16 @@ describe('worker config', () => {
   });
 
   it('reads the alert settings', () => {
-    expect(loadWorkerConfig({}).alerts).toEqual({ enabled: true, rulesFile: undefined, sensitiveObjects: [] });
+    expect(loadWorkerConfig({}).alerts).toEqual({ enabled: true, rulesFile: undefined, sensitiveObjects: [], webhooks: [] });
     expect(loadWorkerConfig({ DAS_ALERTS: 'false', DAS_ALERT_RULES: '/etc/das/rules.yaml', DAS_SENSITIVE_OBJECTS: 'shop.cards, hr.salaries,' }).alerts).toEqual({
       enabled: false,
       rulesFile: '/etc/das/rules.yaml',
       sensitiveObjects: ['shop.cards', 'hr.salaries'],
+      webhooks: [],
     });
+    const hooks = loadWorkerConfig({ DAS_ALERT_WEBHOOKS: JSON.stringify([{ url: 'https://hooks.example/das', secret: 'a-secret-of-some-length', id: 'ops' }]) });
+    expect(hooks.alerts.webhooks).toEqual([{ id: 'ops', url: 'https://hooks.example/das', secret: 'a-secret-of-some-length' }]);
+    expect(() => loadWorkerConfig({ DAS_ALERT_WEBHOOKS: '[{"url":"https://x"}]' })).toThrow(/DAS_ALERT_WEBHOOKS\[0\]\.secret/);
   });
 
   it('stores statement text as written unless DAS_STORE_REDACTED_TEXT=true', () => {

@@ -8,6 +8,8 @@ import { parseStartPosition, type StartPosition } from './consumer/shard-lineage
 import type { RetentionPolicy } from './store/event-store.js';
 import type { FleetSettings } from './fleet/lease-coordinator.js';
 import { hostname } from 'node:os';
+import type { WebhookEndpoint } from '@das/alerts-delivery';
+import { parseAlertWebhooks } from './alerts/alert-webhooks.js';
 import { randomBytes } from 'node:crypto';
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -58,6 +60,8 @@ export interface AlertSettings {
   rulesFile?: string | undefined;
   /** `DAS_SENSITIVE_OBJECTS`: tables (`table` or `schema.table`, comma-separated) whose reads alert. */
   sensitiveObjects: string[];
+  /** `DAS_ALERT_WEBHOOKS`: where alerts are delivered (signed JSON or Slack), retried until delivered or dead. */
+  webhooks: WebhookEndpoint[];
 }
 
 export const DEFAULT_CLUSTER_ID = 'auroralab-mysql-cluster';
@@ -97,6 +101,8 @@ export function loadWorkerConfig(env: Record<string, string | undefined>): Worke
   const recordsPerRead = read.int('DAS_SHARD_READ_LIMIT', 500, { min: 1, max: 10_000 });
   // At least one whole GetRecords answer must fit what a shard may hold unstored.
   const queuedRecords = read.int('DAS_SHARD_QUEUE_RECORDS', 1000, { min: 1, max: 1_000_000 });
+  const webhooks = parseAlertWebhooks(read.string('DAS_ALERT_WEBHOOKS'));
+  for (const problem of webhooks.problems) read.problem(problem);
   const config: WorkerConfig = {
     host: read.string('DAS_WORKER_HOST', '127.0.0.1') as string,
     port: read.port('DAS_WORKER_PORT', DEFAULT_WORKER_PORT),
@@ -141,6 +147,7 @@ export function loadWorkerConfig(env: Record<string, string | undefined>): Worke
         .split(',')
         .map((name) => name.trim())
         .filter((name) => name !== ''),
+      webhooks: webhooks.endpoints,
     },
     // DAS_LOG_LEVEL, or the common LOG_LEVEL as the API also reads it.
     logLevel: read.oneOf('DAS_LOG_LEVEL', LOG_LEVELS, read.oneOf('LOG_LEVEL', LOG_LEVELS, 'info')),

@@ -16,6 +16,8 @@ import type { EventStore } from './store/event-store.js';
 import { createAlertEvaluator, type AlertEvaluator } from './alerts/alert-evaluator.js';
 import { loadAlertRules, type LoadedRule } from './alerts/alert-rules.js';
 import { createAlertHub } from './live/alert-hub.js';
+import { createDeliveryLoop, type DeliveryLoop } from '@das/alerts-delivery';
+import { webhookAlert } from './alerts/alert-webhooks.js';
 
 export interface WorkerDeps {
   config: WorkerConfig;
@@ -36,6 +38,8 @@ export interface WorkerDeps {
   alertRules?: LoadedRule[];
   /** How often stream silence is checked (ms, default 5000). */
   alertTickMs?: number;
+  /** Webhook delivery tuning (tests: short back-off). */
+  delivery?: { pollIntervalMs?: number; backoff?: { baseMs?: number; maxMs?: number }; timeoutMs?: number; maxAttempts?: number };
 }
 
 export interface Worker {
@@ -62,6 +66,7 @@ export function createWorker(deps: WorkerDeps): Worker {
   let loop: Promise<void> | undefined;
   let evaluator: AlertEvaluator | undefined;
   let alertRules: LoadedRule[] = [];
+  let delivery: DeliveryLoop | undefined;
   const timers: NodeJS.Timeout[] = [];
   const alertHub = createAlertHub();
 
@@ -109,18 +114,26 @@ export function createWorker(deps: WorkerDeps): Worker {
       const eventStore = store;
       if (config.alerts.enabled) {
         alertRules = deps.alertRules ?? (await loadAlertRules({ file: config.alerts.rulesFile, sensitiveObjects: config.alerts.sensitiveObjects }));
+        const failed = (what: string) => (error: unknown) => {
+          metrics.alertErrors.inc({ what });
+          log('warn', `alerts: ${what} failed`, { error: String(error) });
+        };
+        if (config.alerts.webhooks.length > 0) {
+          delivery = createDeliveryLoop({ store: eventStore.deliveries, endpoints: config.alerts.webhooks, ...deps.delivery, onError: failed('delivering to webhooks') });
+          delivery.start();
+        }
+        const webhooks = delivery;
         evaluator = createAlertEvaluator({
           store: eventStore,
           rules: alertRules.map((r) => r.rule),
           onAlerts: (alerts) => {
             for (const alert of alerts) metrics.alerts.inc({ rule: alert.ruleId, severity: alert.severity });
             alertHub.publish(alerts);
+            // Only recorded here; the delivery loop sends, so no receiver ever holds up the stream.
+            for (const alert of alerts) void webhooks?.enqueue(webhookAlert(alert)).catch(failed('queueing webhook deliveries'));
           },
           // Alerts never stop the stream: a failure is logged and counted.
-          onError: (error, what) => {
-            metrics.alertErrors.inc({ what });
-            log('warn', `alerts: ${what} failed`, { error: String(error) });
-          },
+          onError: (error, what) => failed(what)(error),
         });
         await evaluator.start();
         log('info', 'alert rules loaded', { rules: evaluator.rules.length, file: config.alerts.rulesFile ?? null });
@@ -191,6 +204,7 @@ export function createWorker(deps: WorkerDeps): Worker {
       for (const timer of timers) clearInterval(timer);
       await publisher?.close();
       await evaluator?.stop();
+      await delivery?.stop();
       hub.flush();
       await app?.close();
       hub.close();

@@ -10,6 +10,7 @@ import { decodeCursor, encodeCursor, facetsFromGroupingRows, histogramFromRows, 
 import { ADD_STATEMENT_COLUMNS, appendEventRow, CREATE_EVENTS_TABLE, EVENT_COLUMNS, rowToEvent, STORED_FACET_COLUMNS } from './event-columns.js';
 import { deriveStatementColumns, type StatementColumnOptions } from './statement-columns.js';
 import { ALERT_TABLES, createDuckDbAlertStore } from './duckdb-alert-store.js';
+import { createDuckDbDeliveryStore, DELIVERY_TABLE } from './duckdb-delivery-store.js';
 
 const SCHEMA = [
   CREATE_EVENTS_TABLE,
@@ -19,6 +20,7 @@ const SCHEMA = [
     id BIGINT NOT NULL, reason VARCHAR NOT NULL, message VARCHAR, shard_id VARCHAR NOT NULL,
     sequence_number VARCHAR NOT NULL, arrived_at VARCHAR, stored_at VARCHAR NOT NULL, data VARCHAR NOT NULL)`,
   ...ALERT_TABLES,
+  DELIVERY_TABLE,
   `CREATE TABLE IF NOT EXISTS checkpoints (
     stream_key VARCHAR NOT NULL, shard_id VARCHAR NOT NULL, sequence_number VARCHAR, finished BOOLEAN NOT NULL,
     started_at_ms BIGINT, updated_at VARCHAR NOT NULL, PRIMARY KEY (stream_key, shard_id))`,
@@ -243,6 +245,7 @@ export async function createDuckDbEventStore(options: DuckDbEventStoreOptions): 
     },
 
     alerts: createDuckDbAlertStore({ writer, reader, serial }),
+    deliveries: createDuckDbDeliveryStore({ writer, reader, serial }),
 
     async facets(filter, top = 20) {
       const { where, params } = filterToSql(filter);

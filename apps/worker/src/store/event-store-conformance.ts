@@ -349,6 +349,35 @@ export function describeEventStore(name: string, createStorage: () => Promise<St
       expect(await store.eventsAfter(ids.at(-1) as number, 5)).toEqual([]);
     });
 
+    it('keeps webhook deliveries: once per id, leased when due, attempts recorded until delivered or dead', async () => {
+      const store = await openStore();
+      const { deliveries } = store;
+      const t0 = 1_800_000_000_000;
+      const add = (id: string, createdAt: number) => deliveries.enqueue({ id, alertId: id.split(':')[0] as string, endpointId: 'hook', body: `{"id":"${id}"}`, createdAt, nextAttemptAt: createdAt });
+      expect(await add('a:hook', t0)).toBe(true);
+      expect(await add('a:hook', t0 + 5)).toBe(false);
+      expect(await add('b:hook', t0 + 1)).toBe(true);
+      expect(await add('c:hook', t0 + 60_000)).toBe(true);
+      // Due now: a and b, oldest first; leased, so not due again until the lease ends.
+      const due = await deliveries.due(t0 + 10, 10, 15_000);
+      expect(due.map((d) => [d.id, d.attempts, d.nextAttemptAt])).toEqual([
+        ['a:hook', 0, t0 + 15_010],
+        ['b:hook', 0, t0 + 15_010],
+      ]);
+      expect(await deliveries.due(t0 + 20, 10, 15_000)).toEqual([]);
+      expect((await deliveries.due(t0 + 16_000, 1, 15_000)).map((d) => d.id)).toEqual(['a:hook']);
+      await deliveries.markAttempt('a:hook', { at: t0 + 100, outcome: 'delivered', status: 204, error: null });
+      await deliveries.markAttempt('b:hook', { at: t0 + 100, outcome: 'retry', status: 500, error: 'HTTP 500', nextAttemptAt: t0 + 2000 });
+      expect((await deliveries.due(t0 + 2000, 10, 15_000)).map((d) => [d.id, d.attempts, d.lastStatus, d.lastError])).toEqual([['b:hook', 1, 500, 'HTTP 500']]);
+      await deliveries.markAttempt('b:hook', { at: t0 + 3000, outcome: 'dead', status: null, error: 'ECONNREFUSED' });
+      expect(await deliveries.list({ status: 'dead' })).toMatchObject([{ id: 'b:hook', status: 'dead', attempts: 2, lastStatus: null, lastError: 'ECONNREFUSED', lastAttemptAt: t0 + 3000 }]);
+      expect(await deliveries.list({ status: 'delivered' })).toMatchObject([{ id: 'a:hook', attempts: 1, deliveredAt: t0 + 100, body: '{"id":"a:hook"}' }]);
+      expect((await deliveries.list()).map((d) => d.id)).toEqual(['c:hook', 'b:hook', 'a:hook']);
+      expect((await deliveries.list({ limit: 1 })).map((d) => d.id)).toEqual(['c:hook']);
+      // Neither delivered nor dead deliveries come due again.
+      expect((await deliveries.due(t0 + 10 ** 7, 10, 1000)).map((d) => d.id)).toEqual(['c:hook']);
+    });
+
     it('applies retention by age and by count', async () => {
       const store = await openStore();
       const now = Date.now();

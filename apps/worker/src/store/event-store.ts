@@ -1,5 +1,6 @@
 import type { ActivityEvent, EventFilter } from '@das/core';
 import type { DeadLetter, Facets, Histogram, StoredEvent } from '@das/contracts';
+import type { DeliveryStore } from '@das/alerts-delivery';
 import type { AlertStore } from './alert-store.js';
 
 /** What one Kinesis record turned into: its events, or the reason it was set aside. */
@@ -72,6 +73,8 @@ export interface EventStore {
   eventsAfter(afterId: number, limit: number): Promise<StoredEvent[]>;
   /** Alerts and the rule engine's saved state. */
   readonly alerts: AlertStore;
+  /** Webhook deliveries of alerts (@das/alerts-delivery's port). */
+  readonly deliveries: DeliveryStore;
   facets(filter: EventFilter, top?: number): Promise<Facets>;
   histogram(filter: EventFilter, intervalMs: number): Promise<Histogram>;
   /** Newest first, in chunks, without holding the whole result in memory. */

@@ -13,6 +13,7 @@ import { createPartitions } from './pg-partitions.js';
 import { PG_EVENT_COLUMNS, SCHEMA } from './pg-schema.js';
 import { createPgLeaseTable } from './pg-leases.js';
 import { createPgAlertStore } from './pg-alert-store.js';
+import { createPgDeliveryStore } from './pg-delivery-store.js';
 import { followEvents, EVENTS_CHANNEL } from './pg-event-feed.js';
 import { addToRollup, floorMinute, MINUTE_US, planRollup, recountMinute, ROLLUP, spanFilter, withoutTime, type Span } from './pg-rollup.js';
 
@@ -332,6 +333,7 @@ export async function createPgEventStore(options: PgEventStoreOptions): Promise<
     },
 
     alerts: createPgAlertStore(pool),
+    deliveries: createPgDeliveryStore(pool),
 
     async facets(filter, top = 20) {
       const limit = rowCount(top, 'facet top');

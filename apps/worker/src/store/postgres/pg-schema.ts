@@ -112,6 +112,17 @@ export const MIGRATIONS: readonly Migration[] = [
       `CREATE TABLE ${SCHEMA}.store_state (key text PRIMARY KEY, value jsonb NOT NULL, updated_at timestamptz NOT NULL)`,
     ],
   },
+  {
+    version: 6,
+    description: 'webhook deliveries of alerts (pending until delivered or dead), leased by the fleet\'s delivery loops',
+    statements: [
+      `CREATE TABLE ${SCHEMA}.alert_deliveries (
+        id text PRIMARY KEY, alert_id text NOT NULL, endpoint_id text NOT NULL, body text NOT NULL, status text NOT NULL,
+        attempts integer NOT NULL, created_at bigint NOT NULL, next_attempt_at bigint NOT NULL, last_attempt_at bigint,
+        last_status integer, last_error text, delivered_at bigint)`,
+      `CREATE INDEX alert_deliveries_due ON ${SCHEMA}.alert_deliveries (next_attempt_at) WHERE status = 'pending'`,
+    ],
+  },
 ];
 
 export const LATEST_SCHEMA_VERSION = Math.max(...MIGRATIONS.map((m) => m.version));
