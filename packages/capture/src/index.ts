@@ -9,3 +9,5 @@ export type { CapturedEvent } from './audit/record-pipeline.js';
 export type { RecordEncryptor } from './seal-record.js';
 export { readJsonFile, SerialWriter, writeFileAtomic } from './state/atomic-file.js';
 export { createSyntheticSource, type SyntheticSourceOptions } from './synthetic/synthetic-source.js';
+export { parsePgauditMessage, type PgauditEntry } from './pgaudit/pgaudit-message.js';
+export { jsonlogTimeToDas, parseJsonlogLine, PgEventMapper, type JsonlogEntry, type PgEventMapperContext } from './pgaudit/pg-event-mapper.js';

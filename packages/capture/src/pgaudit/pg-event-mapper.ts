@@ -1,0 +1,185 @@
+import type { PostgresActivityEvent } from '@das/core';
+import { parsePgauditMessage } from './pgaudit-message.js';
+
+/** The fields of a PostgreSQL 15 `jsonlog` line that the mapper reads. */
+export interface JsonlogEntry {
+  timestamp: string;
+  user?: string;
+  dbname?: string;
+  pid?: number;
+  remote_host?: string;
+  remote_port?: number;
+  session_id?: string;
+  error_severity?: string;
+  state_code?: string;
+  message?: string;
+  statement?: string;
+  application_name?: string;
+  backend_type?: string;
+}
+
+/** What the mapper needs from the capture around it. */
+export interface PgEventMapperContext {
+  /** The instance, the events' `serverHost`. */
+  serverHost: string;
+  serverVersion: string;
+  /** Sessions of the emulator itself, by backend pid: attributed to `rdsadmin`, as Aurora's own. */
+  isOwnSession(pid: number): boolean;
+}
+
+const SERVICE_NAME = 'Amazon Aurora PostgreSQL-Compatible edition';
+const HOUSEKEEPING_USER = 'rdsadmin';
+const AUTH_FAILURE_CODES = new Set(['28P01', '28000']);
+
+/** `2026-12-06 14:35:42.214 UTC` (jsonlog, milliseconds) as a DAS time `…42.214000+00`. */
+export function jsonlogTimeToDas(timestamp: string): string | null {
+  const match = /^(\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2})(?:\.(\d{1,6}))? UTC$/.exec(timestamp);
+  if (match === null) return null;
+  return `${match[1]}.${(match[2] ?? '').padEnd(6, '0')}+00`;
+}
+
+/** Parses one line of the server's jsonlog file; null for a line that is not a JSON object. */
+export function parseJsonlogLine(line: string): JsonlogEntry | null {
+  try {
+    const value = JSON.parse(line) as unknown;
+    return typeof value === 'object' && value !== null && typeof (value as JsonlogEntry).timestamp === 'string' ? (value as JsonlogEntry) : null;
+  } catch {
+    return null;
+  }
+}
+
+/** The pgaudit class of a statement that failed before pgaudit saw it, from its first keyword. */
+function classOfStatement(command: string): string {
+  if (/^(SELECT|WITH|TABLE|VALUES|COPY TO)\b/.test(command)) return 'READ';
+  if (/^(INSERT|UPDATE|DELETE|MERGE|TRUNCATE|COPY)\b/.test(command)) return 'WRITE';
+  if (/^(CREATE|ALTER|DROP|COMMENT|REINDEX)\b/.test(command)) return command.includes('ROLE') || command.includes('USER') ? 'ROLE' : 'DDL';
+  if (/^(GRANT|REVOKE)\b/.test(command)) return 'ROLE';
+  if (/^(CALL|DO)\b/.test(command)) return 'FUNCTION';
+  return 'MISC';
+}
+
+/** The command tag of a statement text: its first keyword, two for CREATE/ALTER/DROP. */
+function commandOfStatement(statement: string): string {
+  const words = statement.trim().split(/\s+/, 3).map((w) => w.toUpperCase().replace(/[^A-Z_]/g, ''));
+  const [first = '', second = ''] = words;
+  return ['CREATE', 'ALTER', 'DROP'].includes(first) && second !== '' ? `${first} ${second}` : first;
+}
+
+/**
+ * Turns the server's log into DAS Aurora PostgreSQL events (contract 1.1): pgaudit's session
+ * lines become records with its class, command, object, statement and substatement ids; a
+ * statement that failed before pgaudit logged it (a parse or permission error) becomes a record
+ * from the ERROR line with its SQLSTATE; `connection authorized`, `disconnection` and failed
+ * authentication become CONNECT, DISCONNECT and AUTH FAILURE (class MISC). pgaudit logs at the
+ * start of execution, so the line's time is the statement's `startTime` and its `logTime`.
+ */
+export class PgEventMapper {
+  readonly #context: PgEventMapperContext;
+  /** The last pgaudit statement id per session, for failed statements that get none. */
+  readonly #lastStatement = new Map<number, number>();
+  /** application_name per backend, as `connection authorized` gives it before any statement. */
+  readonly #applications = new Map<number, string>();
+
+  constructor(context: PgEventMapperContext) {
+    this.#context = context;
+  }
+
+  map(entry: JsonlogEntry): PostgresActivityEvent | null {
+    const time = jsonlogTimeToDas(entry.timestamp);
+    const pid = entry.pid;
+    if (time === null || pid === undefined || entry.backend_type !== 'client backend' || entry.message === undefined) return null;
+    const severity = entry.error_severity ?? 'LOG';
+    const audit = severity === 'LOG' ? parsePgauditMessage(entry.message) : null;
+    if (audit !== null) {
+      this.#lastStatement.set(pid, audit.statementId);
+      return this.#event(entry, pid, time, {
+        class: audit.className,
+        command: audit.command,
+        commandText: audit.statement,
+        objectType: audit.objectType === '' ? null : audit.objectType,
+        objectName: audit.objectName === '' ? null : audit.objectName,
+        paramList: audit.parameters,
+        statementId: audit.statementId,
+        substatementId: audit.substatementId,
+        exitCode: null,
+        errorMessage: null,
+      });
+    }
+    if (severity === 'LOG' && entry.message.startsWith('connection authorized: ')) {
+      const application = /application_name=(\S+)/.exec(entry.message)?.[1];
+      if (application !== undefined) this.#applications.set(pid, application);
+      return this.#session(entry, pid, time, 'CONNECT');
+    }
+    if (severity === 'LOG' && entry.message.startsWith('disconnection: ')) {
+      const event = this.#session(entry, pid, time, 'DISCONNECT');
+      this.#lastStatement.delete(pid);
+      this.#applications.delete(pid);
+      return event;
+    }
+    if (severity === 'FATAL' && AUTH_FAILURE_CODES.has(entry.state_code ?? '')) {
+      return this.#event(entry, pid, time, { ...sessionFields('AUTH FAILURE'), exitCode: entry.state_code ?? null, errorMessage: entry.message });
+    }
+    if ((severity === 'ERROR' || severity === 'FATAL') && entry.statement !== undefined) {
+      const command = commandOfStatement(entry.statement);
+      return this.#event(entry, pid, time, {
+        class: classOfStatement(command),
+        command,
+        commandText: entry.statement,
+        objectType: null,
+        objectName: null,
+        paramList: [],
+        // pgaudit gave it no id: the one it would have taken next.
+        statementId: (this.#lastStatement.get(pid) ?? 0) + 1,
+        substatementId: 1,
+        exitCode: entry.state_code ?? null,
+        errorMessage: entry.message,
+      });
+    }
+    return null;
+  }
+
+  #session(entry: JsonlogEntry, pid: number, time: string, command: 'CONNECT' | 'DISCONNECT'): PostgresActivityEvent {
+    return this.#event(entry, pid, time, { ...sessionFields(command), exitCode: null, errorMessage: null });
+  }
+
+  #event(entry: JsonlogEntry, pid: number, time: string, fields: StatementFields): PostgresActivityEvent {
+    const own = this.#context.isOwnSession(pid);
+    return {
+      type: 'record',
+      startTime: time,
+      logTime: time,
+      ...fields,
+      databaseName: entry.dbname ?? '',
+      dbUserName: own ? HOUSEKEEPING_USER : (entry.user ?? ''),
+      remoteHost: entry.remote_host ?? null,
+      remotePort: entry.remote_port === undefined ? null : String(entry.remote_port),
+      sessionId: entry.session_id ?? '',
+      rowCount: null,
+      pid,
+      clientApplication: entry.application_name ?? this.#applications.get(pid) ?? null,
+      serverVersion: this.#context.serverVersion,
+      serverType: 'PostgreSQL',
+      serviceName: SERVICE_NAME,
+      serverHost: this.#context.serverHost,
+      netProtocol: 'TCP',
+      dbProtocol: 'Postgres 3.0',
+    };
+  }
+}
+
+interface StatementFields {
+  class: string;
+  command: string;
+  commandText: string | null;
+  objectType: string | null;
+  objectName: string | null;
+  paramList: string[];
+  statementId: number;
+  substatementId: number;
+  exitCode: string | null;
+  errorMessage: string | null;
+}
+
+function sessionFields(command: string): Omit<StatementFields, 'exitCode' | 'errorMessage'> {
+  return { class: 'MISC', command, commandText: null, objectType: null, objectName: null, paramList: [], statementId: 0, substatementId: 0 };
+}
