@@ -84,9 +84,3 @@ export async function migrate(pool: Pool): Promise<MigrationOutcome> {
     client.release();
   }
 }
-
-/** Whether the optional trigram index exists (text search is a sequential scan without it). */
-export async function hasTrigramIndex(pool: Pool): Promise<boolean> {
-  const { rows } = await pool.query(`SELECT 1 FROM ${SCHEMA}.schema_migrations WHERE version = 2 AND NOT skipped`);
-  return rows.length > 0;
-}
