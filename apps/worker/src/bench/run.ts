@@ -17,6 +17,7 @@ import { createPgEventStore } from '../store/postgres/pg-event-store.js';
 import { benchDatabase } from './bench-pg.js';
 import { benchFailover, benchFleetDrain, benchStoreEngines } from './fleet-bench.js';
 import { benchBacklogMemory, benchDrainByThreads } from './backlog-bench.js';
+import { benchAlertOverhead } from './alerts-bench.js';
 import { fmt, median, sdkRecords, startEmulated, timed, type Emulated } from './bench-kit.js';
 import { benchLatency } from './latency-bench.js';
 
@@ -27,7 +28,7 @@ const LATENCY_THREADS = 2;
 const DRAIN = { records: 2000, eventsPerRecord: 50, dataKeys: 4, backlogRepeat: 10 } as const;
 /**
  * `DAS_BENCH_ONLY=drain,latency` runs only those sections (kms, throughput, replay, drain, backlog,
- * latency, store, engines, pgstore, fleet, failover).
+ * latency, alerts, store, engines, pgstore, fleet, failover).
  */
 const only = new Set((process.env.DAS_BENCH_ONLY ?? '').split(',').filter((s) => s !== ''));
 const wanted = (section: string) => only.size === 0 || only.has(section);
@@ -208,10 +209,11 @@ async function main(): Promise<void> {
       const live = await benchDecryptAndStore(env, dir);
       if (wanted('replay')) await benchDeadLetterReplay(env, dir, live.get(LATENCY_THREADS) ?? Number.NaN);
     }
-    if (wanted('drain') || wanted('backlog') || wanted('latency')) {
+    if (wanted('drain') || wanted('backlog') || wanted('latency') || wanted('alerts')) {
       const made = await timed(() => sdkRecords(env, DRAIN.records, DRAIN.eventsPerRecord, DRAIN.dataKeys));
       console.log(`\n(${fmt(DRAIN.records)} records written by the AWS Encryption SDK in ${fmt(made.ms / 1000, 1)} s)`);
       if (wanted('drain')) await benchDrainByThreads(env, dir, made.value, DRAIN.eventsPerRecord);
+      if (wanted('alerts')) await benchAlertOverhead(env, dir, made.value, DRAIN.eventsPerRecord);
       if (wanted('backlog')) await benchBacklogMemory(env, dir, made.value, DRAIN.eventsPerRecord, DRAIN.backlogRepeat);
       if (wanted('latency')) await benchLatency(env, dir, made.value, DRAIN.eventsPerRecord, [5000, 20_000], 5);
     }
