@@ -1,8 +1,10 @@
-import { encryptionContextFor, type KmsPort } from '@das/core';
+import { createRecordSigningKey, encryptionContextFor, type KmsPort, type SigningKey } from '@das/core';
 
 export interface DataKey {
   plaintext: Uint8Array;
   ciphertextBlob: Uint8Array;
+  /** The records' ECDSA key, rotated with the data key (see `createRecordSigningKey`). */
+  signingKey: SigningKey;
 }
 
 export interface DataKeyRotationOptions {
@@ -44,7 +46,11 @@ export function createDataKeyRotation(options: DataKeyRotationOptions): DataKeyR
         const key = await options.kms.generateDataKey(options.keyArn, encryptionContextFor(options.resourceId));
         dispose();
         generated += 1;
-        current = { key: { plaintext: new Uint8Array(key.plaintext), ciphertextBlob: new Uint8Array(key.ciphertextBlob) }, createdAt: Date.now(), uses: 0 };
+        current = {
+          key: { plaintext: new Uint8Array(key.plaintext), ciphertextBlob: new Uint8Array(key.ciphertextBlob), signingKey: createRecordSigningKey() },
+          createdAt: Date.now(),
+          uses: 0,
+        };
       }
       current.uses += 1;
       return current.key;

@@ -16,6 +16,6 @@ export function sealRecord(stream: ActiveStream, events: readonly RawActivityEve
     instanceId: stream.instanceResourceId,
     databaseActivityEventList: [...events],
   };
-  const seal = encryptor === 'sdk' ? encryptRecord : encryptRecordFast;
-  return seal(payload, { kms: stream.kms, keyId: stream.kmsKeyArn, resourceId: stream.resourceId, dataKey });
+  const context = { kms: stream.kms, keyId: stream.kmsKeyArn, resourceId: stream.resourceId, dataKey: { plaintext: dataKey.plaintext, ciphertextBlob: dataKey.ciphertextBlob } };
+  return encryptor === 'sdk' ? encryptRecord(payload, context) : encryptRecordFast(payload, { ...context, signingKey: dataKey.signingKey });
 }

@@ -13,7 +13,8 @@ export {
   type ResolverDataKeySource,
 } from './crypto/decrypt-record.js';
 export { createDataKeyResolver, type DecryptEngine } from './crypto/decrypt-steps.js';
-export { encryptRecord, encryptRecordFast, type EncryptContext } from './crypto/encrypt-record.js';
+export { createRecordSigningKey, encryptRecord, encryptRecordFast, type EncryptContext } from './crypto/encrypt-record.js';
+export type { SigningKey } from './crypto/message/signature.js';
 export { decryptMessageFast, type FastDecryptResult } from './crypto/message/decrypt-message.js';
 export { encryptMessageFast, type EncryptMessageOptions } from './crypto/message/encrypt-message.js';
 export type { EsdkSuite } from './crypto/esdk.js';

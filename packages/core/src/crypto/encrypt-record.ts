@@ -5,6 +5,7 @@ import { dasKeyring, esdkClient, SUITE_IDS, type EsdkSuite } from './esdk.js';
 import { gzipBytes } from './gzip.js';
 import { encryptionContextFor, type KmsPort } from './kms-port.js';
 import { encryptMessageFast } from './message/encrypt-message.js';
+import { generateSigningKey, type SigningKey } from './message/signature.js';
 
 /** What {@link encryptRecord} needs. */
 export interface EncryptContext {
@@ -19,6 +20,20 @@ export interface EncryptContext {
   suite?: EsdkSuite;
   /** A KMS data key to reuse (rotating it is the caller's job); else one GenerateDataKey per call. */
   dataKey?: { plaintext: Uint8Array; ciphertextBlob: Uint8Array };
+  /**
+   * {@link encryptRecordFast}, signed suite: an ECDSA P-384 key to sign with (from
+   * {@link createRecordSigningKey}), reused as long as `dataKey` is; else a fresh one per record.
+   */
+  signingKey?: SigningKey;
+}
+
+/**
+ * A signing key for the records sealed under one data key. Generating the P-384 pair is most of
+ * a record's sealing cost; sharing it among records that already share their `key` reveals
+ * nothing new, and a reader holding the data key still cannot forge a signed record.
+ */
+export function createRecordSigningKey(): SigningKey {
+  return generateSigningKey('secp384r1');
 }
 
 /** ESDK frame size seen in real DAS records. */
@@ -47,12 +62,17 @@ export async function encryptRecord(payload: DasPayload, ctx: EncryptContext): P
 
 /**
  * {@link encryptRecord} on node:crypto instead of the SDK (same inputs, same output format; the
- * SDK decrypts what it writes): a fresh ESDK data key and, for the signed suite, a fresh ECDSA
- * P-384 key pair per record, 4096-byte frames.
+ * SDK decrypts what it writes): a fresh ESDK data key per record and, for the signed suite, the
+ * context's `signingKey` or a fresh ECDSA P-384 key pair, 4096-byte frames.
  */
 export async function encryptRecordFast(payload: DasPayload, ctx: EncryptContext): Promise<Uint8Array> {
   return sealRecord(payload, ctx, async (wrappingKey, gzipped) =>
-    encryptMessageFast(gzipped, { wrappingKey, suiteId: SUITE_IDS[ctx.suite ?? 'signed'], frameLength: FRAME_LENGTH }),
+    encryptMessageFast(gzipped, {
+      wrappingKey,
+      suiteId: SUITE_IDS[ctx.suite ?? 'signed'],
+      frameLength: FRAME_LENGTH,
+      ...(ctx.signingKey === undefined ? {} : { signingKey: ctx.signingKey }),
+    }),
   );
 }
 
