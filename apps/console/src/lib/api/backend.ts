@@ -1,5 +1,6 @@
 // Wires the API and worker clients to the session: the token goes on every call, a 401 signs out.
 import type { Session } from '../state/session.svelte.js';
+import { openAlertSocket, type AlertSocketHandlers } from './alert-socket.js';
 import { createApiClient, type ApiClient } from './api-client.js';
 import { ApiError, createHttpClient } from './http.js';
 import { openLiveSocket, type LiveSocket, type LiveSocketHandlers } from './live-socket.js';
@@ -14,6 +15,8 @@ export interface Backend {
   /** Throws when the console config (with the worker URL) is not loaded yet. */
   worker(): WorkerClient;
   openLive(filter: EventFilter, handlers: LiveSocketHandlers): LiveSocket;
+  /** Alerts as the worker raises them. */
+  openAlerts(handlers: AlertSocketHandlers): { close(): void };
 }
 
 /** Builds the backend for an API base URL and a session. */
@@ -37,6 +40,9 @@ export function createBackend(apiBase: string, session: Session): Backend {
         worker = { url, client: createWorkerClient(createHttpClient({ baseUrl: url, getToken, onUnauthorized })) };
       }
       return worker.client;
+    },
+    openAlerts(handlers) {
+      return openAlertSocket(workerUrl(), session.token ?? '', handlers);
     },
     openLive(filter, handlers) {
       let opened = false;

@@ -2,6 +2,7 @@
 import { filterToQuery, type EventFilter } from '../domain.js';
 import type { HttpClient, Query } from './http.js';
 import type { DeadLetterReplayResult, DeadLettersPage, EventsPage, Facets, Fleet, Histogram, StoredEvent, WorkerStatus } from './types.js';
+import type { Alert, AlertRuleDryRun, AlertRules, AlertsPage, AlertsQuery } from '@das/contracts';
 
 function filterQuery(filter: EventFilter, extra: Query = {}): Query {
   return { ...filterToQuery(filter), ...extra };
@@ -27,6 +28,12 @@ export function createWorkerClient(http: HttpClient) {
     fleet: () => http.request<Fleet>('GET', '/fleet'),
     listDeadLetters: (page: { cursor?: string; reason?: string; limit?: number } = {}) =>
       http.request<DeadLettersPage>('GET', '/dead-letters', { query: { cursor: page.cursor, reason: page.reason, limit: page.limit } }),
+    listAlerts: (query: AlertsQuery = {}) => http.request<AlertsPage>('GET', '/alerts', { query: { ...query } }),
+    acknowledgeAlert: (id: string) => http.request<Alert>('POST', `/alerts/${encodeURIComponent(id)}/acknowledge`, { body: { by: 'console' } }),
+    resolveAlert: (id: string) => http.request<Alert>('POST', `/alerts/${encodeURIComponent(id)}/resolve`, { body: { by: 'console' } }),
+    alertRules: () => http.request<AlertRules>('GET', '/alert-rules'),
+    /** What a rule would have raised over the stored events of the last `hours` (nothing is stored). */
+    dryRunAlertRule: (id: string, hours: number) => http.request<AlertRuleDryRun>('POST', `/alert-rules/${encodeURIComponent(id)}/dry-run`, { query: { hours } }),
     /** Decrypts the dead letters again (e.g. after a key policy fix), those of one reason when given. */
     replayDeadLetters: (reason?: string) => http.request<DeadLetterReplayResult>('POST', '/dead-letters/replay', { query: { reason } }),
   };

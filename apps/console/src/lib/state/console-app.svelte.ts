@@ -1,5 +1,6 @@
 import { createBackend, type Backend } from '../api/backend.js';
 import { describeError } from './errors.js';
+import { AlertRulesState, AlertsState } from './alerts.svelte.js';
 import { ClustersState } from './clusters.svelte.js';
 import { DeadLettersState } from './dead-letters.svelte.js';
 import { FleetState } from './fleet.svelte.js';
@@ -26,6 +27,8 @@ export class ConsoleApp {
   readonly deadLetters: DeadLettersState;
   readonly summary: WorkerSummary;
   readonly fleet: FleetState;
+  readonly alerts: AlertsState;
+  readonly alertRules: AlertRulesState;
   configError = $state<string | null>(null);
 
   constructor(apiBase: string) {
@@ -46,6 +49,8 @@ export class ConsoleApp {
     this.deadLetters = new DeadLettersState(this.backend);
     this.summary = new WorkerSummary(this.backend);
     this.fleet = new FleetState({ fleet: () => this.backend.worker().fleet() });
+    this.alerts = new AlertsState(this.backend);
+    this.alertRules = new AlertRulesState(this.backend);
   }
 
   /** Loads `GET /console-config` (public): the worker's URL and the AWS region. */

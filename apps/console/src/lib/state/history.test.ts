@@ -28,7 +28,16 @@ function fakeWorker(calls: { filter: EventFilter; cursor?: string }[]): WorkerCl
     },
     listDeadLetters: async () => ({ deadLetters: [], next: null }),
     replayDeadLetters: async () => ({ examined: 0, recovered: 0, events: 0, stillFailing: 0, retryLater: 0, interrupted: false }),
+    listAlerts: async () => ({ alerts: [], next: null }),
+    acknowledgeAlert: notUsed,
+    resolveAlert: notUsed,
+    alertRules: async () => ({ rules: [] }),
+    dryRunAlertRule: notUsed,
   };
+}
+
+async function notUsed(): Promise<never> {
+  throw new Error('not used');
 }
 
 describe('HistoryState', () => {

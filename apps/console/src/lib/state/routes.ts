@@ -7,6 +7,8 @@ export const ROUTES = [
   { path: '/events/live', label: 'Live events' },
   { path: '/events/history', label: 'Event history' },
   { path: '/dead-letters', label: 'Dead letters' },
+  { path: '/alerts', label: 'Alerts' },
+  { path: '/alert-rules', label: 'Alert rules' },
   { path: '/fleet', label: 'Fleet' },
 ] as const;
 

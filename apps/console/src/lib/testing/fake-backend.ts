@@ -128,6 +128,7 @@ export function createFakeBackend(): FakeBackend {
       cancelLoadRun: async () => notImplemented('cancelLoadRun'),
     },
     worker: () => notImplemented('worker'),
+    openAlerts: () => ({ close: () => undefined }),
     openLive(filter, handlers) {
       const live = { filter, handlers, subscribed: [] as EventFilter[] };
       fake.live = live;
