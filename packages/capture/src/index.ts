@@ -2,6 +2,7 @@
 // events) into encrypted DAS records on an activity stream, as Aurora does.
 export type { ActiveStream, ActivitySource } from './activity-source.js';
 export { createAuditCapture, CAPTURE_DEFAULTS, type AuditCapture, type AuditCaptureOptions, type AuditCaptureStats } from './audit/audit-capture.js';
+export { RATE_WINDOW_MS, type CaptureCpuFigures } from './audit/capture-cpu.js';
 export { formatAuditLine, parseAuditLine, type AuditLine } from './audit/audit-line.js';
 export { lineLog, silentLog, type CaptureLog } from './audit/capture-log.js';
 export type { MysqlConnectionOptions } from './audit/housekeeping.js';

@@ -3,6 +3,7 @@ import type { ActiveStream, ActivitySource } from '../activity-source.js';
 import type { HeartbeatEvent } from '@das/core';
 import { parseAuditLine, type AuditLine, type AuditLineProblem } from './audit-line.js';
 import { createAuditTail, type AuditTail, type TailLine, type TailPosition } from './audit-tail.js';
+import { createCaptureCpu, type CaptureCpu, type CaptureCpuFigures } from './capture-cpu.js';
 import { silentLog, type CaptureLog } from './capture-log.js';
 import { EventMapper } from './event-mapper.js';
 import { createHousekeeping, type Housekeeping, type MysqlConnectionOptions } from './housekeeping.js';
@@ -48,8 +49,8 @@ export interface AuditCaptureOptions {
   log?: CaptureLog;
 }
 
-/** The capture's counters, for the emulator's `/_local/stats`. */
-export interface AuditCaptureStats extends RecordPipelineStats {
+/** The capture's counters and its own CPU time, for the emulator's `/_local/stats`. */
+export interface AuditCaptureStats extends RecordPipelineStats, CaptureCpuFigures {
   state: 'idle' | 'running' | 'stopping';
   stream: string | null;
   mode: 'sync' | 'async' | null;
@@ -73,6 +74,7 @@ interface NumberedCheckpoint {
 
 interface Run {
   stream: ActiveStream;
+  cpu: CaptureCpu;
   tail: AuditTail;
   pipeline: RecordPipeline;
   housekeeping: Housekeeping;
@@ -94,6 +96,7 @@ export function createAuditCapture(options: AuditCaptureOptions): AuditCapture {
   let saving: Promise<void> = Promise.resolve();
   let state: AuditCaptureStats['state'] = 'idle';
   let lastPipelineStats = EMPTY_PIPELINE_STATS;
+  let lastCpu: CaptureCpu = createCaptureCpu();
   const counters = { linesRead: 0, malformedLines: 0, heartbeats: 0, backPressurePauses: 0 };
   const reportedProblems = new Set<AuditLineProblem>();
 
@@ -104,6 +107,7 @@ export function createAuditCapture(options: AuditCaptureOptions): AuditCapture {
     if (resume === undefined && saved !== undefined) await store.clear();
 
     let mapper: EventMapper | null = null;
+    const cpu = createCaptureCpu();
     const housekeeping = createHousekeeping(options.connection, log, (id) => mapper?.markOwnSession(id));
     const facts = await housekeeping.connect();
     const serverVersion = options.serverVersion ?? (facts === null ? 'MariaDB' : `MariaDB ${facts.version.split('-')[0]}`);
@@ -155,12 +159,14 @@ export function createAuditCapture(options: AuditCaptureOptions): AuditCapture {
       // A backlog read after a restart is held back, not dropped: the file keeps it meanwhile.
       dropWhenFull: () => stream.mode === 'async' && tail.caughtUp,
       log,
+      cpu,
     });
 
     let lastActivityAt = Date.now();
     let marker: { text: string; seen: () => void } | null = null;
 
     async function onLines(lines: TailLine[]): Promise<void> {
+      let span = cpu.begin();
       const parsed: (AuditLine | null)[] = [];
       const lookups = new Set<number>();
       for (const { text } of lines) {
@@ -181,7 +187,11 @@ export function createAuditCapture(options: AuditCaptureOptions): AuditCapture {
           lookups.add(line.connectionId);
         }
       }
-      if (lookups.size > 0) await housekeeping.lookUp([...lookups]);
+      if (lookups.size > 0) {
+        cpu.end(span);
+        await housekeeping.lookUp([...lookups]);
+        span = cpu.begin();
+      }
       const readAtUs = nowMicros();
       for (let i = 0; i < lines.length; i++) {
         const line = parsed[i];
@@ -200,9 +210,13 @@ export function createAuditCapture(options: AuditCaptureOptions): AuditCapture {
         pipeline.lineBoundary();
         if (!pipeline.hasRoom() && !(stream.mode === 'async' && tail.caughtUp)) {
           counters.backPressurePauses += 1;
+          cpu.end(span);
           await pipeline.waitForRoom();
+          span = cpu.begin();
         }
       }
+      cpu.end(span);
+      cpu.snapshot(pipeline.stats.eventsAccepted); // a sample for the rates, also when nobody asks
     }
 
     const tail = createAuditTail({
@@ -211,8 +225,9 @@ export function createAuditCapture(options: AuditCaptureOptions): AuditCapture {
       pollIntervalMs: options.pollIntervalMs ?? CAPTURE_DEFAULTS.pollIntervalMs,
       onLines,
       log,
+      cpu,
     });
-    const current: Run = { stream, tail, pipeline, housekeeping, heartbeatTimer: null };
+    const current: Run = { stream, cpu, tail, pipeline, housekeeping, heartbeatTimer: null };
 
     const beat = (): void => {
       if (run !== current || state !== 'running') return;
@@ -279,6 +294,7 @@ export function createAuditCapture(options: AuditCaptureOptions): AuditCapture {
     await current.pipeline.close();
     await current.housekeeping.close();
     lastPipelineStats = { ...current.pipeline.stats };
+    lastCpu = current.cpu;
     run = null;
     state = 'idle';
   }
@@ -300,12 +316,14 @@ export function createAuditCapture(options: AuditCaptureOptions): AuditCapture {
       await saving.catch(() => undefined);
     },
     stats() {
+      const pipelineStats = run === null ? lastPipelineStats : { ...run.pipeline.stats };
       return {
         state,
         stream: run?.stream.streamName ?? null,
         mode: run?.stream.mode ?? null,
         ...counters,
-        ...(run === null ? lastPipelineStats : { ...run.pipeline.stats }),
+        ...pipelineStats,
+        ...(run?.cpu ?? lastCpu).snapshot(pipelineStats.eventsAccepted),
       };
     },
   };

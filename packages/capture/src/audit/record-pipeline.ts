@@ -1,5 +1,6 @@
 import type { HeartbeatEvent, MysqlActivityEvent } from '@das/core';
 import type { ActiveStream } from '../activity-source.js';
+import type { CaptureCpu } from './capture-cpu.js';
 import type { CaptureLog } from './capture-log.js';
 import { createDataKeyRotation, type DataKeyRotationOptions } from '../data-key-rotation.js';
 import { sealRecord, type RecordEncryptor } from '../seal-record.js';
@@ -29,6 +30,8 @@ export interface RecordPipelineOptions<Checkpoint> {
   checkpoint(): Checkpoint | null;
   saveCheckpoint(checkpoint: Checkpoint): Promise<void>;
   log: CaptureLog;
+  /** Counts the CPU of sealing records (the capture's meter). */
+  cpu?: Pick<CaptureCpu, 'begin' | 'end'>;
 }
 
 /** Counters for the emulator's `/_local/stats`. */
@@ -151,7 +154,13 @@ export function createRecordPipeline<Checkpoint>(options: RecordPipelineOptions<
   async function encrypt(events: CapturedEvent[]): Promise<Uint8Array> {
     const dataKey = await dataKeys.next();
     stats.dataKeysGenerated = dataKeys.generated;
-    return sealRecord(stream, events, dataKey, options.encryptor);
+    // The fast encryptor settles within this task (gzip inline), so the span holds its work only.
+    const started = options.cpu?.begin();
+    try {
+      return await sealRecord(stream, events, dataKey, options.encryptor);
+    } finally {
+      if (started !== undefined) options.cpu?.end(started);
+    }
   }
 
   async function putWithRetry(records: { data: Uint8Array; partitionKey: string }[]): Promise<boolean> {

@@ -1,0 +1,75 @@
+/**
+ * The capture's own CPU time, for `/_local/stats` and the console: the capture shares its process
+ * with the emulator, so process CPU says nothing about it. It is measured around the capture's
+ * synchronous work (splitting, parsing, mapping, sealing) with `process.cpuUsage()`, which is
+ * process-wide: another thread's time during a span counts too, so the figure errs high.
+ */
+export interface CaptureCpu {
+  /** Starts a span; returns its start for {@link CaptureCpu.end}. */
+  begin(): NodeJS.CpuUsage;
+  /** Ends a span started by {@link CaptureCpu.begin}. */
+  end(started: NodeJS.CpuUsage): void;
+  /** Runs synchronous `work` inside a span. */
+  measure<T>(work: () => T): T;
+  /** The figures now, given how many events the capture accepted in total. */
+  snapshot(eventsAccepted: number): CaptureCpuFigures;
+}
+
+export interface CaptureCpuFigures {
+  /** CPU time of the capture's spans since it started, µs. */
+  cpuMicros: number;
+  /** `cpuMicros` per event accepted (0 before the first). */
+  cpuMicrosPerEvent: number;
+  /** Events accepted per second over about the last {@link RATE_WINDOW_MS}. */
+  eventsPerSecond: number;
+  /** CPU time of the capture over that window as a share of one core, %. */
+  cpuPercent: number;
+}
+
+/** The window of the rates: long enough to smooth bursts, short enough to follow a load change. */
+export const RATE_WINDOW_MS = 10_000;
+/** One sample a second is plenty for a 10 s window. */
+const SAMPLE_EVERY_MS = 1000;
+
+interface Sample {
+  at: number;
+  cpuMicros: number;
+  events: number;
+}
+
+export function createCaptureCpu(now: () => number = () => performance.now()): CaptureCpu {
+  let cpuMicros = 0;
+  const samples: Sample[] = [];
+
+  const end = (started: NodeJS.CpuUsage): void => {
+    const spent = process.cpuUsage(started);
+    cpuMicros += spent.user + spent.system;
+  };
+
+  return {
+    begin: () => process.cpuUsage(),
+    end,
+    measure(work) {
+      const started = process.cpuUsage();
+      try {
+        return work();
+      } finally {
+        end(started);
+      }
+    },
+    snapshot(eventsAccepted) {
+      const at = now();
+      const last = samples.at(-1);
+      if (last === undefined || at - last.at >= SAMPLE_EVERY_MS) samples.push({ at, cpuMicros, events: eventsAccepted });
+      while (samples.length > 2 && at - (samples[1] as Sample).at >= RATE_WINDOW_MS) samples.shift();
+      const oldest = samples[0] as Sample;
+      const seconds = (at - oldest.at) / 1000;
+      return {
+        cpuMicros,
+        cpuMicrosPerEvent: eventsAccepted === 0 ? 0 : cpuMicros / eventsAccepted,
+        eventsPerSecond: seconds <= 0 ? 0 : (eventsAccepted - oldest.events) / seconds,
+        cpuPercent: seconds <= 0 ? 0 : ((cpuMicros - oldest.cpuMicros) / 1e6 / seconds) * 100,
+      };
+    },
+  };
+}
