@@ -153,6 +153,8 @@ export function createWorker(deps: WorkerDeps): Worker {
         ...(deps.kms === undefined ? {} : { kms: deps.kms }),
         ...(deps.consumer === undefined ? {} : { consumer: deps.consumer }),
         self: () => ({ host: hostname(), pid: process.pid, url: listeningUrl, startedAt, eventsPerSecond: events.eventsPerSecond() }),
+        // Events name their cluster by its resource id, as the stream does.
+        onStreamGone: (stream) => alerts?.signal({ type: 'stream_stopped', clusterId: stream.resourceId, time: new Date().toISOString() }),
       });
       supervisor = streams;
       const deadLetters = createDeadLetterService({ store: eventStore, supervisor: streams, publisher: events, log });

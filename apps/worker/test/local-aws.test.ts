@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { CreateKeyCommand } from '@aws-sdk/client-kms';
 import { DescribeDBClustersCommand, StartActivityStreamCommand, StopActivityStreamCommand } from '@aws-sdk/client-rds';
 import { kmsPortFromClient } from '@das/core';
-import type { EventsPage } from '@das/contracts';
+import type { AlertsPage, EventsPage } from '@das/contracts';
 import { startLocalAws, type LocalAws } from '@das/local-aws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAwsClients, type AwsClients } from '../src/aws/aws-clients.js';
@@ -73,6 +73,9 @@ describe('worker against @das/local-aws (cluster discovery, KMS over HTTP, decry
     await clients.rds.send(new StopActivityStreamCommand({ ResourceArn: CLUSTER_ARN, ApplyImmediately: true }));
     await emulator.settle();
     await waitFor('waiting after stop', () => (worker.status().state === 'waiting for activity stream' ? true : undefined));
+    // The stream-health rule hears of it.
+    const stopped = await waitFor('a stream-health alert', async () => (await getJson<AlertsPage>(baseUrl, '/alerts?rule=stream-health')).body.alerts[0]);
+    expect(stopped).toMatchObject({ severity: expect.any(String), group: { clusterId: first.resourceId } });
     const second = await startStream(key.Arn!);
     expect(second.streamName).toBe(first.streamName);
     // Put at once, before the worker has even noticed the new stream: nothing may be lost.

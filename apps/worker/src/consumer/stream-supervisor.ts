@@ -28,6 +28,8 @@ export interface StreamSupervisorOptions {
   /** KMS for in-thread decryption (tests wrap it to simulate outages). */
   kms?: KmsPort;
   consumer?: ConsumerTuning;
+  /** The cluster no longer shows the stream being read (stopped, deleted, or started again as a new one): the alert rules hear of it. */
+  onStreamGone?: (stream: LocatedStream) => void;
   /** This worker as the fleet's workers table shows it (a shared store only). */
   self?: () => { host: string; pid: number; url: string | null; startedAt: string; eventsPerSecond: number };
 }
@@ -71,6 +73,8 @@ export function createStreamSupervisor(options: StreamSupervisorOptions): Stream
   let consumer: StreamConsumer | undefined;
   let pool: DecryptPool | undefined;
   let incarnation: AbortController | undefined;
+  /** Incarnations that ended because their stream did (stopped, deleted, started again), not because the worker stops. */
+  const streamGone = new WeakSet<AbortController>();
   /** Work on the current pool (replays): the pool closes only after it. */
   const held = new Set<Promise<unknown>>();
 
@@ -101,6 +105,7 @@ export function createStreamSupervisor(options: StreamSupervisorOptions): Stream
         const now = await locator.locate();
         if (!now.found || now.stream.streamKey !== stream.streamKey) {
           log('info', 'activity stream changed', { reason: now.found ? 'new stream incarnation' : now.reason });
+          streamGone.add(abort);
           abort.abort();
         }
       } catch (error) {
@@ -162,7 +167,10 @@ export function createStreamSupervisor(options: StreamSupervisorOptions): Stream
     try {
       await consumer.run(abort.signal);
     } catch (error) {
-      if (error instanceof StreamGoneError) log('info', 'activity stream is gone', { stream: stream.streamName });
+      if (error instanceof StreamGoneError) {
+        log('info', 'activity stream is gone', { stream: stream.streamName });
+        streamGone.add(abort);
+      }
       else log('warn', 'consumer stopped', { error: String(error) });
     } finally {
       abort.abort();
@@ -173,6 +181,8 @@ export function createStreamSupervisor(options: StreamSupervisorOptions): Stream
       await decoder.close();
       // Only now, with what was in flight stored: the next owner resumes after it.
       await ownership?.release();
+      // The stream itself ended (not this worker stopping, not an error of its own).
+      if (streamGone.has(abort)) options.onStreamGone?.(stream);
     }
   }
 
