@@ -51,6 +51,9 @@ function sumBuckets(rows: readonly Row[]): Row[] {
   return [...sums.values()].sort((a, b) => Number(a.bucket) - Number(b.bucket));
 }
 
+/** SQLSTATE of an insert whose row fits no partition (`check_violation`). */
+const NO_PARTITION_FOR_ROW = '23514';
+
 /** Dead letters kept at most (the oldest go first); they hold raw record data. */
 const MAX_DEAD_LETTERS = 100_000;
 const EXPORT_CHUNK = 2000;
@@ -197,6 +200,19 @@ export async function createPgEventStore(options: PgEventStoreOptions): Promise<
     const times: bigint[] = [];
     for (const record of batch.records) if ('events' in record) for (const event of record.events) times.push(isoToMicros(event.time));
     await partitions.ensure(times);
+    try {
+      return await appendInTransaction(batch);
+    } catch (error) {
+      // A day partition this worker knew of was dropped since (retention on another worker, a
+      // late event): learn the partitions again and retry once, instead of failing the batch for good.
+      if ((error as { code?: string }).code !== NO_PARTITION_FOR_ROW) throw error;
+      await partitions.refresh();
+      await partitions.ensure(times);
+      return appendInTransaction(batch);
+    }
+  }
+
+  function appendInTransaction(batch: ShardBatch): Promise<AppendResult> {
     return inTransaction(async (client) => {
       // The lease row is the checkpoint; locking it orders this append against a takeover.
       const { rows: found } = await client.query(

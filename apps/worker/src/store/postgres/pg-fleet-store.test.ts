@@ -124,6 +124,21 @@ describe('PostgreSQL store shared by a fleet', () => {
     }
   });
 
+  it('stores a late event of a day whose partition another worker dropped since', async () => {
+    const db = await database();
+    const a = await open(db.url);
+    const b = await open(db.url);
+    const now = Date.parse('2026-12-06T12:00:00Z');
+    const at = (ms: number) => new Date(ms).toISOString().replace('T', ' ').replace('Z', '000+00');
+    const old = (seq: string) => ({ sequenceNumber: seq, arrivedAtMs: null, events: normaliseEvents(buildPayload([buildMysqlEvent({ logTime: at(now - 3 * 86_400_000) })])) });
+    await a.append({ streamKey: 's@1', shardId: 'x', records: [old('1')] });
+    // Worker b's retention drops the partition worker a created (and still believes in).
+    expect(await b.applyRetention({ maxAgeHours: 24, maxEvents: null }, now)).toBe(1);
+    const late = await a.append({ streamKey: 's@1', shardId: 'x', records: [old('2')] });
+    expect(late.stored).toHaveLength(1);
+    expect((await a.counts()).events).toBe(1);
+  });
+
   it('drops whole day partitions for retention by age', async () => {
     const db = await database();
     const store = await open(db.url);
