@@ -78,7 +78,7 @@ async function fleetPorts(first: number, count: number, free: boolean): Promise<
 }
 
 /** Fixed ports must be free before anything starts, so that a clash is one clear line, not a dead child. */
-async function checkPortsFree(host: string, ports: { aws: number; api: number; worker: number }): Promise<void> {
+async function checkPortsFree(host: string, ports: Readonly<Record<string, number>>): Promise<void> {
   for (const [service, port] of Object.entries(ports)) {
     if (!(await portIsFree(host, port))) {
       throw new StackStartError(
@@ -113,7 +113,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
   const workerPorts = await fleetPorts(ports.worker, workerCount, options.ports === 'free');
   if (options.ports !== 'free') {
     await checkPortsFree(host, ports);
-    for (const [i, port] of workerPorts.slice(1).entries()) await checkPortsFree(host, { [`worker ${i + 2}`]: port } as never);
+    for (const [i, port] of workerPorts.slice(1).entries()) await checkPortsFree(host, { [`worker ${i + 2}`]: port });
   }
   const endpoint = `http://${host}:${ports.aws}`;
   const apiUrl = `http://${host}:${ports.api}`;
