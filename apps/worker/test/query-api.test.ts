@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { normaliseEvents } from '@das/core';
 import { buildMysqlEvent, buildPayload, createEventGenerator } from '@das/core/fixtures';
-import type { DeadLettersPage, Fleet, EventsPage, Facets, Histogram, LiveServerFrame, StoredEvent, WorkerStatus } from '@das/contracts';
+import type { TopStatements, DeadLettersPage, Fleet, EventsPage, Facets, Histogram, LiveServerFrame, StoredEvent, WorkerStatus } from '@das/contracts';
 import { Registry } from 'prom-client';
 import { buildWorkerApp, type WorkerApp } from '../src/http/app.js';
 import { createLiveHub, type LiveHub } from '../src/live/live-hub.js';
@@ -141,6 +141,12 @@ describe('query API and live WebSocket', () => {
     expect(dqlOnly.body.total).toBe(dql);
     expect(dqlOnly.body.categories).toEqual([{ value: 'DQL', count: dql }]);
     expect((await getJson<{ code: string }>(base, '/events?category=SQL')).body).toMatchObject({ code: 'INVALID_FILTER_PARAM' });
+    const top = await getJson<TopStatements>(base, '/events/statements?category=DQL&limit=3');
+    expect(top.status).toBe(200);
+    expect(top.body.statements.length).toBeGreaterThan(0);
+    expect(top.body.statements.length).toBeLessThanOrEqual(3);
+    expect(top.body.statements.every((s) => s.category === 'DQL' && s.count > 0)).toBe(true);
+    expect((await getJson<{ code: string }>(base, '/events/statements?limit=101')).status).toBe(400);
     const dead = await getJson<DeadLettersPage>(base, '/dead-letters');
     expect(dead.body.deadLetters.map((d) => d.reason)).toEqual(['PAYLOAD_NOT_GZIP']);
 

@@ -49,6 +49,10 @@ export const eventRoutes: FastifyPluginAsyncTypebox<{ store: EventStore }> = asy
     store.facets(filterFromQuery(request.query as Query)),
   );
 
+  app.get(routes.topStatements.path, { schema: routeSchema(routes.topStatements, 'events', 'The most frequent statements (by fingerprint)') }, async (request) => ({
+    statements: await store.topStatements(filterFromQuery(request.query as Query), request.query.limit ?? 20),
+  }));
+
   app.get(routes.eventHistogram.path, { schema: routeSchema(routes.eventHistogram, 'events', 'Counts per time bucket and command') }, async (request) => {
     const filter = filterFromQuery(request.query as Query);
     return store.histogram(filter, request.query.intervalMs ?? autoInterval(filter.from, filter.to));

@@ -6,7 +6,7 @@ import type { DeadLetter, StoredEvent } from '@das/contracts';
 import { compareSequenceNumbers } from './sequence-number.js';
 import { type AppendResult, type EventStore, type PageRequest, type RetentionPolicy, type ShardBatch, type ShardCheckpoint } from './event-store.js';
 import { filterToSql } from './filter-sql.js';
-import { decodeCursor, encodeCursor, facetsFromGroupingRows, histogramFromRows, rowCount } from './store-rows.js';
+import { decodeCursor, encodeCursor, facetsFromGroupingRows, histogramFromRows, rowCount, statementsFromRows } from './store-rows.js';
 import { ADD_STATEMENT_COLUMNS, appendEventRow, CREATE_EVENTS_TABLE, EVENT_COLUMNS, rowToEvent, STORED_FACET_COLUMNS } from './event-columns.js';
 import { deriveStatementColumns, type StatementColumnOptions } from './statement-columns.js';
 import { ALERT_TABLES, createDuckDbAlertStore } from './duckdb-alert-store.js';
@@ -277,6 +277,17 @@ export async function createDuckDbEventStore(options: DuckDbEventStoreOptions): 
         [intervalUs, intervalUs / 1000n, ...params],
       );
       return histogramFromRows(found, intervalMs);
+    },
+
+    async topStatements(filter, limit) {
+      const { where, params } = filterToSql(filter);
+      const found = await rows(
+        reader,
+        `SELECT fingerprint, min(category) AS category, count(*) AS n, max(time) AS last_time FROM events
+         WHERE ${where} AND fingerprint IS NOT NULL GROUP BY fingerprint ORDER BY n DESC, fingerprint LIMIT CAST(? AS BIGINT)`,
+        [...params, rowCount(limit, 'limit')],
+      );
+      return statementsFromRows(found);
     },
 
     async *export(filter, limit = Number.MAX_SAFE_INTEGER) {

@@ -147,6 +147,13 @@ export function describeEventStore(name: string, createStorage: () => Promise<St
         ['DQL', null],
         ['auth', null],
       ]);
+      const top = await plain.topStatements({}, 10);
+      expect(top.map((t) => [t.fingerprint, t.category, t.count])).toEqual([
+        ['select * from shop.cards where number = ?', 'DQL', 1],
+        ['set password for ?@? = ?', 'DCL', 1],
+      ]);
+      expect(top[0]?.lastTime).toBe(stored[0]?.time);
+      expect(await plain.topStatements({ categories: ['DCL'] }, 1)).toHaveLength(1);
       const read = await Promise.all(stored.map((e) => plain.get(e.id)));
       expect(read).toEqual(stored);
       expect(read[0]?.text).toContain('4111111111111111');
@@ -233,6 +240,14 @@ export function describeEventStore(name: string, createStorage: () => Promise<St
       };
       for (const { value, count } of facets.users) expect(count).toBe(countBy('user').get(value));
       for (const { value, count } of facets.commands) expect(count).toBe(countBy('command').get(value));
+      // Top statements: the most frequent fingerprints, counted as the events say.
+      const fingerprints = new Map<string, number>();
+      for (const e of events as StoredEvent[]) if (e.fingerprint != null) fingerprints.set(e.fingerprint, (fingerprints.get(e.fingerprint) ?? 0) + 1);
+      const top = await store.topStatements({}, 5);
+      expect(top).toHaveLength(Math.min(5, fingerprints.size));
+      for (const { fingerprint, count } of top) expect(count).toBe(fingerprints.get(fingerprint));
+      expect(top.map((t) => t.count)).toEqual([...top.map((t) => t.count)].sort((a, b) => b - a));
+      expect(top[0]?.count).toBe(Math.max(...fingerprints.values()));
       const categories = new Map<string, number>();
       for (const e of events) categories.set(statementCategory(e), (categories.get(statementCategory(e)) ?? 0) + 1);
       expect(new Map(facets.categories?.map((f) => [f.value, f.count]))).toEqual(categories);

@@ -1,5 +1,5 @@
 import type { ActivityEvent, EventFilter } from '@das/core';
-import type { DeadLetter, Facets, Histogram, StoredEvent } from '@das/contracts';
+import type { DeadLetter, Facets, Histogram, StoredEvent, TopStatements } from '@das/contracts';
 import type { DeliveryStore } from '@das/alerts-delivery';
 import type { AlertStore } from './alert-store.js';
 
@@ -77,6 +77,8 @@ export interface EventStore {
   readonly deliveries: DeliveryStore;
   facets(filter: EventFilter, top?: number): Promise<Facets>;
   histogram(filter: EventFilter, intervalMs: number): Promise<Histogram>;
+  /** The most frequent statement fingerprints under the filter, most frequent first (events without one left out). */
+  topStatements(filter: EventFilter, limit: number): Promise<TopStatements['statements']>;
   /** Newest first, in chunks, without holding the whole result in memory. */
   export(filter: EventFilter, limit?: number): AsyncIterable<StoredEvent>;
   deadLetters(query: { reason?: string | undefined } & PageRequest): Promise<{ deadLetters: DeadLetter[]; next: string | null }>;

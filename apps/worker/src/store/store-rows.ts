@@ -1,4 +1,4 @@
-import type { Facets, Histogram } from '@das/contracts';
+import type { Facets, Histogram, TopStatements } from '@das/contracts';
 import { CursorError } from './event-store.js';
 import { STORED_FACET_COLUMNS } from './event-columns.js';
 
@@ -68,4 +68,14 @@ export function histogramFromRows(rows: readonly Row[], intervalMs: number): His
     bucket.byCommand[String(row.command)] = n;
   }
   return { intervalMs: Math.trunc(intervalMs), buckets: [...buckets.values()] };
+}
+
+/** Top statements from rows of (`fingerprint`, `category`, `n`, `last_time`). */
+export function statementsFromRows(rows: readonly Row[]): TopStatements['statements'] {
+  return rows.map((row) => ({
+    fingerprint: String(row.fingerprint),
+    category: row.category === null || row.category === undefined ? null : (String(row.category) as TopStatements['statements'][number]['category']),
+    count: Number(row.n),
+    lastTime: String(row.last_time),
+  }));
 }

@@ -80,6 +80,27 @@ export const FacetsSchema = Type.Object({
 });
 export type Facets = Type.Static<typeof FacetsSchema>;
 
+/** `GET /events/statements` query: the filter and how many statements. */
+export const TopStatementsQuerySchema = Type.Object({
+  ...EventFilterQuerySchema.properties,
+  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100, default: 20 })),
+});
+export type TopStatementsQuery = Type.Static<typeof TopStatementsQuerySchema>;
+
+/** `GET /events/statements` answer: the most frequent statement fingerprints in the filter ("top statements"). */
+export const TopStatementsSchema = Type.Object({
+  statements: Type.Array(
+    Type.Object({
+      fingerprint: Type.String({ description: 'The statement with its literals replaced' }),
+      category: Nullable(StatementCategorySchema),
+      count: Type.Integer({ minimum: 1 }),
+      /** When the newest one ran, ISO 8601. */
+      lastTime: Type.String(),
+    }),
+  ),
+});
+export type TopStatements = Type.Static<typeof TopStatementsSchema>;
+
 export const HistogramQuerySchema = Type.Object({
   ...EventFilterQuerySchema.properties,
   intervalMs: Type.Optional(Type.Integer({ minimum: 1000, maximum: 366 * 86_400_000, description: 'Bucket width (1 s to 366 days); chosen from the range when absent' })),

@@ -14,6 +14,8 @@ import {
   HistogramQuerySchema,
   HistogramSchema,
   StoredEventSchema,
+  TopStatementsQuerySchema,
+  TopStatementsSchema,
 } from './events.js';
 import { WorkerStatusSchema } from './live.js';
 import {
@@ -44,6 +46,7 @@ export const workerRoutes = {
   metrics: { method: 'GET', path: '/metrics', auth: true, successStatus: 200, response: Type.String({ description: 'Prometheus text format' }) },
   listEvents: { method: 'GET', path: '/events', auth: true, querystring: EventsQuerySchema, successStatus: 200, response: EventsPageSchema },
   eventFacets: { method: 'GET', path: '/events/facets', auth: true, querystring: EventFilterQuerySchema, successStatus: 200, response: FacetsSchema },
+  topStatements: { method: 'GET', path: '/events/statements', auth: true, querystring: TopStatementsQuerySchema, successStatus: 200, response: TopStatementsSchema },
   eventHistogram: { method: 'GET', path: '/events/histogram', auth: true, querystring: HistogramQuerySchema, successStatus: 200, response: HistogramSchema },
   exportEvents: {
     method: 'GET',

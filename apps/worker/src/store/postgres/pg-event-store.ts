@@ -6,7 +6,7 @@ import { LeaseLostError, type AppendResult, type EventStore, type PageRequest, t
 import { EVENT_FIELD_COLUMNS, rowToEvent, STORED_FACET_COLUMNS } from '../event-columns.js';
 import { deriveStatementColumns, type StatementColumnOptions, type StatementColumns } from '../statement-columns.js';
 import { isoToMicros } from '../filter-sql.js';
-import { decodeCursor, encodeCursor, facetsFromGroupingRows, histogramFromRows, rowCount } from '../store-rows.js';
+import { decodeCursor, encodeCursor, facetsFromGroupingRows, histogramFromRows, rowCount, statementsFromRows } from '../store-rows.js';
 import { filterToPgSql, PgParams } from './pg-filter.js';
 import { migrate, type MigrationOutcome } from './pg-migrate.js';
 import { createPartitions } from './pg-partitions.js';
@@ -372,6 +372,17 @@ export async function createPgEventStore(options: PgEventStoreOptions): Promise<
         ...plan.edges.map((edge) => histogramRows(EVENTS, spanFilter(filter, edge), intervalUs)),
       ]);
       return histogramFromRows(sumBuckets(parts.flat()), intervalMs);
+    },
+
+    async topStatements(filter, limit) {
+      const params = new PgParams();
+      const where = filterToPgSql(filter, params);
+      const found = await rows(
+        `SELECT fingerprint, min(category) AS category, count(*) AS n, max(time) AS last_time FROM ${EVENTS}
+         WHERE ${where} AND fingerprint IS NOT NULL GROUP BY fingerprint ORDER BY n DESC, fingerprint LIMIT ${params.add(rowCount(limit, 'limit'))}`,
+        params.values,
+      );
+      return statementsFromRows(found);
     },
 
     async *export(filter, limit = Number.MAX_SAFE_INTEGER) {
