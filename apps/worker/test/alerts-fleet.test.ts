@@ -66,8 +66,8 @@ describe('alerts of a fleet on one PostgreSQL store', () => {
   });
 
   it('stores the failed-login alert once, seen from either worker, without an alert error on either worker', async () => {
-    const [a, b] = workers as [{ url: string }, { url: string }];
-    const burst = await waitFor('the alert', async () => (await getJson<AlertsPage>(a.url, '/alerts?rule=failed-login-burst')).body.alerts[0], 15_000);
+    const [a, b] = workers.map((w) => w.url) as [string, string];
+    const burst = await waitFor('the alert', async () => (await getJson<AlertsPage>(a, '/alerts?rule=failed-login-burst')).body.alerts[0], 15_000);
     expect(burst).toMatchObject({ eventCount: 5, group: { user: 'eve', remoteHost: '203.0.113.9' } });
     const metric = async (url: string, name: string) => {
       const text = await fetch(`${url}/metrics`, { headers: { authorization: 'Bearer test-token-0123456789' } }).then((r) => r.text());
@@ -75,11 +75,11 @@ describe('alerts of a fleet on one PostgreSQL store', () => {
     };
     // Both workers evaluate the shared feed; the id makes the second insert a no-op, not a second alert.
     await waitFor('the alert counted once', async () => {
-      const stored = (await metric(a.url, 'das_worker_alerts_total')) + (await metric(b.url, 'das_worker_alerts_total'));
+      const stored = (await metric(a, 'das_worker_alerts_total')) + (await metric(b, 'das_worker_alerts_total'));
       return stored === 1 ? true : undefined;
     });
     await new Promise((resolve) => setTimeout(resolve, 500));
-    expect((await getJson<AlertsPage>(b.url, '/alerts?rule=failed-login-burst')).body.alerts.map((x) => x.id)).toEqual([burst.id]);
+    expect((await getJson<AlertsPage>(b, '/alerts?rule=failed-login-burst')).body.alerts.map((x) => x.id)).toEqual([burst.id]);
     for (const { url } of workers) {
       const text = await fetch(`${url}/metrics`, { headers: { authorization: 'Bearer test-token-0123456789' } }).then((r) => r.text());
       expect(text).not.toMatch(/^das_worker_alert_errors_total\{[^}]*\} [1-9]/m);
