@@ -13,11 +13,9 @@ import { createWorkerMetrics } from './metrics.js';
 import { openEventStore } from './store/open-store.js';
 import { fleetView } from './fleet/fleet-view.js';
 import type { EventStore } from './store/event-store.js';
-import { createAlertEvaluator, type AlertEvaluator } from './alerts/alert-evaluator.js';
-import { loadAlertRules, type LoadedRule } from './alerts/alert-rules.js';
+import type { LoadedRule } from './alerts/alert-rules.js';
+import { startWorkerAlerts, type WorkerAlerts } from './alerts/worker-alerts.js';
 import { createAlertHub } from './live/alert-hub.js';
-import { createDeliveryLoop, type DeliveryLoop } from '@das/alerts-delivery';
-import { webhookAlert } from './alerts/alert-webhooks.js';
 
 export interface WorkerDeps {
   config: WorkerConfig;
@@ -64,9 +62,7 @@ export function createWorker(deps: WorkerDeps): Worker {
   let supervisor: StreamSupervisor | undefined;
   let publisher: EventPublisher | undefined;
   let loop: Promise<void> | undefined;
-  let evaluator: AlertEvaluator | undefined;
-  let alertRules: LoadedRule[] = [];
-  let delivery: DeliveryLoop | undefined;
+  let alerting: WorkerAlerts | undefined;
   const timers: NodeJS.Timeout[] = [];
   const alertHub = createAlertHub();
 
@@ -113,32 +109,9 @@ export function createWorker(deps: WorkerDeps): Worker {
       store ??= await openEventStore(config, (text, details) => log('info', text, details));
       const eventStore = store;
       if (config.alerts.enabled) {
-        alertRules = deps.alertRules ?? (await loadAlertRules({ file: config.alerts.rulesFile, sensitiveObjects: config.alerts.sensitiveObjects }));
-        const failed = (what: string) => (error: unknown) => {
-          metrics.alertErrors.inc({ what });
-          log('warn', `alerts: ${what} failed`, { error: String(error) });
-        };
-        if (config.alerts.webhooks.length > 0) {
-          delivery = createDeliveryLoop({ store: eventStore.deliveries, endpoints: config.alerts.webhooks, ...deps.delivery, onError: failed('delivering to webhooks') });
-          delivery.start();
-        }
-        const webhooks = delivery;
-        evaluator = createAlertEvaluator({
-          store: eventStore,
-          rules: alertRules.map((r) => r.rule),
-          onAlerts: (alerts) => {
-            for (const alert of alerts) metrics.alerts.inc({ rule: alert.ruleId, severity: alert.severity });
-            alertHub.publish(alerts);
-            // Only recorded here; the delivery loop sends, so no receiver ever holds up the stream.
-            for (const alert of alerts) void webhooks?.enqueue(webhookAlert(alert)).catch(failed('queueing webhook deliveries'));
-          },
-          // Alerts never stop the stream: a failure is logged and counted.
-          onError: (error, what) => failed(what)(error),
-        });
-        await evaluator.start();
-        log('info', 'alert rules loaded', { rules: evaluator.rules.length, file: config.alerts.rulesFile ?? null });
+        alerting = await startWorkerAlerts({ settings: config.alerts, store: eventStore, metrics, hub: alertHub, log, rules: deps.alertRules, delivery: deps.delivery });
       }
-      const alerts = evaluator;
+      const alerts = alerting?.evaluator;
       const events = createEventPublisher({ store: eventStore, hub, metrics, ...(alerts === undefined ? {} : { onPublished: (stored) => alerts.evaluate(stored) }) });
       publisher = events;
       await events.recount();
@@ -174,7 +147,7 @@ export function createWorker(deps: WorkerDeps): Worker {
         ready: () => ['consuming', 'waiting for activity stream'].includes(streams.state().state),
         corsOrigins: config.consoleOrigins,
         replayDeadLetters: (query) => deadLetters.replay(query),
-        alertRules: () => alertRules,
+        alertRules: () => alerting?.rules ?? [],
         alertHub,
         logLevel: config.logLevel,
       });
@@ -205,8 +178,7 @@ export function createWorker(deps: WorkerDeps): Worker {
       await loop;
       for (const timer of timers) clearInterval(timer);
       await publisher?.close();
-      await evaluator?.stop();
-      await delivery?.stop();
+      await alerting?.stop();
       hub.flush();
       await app?.close();
       hub.close();
