@@ -1,5 +1,5 @@
-import type mysql from 'mysql2/promise';
-import { createTpccPool, resolveConnection, type TpccConnectionOptions } from './connection.js';
+import type { Engine } from './sql-driver.js';
+import { createTpccPool, resolveConnection, type ResolvedConnection, type TpccConnectionOptions } from './connection.js';
 import { toTpccError } from './errors.js';
 import { loadedWarehouses } from './run.js';
 import { TABLES } from './schema.js';
@@ -121,7 +121,7 @@ export async function check(connection: TpccConnectionOptions): Promise<CheckRep
     const warehouses = await loadedWarehouses(pool);
     const conditions: ConditionResult[] = [];
     for (const c of CONDITIONS) {
-      const [rows] = await pool.query<mysql.RowDataPacket[]>(c.sql);
+      const rows = await pool.query(inDialect(c.sql, pool.engine));
       conditions.push({
         id: c.id,
         name: c.name,
@@ -137,20 +137,50 @@ export async function check(connection: TpccConnectionOptions): Promise<CheckRep
   }
 }
 
+/** MySQL's null-safe `<=>` is PostgreSQL's `IS NOT DISTINCT FROM`. */
+function inDialect(sql: string, engine: Engine): string {
+  return engine === 'postgres' ? sql.replaceAll(' <=> ', ' IS NOT DISTINCT FROM ') : sql;
+}
+
 /** Drops the nine TPC-C tables, and the database too when nothing else is left in it. */
 export async function cleanup(connection: TpccConnectionOptions): Promise<void> {
   const target = resolveConnection(connection);
+  try {
+    if (target.engine === 'postgres') await cleanupPostgres(target);
+    else await cleanupMysql(target);
+  } catch (err) {
+    throw toTpccError(err, target);
+  }
+}
+
+async function cleanupMysql(target: ResolvedConnection): Promise<void> {
   const pool = createTpccPool(target, 1, false);
   try {
     const db = `\`${target.database}\``;
     await pool.query(`DROP TABLE IF EXISTS ${TABLES.map((t) => `${db}.${t}`).join(', ')}`);
-    const [left] = await pool.query<mysql.RowDataPacket[]>('SELECT COUNT(*) AS n FROM information_schema.tables WHERE table_schema = ?', [
-      target.database,
-    ]);
+    const left = await pool.query('SELECT COUNT(*) AS n FROM information_schema.tables WHERE table_schema = ?', [target.database]);
     if (Number(left[0]?.n ?? 0) === 0) await pool.query(`DROP DATABASE IF EXISTS ${db}`);
-  } catch (err) {
-    throw toTpccError(err, target);
   } finally {
     await pool.end().catch(() => undefined);
+  }
+}
+
+/** The tables go from inside the database; the database, once empty, from the server (no session left in it). */
+async function cleanupPostgres(target: ResolvedConnection): Promise<void> {
+  const server = createTpccPool(target, 1, false);
+  try {
+    const exists = await server.query('SELECT 1 FROM pg_database WHERE datname = ?', [target.database]);
+    if (exists.length === 0) return;
+    const onDb = createTpccPool(target, 1);
+    let left: number;
+    try {
+      await onDb.query(`DROP TABLE IF EXISTS ${TABLES.join(', ')}`);
+      left = Number((await onDb.query("SELECT COUNT(*) AS n FROM information_schema.tables WHERE table_schema NOT IN ('pg_catalog', 'information_schema')"))[0]?.n ?? 0);
+    } finally {
+      await onDb.end().catch(() => undefined);
+    }
+    if (left === 0) await server.query(`DROP DATABASE IF EXISTS "${target.database}"`);
+  } finally {
+    await server.end().catch(() => undefined);
   }
 }

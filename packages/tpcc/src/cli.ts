@@ -10,10 +10,12 @@ import { formatCheck, formatLoadProgress, formatPrepareResult, formatRunProgress
 import { prepare, type LoadProgress } from './prepare.js';
 import type { TpccJsonLine } from './json-lines.js';
 import { run } from './run.js';
+import { ENGINES, type Engine } from './sql-driver.js';
 
 export const USAGE = `usage: das-tpcc <prepare|run|check|cleanup> [options]
-  connection: --host|--clusterEndpoint H  --port P  --user|--dbUser U  --password|--dbPassword P
-              --database D (default tpcc)  --url mysql://user:pass@host:port/db   (password also from MYSQL_PWD)
+  connection: --engine mysql|postgres (default mysql, or the URL's)  --host|--clusterEndpoint H  --port P
+              --user|--dbUser U  --password|--dbPassword P  --database D (default tpcc)
+              --url mysql://user:pass@host:port/db or postgres://…   (password also from MYSQL_PWD / PGPASSWORD)
   prepare:    --warehouses W (default 1)  --concurrency N (default 3)
   run:        --threads T (default 4)  --duration S (default 60)  --report-interval S (default 5)
   output:     --json (one JSON object per line)`;
@@ -52,6 +54,7 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
         dbPassword: { type: 'string' },
         database: { type: 'string' },
         url: { type: 'string' },
+        engine: { type: 'string' },
         warehouses: { type: 'string' },
         concurrency: { type: 'string' },
         threads: { type: 'string' },
@@ -79,13 +82,16 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
     else for (const line of Array.isArray(text) ? text : [text]) io.out(line);
   };
   try {
+    if (v.engine !== undefined && !ENGINES.includes(v.engine as Engine)) throw new TpccError('TPCC_USAGE', `--engine must be mysql or postgres, got '${v.engine}'`);
+    const engine = (v.engine as Engine | undefined) ?? (/^postgres(ql)?:/.test(v.url ?? '') ? 'postgres' : 'mysql');
     const conn: TpccConnectionOptions = {
+      ...(v.engine === undefined ? {} : { engine: v.engine as Engine }),
       url: v.url,
       host: v.host ?? v.clusterEndpoint,
       port: v.port === undefined ? undefined : intOption(v.port, 'port', 3306),
       user: v.user ?? v.dbUser,
-      // MYSQL_PWD (kept out of the process list) applies only when no password is given otherwise.
-      password: v.password ?? v.dbPassword ?? (urlHasPassword(v.url) ? undefined : io.env.MYSQL_PWD),
+      // MYSQL_PWD / PGPASSWORD (kept out of the process list) apply only when no password is given otherwise.
+      password: v.password ?? v.dbPassword ?? (urlHasPassword(v.url) ? undefined : engine === 'postgres' ? io.env.PGPASSWORD : io.env.MYSQL_PWD),
       database: v.database,
     };
     switch (command) {

@@ -1,9 +1,10 @@
 /**
- * @das/tpcc: a TPC-C-like load generator for MySQL-compatible databases, written from the public
+ * @das/tpcc: a TPC-C-like load generator for MySQL-compatible databases and PostgreSQL, written from the public
  * TPC-C specification. `prepare` loads the initial population, `run` drives the five-transaction
  * mix, `check` verifies the consistency conditions, `cleanup` drops the schema.
  */
 export { resolveConnection, DEFAULT_DATABASE, type TpccConnectionOptions, type ResolvedConnection } from './connection.js';
+export { ENGINES, type Engine } from './sql-driver.js';
 export { TpccError, TpccAbortError } from './errors.js';
 export { prepare, type PrepareOptions, type PrepareResult, type LoadProgress } from './prepare.js';
 export { run, type RunOptions } from './run.js';

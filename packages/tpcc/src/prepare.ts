@@ -1,4 +1,4 @@
-import type mysql from 'mysql2/promise';
+import type { SqlConnection, SqlPool } from './sql-driver.js';
 import { createTpccPool, resolveConnection, type TpccConnectionOptions } from './connection.js';
 import { TpccAbortError, TpccError, toTpccError } from './errors.js';
 import {
@@ -50,15 +50,15 @@ type Row = (string | number | null)[];
 interface LoadUnit {
   name: string;
   rows: number;
-  isLoaded(conn: mysql.PoolConnection): Promise<boolean>;
+  isLoaded(conn: SqlConnection): Promise<boolean>;
   load(insert: (table: string, columns: string[], rows: Row[]) => Promise<void>): Promise<void>;
 }
 
 const ITEM_CHUNK = 10_000;
 const STOCK_CHUNK = 10_000;
 
-async function hasRows(conn: mysql.PoolConnection, sql: string, params: number[], expected = 1): Promise<boolean> {
-  const [rows] = await conn.query<mysql.RowDataPacket[]>(sql, params);
+async function hasRows(conn: SqlConnection, sql: string, params: number[], expected = 1): Promise<boolean> {
+  const rows = await conn.query(sql, params);
   return Number(rows[0]?.n ?? 0) >= expected;
 }
 
@@ -141,7 +141,7 @@ export function loadUnits(warehouses: number): LoadUnit[] {
 }
 
 /** Throws unless every unit of a W-warehouse population is present. */
-export async function assertLoaded(pool: mysql.Pool, warehouses: number): Promise<void> {
+export async function assertLoaded(pool: SqlPool, warehouses: number): Promise<void> {
   const conn = await pool.getConnection();
   try {
     for (const unit of loadUnits(warehouses)) {
@@ -203,12 +203,12 @@ export async function prepare(connection: TpccConnectionOptions, options: Prepar
       let unitProgress = 0;
       try {
         // Bulk-load settings for this session only: the keys are generated unique.
-        await conn.query('SET SESSION unique_checks = 0, foreign_key_checks = 0');
+        if (pool.engine === 'mysql') await conn.query('SET SESSION unique_checks = 0, foreign_key_checks = 0');
         const insert = async (table: string, columns: string[], rows: Row[]) => {
           for (let i = 0; i < rows.length; i += batchRows) {
             checkAbort();
             const chunk = rows.slice(i, i + batchRows);
-            await conn.query(`INSERT INTO ${table} (${columns.join(',')}) VALUES ?`, [chunk]);
+            await conn.insertRows(table, columns, chunk);
             rowsLoaded += chunk.length;
             unitProgress += chunk.length;
             report();

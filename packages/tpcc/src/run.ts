@@ -1,6 +1,6 @@
-import type mysql from 'mysql2/promise';
+import type { SqlConnection, SqlPool } from './sql-driver.js';
 import { createTpccPool, resolveConnection, type TpccConnectionOptions } from './connection.js';
-import { RETRYABLE_ERRNOS, TpccError, toTpccError } from './errors.js';
+import { isRetryable, TpccError, toTpccError } from './errors.js';
 import { DISTRICTS_PER_WAREHOUSE } from './population.js';
 import { assertLoaded } from './prepare.js';
 import { RunStats, type RunProgress, type RunReport } from './stats.js';
@@ -21,8 +21,8 @@ export interface RunOptions {
 const MAX_ATTEMPTS = 5;
 
 /** Number of loaded warehouses; throws a one-line TpccError when the schema is missing or incomplete. */
-export async function loadedWarehouses(pool: mysql.Pool): Promise<number> {
-  const [rows] = await pool.query<mysql.RowDataPacket[]>('SELECT COUNT(*) AS n FROM warehouse');
+export async function loadedWarehouses(pool: SqlPool): Promise<number> {
+  const rows = await pool.query('SELECT COUNT(*) AS n FROM warehouse');
   const w = Number(rows[0]?.n ?? 0);
   if (w === 0) throw new TpccError('TPCC_SCHEMA_MISSING', "no warehouses loaded; run 'das-tpcc prepare' first");
   await assertLoaded(pool, w);
@@ -57,14 +57,15 @@ export async function run(connection: TpccConnectionOptions, options: RunOptions
       warehouses,
     }));
     const connections = await Promise.all(terminals.map(() => pool.getConnection()));
-    for (const c of connections) await c.query('SET SESSION innodb_lock_wait_timeout = 10');
+    // A lock wait that long is a deadlock the server missed: give up and retry the transaction.
+    for (const c of connections) await c.query(pool.engine === 'postgres' ? "SET lock_timeout = '10s'" : 'SET SESSION innodb_lock_wait_timeout = 10');
     if (options.signal?.aborted) stop();
     started = performance.now();
     timer = setTimeout(stop, durationSec * 1000);
     reporter = setInterval(() => options.onReport?.(stats.takeInterval(elapsed(), durationSec)), (options.reportIntervalSec ?? 5) * 1000);
 
-    const terminal = async (t: Terminal, first: mysql.PoolConnection) => {
-      let conn: mysql.PoolConnection | undefined = first;
+    const terminal = async (t: Terminal, first: SqlConnection) => {
+      let conn: SqlConnection | undefined = first;
       while (!stopping) {
         if (!conn) {
           try {
@@ -91,7 +92,7 @@ export async function run(connection: TpccConnectionOptions, options: RunOptions
             } else {
               await c.rollback().catch(() => undefined);
             }
-            if (!fatal && RETRYABLE_ERRNOS.has((err as { errno?: number }).errno ?? 0) && attempt < MAX_ATTEMPTS && !stopping) {
+            if (!fatal && isRetryable(err) && attempt < MAX_ATTEMPTS && !stopping) {
               stats.retries++;
               continue;
             }

@@ -1,4 +1,4 @@
-import type mysql from 'mysql2/promise';
+import type { Engine, SqlPool } from './sql-driver.js';
 
 /** The nine TPC-C tables (Clause 1.3), in load order. */
 export const TABLES = ['warehouse', 'district', 'customer', 'history', 'new_orders', 'orders', 'order_line', 'item', 'stock'] as const;
@@ -56,8 +56,33 @@ const DDL: Record<TpccTable, string> = {
     PRIMARY KEY (s_w_id, s_i_id)) ENGINE=InnoDB`,
 };
 
+/**
+ * The DDL of a table for an engine. Written once in MySQL's dialect; PostgreSQL gets SMALLINT for
+ * TINYINT, TIMESTAMP for DATETIME, no storage engine, and its secondary keys as CREATE INDEX.
+ */
+export function tableDdl(table: TpccTable, engine: Engine): string[] {
+  const ddl = DDL[table];
+  if (engine === 'mysql') return [ddl];
+  const indexes: string[] = [];
+  const body = ddl
+    .replace(/,\s*KEY (\w+) \(([^)]*)\)/g, (_, name: string, columns: string) => {
+      indexes.push(`CREATE INDEX IF NOT EXISTS ${name} ON ${table} (${columns})`);
+      return '';
+    })
+    .replace(/ ENGINE=InnoDB/g, '')
+    .replace(/\bTINYINT\b/g, 'SMALLINT')
+    .replace(/\bDATETIME\b/g, 'TIMESTAMP');
+  return [body, ...indexes];
+}
+
 /** Creates the database (if missing) and the nine tables; safe to repeat. */
-export async function createSchema(server: mysql.Pool, onDb: mysql.Pool, database: string): Promise<void> {
-  await server.query(`CREATE DATABASE IF NOT EXISTS \`${database}\``);
-  for (const t of TABLES) await onDb.query(DDL[t]);
+export async function createSchema(server: SqlPool, onDb: SqlPool, database: string): Promise<void> {
+  if (server.engine === 'postgres') {
+    // PostgreSQL has no CREATE DATABASE IF NOT EXISTS.
+    const found = await server.query('SELECT 1 FROM pg_database WHERE datname = ?', [database]);
+    if (found.length === 0) await server.query(`CREATE DATABASE "${database}"`);
+  } else {
+    await server.query(`CREATE DATABASE IF NOT EXISTS \`${database}\``);
+  }
+  for (const t of TABLES) for (const statement of tableDdl(t, onDb.engine)) await onDb.query(statement);
 }

@@ -2,7 +2,7 @@
  * The five TPC-C transaction profiles (Clause 2.4 to 2.8), each one database transaction on a
  * connection the caller owns. They return 'rollback' for New-Order's intended 1% rollback.
  */
-import type mysql from 'mysql2/promise';
+import type { SqlConnection, SqlRow } from './sql-driver.js';
 import { CUSTOMERS_PER_DISTRICT, DISTRICTS_PER_WAREHOUSE, ITEMS, sqlNow } from './population.js';
 import { C_ID, C_LAST_RUN, C_OL_I_ID, lastName, nuRand, randomDecimal, randomInt } from './random.js';
 
@@ -29,12 +29,11 @@ export interface Terminal {
 }
 
 export type Outcome = 'commit' | 'rollback';
-type Conn = mysql.PoolConnection;
-type Rows = mysql.RowDataPacket[];
+type Conn = SqlConnection;
+type Rows = SqlRow[];
 
 async function rows(conn: Conn, sql: string, params: unknown[]): Promise<Rows> {
-  const [r] = await conn.query<Rows>(sql, params);
-  return r;
+  return conn.query(sql, params);
 }
 
 function otherWarehouse(t: Terminal): number {
@@ -115,7 +114,8 @@ export async function newOrder(conn: Conn, t: Terminal): Promise<Outcome> {
     const cases = (pick: (v: { quantity: number; ytd: number; orders: number }) => number) => {
       const params: number[] = [];
       for (const id of ids) params.push(id, pick(stock.get(id)!));
-      return { sql: `CASE s_i_id ${ids.map(() => 'WHEN ? THEN ?').join(' ')} END`, params };
+      // `? + 0`: a number on both engines (PostgreSQL would otherwise type a CASE result as text).
+      return { sql: `CASE s_i_id ${ids.map(() => 'WHEN ? THEN ? + 0').join(' ')} END`, params };
     };
     const quantity = cases((v) => v.quantity);
     const ytd = cases((v) => v.ytd);
