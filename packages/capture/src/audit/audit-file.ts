@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { statSync } from 'node:fs';
 import { open, readdir, stat, type FileHandle } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 
@@ -30,6 +31,15 @@ export async function inodeOf(path: string): Promise<{ dev: string; ino: string;
     if (isNotFound(error)) return null;
     throw error;
   }
+}
+
+/**
+ * {@link inodeOf} without the thread pool: the tail asks after every wake, and on this kind of
+ * machine an async stat costs ~50 µs of CPU against ~9 µs for the plain call.
+ */
+export function inodeOfSync(path: string): { dev: string; ino: string; size: number } | null {
+  const s = statSync(path, { bigint: true, throwIfNoEntry: false });
+  return s === undefined ? null : { dev: String(s.dev), ino: String(s.ino), size: Number(s.size) };
 }
 
 export async function fingerprint(handle: FileHandle, length: number): Promise<string> {
