@@ -1,3 +1,5 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ApiApp } from '../src/app.js';
 import { AUTH, awsError, buildTestApp, stubAws } from './helpers.js';
@@ -97,6 +99,7 @@ describe('/console-config and the OpenAPI document', () => {
         '/load-runs',
         '/load-runs/{id}',
         '/readyz',
+        '/stream-cost',
       ].sort(),
     );
     const createKey = doc.paths['/keys'].post;
@@ -107,5 +110,44 @@ describe('/console-config and the OpenAPI document', () => {
     expect(doc.paths['/keys/{keyId}'].delete.requestBody.required).toBe(false);
     expect(doc.paths['/clusters/{id}/activity-stream'].delete.requestBody.required).toBe(false);
     expect(doc.paths['/clusters/{id}/status-events'].get.responses['200'].content['text/event-stream']).toBeDefined();
+  });
+});
+
+describe('/stream-cost', () => {
+  let emulator: Server | undefined;
+  afterEach(async () => {
+    emulator?.closeAllConnections(); // fetch keeps its connection alive
+    await new Promise<void>((resolve) => (emulator === undefined ? resolve() : emulator.close(() => resolve())));
+    emulator = undefined;
+  });
+
+  /** A stand-in for das-local answering `/health` with `body`. */
+  async function fakeEmulator(body: unknown): Promise<string> {
+    emulator = createServer((_request, response) => response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(body)));
+    await new Promise<void>((resolve) => emulator?.listen(0, '127.0.0.1', resolve));
+    return `http://127.0.0.1:${(emulator.address() as AddressInfo).port}`;
+  }
+
+  it("passes on what das-local's /health says the capture costs, per cluster", async () => {
+    const cost = { state: 'running', eventsPerSecond: 5200.5, cpuPercent: 3.1, cpuMicrosPerEvent: 5.9, cpuMicros: 120000 };
+    const endpoint = await fakeEmulator({ status: 'ok', source: 'mariadb', captureCost: { 'my-cluster': cost } });
+    app = await buildTestApp(stubAws().aws, { aws: { endpoint } });
+    const res = await app.inject({ method: 'GET', url: '/stream-cost', headers: AUTH });
+    expect(res.statusCode).toBe(200);
+    expect(res.json()).toEqual({ clusters: { 'my-cluster': cost } });
+  });
+
+  it('is empty without an emulator, or when its answer is not the contract', async () => {
+    app = await buildTestApp(stubAws().aws);
+    expect((await app.inject({ method: 'GET', url: '/stream-cost', headers: AUTH })).json()).toEqual({ clusters: {} });
+    await app.close();
+    const endpoint = await fakeEmulator({ status: 'ok', captureCost: { 'my-cluster': { state: 'running', cpuPercent: 'lots' } } });
+    app = await buildTestApp(stubAws().aws, { aws: { endpoint } });
+    expect((await app.inject({ method: 'GET', url: '/stream-cost', headers: AUTH })).json()).toEqual({ clusters: {} });
+  });
+
+  it('needs the bearer token', async () => {
+    app = await buildTestApp(stubAws().aws);
+    expect((await app.inject({ method: 'GET', url: '/stream-cost' })).statusCode).toBe(401);
   });
 });

@@ -5,6 +5,7 @@ import { CallLog } from './http/call-log.js';
 import { CallStats } from './http/call-stats.js';
 import { startEndpointServer } from './http/endpoint-server.js';
 import { assertHostName, createHostAllowlist } from './http/host-allowlist.js';
+import { captureCostOf } from './http/capture-cost.js';
 import { createRouter } from './http/router.js';
 import { KinesaliteEngine } from './kinesis/kinesalite-engine.js';
 import { createKinesisService } from './kinesis/kinesis-service.js';
@@ -238,16 +239,21 @@ export async function startLocalAws(options: LocalAwsOptions): Promise<LocalAws>
       callLog,
       log,
       hosts: createHostAllowlist(options.host ?? '127.0.0.1', options.allowedHosts),
-      health: () => ({
-        status: 'ok',
-        name: 'das-local',
-        version: VERSION,
-        region,
-        accountId,
-        services: [...jsonServices.map((service) => service.name), rds.name],
-        source: sourceKind,
-        ...(sourceNote === undefined ? {} : { sourceNote }),
-      }),
+      health: () => {
+        // What the stream costs, for the console (through the API) beside the stream status.
+        const captureCost = captureCostOf(plugin?.stats?.());
+        return {
+          status: 'ok',
+          name: 'das-local',
+          version: VERSION,
+          region,
+          accountId,
+          services: [...jsonServices.map((service) => service.name), rds.name],
+          source: sourceKind,
+          ...(sourceNote === undefined ? {} : { sourceNote }),
+          ...(captureCost === undefined ? {} : { captureCost }),
+        };
+      },
     });
     const server = await startEndpointServer({
       host: options.host ?? '127.0.0.1',

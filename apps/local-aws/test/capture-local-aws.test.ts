@@ -128,6 +128,14 @@ describe('MariaDB audit → DAS activity stream, end to end', () => {
     const stats = (await (await fetchLocal(aws.endpoint, '/_local/stats')).json()) as { sources: Record<string, { recordsPut: number; eventsDropped: number }> };
     expect(stats.sources[cluster.DBClusterIdentifier as string]).toMatchObject({ eventsDropped: 0 });
     expect(stats.sources[cluster.DBClusterIdentifier as string]?.recordsPut).toBeGreaterThan(0);
+    // What the capture costs: its own CPU time and rate, in /_local/stats and (for the console) /health.
+    const cost = stats.sources[cluster.DBClusterIdentifier as string] as unknown as { cpuMicros: number; cpuMicrosPerEvent: number; eventsPerSecond: number; eventsAccepted: number };
+    expect(cost.cpuMicros).toBeGreaterThan(0);
+    expect(cost.cpuMicrosPerEvent).toBeCloseTo(cost.cpuMicros / cost.eventsAccepted);
+    expect(cost.eventsPerSecond).toBeGreaterThanOrEqual(0);
+    const health = (await (await fetch(new URL('/health', aws.endpoint))).json()) as { captureCost?: Record<string, { state: string; cpuMicros: number }> };
+    expect(health.captureCost?.[cluster.DBClusterIdentifier as string]).toMatchObject({ state: 'running' });
+    expect(health.captureCost?.[cluster.DBClusterIdentifier as string]?.cpuMicros).toBeGreaterThan(0);
   });
 
   it('keeps every statement exactly once across a forced rotation and an emulator restart', async () => {

@@ -1,7 +1,8 @@
 import { ListKeysCommand } from '@aws-sdk/client-kms';
 import { DescribeDBClustersCommand } from '@aws-sdk/client-rds';
 import { DescribeInstanceInformationCommand } from '@aws-sdk/client-ssm';
-import { API_VERSION, apiRoutes, type ReadinessCheck, routeSchema } from '@das/contracts';
+import { API_VERSION, apiRoutes, type ReadinessCheck, routeSchema, StreamCostSchema, type StreamCost } from '@das/contracts';
+import { Value } from 'typebox/value';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { AwsClients } from '../aws-clients.js';
 import { toErrorResponse } from '../plugins/error-handler.js';
@@ -17,17 +18,31 @@ export interface SystemRoutesOptions {
 
 const TIMED_OUT = Symbol('timed out');
 
-/** das-local's `/health` names its activity source; other emulators (or none answering) give nothing. */
-async function emulatorSource(endpoint: string): Promise<{ kind: string; note?: string } | undefined> {
+/** das-local's `/health` (unsigned); other emulators, or none answering, give null. */
+async function emulatorHealth(endpoint: string): Promise<Record<string, unknown> | null> {
   try {
     const response = await fetch(new URL('/health', endpoint), { signal: AbortSignal.timeout(1_000) });
-    if (!response.ok) return undefined;
-    const health = (await response.json()) as { source?: unknown; sourceNote?: unknown };
-    if (typeof health.source !== 'string') return undefined;
-    return { kind: health.source, ...(typeof health.sourceNote === 'string' ? { note: health.sourceNote } : {}) };
+    if (!response.ok) return null;
+    const health: unknown = await response.json();
+    return typeof health === 'object' && health !== null ? (health as Record<string, unknown>) : null;
   } catch {
-    return undefined;
+    return null;
   }
+}
+
+/** The emulator's activity source by name, when its `/health` says. */
+async function emulatorSource(endpoint: string): Promise<{ kind: string; note?: string } | undefined> {
+  const health = await emulatorHealth(endpoint);
+  if (typeof health?.['source'] !== 'string') return undefined;
+  const note = health['sourceNote'];
+  return { kind: health['source'], ...(typeof note === 'string' ? { note } : {}) };
+}
+
+/** What the emulator's capture costs per cluster (`captureCost` of its `/health`), checked against the contract. */
+async function emulatorCaptureCost(endpoint: string): Promise<StreamCost['clusters']> {
+  const costs = (await emulatorHealth(endpoint))?.['captureCost'];
+  const wanted: StreamCost = { clusters: typeof costs === 'object' && costs !== null ? (costs as StreamCost['clusters']) : {} };
+  return Value.Check(StreamCostSchema, wanted) ? wanted.clusters : {};
 }
 
 /** One readiness call within a budget: aborts the SDK request and stops waiting when it is spent. */
@@ -82,4 +97,8 @@ export const systemRoutes: FastifyPluginAsyncTypebox<SystemRoutesOptions> = asyn
       ...(streamSource === undefined ? {} : { streamSource }),
     };
   });
+
+  app.get('/stream-cost', { schema: routeSchema(apiRoutes.streamCost, 'system', "What the emulator's activity-stream capture costs (CPU, events/s)") }, async () => ({
+    clusters: options.emulatorEndpoint === undefined ? {} : await emulatorCaptureCost(options.emulatorEndpoint),
+  }));
 };

@@ -1,11 +1,8 @@
 // The capture's section of `npm run bench -w @das/local-aws`: an emulator with the private
 // MariaDB (source 'mariadb'), driven by mysql2 and read back with the real Kinesis client.
-import { execFile } from 'node:child_process';
 import { mkdtemp, open, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
+import { join } from 'node:path';
 import { GetRecordsCommand, GetShardIteratorCommand, KinesisClient, ListShardsCommand } from '@aws-sdk/client-kinesis';
 import { CreateKeyCommand, KMSClient } from '@aws-sdk/client-kms';
 import { DescribeDBClustersCommand, RDSClient, StartActivityStreamCommand, StopActivityStreamCommand, type DBCluster } from '@aws-sdk/client-rds';
@@ -14,16 +11,15 @@ import mysql, { type Connection } from 'mysql2/promise';
 import type { BenchContext, BenchSection } from './bench-kit.js';
 import { fetchLocal } from '../http/sign-request.js';
 import { startLocalAws, type LocalAws } from '../local-aws.js';
-import { formatAuditLine } from '@das/capture';
+import { formatAuditLine, type AuditCaptureStats } from '@das/capture';
+import { measureTpccCost, prepareTpcc } from './tpcc-cost.js';
 
-const run = promisify(execFile);
-/** Where `mysql2` resolves from for the workload process. */
-const PACKAGE_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const CREDENTIALS = { accessKeyId: 'bench', secretAccessKey: 'bench' };
 const BACKLOG_STATEMENTS = 30_000;
 const LATENCY_STATEMENTS = 150;
-const COST_PHASE_MS = 3000;
-const COST_CONNECTIONS = 4;
+const COST_THREADS = 4;
+const COST_PHASE_SECONDS = 10;
+const COST_ROUNDS = 2;
 
 interface Bench {
   aws: LocalAws;
@@ -59,9 +55,11 @@ async function stopStream(bench: Bench): Promise<void> {
   bench.cluster = await waitForStatus(bench.rds, 'stopped');
 }
 
-async function captureStats(bench: Bench): Promise<{ eventsAccepted: number; bufferedEvents: number; eventsDropped: number; recordsPut: number }> {
-  const body = (await (await fetchLocal(bench.aws.endpoint, '/_local/stats')).json()) as { sources: Record<string, { eventsAccepted: number; bufferedEvents: number; eventsDropped: number; recordsPut: number }> };
-  return body.sources[bench.cluster.DBClusterIdentifier as string] ?? { eventsAccepted: 0, bufferedEvents: 0, eventsDropped: 0, recordsPut: 0 };
+type CaptureStats = Pick<AuditCaptureStats, 'eventsAccepted' | 'bufferedEvents' | 'eventsDropped' | 'recordsPut' | 'cpuMicros'>;
+
+async function captureStats(bench: Bench): Promise<CaptureStats> {
+  const body = (await (await fetchLocal(bench.aws.endpoint, '/_local/stats')).json()) as { sources: Record<string, CaptureStats> };
+  return body.sources[bench.cluster.DBClusterIdentifier as string] ?? { eventsAccepted: 0, bufferedEvents: 0, eventsDropped: 0, recordsPut: 0, cpuMicros: 0 };
 }
 
 function connect(bench: Bench): Promise<Connection> {
@@ -144,45 +142,32 @@ async function measureThroughput(bench: Bench, context: BenchContext): Promise<v
   context.report('capture throughput (audit events, file → encrypted records on Kinesis)', put / seconds, 'events/s', `${put.toLocaleString('en-US')} events, ${stats.recordsPut - before.recordsPut} records, sync mode`);
 }
 
-/** Queries/s of a fixed point-select + insert workload: stream started vs stopped, one run. */
+/** tpmC at 4 threads, stream stopped vs started (async), interleaved; the capture's CPU per event. */
 async function measureCost(bench: Bench, context: BenchContext): Promise<void> {
-  const setup = await connect(bench);
-  await setup.query('CREATE DATABASE IF NOT EXISTS bench_cost');
-  await setup.query('CREATE TABLE IF NOT EXISTS bench_cost.items (id INT PRIMARY KEY, v INT)');
-  await setup.query('USE bench_cost');
-  await setup.query('INSERT IGNORE INTO bench_cost.items SELECT seq, seq FROM seq_1_to_1000');
-  await setup.end();
-  // The workload runs in its own process, as an application would, not on the emulator's loop.
-  const phase = async (): Promise<number> => {
-    const script = `
-      import mysql from 'mysql2/promise';
-      const [host, port, ms, n] = process.argv.slice(1);
-      const dbs = await Promise.all(Array.from({ length: Number(n) }, () => mysql.createConnection({ host, port: Number(port), user: 'root', password: '' })));
-      let queries = 0; let nextId = 10000 + Math.floor(Math.random() * 1e8);
-      const started = performance.now();
-      await Promise.all(dbs.map(async (db) => {
-        while (performance.now() - started < Number(ms)) {
-          await db.query('SELECT v FROM bench_cost.items WHERE id = ?', [1 + (queries % 1000)]);
-          if (queries % 10 === 0) await db.query('INSERT INTO bench_cost.items VALUES (?, 1)', [nextId++]);
-          queries += 1;
-        }
-      }));
-      process.stdout.write(String(queries / ((performance.now() - started) / 1000)));
-      await Promise.all(dbs.map((db) => db.end()));`;
-    const { stdout } = await run(process.execPath, ['--input-type=module', '-e', script, String(bench.cluster.Endpoint), String(bench.cluster.Port), String(COST_PHASE_MS), String(COST_CONNECTIONS)], {
-      cwd: PACKAGE_DIR,
-    });
-    return Number(stdout);
-  };
-  const startedA = await phase();
-  await stopStream(bench);
-  const stopped = await phase();
-  await startStream(bench, 'async');
-  const startedB = await phase();
-  const started = (startedA + startedB) / 2;
-  context.report('database qps, activity stream stopped (audit plugin still logging)', stopped, 'q/s', `${COST_CONNECTIONS} connections`);
-  context.report('database qps, activity stream started (capture running)', started, 'q/s', `runs ${Math.round(startedA)} and ${Math.round(startedB)}`);
-  context.report('capture cost: started / stopped', (started / stopped) * 100, '%');
+  const target = { host: String(bench.cluster.Endpoint), port: Number(bench.cluster.Port) };
+  await prepareTpcc(target);
+  const cost = await measureTpccCost({
+    target,
+    threads: COST_THREADS,
+    phaseSeconds: COST_PHASE_SECONDS,
+    rounds: COST_ROUNDS,
+    startStream: () => startStream(bench, 'async'), // Aurora MySQL streams are async
+    async stopStream() {
+      await stopStream(bench);
+      const stats = await captureStats(bench);
+      return { eventsAccepted: stats.eventsAccepted, eventsDropped: stats.eventsDropped, cpuMicros: stats.cpuMicros };
+    },
+  });
+  const mean = (values: number[]) => values.reduce((sum, v) => sum + v, 0) / values.length;
+  const runs = (values: number[]) => values.map((v) => Math.round(v)).join(', ');
+  const stopped = mean(cost.tpmCStopped);
+  const started = mean(cost.tpmCStarted);
+  context.report('tpmC, activity stream stopped (audit plugin still logging)', stopped, 'tpmC', `${COST_THREADS} threads, runs ${runs(cost.tpmCStopped)}`);
+  context.report('tpmC, activity stream started (async, capture running)', started, 'tpmC', `runs ${runs(cost.tpmCStarted)}`);
+  context.report('tpmC started / stopped', (started / stopped) * 100, '%', `cost ${(100 - (started / stopped) * 100).toFixed(1)} %`);
+  context.report('capture events while started', cost.eventsPerSecond, 'events/s', `${cost.events.toLocaleString('en-US')} events, ${cost.dropped} dropped`);
+  context.report('capture CPU per event (its own meter, /_local/stats)', cost.captureMicrosPerEvent, 'µs');
+  context.report('emulator process CPU per event (on − off rate; + Kinesis, RDS)', cost.processMicrosPerEvent, 'µs');
 }
 
 export const captureSection: BenchSection = {
@@ -219,8 +204,8 @@ export const captureSection: BenchSection = {
       await measureLatency(bench, context, 'default batching (≤ 500 events / 1 s)');
       await measureThroughput(bench, context);
       await stopStream(bench);
-      await startStream(bench, 'async'); // Aurora MySQL streams are async
       await measureCost(bench, context);
+      await startStream(bench, 'sync');
       // The same stream after a restart with records sealed every 20 ms: the pipeline's own latency.
       await aws.close();
       aws = await start(20);

@@ -24,12 +24,15 @@ async function main(): Promise<void> {
     endpoint: aws.endpoint,
     region: aws.region,
     report(label, value, unit, note) {
-      const figure = Math.round(value).toLocaleString('en-US');
+      // Small figures (µs per event, %) keep a decimal.
+      const figure = Math.abs(value) < 100 ? value.toFixed(1) : Math.round(value).toLocaleString('en-US');
       process.stdout.write(`  ${label.padEnd(62)} ${figure.padStart(9)} ${unit}${note ? `  (${note})` : ''}\n`);
     },
   };
   try {
-    for (const section of SECTIONS) {
+    // `npm run bench -w @das/local-aws -- capture` runs the sections whose name starts so.
+    const only = process.argv[2];
+    for (const section of SECTIONS.filter((s) => only === undefined || s.name.startsWith(only))) {
       process.stdout.write(`${section.name}\n`);
       await section.run(context);
     }

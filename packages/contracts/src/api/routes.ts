@@ -21,7 +21,7 @@ import {
   ScheduleKeyDeletionQuerySchema,
 } from './keys.js';
 import { LoadRunCreateBodySchema, LoadRunIdParamsSchema, LoadRunListSchema, LoadRunSchema } from './load-runs.js';
-import { ConsoleConfigSchema, HealthSchema, ReadinessSchema } from './system.js';
+import { ConsoleConfigSchema, HealthSchema, ReadinessSchema, StreamCostSchema } from './system.js';
 
 /** One API route (see {@link HttpRoute}). */
 export type ApiRoute = HttpRoute;
@@ -36,6 +36,7 @@ export const apiRoutes = {
   health: { method: 'GET', path: '/healthz', auth: false, successStatus: 200, response: HealthSchema },
   readiness: { method: 'GET', path: '/readyz', auth: true, successStatus: 200, response: ReadinessSchema },
   consoleConfig: { method: 'GET', path: '/console-config', auth: false, successStatus: 200, response: ConsoleConfigSchema },
+  streamCost: { method: 'GET', path: '/stream-cost', auth: true, successStatus: 200, response: StreamCostSchema },
 
   createKey: { method: 'POST', path: '/keys', auth: true, body: CreateKeyBodySchema, successStatus: 201, response: CreateKeyResultSchema },
   listKeys: { method: 'GET', path: '/keys', auth: true, successStatus: 200, response: KeyListSchema },

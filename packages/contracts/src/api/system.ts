@@ -39,3 +39,19 @@ export const ConsoleConfigSchema = Type.Object({
   ),
 });
 export type ConsoleConfig = Type.Static<typeof ConsoleConfigSchema>;
+
+/** One cluster's activity-stream capture and what it costs (das-local's `/health` `captureCost`). */
+export const CaptureCostSchema = Type.Object({
+  state: Type.String({ description: 'idle, running or stopping' }),
+  eventsPerSecond: Type.Number({ description: 'Events captured per second over the last ~10 s' }),
+  cpuPercent: Type.Number({ description: "The capture's CPU over the last ~10 s, % of one core" }),
+  cpuMicrosPerEvent: Type.Number({ description: "The capture's CPU per event since the stream started, µs" }),
+  cpuMicros: Type.Number({ description: "The capture's CPU since the stream started, µs" }),
+});
+export type CaptureCost = Type.Static<typeof CaptureCostSchema>;
+
+/** `GET /stream-cost`: what the emulator's capture costs, per cluster (empty without an emulator that says). */
+export const StreamCostSchema = Type.Object({
+  clusters: Type.Record(Type.String(), CaptureCostSchema),
+});
+export type StreamCost = Type.Static<typeof StreamCostSchema>;

@@ -17,6 +17,7 @@ import type {
   LoadRunCreateBody,
   LoadRunList,
   StatusEvent,
+  StreamCost,
 } from './types.js';
 import { ApiError } from './http.js';
 
@@ -26,6 +27,8 @@ const enc = encodeURIComponent;
 export function createApiClient(http: HttpClient) {
   return {
     consoleConfig: () => http.request<ConsoleConfig>('GET', '/console-config'),
+    /** What the emulator's capture costs per cluster (empty against AWS). */
+    streamCost: () => http.request<StreamCost>('GET', '/stream-cost'),
 
     listKeys: async () => (await http.request<KeyList>('GET', '/keys')).keys,
     getKey: (keyId: string) => http.request<KeySummary>('GET', `/keys/${enc(keyId)}`),

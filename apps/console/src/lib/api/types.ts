@@ -26,6 +26,7 @@ export type {
   LoadRunParameters,
   StatusEvent,
   StoredEvent,
+  StreamCost,
   WorkerStatus,
 } from '@das/contracts';
 

@@ -4,6 +4,7 @@ import { AlertRulesState, AlertsState } from './alerts.svelte.js';
 import { ClustersState } from './clusters.svelte.js';
 import { DeadLettersState } from './dead-letters.svelte.js';
 import { FleetState } from './fleet.svelte.js';
+import { StreamCostState } from './stream-cost.svelte.js';
 import { HistoryState } from './history.svelte.js';
 import { KeysState } from './keys.svelte.js';
 import { LabFlow } from './lab.svelte.js';
@@ -27,6 +28,7 @@ export class ConsoleApp {
   readonly deadLetters: DeadLettersState;
   readonly summary: WorkerSummary;
   readonly fleet: FleetState;
+  readonly streamCost: StreamCostState;
   readonly alerts: AlertsState;
   readonly alertRules: AlertRulesState;
   configError = $state<string | null>(null);
@@ -49,6 +51,7 @@ export class ConsoleApp {
     this.deadLetters = new DeadLettersState(this.backend);
     this.summary = new WorkerSummary(this.backend);
     this.fleet = new FleetState({ fleet: () => this.backend.worker().fleet() });
+    this.streamCost = new StreamCostState(this.backend.api);
     this.alerts = new AlertsState(this.backend);
     this.alertRules = new AlertRulesState(this.backend);
   }

@@ -69,6 +69,7 @@ export function createFakeBackend(): FakeBackend {
     loadRunScript: [],
     api: {
       consoleConfig: async () => ({ workerUrl: 'http://127.0.0.1:7401', apiVersion: '1', region: 'us-east-1', endpointOverride: true }),
+      streamCost: async () => ({ clusters: {} }),
       listKeys: async () => {
         fake.calls.push('listKeys');
         return fake.keys;

@@ -1,0 +1,106 @@
+// What the activity stream costs TPC-C: tpmC with the stream stopped and started (async), in
+// interleaved phases on one prepared database, and the capture's CPU per event measured two ways.
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { defaultTpccBin } from '../ssm/index.js';
+
+const run = promisify(execFile);
+
+/** The database the phases run against (DescribeDBClusters' endpoint, root). */
+export interface TpccTarget {
+  host: string;
+  port: number;
+}
+
+/** The capture's counters of one stream run, as `/_local/stats` shows them under `sources`. */
+export interface CaptureRunStats {
+  eventsAccepted: number;
+  eventsDropped: number;
+  cpuMicros: number;
+}
+
+export interface TpccCostOptions {
+  target: TpccTarget;
+  threads: number;
+  phaseSeconds: number;
+  /** off, on, off, on, …: machine noise falls on both sides alike. */
+  rounds: number;
+  startStream(): Promise<void>;
+  /** Stops the stream (flushing it) and returns its run's counters. */
+  stopStream(): Promise<CaptureRunStats>;
+}
+
+export interface TpccCostResult {
+  tpmCStopped: number[];
+  tpmCStarted: number[];
+  events: number;
+  dropped: number;
+  /** The capture's own spans (its meter), µs per event. */
+  captureMicrosPerEvent: number;
+  /** This process (emulator + capture + in-process Kinesis) with the stream on, less its rate with it off, µs per event. */
+  processMicrosPerEvent: number;
+  eventsPerSecond: number;
+}
+
+function cpuMicros(): number {
+  const { user, system } = process.cpuUsage();
+  return user + system;
+}
+
+function connectionArgs(target: TpccTarget): string[] {
+  return ['--host', target.host, '--port', String(target.port), '--user', 'root', '--database', 'bench_tpcc'];
+}
+
+/** Loads one warehouse (idempotent): every phase then runs on the same data. */
+export async function prepareTpcc(target: TpccTarget): Promise<void> {
+  await run(process.execPath, [defaultTpccBin(), 'prepare', '--warehouses', '1', ...connectionArgs(target)], { env: { ...process.env, MYSQL_PWD: '' }, maxBuffer: 16 * 1024 * 1024 });
+}
+
+/** One TPC-C run in its own process, as an application would be; its tpmC. */
+async function tpccPhase(target: TpccTarget, threads: number, seconds: number): Promise<number> {
+  const { stdout } = await run(
+    process.execPath,
+    [defaultTpccBin(), 'run', '--threads', String(threads), '--duration', String(seconds), '--report-interval', String(seconds), '--json', ...connectionArgs(target)],
+    { env: { ...process.env, MYSQL_PWD: '' }, maxBuffer: 16 * 1024 * 1024 },
+  );
+  for (const line of stdout.split('\n')) {
+    if (!line.startsWith('{')) continue;
+    const parsed = JSON.parse(line) as { type?: string; tpmC?: number };
+    if (parsed.type === 'result' && typeof parsed.tpmC === 'number') return parsed.tpmC;
+  }
+  throw new Error(`das-tpcc run printed no result: ${stdout.slice(-300)}`);
+}
+
+export async function measureTpccCost(options: TpccCostOptions): Promise<TpccCostResult> {
+  const { target, threads, phaseSeconds } = options;
+  await tpccPhase(target, threads, 3); // warm the buffer pool and the JIT; not measured
+  const result: TpccCostResult = { tpmCStopped: [], tpmCStarted: [], events: 0, dropped: 0, captureMicrosPerEvent: 0, processMicrosPerEvent: 0, eventsPerSecond: 0 };
+  let offCpu = 0;
+  let offMs = 0;
+  let onCpu = 0;
+  let onMs = 0;
+  let captureCpu = 0;
+  for (let round = 0; round < options.rounds; round++) {
+    let cpu = cpuMicros();
+    let at = performance.now();
+    result.tpmCStopped.push(await tpccPhase(target, threads, phaseSeconds));
+    offCpu += cpuMicros() - cpu;
+    offMs += performance.now() - at;
+
+    await options.startStream();
+    cpu = cpuMicros();
+    at = performance.now();
+    result.tpmCStarted.push(await tpccPhase(target, threads, phaseSeconds));
+    const stats = await options.stopStream(); // the flush is the capture's work too
+    onCpu += cpuMicros() - cpu;
+    onMs += performance.now() - at;
+    result.events += stats.eventsAccepted;
+    result.dropped += stats.eventsDropped;
+    captureCpu += stats.cpuMicros;
+  }
+  const events = Math.max(1, result.events);
+  result.captureMicrosPerEvent = captureCpu / events;
+  result.processMicrosPerEvent = (onCpu - (offCpu / offMs) * onMs) / events;
+  result.eventsPerSecond = result.events / (onMs / 1000);
+  return result;
+}
