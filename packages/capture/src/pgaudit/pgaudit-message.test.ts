@@ -25,7 +25,9 @@ describe('parsePgauditMessage', () => {
     expect(parsePgauditMessage('AUDIT: SESSION,9,1,ROLE,GRANT,TABLE,,GRANT SELECT ON acct TO PUBLIC,<none>')).toMatchObject({ objectType: 'TABLE', objectName: '', className: 'ROLE' });
     expect(parsePgauditMessage('AUDIT: SESSION,1,1,DDL,CREATE EXTENSION,,,CREATE EXTENSION pgaudit,<none>')?.objectType).toBe('');
     expect(parsePgauditMessage('AUDIT: SESSION,2,1,READ,SELECT,,,"SELECT $1, $2",<not logged>')?.parameters).toEqual([]);
-    expect(parsePgauditMessage('AUDIT: SESSION,2,1,READ,SELECT,,,"SELECT $1, $2","a,b",7')?.parameters).toEqual(['a,b', '7']);
+    // The list is CSV, then quoted as one field: a value with a comma is quoted twice over.
+    expect(parsePgauditMessage('AUDIT: SESSION,2,1,WRITE,INSERT,TABLE,public.cards,"INSERT INTO cards VALUES ($1, $2)","1,4111111111111111"')?.parameters).toEqual(['1', '4111111111111111']);
+    expect(parsePgauditMessage('AUDIT: SESSION,2,1,READ,SELECT,,,"SELECT $1, $2","""a,b"",7"')?.parameters).toEqual(['a,b', '7']);
   });
 
   it('returns null for other messages and for malformed audit lines', () => {

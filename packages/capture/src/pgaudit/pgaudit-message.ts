@@ -55,19 +55,28 @@ function readFields(text: string, from: number, count: number): { fields: string
   return { fields, end: at };
 }
 
-/** The parameter list after the statement: `<none>`, `<not logged>`, or CSV values. */
-function readParameters(text: string): string[] {
-  if (text === '' || text === '<none>' || text === '<not logged>') return [];
+/** CSV values: the parameter list inside its field (pgaudit quotes the list, and each value in it). */
+function readCsvValues(text: string): string[] {
   const values: string[] = [];
   let at = 0;
-  while (at <= text.length) {
+  for (;;) {
     const read = readFields(text, at, 1);
     if (read === null) return [text];
     values.push(read.fields[0] as string);
-    if (read.end >= text.length) break;
+    if (read.end >= text.length) return values;
     at = read.end + 1;
   }
-  return values;
+}
+
+/**
+ * The parameter field after the statement: `<none>`, `<not logged>`, or one CSV field holding
+ * the CSV list of values (pgaudit encodes the list, then the list as a field).
+ */
+function readParameters(text: string): string[] {
+  if (text === '' || text === '<none>' || text === '<not logged>') return [];
+  const field = readFields(text, 0, 1);
+  if (field === null) return [text];
+  return readCsvValues(field.fields[0] as string);
 }
 
 /** Parses a log message written by pgaudit; null for any other message. */
