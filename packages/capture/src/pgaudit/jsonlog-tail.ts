@@ -1,0 +1,110 @@
+import { open, readdir } from 'node:fs/promises';
+import { join } from 'node:path';
+
+/** Where the tail has read to: a file of the log directory and the byte after the last whole line. */
+export interface JsonlogPosition {
+  file: string;
+  offset: number;
+}
+
+export interface JsonlogTailOptions {
+  /** The server's `log_directory`. */
+  dir: string;
+  /** A saved position, or where to begin without one (`end`: only what is written from now on). */
+  from: JsonlogPosition | 'start' | 'end';
+  /** The log files (PostgreSQL names them by time, so name order is write order). */
+  pattern?: RegExp;
+  /** Bytes read at most per call (default 4 MiB). */
+  maxBytes?: number;
+}
+
+const DEFAULT_PATTERN = /^postgresql-\d{8}-\d{6}\.json$/;
+/** A line longer than this (a statement of tens of MB) is left unread rather than held in memory. */
+const MAX_LINE_BYTES = 64 * 1024 * 1024;
+
+/**
+ * Follows the PostgreSQL server's jsonlog files. The server writes whole lines and starts a new
+ * file when it rotates (never renaming one), so the tail reads its file to the end, then moves to
+ * the next name; a partial line at the end waits for its newline. A file removed under it (log
+ * cleanup) is skipped for the next one by name.
+ */
+export function createJsonlogTail(options: JsonlogTailOptions) {
+  const pattern = options.pattern ?? DEFAULT_PATTERN;
+  const maxBytes = options.maxBytes ?? 4 * 1024 * 1024;
+  let position: JsonlogPosition | null = typeof options.from === 'object' ? { ...options.from } : null;
+
+  async function files(): Promise<string[]> {
+    const names = await readdir(options.dir).catch(() => [] as string[]);
+    return names.filter((name) => pattern.test(name)).sort();
+  }
+
+  async function sizeOf(file: string): Promise<number | null> {
+    const handle = await open(join(options.dir, file), 'r').catch(() => null);
+    if (handle === null) return null;
+    try {
+      return (await handle.stat()).size;
+    } finally {
+      await handle.close();
+    }
+  }
+
+  /**
+   * From `offset`, whole lines of up to `maxBytes` (more when one line is longer: it is read
+   * whole, up to 64 MiB); null when the file is gone.
+   */
+  async function readLines(file: string, offset: number): Promise<{ lines: string[]; consumed: number; atEnd: boolean } | null> {
+    const handle = await open(join(options.dir, file), 'r').catch(() => null);
+    if (handle === null) return null;
+    try {
+      const size = (await handle.stat()).size;
+      for (let want = maxBytes; ; want *= 2) {
+        const length = Math.min(want, Math.max(0, size - offset));
+        if (length === 0) return { lines: [], consumed: 0, atEnd: true };
+        const buffer = Buffer.allocUnsafe(length);
+        const { bytesRead } = await handle.read(buffer, 0, length, offset);
+        const lastNewline = buffer.lastIndexOf(0x0a, bytesRead - 1);
+        if (lastNewline === -1) {
+          // A line longer than the read: read more of it, unless it is still being written.
+          if (offset + bytesRead < size && want < MAX_LINE_BYTES) continue;
+          return { lines: [], consumed: 0, atEnd: offset + bytesRead >= size };
+        }
+        const text = buffer.toString('utf8', 0, lastNewline);
+        return { lines: text === '' ? [] : text.split('\n'), consumed: lastNewline + 1, atEnd: offset + lastNewline + 1 >= size };
+      }
+    } finally {
+      await handle.close();
+    }
+  }
+
+  return {
+    position: (): JsonlogPosition | null => (position === null ? null : { ...position }),
+
+    /** The whole lines written since the last call (in order, across files) and the position after them. */
+    async read(): Promise<{ lines: string[]; position: JsonlogPosition | null }> {
+      const names = await files();
+      if (position === null) {
+        if (names.length === 0) return { lines: [], position: null };
+        const file = (options.from === 'start' ? names[0] : names.at(-1)) as string;
+        position = { file, offset: options.from === 'start' ? 0 : ((await sizeOf(file)) ?? 0) };
+      }
+      const lines: string[] = [];
+      for (;;) {
+        const current: JsonlogPosition = position;
+        const read = await readLines(current.file, current.offset);
+        const next = names.find((name) => name > current.file);
+        if (read === null) {
+          // Removed under us: the next file by name carries on.
+          if (next === undefined) break;
+          position = { file: next, offset: 0 };
+          continue;
+        }
+        lines.push(...read.lines);
+        position = { file: current.file, offset: current.offset + read.consumed };
+        if (lines.length > 0 && !read.atEnd) break; // more of this file next call (bounded reads)
+        if (!read.atEnd || next === undefined) break;
+        position = { file: next, offset: 0 };
+      }
+      return { lines, position: { ...position } };
+    },
+  };
+}
