@@ -91,6 +91,8 @@ describe('alerts API', () => {
     expect((await getJson<AlertsPage>(base, '/alerts?rule=failed-login-burst')).body.alerts).toEqual([]);
     expect(((await (await post(base, '/alert-rules/failed-login-burst/dry-run?hours=0')).json()) as { code: string }).code).toBe('VALIDATION_FAILED');
     expect((await post(base, '/alert-rules/no-such-rule/dry-run')).status).toBe(404);
+    // This app was built without alerting (DAS_ALERTS=false): nothing to switch.
+    expect(await (await post(base, '/alert-rules/failed-login-burst/disable')).json()).toMatchObject({ code: 'ALERTS_OFF' });
   });
 
   it('pushes stored alerts to /alerts/live clients', async () => {

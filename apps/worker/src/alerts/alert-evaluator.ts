@@ -34,6 +34,8 @@ export interface AlertEvaluator {
   /** Stream silence (call every few seconds). */
   tick(): void;
   signal(signal: StreamSignal): void;
+  /** Runs these rules from now on; rules whose definition is unchanged keep their windows and groups. */
+  setRules(rules: readonly AlertRule[]): void;
   /** Waits for what is queued and saves the state. */
   stop(): Promise<void>;
   readonly rules: readonly AlertRule[];
@@ -54,7 +56,8 @@ export function createAlertEvaluator(options: AlertEvaluatorOptions): AlertEvalu
   const { store, onAlerts, onError } = options;
   const saveIntervalMs = options.saveIntervalMs ?? 1000;
   const now = options.now ?? Date.now;
-  let engine: RuleEngine = createRuleEngine(options.rules, { now });
+  let rules = options.rules;
+  let engine: RuleEngine = createRuleEngine(rules, { now });
   let lastEventId = 0;
   let lastSaveMs = 0;
   let queue: Promise<void> = Promise.resolve();
@@ -101,7 +104,7 @@ export function createAlertEvaluator(options: AlertEvaluatorOptions): AlertEvalu
     async start() {
       const saved = await store.alerts.readState(RULE_ENGINE_STATE_KEY);
       if (isSavedState(saved)) {
-        engine = createRuleEngine(options.rules, { now, state: saved.engine });
+        engine = createRuleEngine(rules, { now, state: saved.engine });
         lastEventId = saved.lastEventId;
         const page = options.catchUpPage ?? 5000;
         for (;;) {
@@ -134,6 +137,12 @@ export function createAlertEvaluator(options: AlertEvaluatorOptions): AlertEvalu
       } catch (error) {
         onError(error, 'signalling the rule engine');
       }
+    },
+
+    setRules(next) {
+      rules = next;
+      engine = createRuleEngine(rules, { now, state: engine.exportState() });
+      raise([], true);
     },
 
     async stop() {

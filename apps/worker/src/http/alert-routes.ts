@@ -9,10 +9,12 @@ export interface AlertRouteOptions {
   store: EventStore;
   rules: () => readonly LoadedRule[];
   hub: AlertHub;
+  /** Turns a rule on or off; absent when alerts are off (`DAS_ALERTS=false`). */
+  setRuleEnabled?: ((id: string, enabled: boolean) => Promise<LoadedRule | null>) | undefined;
 }
 
 /** `/alerts…` and `/alert-rules…`: stored alerts, acknowledging and resolving, the rules and their dry run, live alerts. */
-export const alertRoutes: FastifyPluginAsyncTypebox<AlertRouteOptions> = async (app, { store, rules, hub }) => {
+export const alertRoutes: FastifyPluginAsyncTypebox<AlertRouteOptions> = async (app, { store, rules, hub, setRuleEnabled }) => {
   // Acknowledge and resolve take an optional body: a POST without one is `{}`.
   app.addHook('preValidation', async (request) => {
     if (request.body === undefined && request.routeOptions.schema?.body !== undefined) request.body = {};
@@ -52,6 +54,14 @@ export const alertRoutes: FastifyPluginAsyncTypebox<AlertRouteOptions> = async (
   app.get(routes.listAlertRules.path, { schema: routeSchema(routes.listAlertRules, 'alerts', 'The rules evaluated, built-in and from the rules file') }, async () => ({
     rules: rules().map(({ source, rule }) => ({ source, rule })),
   }));
+
+  for (const [route, enabled] of [[routes.enableAlertRule, true], [routes.disableAlertRule, false]] as const) {
+    app.post(route.path, { schema: routeSchema(route, 'alerts', enabled ? 'Turn a rule on (every worker of the store)' : 'Turn a rule off (every worker of the store)') }, async (request, reply) => {
+      if (setRuleEnabled === undefined) return reply.code(409).send({ code: 'ALERTS_OFF', message: 'alert rules are not evaluated here (DAS_ALERTS=false)' });
+      const entry = await setRuleEnabled(request.params.id, enabled);
+      return entry ?? reply.code(404).send({ code: 'NOT_FOUND', message: `no rule ${request.params.id}` });
+    });
+  }
 
   app.post(
     routes.dryRunAlertRule.path,

@@ -32,6 +32,8 @@ export interface WorkerAppOptions {
   replayDeadLetters?: (query: DeadLetterReplayQuery) => Promise<DeadLetterReplayResult | null>;
   /** The alert rules evaluated (`GET /alert-rules`, dry runs); none when alerts are off. */
   alertRules?: () => readonly LoadedRule[];
+  /** Turns a rule on or off (absent when alerts are off). */
+  setAlertRuleEnabled?: (id: string, enabled: boolean) => Promise<LoadedRule | null>;
   /** Where stored alerts go live (`/alerts/live`). */
   alertHub?: AlertHub;
   /** Where logs go (default stdout); tests capture them. */
@@ -111,7 +113,7 @@ export async function buildWorkerApp(options: WorkerAppOptions) {
   );
   await app.register(eventRoutes, { store: options.store });
   await app.register(liveRoutes, { hub: options.hub, status: options.status });
-  await app.register(alertRoutes, { store: options.store, rules: options.alertRules ?? (() => []), hub: options.alertHub ?? createAlertHub() });
+  await app.register(alertRoutes, { store: options.store, rules: options.alertRules ?? (() => []), hub: options.alertHub ?? createAlertHub(), setRuleEnabled: options.setAlertRuleEnabled });
   return app;
 }
 

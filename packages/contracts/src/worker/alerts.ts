@@ -70,6 +70,9 @@ export type AlertRules = Type.Static<typeof AlertRulesSchema>;
 
 export const AlertRuleIdParamsSchema = Type.Object({ id: Type.String({ minLength: 1, maxLength: 200 }) });
 
+/** `POST /alert-rules/:id/enable` and `/disable`: the rule as the worker now runs it. */
+export const AlertRuleEntryResponseSchema = AlertRuleEntrySchema;
+
 export const AlertRuleDryRunQuerySchema = Type.Object({
   hours: Type.Optional(Type.Integer({ minimum: 1, maximum: 24 * 31, default: 24, description: 'How far back to evaluate the stored events' })),
 });

@@ -23,6 +23,7 @@ import {
   AlertIdParamsSchema,
   AlertRuleDryRunQuerySchema,
   AlertRuleDryRunSchema,
+  AlertRuleEntryResponseSchema,
   AlertRuleIdParamsSchema,
   AlertRulesSchema,
   AlertSchema,
@@ -91,6 +92,8 @@ export const workerRoutes = {
     response: AlertSchema,
   },
   listAlertRules: { method: 'GET', path: '/alert-rules', auth: true, successStatus: 200, response: AlertRulesSchema },
+  enableAlertRule: { method: 'POST', path: '/alert-rules/:id/enable', auth: true, params: AlertRuleIdParamsSchema, successStatus: 200, response: AlertRuleEntryResponseSchema },
+  disableAlertRule: { method: 'POST', path: '/alert-rules/:id/disable', auth: true, params: AlertRuleIdParamsSchema, successStatus: 200, response: AlertRuleEntryResponseSchema },
   dryRunAlertRule: {
     method: 'POST',
     path: '/alert-rules/:id/dry-run',
