@@ -165,8 +165,8 @@ export function createAuditCapture(options: AuditCaptureOptions): AuditCapture {
     let lastActivityAt = Date.now();
     let marker: { text: string; seen: () => void } | null = null;
 
+    // Runs inside the tail's CPU span until its first wait (a lookup, a full buffer).
     async function onLines(lines: TailLine[]): Promise<void> {
-      let span = cpu.begin();
       const parsed: (AuditLine | null)[] = [];
       const lookups = new Set<number>();
       for (const { text } of lines) {
@@ -187,11 +187,7 @@ export function createAuditCapture(options: AuditCaptureOptions): AuditCapture {
           lookups.add(line.connectionId);
         }
       }
-      if (lookups.size > 0) {
-        cpu.end(span);
-        await housekeeping.lookUp([...lookups]);
-        span = cpu.begin();
-      }
+      if (lookups.size > 0) await housekeeping.lookUp([...lookups]);
       const readAtUs = nowMicros();
       for (let i = 0; i < lines.length; i++) {
         const line = parsed[i];
@@ -210,12 +206,9 @@ export function createAuditCapture(options: AuditCaptureOptions): AuditCapture {
         pipeline.lineBoundary();
         if (!pipeline.hasRoom() && !(stream.mode === 'async' && tail.caughtUp)) {
           counters.backPressurePauses += 1;
-          cpu.end(span);
           await pipeline.waitForRoom();
-          span = cpu.begin();
         }
       }
-      cpu.end(span);
       cpu.snapshot(pipeline.stats.eventsAccepted); // a sample for the rates, also when nobody asks
     }
 

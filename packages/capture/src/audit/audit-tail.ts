@@ -37,8 +37,8 @@ export interface AuditTailOptions {
   /** Receives lines in log order; the tail reads no further until the promise settles. */
   onLines(lines: TailLine[]): Promise<void> | void;
   log: CaptureLog;
-  /** Counts the CPU of splitting chunks into lines (the capture's meter). */
-  cpu?: Pick<CaptureCpu, 'measure'>;
+  /** Counts the CPU of splitting chunks and handing lines over (the capture's meter). */
+  cpu?: Pick<CaptureCpu, 'begin' | 'end'>;
 }
 
 export interface AuditTail {
@@ -168,9 +168,13 @@ export function createAuditTail(options: AuditTailOptions): AuditTail {
       const chunkStart = readOffset;
       readOffset += bytesRead;
       await refreshHead();
-      const chunk = buffer.subarray(0, bytesRead);
-      const lines = cpu === undefined ? splitLines(chunk, chunkStart) : cpu.measure(() => splitLines(chunk, chunkStart));
-      if (lines.length > 0) await options.onLines(lines);
+      // One span for splitting and the synchronous part of handling the lines (all of it unless
+      // the handler waits for a lookup or for room): a span costs two getrusage calls.
+      const span = cpu?.begin();
+      const lines = splitLines(buffer.subarray(0, bytesRead), chunkStart);
+      const handled = lines.length > 0 ? options.onLines(lines) : undefined;
+      if (span !== undefined) cpu?.end(span);
+      await handled;
       // A short read reached the end: reading again would only return nothing (one syscall less).
       if (bytesRead < CHUNK_BYTES) return;
     }
