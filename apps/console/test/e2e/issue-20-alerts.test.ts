@@ -99,7 +99,7 @@ describe('alerts in the console on the whole local stack', () => {
     await expect.poll(() => rows.count(), { timeout: 10_000, interval: 250 }).toBe(1);
   });
 
-  it('lists the rules and dry-runs one over the stored events', async () => {
+  it('lists the rules, dry-runs one over the stored events, and turns it off and on', async () => {
     await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Alert rules', exact: true }).click();
     const row = page.getByTestId('rule-row').filter({ hasText: 'failed-login-burst' });
     await row.getByRole('button', { name: 'Dry run (24 h)' }).click();
@@ -107,5 +107,12 @@ describe('alerts in the console on the whole local stack', () => {
     await result.waitFor();
     expect(await result.innerText()).toMatch(/Would have raised [1-9]\d* alerts? over [\d,]+ stored events/);
     await shoot(page, 'alert-rules-dry-run');
+    // Turned off and on again through the worker (saved in its store for every worker).
+    await row.getByRole('button', { name: 'Turn off' }).click();
+    await row.getByRole('button', { name: 'Turn on' }).waitFor();
+    expect(await row.innerText()).toContain('off');
+    await page.reload();
+    await page.getByTestId('rule-row').filter({ hasText: 'failed-login-burst' }).getByRole('button', { name: 'Turn on' }).click();
+    await page.getByTestId('rule-row').filter({ hasText: 'failed-login-burst' }).getByRole('button', { name: 'Turn off' }).waitFor();
   });
 });

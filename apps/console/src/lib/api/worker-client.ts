@@ -32,6 +32,9 @@ export function createWorkerClient(http: HttpClient) {
     acknowledgeAlert: (id: string) => http.request<Alert>('POST', `/alerts/${encodeURIComponent(id)}/acknowledge`, { body: { by: 'console' } }),
     resolveAlert: (id: string) => http.request<Alert>('POST', `/alerts/${encodeURIComponent(id)}/resolve`, { body: { by: 'console' } }),
     alertRules: () => http.request<AlertRules>('GET', '/alert-rules'),
+    /** Turns a rule on or off for every worker of the store. */
+    setAlertRuleEnabled: (id: string, enabled: boolean) =>
+      http.request<AlertRules['rules'][number]>('POST', `/alert-rules/${encodeURIComponent(id)}/${enabled ? 'enable' : 'disable'}`),
     /** What a rule would have raised over the stored events of the last `hours` (nothing is stored). */
     dryRunAlertRule: (id: string, hours: number) => http.request<AlertRuleDryRun>('POST', `/alert-rules/${encodeURIComponent(id)}/dry-run`, { query: { hours } }),
     /** Decrypts the dead letters again (e.g. after a key policy fix), those of one reason when given. */

@@ -138,6 +138,20 @@ export class AlertRulesState {
     this.rules = new Resource(() => backend.worker().alertRules());
   }
 
+  /** Why the last switch failed. */
+  switchError = $state<string | null>(null);
+
+  async setEnabled(ruleId: string, enabled: boolean): Promise<void> {
+    this.switchError = null;
+    try {
+      const changed = await this.#backend.worker().setAlertRuleEnabled(ruleId, enabled);
+      const data = this.rules.data;
+      if (data !== null) this.rules.data = { rules: data.rules.map((entry) => (entry.rule.id === ruleId ? changed : entry)) };
+    } catch (error) {
+      this.switchError = describeError(error);
+    }
+  }
+
   async dryRun(ruleId: string, hours = 24): Promise<void> {
     this.dryRuns[ruleId] = { loading: true };
     try {

@@ -32,6 +32,7 @@ function fakeWorker(calls: { filter: EventFilter; cursor?: string }[]): WorkerCl
     acknowledgeAlert: notUsed,
     resolveAlert: notUsed,
     alertRules: async () => ({ rules: [] }),
+    setAlertRuleEnabled: notUsed,
     dryRunAlertRule: notUsed,
   };
 }

@@ -61,6 +61,10 @@ function fakeBackend(alerts: Alert[]) {
         { source: 'file', rule: { id: 'drop-table', kind: 'event', title: 'y', severity: 'critical', enabled: false } },
       ],
     }),
+    setAlertRuleEnabled: async (id: string, enabled: boolean) => {
+      calls.push(`${enabled ? 'enable' : 'disable'} ${id}`);
+      return { source: 'built-in', rule: { id, kind: 'threshold', title: 'x', severity: 'high', description: 'Five failed logins', enabled } };
+    },
     dryRunAlertRule: async (id: string, hours: number): Promise<AlertRuleDryRun> => {
       calls.push(`dryRun ${id} ${hours}`);
       return { ruleId: id, from: '', to: '', events: 1200, truncated: false, alerts: [{ ...alertOf('abcdef0123456789'), dedupKey: 'k', value: 5 }] as never };
@@ -117,5 +121,8 @@ describe('AlertRulesPage', () => {
     const result = await screen.findByTestId('dry-run');
     expect(calls).toContain('dryRun failed-login-burst 24');
     expect(result.textContent?.replace(/\s+/g, ' ')).toContain('Would have raised 1 alert over 1,200 stored events');
+    await fireEvent.click(within(rows[0]!).getByRole('button', { name: 'Turn off' }));
+    await waitFor(() => expect(calls).toContain('disable failed-login-burst'));
+    expect(await within(screen.getAllByTestId('rule-row')[0]!).findByRole('button', { name: 'Turn on' })).toBeTruthy();
   });
 });
