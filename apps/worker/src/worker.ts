@@ -148,7 +148,7 @@ export function createWorker(deps: WorkerDeps): Worker {
         corsOrigins: config.consoleOrigins,
         replayDeadLetters: (query) => deadLetters.replay(query),
         alertRules: () => alerting?.rules ?? [],
-        ...(alerting === undefined ? {} : { setAlertRuleEnabled: (id: string, enabled: boolean) => (alerting as WorkerAlerts).setEnabled(id, enabled) }),
+        ...(alerting === undefined ? {} : { alertRuleAdmin: alerting }),
         alertHub,
         logLevel: config.logLevel,
       });

@@ -3,7 +3,7 @@ import { ErrorBodySchema } from './common.js';
 
 /** One HTTP route of the API or the worker: what the server validates and what a typed client sends and receives. */
 export interface HttpRoute {
-  method: 'GET' | 'POST' | 'DELETE';
+  method: 'GET' | 'POST' | 'PUT' | 'DELETE';
   /** Fastify path syntax (`/keys/:keyId`). */
   path: string;
   /** False for the routes that answer without a bearer token. */

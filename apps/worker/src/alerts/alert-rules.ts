@@ -4,7 +4,8 @@ import { builtInRules, validateAlertRules, type AlertRule, type BuiltInRuleConfi
 
 /** A rule the worker evaluates and where it comes from (`GET /alert-rules`). */
 export interface LoadedRule {
-  source: 'built-in' | 'file';
+  /** `api`: created or changed through `PUT /alert-rules/:id` (kept in the store). */
+  source: 'built-in' | 'file' | 'api';
   rule: AlertRule;
 }
 

@@ -1,4 +1,5 @@
 import { createDeliveryLoop, type DeliveryLoopOptions } from '@das/alerts-delivery';
+import { validateAlertRule, type AlertRule } from '@das/core';
 import type { AlertSettings } from '../config.js';
 import type { AlertHub } from '../live/alert-hub.js';
 import type { WorkerMetrics } from '../metrics.js';
@@ -27,6 +28,10 @@ export interface WorkerAlerts {
   readonly evaluator: AlertEvaluator;
   /** Turns a rule on or off for every worker of the store (saved; the others pick it up within `switchPollMs`); null for an unknown id. */
   setEnabled(id: string, enabled: boolean): Promise<LoadedRule | null>;
+  /** Creates or replaces a rule (validated; saved in the store for every worker). */
+  putRule(rule: unknown): Promise<LoadedRule>;
+  /** Deletes a rule created through the API: 'deleted', 'not-found', or 'not-removable' (built-in and file rules are turned off instead). */
+  removeRule(id: string): Promise<'deleted' | 'not-found' | 'not-removable'>;
   /** Waits for the alerts and state queued, and the webhook attempts under way. */
   stop(): Promise<void>;
 }
@@ -34,7 +39,21 @@ export interface WorkerAlerts {
 /** The store key of the rules turned on or off through the API (`{ <rule id>: enabled }`). */
 export const RULE_SWITCHES_KEY = 'alert-rule-switches';
 
+/** The store key of the rules created or changed through the API (a list of rules). */
+export const API_RULES_KEY = 'alert-rules-api';
+
 type Switches = Record<string, boolean>;
+
+/** A rule the API refused, with the validator's issues (reason codes included). */
+export class AlertRuleInvalidError extends Error {
+  readonly code = 'RULE_INVALID';
+  constructor(message: string) {
+    super(message);
+    this.name = 'AlertRuleInvalidError';
+  }
+}
+
+const isRuleList = (value: unknown): value is AlertRule[] => Array.isArray(value) && value.every((r) => validateAlertRule(r).ok);
 
 const isSwitches = (value: unknown): value is Switches =>
   typeof value === 'object' && value !== null && !Array.isArray(value) && Object.values(value).every((v) => typeof v === 'boolean');
@@ -50,8 +69,16 @@ export async function startWorkerAlerts(options: WorkerAlertsOptions): Promise<W
   // A switch set through the API wins over the rule's own `enabled`.
   const stored = await store.alerts.readState(RULE_SWITCHES_KEY);
   let switches: Switches = isSwitches(stored) ? stored : {};
-  const current = (): LoadedRule[] =>
-    loaded.map((entry) => (switches[entry.rule.id] === undefined ? entry : { ...entry, rule: { ...entry.rule, enabled: switches[entry.rule.id] as boolean } }));
+  const storedApiRules = await store.alerts.readState(API_RULES_KEY);
+  let apiRules: AlertRule[] = isRuleList(storedApiRules) ? storedApiRules : [];
+  // API rules replace built-in and file rules of the same id; the switches apply on top.
+  const current = (): LoadedRule[] => {
+    const byId = new Map<string, LoadedRule>(loaded.map((entry) => [entry.rule.id, entry]));
+    for (const rule of apiRules) byId.set(rule.id, { source: 'api', rule });
+    return [...byId.values()].map((entry) =>
+      switches[entry.rule.id] === undefined ? entry : { ...entry, rule: { ...entry.rule, enabled: switches[entry.rule.id] as boolean } },
+    );
+  };
   let rules = current();
   const failed = (what: string) => (error: unknown) => {
     metrics.alertErrors.inc({ what });
@@ -72,16 +99,16 @@ export async function startWorkerAlerts(options: WorkerAlertsOptions): Promise<W
   });
   await evaluator.start();
   delivery?.start();
-  const apply = (next: Switches) => {
-    if (JSON.stringify(next) === JSON.stringify(switches)) return;
+  const apply = (next: Switches, nextApiRules: AlertRule[] = apiRules) => {
+    if (JSON.stringify(next) === JSON.stringify(switches) && JSON.stringify(nextApiRules) === JSON.stringify(apiRules)) return;
     switches = next;
+    apiRules = nextApiRules;
     rules = current();
     evaluator.setRules(rules.map((r) => r.rule));
   };
   const poll = setInterval(() => {
-    store.alerts
-      .readState(RULE_SWITCHES_KEY)
-      .then((value) => apply(isSwitches(value) ? value : {}))
+    Promise.all([store.alerts.readState(RULE_SWITCHES_KEY), store.alerts.readState(API_RULES_KEY)])
+      .then(([value, list]) => apply(isSwitches(value) ? value : {}, isRuleList(list) ? list : []))
       .catch(failed('reading rule switches'));
   }, options.switchPollMs ?? 5000);
   poll.unref();
@@ -92,12 +119,31 @@ export async function startWorkerAlerts(options: WorkerAlertsOptions): Promise<W
     },
     evaluator,
     async setEnabled(id, enabled) {
-      if (!loaded.some((entry) => entry.rule.id === id)) return null;
+      if (!loaded.some((entry) => entry.rule.id === id) && !apiRules.some((rule) => rule.id === id)) return null;
       const saved = await store.alerts.readState(RULE_SWITCHES_KEY);
       const next = { ...(isSwitches(saved) ? saved : {}), [id]: enabled };
       await store.alerts.writeState(RULE_SWITCHES_KEY, next);
       apply(next);
       return rules.find((entry) => entry.rule.id === id) ?? null;
+    },
+    async putRule(value) {
+      const checked = validateAlertRule(value);
+      if (!checked.ok) throw new AlertRuleInvalidError(checked.issues.map((i) => `${i.path || '/'} ${i.message} (${i.code})`).join('; '));
+      const saved = await store.alerts.readState(API_RULES_KEY);
+      const list = (isRuleList(saved) ? saved : []).filter((r) => r.id !== checked.value.id);
+      const next = [...list, checked.value];
+      await store.alerts.writeState(API_RULES_KEY, next);
+      apply(switches, next);
+      return rules.find((entry) => entry.rule.id === checked.value.id) as LoadedRule;
+    },
+    async removeRule(id) {
+      const saved = await store.alerts.readState(API_RULES_KEY);
+      const list = isRuleList(saved) ? saved : [];
+      if (!list.some((r) => r.id === id)) return loaded.some((entry) => entry.rule.id === id) ? 'not-removable' : 'not-found';
+      const next = list.filter((r) => r.id !== id);
+      await store.alerts.writeState(API_RULES_KEY, next);
+      apply(switches, next);
+      return 'deleted';
     },
     async stop() {
       clearInterval(poll);

@@ -9,7 +9,7 @@ import type { LiveHub } from '../live/live-hub.js';
 import type { EventStore } from '../store/event-store.js';
 import { eventRoutes } from './event-routes.js';
 import { liveRoutes } from './live-routes.js';
-import { alertRoutes } from './alert-routes.js';
+import { alertRoutes, type AlertRuleAdmin } from './alert-routes.js';
 import type { LoadedRule } from '../alerts/alert-rules.js';
 import { createAlertHub, type AlertHub } from '../live/alert-hub.js';
 import { workerErrors } from './worker-errors.js';
@@ -33,7 +33,8 @@ export interface WorkerAppOptions {
   /** The alert rules evaluated (`GET /alert-rules`, dry runs); none when alerts are off. */
   alertRules?: () => readonly LoadedRule[];
   /** Turns a rule on or off (absent when alerts are off). */
-  setAlertRuleEnabled?: (id: string, enabled: boolean) => Promise<LoadedRule | null>;
+  /** Changes the alert rules (absent when alerts are off). */
+  alertRuleAdmin?: AlertRuleAdmin;
   /** Where stored alerts go live (`/alerts/live`). */
   alertHub?: AlertHub;
   /** Where logs go (default stdout); tests capture them. */
@@ -113,7 +114,7 @@ export async function buildWorkerApp(options: WorkerAppOptions) {
   );
   await app.register(eventRoutes, { store: options.store });
   await app.register(liveRoutes, { hub: options.hub, status: options.status });
-  await app.register(alertRoutes, { store: options.store, rules: options.alertRules ?? (() => []), hub: options.alertHub ?? createAlertHub(), setRuleEnabled: options.setAlertRuleEnabled });
+  await app.register(alertRoutes, { store: options.store, rules: options.alertRules ?? (() => []), hub: options.alertHub ?? createAlertHub(), ruleAdmin: options.alertRuleAdmin });
   return app;
 }
 

@@ -60,7 +60,7 @@ export type AlertActionBody = Type.Static<typeof AlertActionBodySchema>;
 
 /** A rule the worker evaluates, and where it comes from. */
 export const AlertRuleEntrySchema = Type.Object({
-  source: Type.Union([Type.Literal('built-in'), Type.Literal('file')]),
+  source: Type.Union([Type.Literal('built-in'), Type.Literal('file'), Type.Literal('api')], { description: 'api: created or changed through PUT /alert-rules/:id' }),
   rule: AlertRuleSchema,
 });
 
@@ -70,8 +70,34 @@ export type AlertRules = Type.Static<typeof AlertRulesSchema>;
 
 export const AlertRuleIdParamsSchema = Type.Object({ id: Type.String({ minLength: 1, maxLength: 200 }) });
 
-/** `POST /alert-rules/:id/enable` and `/disable`: the rule as the worker now runs it. */
-export const AlertRuleEntryResponseSchema = AlertRuleEntrySchema;
+/** `DELETE /alert-rules/:id`: a rule created through the API is gone (built-in and file rules are turned off instead). */
+export const AlertRuleDeletedSchema = Type.Object({ id: Type.String(), deleted: Type.Literal(true) });
+
+const DeliveryStatusSchema = Type.Union([Type.Literal('pending'), Type.Literal('delivered'), Type.Literal('dead')]);
+
+/** A webhook delivery of an alert: pending (retried with back-off), delivered, or dead (given up) with its last error. */
+export const AlertDeliverySchema = Type.Object({
+  id: Type.String(),
+  alertId: Type.String(),
+  endpointId: Type.String(),
+  status: DeliveryStatusSchema,
+  attempts: Type.Integer({ minimum: 0 }),
+  createdAt: Type.String(),
+  lastAttemptAt: Nullable(Type.String()),
+  lastStatus: Nullable(Type.Integer()),
+  lastError: Nullable(Type.String()),
+  deliveredAt: Nullable(Type.String()),
+});
+export type AlertDelivery = Type.Static<typeof AlertDeliverySchema>;
+
+export const AlertDeliveriesQuerySchema = Type.Object({
+  status: Type.Optional(DeliveryStatusSchema),
+  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000, default: 100 })),
+});
+
+/** `GET /alert-deliveries`: newest first. */
+export const AlertDeliveriesSchema = Type.Object({ deliveries: Type.Array(AlertDeliverySchema) });
+export type AlertDeliveries = Type.Static<typeof AlertDeliveriesSchema>;
 
 export const AlertRuleDryRunQuerySchema = Type.Object({
   hours: Type.Optional(Type.Integer({ minimum: 1, maximum: 24 * 31, default: 24, description: 'How far back to evaluate the stored events' })),

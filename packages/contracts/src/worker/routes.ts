@@ -1,4 +1,5 @@
 import Type from 'typebox';
+import { AlertRuleSchema } from '@das/core/browser';
 import type { HttpRoute } from '../http-route.js';
 import {
   DeadLetterReplayQuerySchema,
@@ -23,7 +24,10 @@ import {
   AlertIdParamsSchema,
   AlertRuleDryRunQuerySchema,
   AlertRuleDryRunSchema,
-  AlertRuleEntryResponseSchema,
+  AlertRuleEntrySchema,
+  AlertRuleDeletedSchema,
+  AlertDeliveriesQuerySchema,
+  AlertDeliveriesSchema,
   AlertRuleIdParamsSchema,
   AlertRulesSchema,
   AlertSchema,
@@ -92,8 +96,26 @@ export const workerRoutes = {
     response: AlertSchema,
   },
   listAlertRules: { method: 'GET', path: '/alert-rules', auth: true, successStatus: 200, response: AlertRulesSchema },
-  enableAlertRule: { method: 'POST', path: '/alert-rules/:id/enable', auth: true, params: AlertRuleIdParamsSchema, successStatus: 200, response: AlertRuleEntryResponseSchema },
-  disableAlertRule: { method: 'POST', path: '/alert-rules/:id/disable', auth: true, params: AlertRuleIdParamsSchema, successStatus: 200, response: AlertRuleEntryResponseSchema },
+  enableAlertRule: { method: 'POST', path: '/alert-rules/:id/enable', auth: true, params: AlertRuleIdParamsSchema, successStatus: 200, response: AlertRuleEntrySchema },
+  disableAlertRule: { method: 'POST', path: '/alert-rules/:id/disable', auth: true, params: AlertRuleIdParamsSchema, successStatus: 200, response: AlertRuleEntrySchema },
+  putAlertRule: {
+    method: 'PUT',
+    path: '/alert-rules/:id',
+    auth: true,
+    params: AlertRuleIdParamsSchema,
+    body: AlertRuleSchema,
+    successStatus: 200,
+    response: AlertRuleEntrySchema,
+  },
+  deleteAlertRule: { method: 'DELETE', path: '/alert-rules/:id', auth: true, params: AlertRuleIdParamsSchema, successStatus: 200, response: AlertRuleDeletedSchema },
+  listAlertDeliveries: {
+    method: 'GET',
+    path: '/alert-deliveries',
+    auth: true,
+    querystring: AlertDeliveriesQuerySchema,
+    successStatus: 200,
+    response: AlertDeliveriesSchema,
+  },
   dryRunAlertRule: {
     method: 'POST',
     path: '/alert-rules/:id/dry-run',
