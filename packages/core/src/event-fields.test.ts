@@ -28,7 +28,7 @@ describe('the ActivityEvent field table', () => {
       ['database', 'databases', true],
       ['command', 'commands', true],
       ['objectName', 'objects', true],
-      ['remoteHost', 'hosts', false],
+      ['remoteHost', 'hosts', true],
     ]);
     expect(fieldLabel('objectName')).toBe('Object');
   });

@@ -11,7 +11,7 @@ export interface EventFieldFacet {
   key: 'users' | 'databases' | 'commands' | 'objects' | 'hosts';
   /** Plural heading, e.g. `Users`. */
   label: string;
-  /** Part of the store's `GET /events/facets` (hosts are counted by the live view only). */
+  /** Part of the store's `GET /events/facets` (and counted there by both stores). */
   stored: boolean;
 }
 
@@ -44,7 +44,7 @@ export const ACTIVITY_EVENT_FIELDS = [
   { name: 'exitCode', type: 'integer', nullable: true, label: 'Exit' },
   { name: 'failed', type: 'boolean', nullable: false, label: 'Failed', description: 'A non-zero exit code, an error message or a failed login' },
   { name: 'errorMessage', type: 'string', nullable: true, label: 'Error' },
-  { name: 'remoteHost', type: 'string', nullable: true, label: 'Host', facet: { key: 'hosts', label: 'Hosts', stored: false } },
+  { name: 'remoteHost', type: 'string', nullable: true, label: 'Host', facet: { key: 'hosts', label: 'Hosts', stored: true } },
   { name: 'remotePort', type: 'string', nullable: true, label: 'Port' },
   { name: 'sessionId', type: 'string', nullable: true, label: 'Session' },
   { name: 'pid', type: 'integer', nullable: true, label: 'PID' },

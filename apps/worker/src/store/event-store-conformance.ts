@@ -240,6 +240,8 @@ export function describeEventStore(name: string, createStorage: () => Promise<St
       };
       for (const { value, count } of facets.users) expect(count).toBe(countBy('user').get(value));
       for (const { value, count } of facets.commands) expect(count).toBe(countBy('command').get(value));
+      expect(facets.hosts.length).toBeGreaterThan(0);
+      for (const { value, count } of facets.hosts) expect(count).toBe(countBy('remoteHost').get(value));
       // Top statements: the most frequent fingerprints, counted as the events say.
       const fingerprints = new Map<string, number>();
       for (const e of events as StoredEvent[]) if (e.fingerprint != null) fingerprints.set(e.fingerprint, (fingerprints.get(e.fingerprint) ?? 0) + 1);

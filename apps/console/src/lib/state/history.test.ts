@@ -17,7 +17,7 @@ function fakeWorker(calls: { filter: EventFilter; cursor?: string }[]): WorkerCl
       return { events: all.slice(start, start + limit), next };
     },
     getEvent: async () => all[0]!,
-    facets: async () => ({ total: 120, users: [{ value: 'app', count: 30 }], databases: [], commands: [], objects: [] }),
+    facets: async () => ({ total: 120, users: [{ value: 'app', count: 30 }], databases: [], commands: [], objects: [], hosts: [] }),
     histogram: async () => ({ intervalMs: 60_000, buckets: [{ start: 0, total: 120, byCommand: { QUERY: 120 } }] }),
     exportEvents: async () => new Blob(['{}\n']),
     status: async () => {
