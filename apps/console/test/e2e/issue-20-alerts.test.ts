@@ -97,6 +97,13 @@ describe('alerts in the console on the whole local stack', () => {
     await expect.poll(() => page.getByTestId('nav-open-alerts').innerText(), { timeout: 10_000, interval: 250 }).toBe('3');
     await page.getByRole('button', { name: 'Acknowledged', exact: true }).click();
     await expect.poll(() => rows.count(), { timeout: 10_000, interval: 250 }).toBe(1);
+
+    // The history shows the top statements by fingerprint, literals replaced.
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Event history', exact: true }).click();
+    const statements = page.getByTestId('top-statement');
+    await statements.first().waitFor({ timeout: 20_000 });
+    expect((await statements.allInnerTexts()).join('\n')).toMatch(/select pan from das_console_alerts\.cards/i);
+    await shoot(page, 'history-top-statements');
   });
 
   it('lists the rules, dry-runs one over the stored events, and turns it off and on', async () => {

@@ -2,7 +2,7 @@
 import { filterToQuery, type EventFilter } from '../domain.js';
 import type { HttpClient, Query } from './http.js';
 import type { DeadLetterReplayResult, DeadLettersPage, EventsPage, Facets, Fleet, Histogram, StoredEvent, WorkerStatus } from './types.js';
-import type { Alert, AlertRuleDryRun, AlertRules, AlertsPage, AlertsQuery } from '@das/contracts';
+import type { Alert, AlertRuleDryRun, AlertRules, AlertsPage, AlertsQuery, TopStatements } from '@das/contracts';
 
 function filterQuery(filter: EventFilter, extra: Query = {}): Query {
   return { ...filterToQuery(filter), ...extra };
@@ -15,6 +15,8 @@ export function createWorkerClient(http: HttpClient) {
       http.request<EventsPage>('GET', '/events', { query: filterQuery(filter, { cursor: page.cursor, limit: page.limit }), signal }),
     getEvent: (id: number) => http.request<StoredEvent>('GET', `/events/${id}`),
     facets: (filter: EventFilter, signal?: AbortSignal) => http.request<Facets>('GET', '/events/facets', { query: filterQuery(filter), signal }),
+    /** The most frequent statements by fingerprint (literals replaced) in the filter. */
+    topStatements: (filter: EventFilter, limit = 10) => http.request<TopStatements>('GET', '/events/statements', { query: filterQuery(filter, { limit }) }),
     histogram: (filter: EventFilter, signal?: AbortSignal) =>
       http.request<Histogram>('GET', '/events/histogram', { query: filterQuery(filter), signal }),
     /** Downloads an export with the bearer header and returns it as a Blob. */

@@ -1,5 +1,6 @@
 import type { Backend } from '../api/backend.js';
 import type { Facets, Histogram, StoredEvent } from '../api/types.js';
+import type { TopStatements } from '@das/contracts';
 import type { EventFilter } from '../domain.js';
 import { isoTime } from '../format/format.js';
 import { describeError } from './errors.js';
@@ -42,6 +43,8 @@ export function rangeProblem(range: TimeRange): string | null {
 /** The Event history screen: a time range and filters over the worker's store, paged by cursor. */
 export class HistoryState implements UrlView {
   filter = $state.raw<EventFilter>({});
+  /** The most frequent statements (by fingerprint) in the filter, beside the facets. */
+  statements = $state.raw<TopStatements | null>(null);
   range = $state.raw<TimeRange>({ key: DEFAULT_RANGE });
   pageSize = $state(DEFAULT_PAGE_SIZE);
   /** Cursors of the pages up to the current one: the last is the current page's, none on page 1. */
@@ -159,10 +162,15 @@ export class HistoryState implements UrlView {
       this.searchedTo = filter.to !== undefined ? Date.parse(filter.to) : this.range.key === 'all' ? undefined : now;
       if (cursor === undefined || this.facets === null) {
         // Facets and the histogram only decorate the page: their failure leaves the events usable.
-        const [facets, histogram] = await Promise.all([worker.facets(filter).catch(() => null), worker.histogram(filter).catch(() => null)]);
+        const [facets, histogram, statements] = await Promise.all([
+          worker.facets(filter).catch(() => null),
+          worker.histogram(filter).catch(() => null),
+          worker.topStatements(filter).catch(() => null),
+        ]);
         if (generation !== this.#generation) return;
         this.facets = facets;
         this.histogram = histogram;
+        this.statements = statements;
       }
     } catch (error) {
       if (generation !== this.#generation) return;
@@ -171,6 +179,7 @@ export class HistoryState implements UrlView {
       this.next = null;
       this.facets = null;
       this.histogram = null;
+      this.statements = null;
       this.#loadedKey = null;
       this.error = describeError(error);
     } finally {

@@ -19,6 +19,7 @@ function fakeWorker(calls: { filter: EventFilter; cursor?: string }[]): WorkerCl
     getEvent: async () => all[0]!,
     facets: async () => ({ total: 120, users: [{ value: 'app', count: 30 }], databases: [], commands: [], objects: [], hosts: [] }),
     histogram: async () => ({ intervalMs: 60_000, buckets: [{ start: 0, total: 120, byCommand: { QUERY: 120 } }] }),
+    topStatements: async () => ({ statements: [{ fingerprint: 'select * from orders where id = ?', category: 'DQL', count: 90, lastTime: '2026-12-06T10:00:00.000Z' }] }),
     exportEvents: async () => new Blob(['{}\n']),
     status: async () => {
       throw new Error('not used');
@@ -51,6 +52,8 @@ describe('HistoryState', () => {
     expect([history.events.length, history.next, history.pageNumber]).toEqual([50, '50', 1]);
     expect(history.facets?.total).toBe(120);
     expect(history.histogram?.buckets).toHaveLength(1);
+    // Top statements come with the first page, beside the facets.
+    expect(history.statements?.statements.map((t) => [t.fingerprint, t.count])).toEqual([['select * from orders where id = ?', 90]]);
     await history.nextPage();
     await history.nextPage();
     expect([history.events.length, history.next, history.pageNumber]).toEqual([20, null, 3]);
