@@ -31,7 +31,7 @@ afterAll(async () => {
 
 describe('runtimeWorkspaces', () => {
   it('follows dependencies, not devDependencies', () => {
-    expect(runtimeWorkspaces('worker').sort()).toEqual(['apps/worker', 'packages/contracts', 'packages/core', 'packages/server-kit']);
+    expect(runtimeWorkspaces('worker').sort()).toEqual(['apps/worker', 'packages/alerts-delivery', 'packages/contracts', 'packages/core', 'packages/server-kit']);
     expect(runtimeWorkspaces('api')).not.toContain('apps/local-aws');
   });
 });
