@@ -2,11 +2,11 @@ import { chmod, mkdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import type { EventFilter } from '@das/core';
-import type { DeadLetter, StoredEvent } from '@das/contracts';
+import type { StoredEvent } from '@das/contracts';
 import { compareSequenceNumbers } from './sequence-number.js';
 import { type AppendResult, type EventStore, type PageRequest, type RetentionPolicy, type ShardBatch, type ShardCheckpoint } from './event-store.js';
 import { filterToSql } from './filter-sql.js';
-import { decodeCursor, encodeCursor, facetsFromGroupingRows, histogramFromRows, rowCount, statementsFromRows } from './store-rows.js';
+import { decodeCursor, encodeCursor, facetsFromGroupingRows, histogramFromRows, exportByPages, rowCount, rowToDeadLetter, statementsFromRows } from './store-rows.js';
 import { ADD_STATEMENT_COLUMNS, appendEventRow, CREATE_EVENTS_TABLE, EVENT_COLUMNS, rowToEvent, STORED_FACET_COLUMNS } from './event-columns.js';
 import { deriveStatementColumns, type StatementColumnOptions } from './statement-columns.js';
 import { ALERT_TABLES, createDuckDbAlertStore } from './duckdb-alert-store.js';
@@ -28,7 +28,6 @@ const SCHEMA = [
 
 /** Dead letters kept at most (the oldest go first); they hold raw record data. */
 const MAX_DEAD_LETTERS = 100_000;
-const EXPORT_CHUNK = 2000;
 
 type Row = Record<string, unknown>;
 
@@ -290,17 +289,7 @@ export async function createDuckDbEventStore(options: DuckDbEventStoreOptions): 
       return statementsFromRows(found);
     },
 
-    async *export(filter, limit = Number.MAX_SAFE_INTEGER) {
-      let cursor: string | undefined;
-      let left = limit;
-      while (left > 0) {
-        const chunk = await page(filter, { cursor, limit: Math.min(EXPORT_CHUNK, left) });
-        yield* chunk.events;
-        left -= chunk.events.length;
-        if (chunk.next === null) return;
-        cursor = chunk.next;
-      }
-    },
+    export: (filter, limit = Number.MAX_SAFE_INTEGER) => exportByPages(page, filter, limit),
 
     async deadLetters(query) {
       const parts: string[] = ['TRUE'];
@@ -320,16 +309,7 @@ export async function createDuckDbEventStore(options: DuckDbEventStoreOptions): 
          WHERE ${parts.join(' AND ')} ORDER BY id DESC LIMIT CAST(? AS BIGINT)`,
         [...params, rowCount(query.limit, 'page limit') + 1],
       );
-      const list: DeadLetter[] = found.slice(0, query.limit).map((row) => ({
-        id: Number(row.id),
-        reason: String(row.reason),
-        message: String(row.message ?? ''),
-        shardId: String(row.shard_id),
-        sequenceNumber: String(row.sequence_number),
-        arrivedAt: str(row.arrived_at),
-        storedAt: String(row.stored_at),
-        data: String(row.data),
-      }));
+      const list = found.slice(0, query.limit).map(rowToDeadLetter);
       const last = list.at(-1);
       return { deadLetters: list, next: found.length > query.limit && last !== undefined ? encodeCursor([last.id]) : null };
     },

@@ -1,5 +1,6 @@
-import type { Facets, Histogram, TopStatements } from '@das/contracts';
-import { CursorError } from './event-store.js';
+import type { DeadLetter, Facets, Histogram, StoredEvent, TopStatements } from '@das/contracts';
+import type { EventFilter } from '@das/core';
+import { CursorError, type PageRequest } from './event-store.js';
 import { STORED_FACET_COLUMNS } from './event-columns.js';
 
 // What the stores share besides their SQL: cursors, row counts, and turning result rows into
@@ -78,4 +79,37 @@ export function statementsFromRows(rows: readonly Row[]): TopStatements['stateme
     count: Number(row.n),
     lastTime: String(row.last_time),
   }));
+}
+
+/** A row of `dead_letters` (both stores name its columns alike) as the API's dead letter. */
+export function rowToDeadLetter(row: Row): DeadLetter {
+  return {
+    id: Number(row.id),
+    reason: String(row.reason),
+    message: String(row.message ?? ''),
+    shardId: String(row.shard_id),
+    sequenceNumber: String(row.sequence_number),
+    arrivedAt: row.arrived_at === null || row.arrived_at === undefined ? null : String(row.arrived_at),
+    storedAt: String(row.stored_at),
+    data: String(row.data),
+  };
+}
+
+const EXPORT_CHUNK = 2000;
+
+/** Newest first, page after page of a store's query, without holding the whole result in memory. */
+export async function* exportByPages(
+  page: (filter: EventFilter, request: PageRequest) => Promise<{ events: StoredEvent[]; next: string | null }>,
+  filter: EventFilter,
+  limit: number,
+): AsyncIterable<StoredEvent> {
+  let cursor: string | undefined;
+  let left = limit;
+  while (left > 0) {
+    const chunk = await page(filter, { cursor, limit: Math.min(EXPORT_CHUNK, left) });
+    yield* chunk.events;
+    left -= chunk.events.length;
+    if (chunk.next === null) return;
+    cursor = chunk.next;
+  }
 }

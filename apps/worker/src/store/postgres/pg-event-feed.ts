@@ -50,7 +50,8 @@ export function followEvents(options: EventFeedOptions): { close(): Promise<void
         params.push(after.xid, after.id);
         where += ' AND (ingest_xid, id) > ($3::xid8, $4::bigint)';
       }
-      const { rows } = await pool.query(`SELECT ${SELECT_COLUMNS} FROM ${SCHEMA}.events WHERE ${where} ORDER BY ingest_xid, id LIMIT ${PAGE}`, params);
+      params.push(PAGE);
+      const { rows } = await pool.query(`SELECT ${SELECT_COLUMNS} FROM ${SCHEMA}.events WHERE ${where} ORDER BY ingest_xid, id LIMIT $${params.length}`, params);
       const last = rows.at(-1) as Record<string, unknown> | undefined;
       if (rows.length > 0) options.onStored(rows.map(rowToEvent), 0);
       if (rows.length < PAGE || last === undefined) break;

@@ -1,12 +1,12 @@
 import pg from 'pg';
 import type { EventFilter, ActivityEvent } from '@das/core';
-import type { DeadLetter, Facets, StoredEvent } from '@das/contracts';
+import type { Facets, StoredEvent } from '@das/contracts';
 import { compareSequenceNumbers } from '../sequence-number.js';
 import { LeaseLostError, type AppendResult, type EventStore, type PageRequest, type RetentionPolicy, type ShardBatch, type ShardCheckpoint } from '../event-store.js';
 import { EVENT_FIELD_COLUMNS, rowToEvent, STORED_FACET_COLUMNS } from '../event-columns.js';
 import { deriveStatementColumns, type StatementColumnOptions, type StatementColumns } from '../statement-columns.js';
 import { isoToMicros } from '../filter-sql.js';
-import { decodeCursor, encodeCursor, facetsFromGroupingRows, histogramFromRows, rowCount, statementsFromRows } from '../store-rows.js';
+import { decodeCursor, encodeCursor, facetsFromGroupingRows, histogramFromRows, exportByPages, rowCount, rowToDeadLetter, statementsFromRows } from '../store-rows.js';
 import { filterToPgSql, PgParams } from './pg-filter.js';
 import { migrate, type MigrationOutcome } from './pg-migrate.js';
 import { createPartitions } from './pg-partitions.js';
@@ -56,7 +56,6 @@ const NO_PARTITION_FOR_ROW = '23514';
 
 /** Dead letters kept at most (the oldest go first); they hold raw record data. */
 const MAX_DEAD_LETTERS = 100_000;
-const EXPORT_CHUNK = 2000;
 
 const EVENTS = `${SCHEMA}.events`;
 const SELECT_COLUMNS = ['id', 'shard_id', 'sequence_number', ...PG_EVENT_COLUMNS.map((c) => c.column)].join(', ');
@@ -102,19 +101,6 @@ function rowToCheckpoint(row: Row): ShardCheckpoint {
     sequenceNumber: row.checkpoint === null ? null : String(row.checkpoint),
     finished: row.finished === true,
     startedAtMs: row.started_at_ms === null ? null : Number(row.started_at_ms),
-  };
-}
-
-function rowToDeadLetter(row: Row): DeadLetter {
-  return {
-    id: Number(row.id),
-    reason: String(row.reason),
-    message: String(row.message ?? ''),
-    shardId: String(row.shard_id),
-    sequenceNumber: String(row.sequence_number),
-    arrivedAt: row.arrived_at === null ? null : String(row.arrived_at),
-    storedAt: String(row.stored_at),
-    data: String(row.data),
   };
 }
 
@@ -385,17 +371,7 @@ export async function createPgEventStore(options: PgEventStoreOptions): Promise<
       return statementsFromRows(found);
     },
 
-    async *export(filter, limit = Number.MAX_SAFE_INTEGER) {
-      let cursor: string | undefined;
-      let left = limit;
-      while (left > 0) {
-        const chunk = await page(filter, { cursor, limit: Math.min(EXPORT_CHUNK, left) });
-        yield* chunk.events;
-        left -= chunk.events.length;
-        if (chunk.next === null) return;
-        cursor = chunk.next;
-      }
-    },
+    export: (filter, limit = Number.MAX_SAFE_INTEGER) => exportByPages(page, filter, limit),
 
     async deadLetters(query) {
       const params = new PgParams();
