@@ -18,6 +18,8 @@ const USAGE = `Usage: das-local [options]
   --master-password <p>  source mariadb: root's password of the private MariaDB
   --mysql-url <url>      source mariadb: watch your own MariaDB (mysql://user:pass@host:port)
   --audit-log <path>     with --mysql-url: the server_audit file it writes (never reconfigured)
+  --postgres             also serve the Aurora PostgreSQL cluster auroralab-pg-cluster: a private
+                         PostgreSQL with pgaudit (apt-get install postgresql postgresql-<major>-pgaudit)
   --stream-delay-ms <n>  activity stream starting/stopping time (default 2000)
   --stream-shards <n>    shards of each activity stream it starts (default 1; more gives a worker
                          fleet shards to split: records then go round-robin over them)
@@ -50,6 +52,7 @@ export function parseCli(argv: readonly string[], env: NodeJS.ProcessEnv): Local
       'stream-delay-ms': { type: 'string' },
       'stream-shards': { type: 'string' },
       'call-log': { type: 'boolean' },
+      postgres: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -88,6 +91,7 @@ export function parseCli(argv: readonly string[], env: NodeJS.ProcessEnv): Local
     auditLog: values['audit-log'],
     masterPassword: values['master-password'],
     ...(values['call-log'] === true ? { callLogFile: true } : {}),
+    ...(values.postgres === true ? { postgres: true } : {}),
   };
 }
 

@@ -15,6 +15,8 @@ import { createKmsService } from './kms/kms-service.js';
 import { LocalKms } from './kms/local-kms.js';
 import { createMariadbSource, type BinarySearch, type CaptureTuning } from './mariadb/index.js';
 import { chooseSource } from './source-choice.js';
+import type { PostgresBinaries } from './postgres/postgres-binaries.js';
+import { createPostgresSource } from './postgres/source-plugin.js';
 import type { JsonService } from './protocol/json-service.js';
 import { ActivityStreams } from './rds/activity-streams.js';
 import { ClusterStore, type ClusterRecord, type ClusterSeed } from './rds/cluster-store.js';
@@ -74,8 +76,18 @@ export interface LocalAwsOptions {
   auditLog?: string;
   /** Source 'mariadb': root's password of the private MariaDB. */
   masterPassword?: string;
-  /** Source 'mariadb': capture tuning (heartbeat interval, batch size/delay, buffer). */
+  /** Source 'mariadb': capture tuning (heartbeat interval, batch size/delay, buffer); also the PostgreSQL capture's. */
   capture?: CaptureTuning;
+  /**
+   * Also serve the Aurora PostgreSQL cluster `auroralab-pg-cluster`: a private PostgreSQL with
+   * pgaudit (Debian's postgresql and postgresql-<major>-pgaudit) whose log is its activity stream.
+   * Default false.
+   */
+  postgres?: boolean;
+  /** Where the private PostgreSQL's binaries are (default: found under /usr/lib/postgresql). */
+  postgresBinaries?: PostgresBinaries;
+  /** Overrides of the PostgreSQL cluster's seed. */
+  postgresCluster?: Partial<ClusterSeed>;
   /** Also append every call (`GET /_local/calls`) to `<dataDir>/calls.jsonl`. Default false. */
   callLogFile?: boolean;
   /** Extra JSON 1.1 services (SSM, …) served on the same endpoint. */
@@ -123,6 +135,22 @@ export const DEFAULT_CLUSTER: ClusterSeed = {
   writerIdentifier: 'auroralab-mysql-node-1',
   instanceClass: 'db.r6g.large',
 };
+
+/** The Aurora PostgreSQL cluster served with `postgres: true`; its engine version is the private server's. */
+export const DEFAULT_PG_CLUSTER: ClusterSeed = {
+  identifier: 'auroralab-pg-cluster',
+  engine: 'aurora-postgresql',
+  engineVersion: '15',
+  masterUsername: 'postgres',
+  databaseName: 'postgres',
+  writerIdentifier: 'auroralab-pg-node-1',
+  instanceClass: 'db.r6g.large',
+};
+
+/** The engines RDS tells apart here: Aurora PostgreSQL clusters get the PostgreSQL source. */
+export function isPostgresCluster(cluster: { engine: string }): boolean {
+  return cluster.engine === 'aurora-postgresql';
+}
 
 const require = createRequire(import.meta.url);
 const VERSION = (require('../package.json') as { version: string }).version;
@@ -191,11 +219,25 @@ export async function startLocalAws(options: LocalAwsOptions): Promise<LocalAws>
     cleanups.push(() => kinesis.settle());
     const plugin = await createSourcePlugin(sourceKind, { options, dataDir, region, accountId, log });
     if (plugin) cleanups.push(() => plugin.close());
-    if (plugin?.stats) stats.addSection('sources', plugin.stats);
+    const postgres =
+      options.postgres === true
+        ? await createPostgresSource({
+            dataDir,
+            log,
+            ...(options.capture === undefined ? {} : { capture: options.capture }),
+            ...(options.postgresBinaries === undefined ? {} : { binaries: options.postgresBinaries }),
+          })
+        : undefined;
+    if (postgres) cleanups.push(() => postgres.close());
+    const allSourceStats = (): Record<string, unknown> | undefined =>
+      plugin?.stats === undefined && postgres === undefined ? undefined : { ...(plugin?.stats?.() as Record<string, unknown> | undefined), ...postgres?.stats() };
+    if (plugin?.stats || postgres) stats.addSection('sources', () => allSourceStats());
 
     // The cluster's master user is the login of the database it shows, as on Aurora.
     const databaseLogin = options.databaseLogin ?? plugin?.databaseLogin ?? { user: 'root', password: '' };
-    const clusters = await ClusterStore.open(join(dataDir, 'rds'), [{ ...DEFAULT_CLUSTER, masterUsername: databaseLogin.user, ...options.cluster }]);
+    const seeds: ClusterSeed[] = [{ ...DEFAULT_CLUSTER, masterUsername: databaseLogin.user, ...options.cluster }];
+    if (postgres) seeds.push({ ...DEFAULT_PG_CLUSTER, engineVersion: postgres.engineVersion, masterUsername: postgres.databaseLogin.user, ...options.postgresCluster });
+    const clusters = await ClusterStore.open(join(dataDir, 'rds'), seeds);
     const sources = new Map<string, ActivitySource>();
     cleanups.push(async () => {
       for (const source of sources.values()) await source.close();
@@ -206,10 +248,11 @@ export async function startLocalAws(options: LocalAwsOptions): Promise<LocalAws>
       kmsPort: inProcessKmsPort(kms, stats),
       kinesis,
       sourceFor: (cluster) => {
-        if (!plugin) return undefined;
+        const producer = isPostgresCluster(cluster) ? postgres : plugin;
+        if (!producer) return undefined;
         let source = sources.get(cluster.identifier);
         if (!source) {
-          source = plugin.createSource(cluster);
+          source = producer.createSource(cluster);
           sources.set(cluster.identifier, source);
         }
         return source;
@@ -221,14 +264,16 @@ export async function startLocalAws(options: LocalAwsOptions): Promise<LocalAws>
     cleanups.push(() => streams.close());
 
     const databaseEndpoint = plugin?.clusterEndpoint ?? options.clusterEndpoint ?? { host: '127.0.0.1', port: 3306 };
-    const rds = createRdsService(clusters, streams, { region, accountId, endpointOf: () => databaseEndpoint });
+    const endpointOf = (cluster: { engine: string }) => (isPostgresCluster(cluster) && postgres ? postgres.clusterEndpoint : databaseEndpoint);
+    const rds = createRdsService(clusters, streams, { region, accountId, endpointOf });
     // SSM Run Command: the lab's load document runs @das/tpcc against the cluster's database.
     const ssm = createSsmService({
       dataDir,
       region,
       accountId,
       log,
-      defaultTarget: () => ({ ...databaseEndpoint, ...databaseLogin }),
+      defaultTarget: () => ({ ...databaseEndpoint, ...databaseLogin, engine: 'mysql' }),
+      ...(postgres ? { postgresTarget: () => ({ ...postgres.clusterEndpoint, ...postgres.databaseLogin, engine: 'postgres' as const }) } : {}),
     });
     cleanups.push(() => ssm.close());
     const jsonServices = [createKmsService(kms), kinesis.service, ssm.service, ...(options.extraJsonServices ?? [])];
@@ -241,7 +286,7 @@ export async function startLocalAws(options: LocalAwsOptions): Promise<LocalAws>
       hosts: createHostAllowlist(options.host ?? '127.0.0.1', options.allowedHosts),
       health: () => {
         // What the stream costs, for the console (through the API) beside the stream status.
-        const captureCost = captureCostOf(plugin?.stats?.());
+        const captureCost = captureCostOf(allSourceStats());
         return {
           status: 'ok',
           name: 'das-local',
@@ -250,6 +295,7 @@ export async function startLocalAws(options: LocalAwsOptions): Promise<LocalAws>
           accountId,
           services: [...jsonServices.map((service) => service.name), rds.name],
           source: sourceKind,
+          engines: postgres ? ['aurora-mysql', 'aurora-postgresql'] : ['aurora-mysql'],
           ...(sourceNote === undefined ? {} : { sourceNote }),
           ...(captureCost === undefined ? {} : { captureCost }),
         };

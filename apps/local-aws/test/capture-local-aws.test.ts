@@ -202,7 +202,7 @@ describe('--mysql-url: watching a MariaDB of your own', () => {
             const { payload } = await decryptRecord(record.Data as Uint8Array, { kms, resourceId: cluster.DbClusterResourceId as string });
             events.push(...(payload.databaseActivityEventList as unknown as CapturedEvent[]));
           }
-          return events.filter((e): e is MysqlActivityEvent => e.type === 'record' && e.commandText.includes('own_marker'));
+          return events.filter((e): e is MysqlActivityEvent => e.type === 'record' && e.commandText?.includes('own_marker') === true);
         },
         (events) => events.length > 0,
       );

@@ -57,6 +57,7 @@ describe('the private PostgreSQL with pgaudit', () => {
     expect(mine.map((e) => [e?.class, e?.command])).toEqual([
       ['MISC', 'CONNECT'],
       ['DDL', 'CREATE TABLE'],
+      ['DDL', 'CREATE INDEX'], // the primary key's index, named by pgaudit's event trigger
       ['WRITE', 'INSERT'],
       ['READ', 'SELECT'],
       ['READ', 'SELECT'],

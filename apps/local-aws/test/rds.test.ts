@@ -126,13 +126,17 @@ describe('RDS through @aws-sdk/client-rds', () => {
     expect(notACluster.$metadata?.httpStatusCode).toBe(404);
     const badMode = await sdkError(rds.send(new StartActivityStreamCommand({ ResourceArn: CLUSTER_ARN, KmsKeyId: key.KeyId, Mode: 'fast' as never })));
     expect(badMode.name).toBe('InvalidParameterValue');
+    // Aurora MySQL streams are asynchronous only.
+    const syncOnMysql = await sdkError(rds.send(new StartActivityStreamCommand({ ResourceArn: CLUSTER_ARN, KmsKeyId: key.KeyId, Mode: 'sync' })));
+    expect(syncOnMysql.name).toBe('InvalidParameterCombination');
+    expect(syncOnMysql.message).toMatch(/only the async mode/);
   });
 
   it('creates the activity stream with the configured shard count and makes records readable', async () => {
     const key = (await kms.send(new CreateKeyCommand({}))).KeyMetadata!;
-    await rds.send(new StartActivityStreamCommand({ ResourceArn: CLUSTER_ARN, KmsKeyId: key.KeyId, Mode: 'sync' }));
+    await rds.send(new StartActivityStreamCommand({ ResourceArn: CLUSTER_ARN, KmsKeyId: key.KeyId, Mode: 'async' }));
     const cluster = await waitFor(describeCluster, (value) => value.ActivityStreamStatus === 'started');
-    expect(cluster.ActivityStreamMode).toBe('sync');
+    expect(cluster.ActivityStreamMode).toBe('async');
     expect(cluster.ActivityStreamKmsKeyId).toBe(key.KeyId);
     const shards = await kinesis.send(new ListShardsCommand({ StreamName: cluster.ActivityStreamKinesisStreamName }));
     const iterator = await kinesis.send(

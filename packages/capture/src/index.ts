@@ -12,4 +12,5 @@ export { readJsonFile, SerialWriter, writeFileAtomic } from './state/atomic-file
 export { createSyntheticSource, type SyntheticSourceOptions } from './synthetic/synthetic-source.js';
 export { parsePgauditMessage, type PgauditEntry } from './pgaudit/pgaudit-message.js';
 export { jsonlogTimeToDas, parseJsonlogLine, PgEventMapper, type JsonlogEntry, type PgEventMapperContext } from './pgaudit/pg-event-mapper.js';
+export { createPgauditCapture, type PgauditCaptureOptions, type PgHousekeepingSession } from './pgaudit/pgaudit-capture.js';
 export { createJsonlogTail, type JsonlogPosition, type JsonlogTailOptions } from './pgaudit/jsonlog-tail.js';

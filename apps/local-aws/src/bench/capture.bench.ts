@@ -200,12 +200,12 @@ export const captureSection: BenchSection = {
         auditLogPath: join(dataDir, 'mariadb', 'audit', 'server_audit.log'),
         keyArn: key.KeyMetadata?.Arn as string,
       };
-      await startStream(bench, 'sync');
+      await startStream(bench, 'async'); // Aurora MySQL streams are async only
       await measureLatency(bench, context, 'default batching (≤ 500 events / 1 s)');
       await measureThroughput(bench, context);
       await stopStream(bench);
       await measureCost(bench, context);
-      await startStream(bench, 'sync');
+      await startStream(bench, 'async'); // Aurora MySQL streams are async only
       // The same stream after a restart with records sealed every 20 ms: the pipeline's own latency.
       await aws.close();
       aws = await start(20);

@@ -94,7 +94,8 @@ export function serverSettings(p: { port: number; socketDir: string; logDir: str
     'pgaudit.log': 'all',
     'pgaudit.log_catalog': 'off',
     'pgaudit.log_parameter': 'on',
-    'pgaudit.log_relation': 'off',
+    // One line per relation a statement touches, with its name: DAS records carry the object.
+    'pgaudit.log_relation': 'on',
   };
   return Object.entries(settings).flatMap(([name, value]) => ['-c', `${name}=${value}`]);
 }
@@ -111,6 +112,17 @@ async function readSetup(path: string): Promise<Setup | undefined> {
 async function ownedDirectory(path: string, identity: { uid: number; gid: number } | undefined): Promise<void> {
   await mkdir(path, { recursive: true, mode: 0o700 });
   if (identity !== undefined) await chown(path, identity.uid, identity.gid);
+}
+
+/** Runs `work` on a short session in another database of the same server. */
+async function withDatabase<T>(connection: pg.ClientConfig, database: string, work: (client: pg.Client) => Promise<T>): Promise<T> {
+  const client = new pg.Client({ ...connection, database, application_name: 'das-local' });
+  await client.connect();
+  try {
+    return await work(client);
+  } finally {
+    await client.end();
+  }
 }
 
 async function waitForConnections(connect: () => Promise<pg.Client>, child: ChildProcess, output: () => string, timeoutMs: number): Promise<pg.Client> {
@@ -204,6 +216,10 @@ export async function startPrivatePostgres(options: PrivatePostgresOptions): Pro
     const password = setup.housekeepingPassword.replaceAll("'", "''");
     await admin.query(`${exists.rows.length === 0 ? 'CREATE' : 'ALTER'} ROLE ${HOUSEKEEPING_USER} WITH LOGIN SUPERUSER PASSWORD '${password}'`);
     version = String((await admin.query('SHOW server_version')).rows[0]?.server_version ?? '');
+    // pgaudit names the objects of DDL through its event triggers, which the extension installs:
+    // in `postgres` and in template1, so databases created later have it too.
+    await admin.query('CREATE EXTENSION IF NOT EXISTS pgaudit');
+    await withDatabase(masterConnection(), 'template1', (client) => client.query('CREATE EXTENSION IF NOT EXISTS pgaudit'));
   } finally {
     await admin.end();
   }

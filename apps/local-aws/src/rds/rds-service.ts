@@ -162,6 +162,10 @@ export function createRdsService(clusters: ClusterStore, streams: ActivityStream
       const cluster = clusterForResourceArn(params);
       const mode = required(params, 'Mode');
       if (mode !== 'sync' && mode !== 'async') throw new AwsServiceError('InvalidParameterValue', `Mode must be sync or async, got '${mode}'.`);
+      // Aurora MySQL streams are asynchronous only; Aurora PostgreSQL offers both modes.
+      if (mode === 'sync' && cluster.engine.startsWith('aurora-mysql')) {
+        throw new AwsServiceError('InvalidParameterCombination', `Aurora MySQL supports only the async mode for database activity streams; DB cluster ${cluster.identifier} is ${cluster.engine}.`);
+      }
       const kmsKeyId = required(params, 'KmsKeyId');
       const applyImmediately = booleanParam(params, 'ApplyImmediately') ?? false;
       const engineNativeAuditFieldsIncluded = booleanParam(params, 'EngineNativeAuditFieldsIncluded') ?? false;

@@ -104,7 +104,7 @@ export class CommandExecution {
       const child = spawn(process.execPath, [this.deps.tpccBin, ...args], {
         stdio: ['ignore', 'pipe', 'pipe'],
         // The password travels in the environment only: never in argv (visible in ps) or output.
-        env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', LANG: process.env.LANG ?? 'C.UTF-8', MYSQL_PWD: this.plan.password },
+        env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', LANG: process.env.LANG ?? 'C.UTF-8', [this.plan.engine === 'postgres' ? 'PGPASSWORD' : 'MYSQL_PWD']: this.plan.password },
       });
       this.child = child;
       const pending = { stdout: '', stderr: '' };

@@ -14,6 +14,8 @@ export interface SsmServiceOptions {
   accountId: string;
   /** The local cluster's MariaDB: the document's defaults and where RDS endpoints lead. */
   defaultTarget: () => DatabaseTarget;
+  /** The local Aurora PostgreSQL cluster's database (`engine=postgres`, or its port). */
+  postgresTarget?: () => DatabaseTarget;
   /**
    * Maps a `clusterEndpoint` parameter to a reachable host (e.g. an emulated RDS endpoint name);
    * without it, `*.rds.amazonaws.com` names lead to `defaultTarget`.
@@ -69,6 +71,7 @@ export function createSsmService(options: SsmServiceOptions): LocalSsm {
     startedAt,
     store,
     defaultTarget: options.defaultTarget,
+    ...(options.postgresTarget === undefined ? {} : { postgresTarget: options.postgresTarget }),
     resolveEndpoint: options.resolveEndpoint,
     ready,
     log,

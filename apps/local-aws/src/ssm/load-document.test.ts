@@ -9,7 +9,7 @@ describe('load document parameters', () => {
   it('fills defaults from the local cluster and keeps the password out of argv', () => {
     const plan = planLoad({}, local);
     expect(plan.steps.map((s) => s.label)).toEqual(['prepare', 'run']);
-    expect(plan.steps[0]!.args).toEqual(['prepare', '--host', '127.0.0.1', '--port', '3306', '--user', 'root', '--database', 'tpcc', '--warehouses', '1', '--json']);
+    expect(plan.steps[0]!.args).toEqual(['prepare', '--engine', 'mysql', '--host', '127.0.0.1', '--port', '3306', '--user', 'root', '--database', 'tpcc', '--warehouses', '1', '--json']);
     expect(plan.steps[1]!.args.at(-1)).toBe('--json');
     expect(plan.steps[1]!.args).toContain('60');
     expect(plan.password).toBe('local-pw');
@@ -24,11 +24,25 @@ describe('load document parameters', () => {
 
   it('maps an RDS endpoint name to the local cluster, and never sends the local password elsewhere', () => {
     const rds = planLoad({ clusterEndpoint: ['auroralab-mysql-cluster.cluster-abc.us-east-1.rds.amazonaws.com'] }, local);
-    expect(rds.steps[0]!.args.slice(1, 5)).toEqual(['--host', '127.0.0.1', '--port', '3306']);
+    expect(rds.steps[0]!.args.slice(3, 7)).toEqual(['--host', '127.0.0.1', '--port', '3306']);
     expect(rds.password).toBe('local-pw');
     const other = planLoad({ clusterEndpoint: ['db.example.net:3307'] }, local);
-    expect(other.steps[0]!.args.slice(1, 5)).toEqual(['--host', 'db.example.net', '--port', '3307']);
+    expect(other.steps[0]!.args.slice(3, 7)).toEqual(['--host', 'db.example.net', '--port', '3307']);
     expect(other.password).toBe('');
+  });
+
+  it('runs on the local PostgreSQL cluster for engine=postgres or its port, with the password in PGPASSWORD only', () => {
+    const postgres = { host: '127.0.0.1', port: 5499, user: 'postgres', password: 'pg-pw', engine: 'postgres' as const };
+    const byEngine = planLoad({ engine: ['postgres'] }, local, undefined, postgres);
+    expect(byEngine.engine).toBe('postgres');
+    expect(byEngine.steps[0]!.args.slice(1, 9)).toEqual(['--engine', 'postgres', '--host', '127.0.0.1', '--port', '5499', '--user', 'postgres']);
+    expect(byEngine.password).toBe('pg-pw');
+    const byPort = planLoad({ clusterEndpoint: ['127.0.0.1'], port: ['5499'] }, local, undefined, postgres);
+    expect(byPort.engine).toBe('postgres');
+    expect(byPort.password).toBe('pg-pw');
+    expect(planLoad({}, local, undefined, postgres).engine).toBe('mysql');
+    expect(() => planLoad({ engine: ['postgres'] }, local)).toThrow(expect.objectContaining({ code: 'InvalidParameters', message: expect.stringMatching(/--postgres/) }));
+    expect(() => planLoad({ engine: ['oracle'] }, local)).toThrow(expect.objectContaining({ code: 'InvalidParameters' }));
   });
 
   it('rejects unknown parameters, lists of two and bad numbers as InvalidParameters', () => {

@@ -6,13 +6,17 @@ export const LOAD_DOCUMENT_NAME = 'DAS-Lab-TpccLoad';
 /** The single step; its name is the plugin name in GetCommandInvocation and CommandPlugins. */
 export const LOAD_STEP_NAME = 'runTpccLoad';
 
-/** Where the local cluster's MariaDB listens; the document's defaults come from it. */
+/** Where a local cluster's database listens; the document's defaults come from the MySQL one. */
 export interface DatabaseTarget {
   host: string;
   port: number;
   user: string;
   password: string;
+  /** Default mysql. */
+  engine?: LoadEngine;
 }
+
+export type LoadEngine = 'mysql' | 'postgres';
 
 interface ParameterSpec {
   name: string;
@@ -26,6 +30,12 @@ const positiveInt = (max: number) => (value: string) =>
   /^\d+$/.test(value) && Number(value) >= 1 && Number(value) <= max ? undefined : `must be an integer between 1 and ${max}`;
 
 const PARAMETERS: readonly ParameterSpec[] = [
+  {
+    name: 'engine',
+    description: 'Database engine: mysql or postgres (default: the engine of the local cluster at the endpoint and port, else mysql).',
+    shownDefault: () => '',
+    validate: (v) => (v === 'mysql' || v === 'postgres' ? undefined : 'must be mysql or postgres'),
+  },
   { name: 'clusterEndpoint', description: 'Cluster endpoint to load (default: the local cluster).', shownDefault: (t) => t.host },
   { name: 'dbUser', description: 'Database user.', shownDefault: (t) => t.user },
   // Never shown: the local cluster's password is filled in at run time when this is left out.
@@ -45,7 +55,7 @@ const PARAMETERS: readonly ParameterSpec[] = [
 /** The document content (schema 2.2), as GetDocument returns it. */
 export function loadDocumentContent(target: DatabaseTarget): string {
   const flags =
-    '--clusterEndpoint {{clusterEndpoint}} --port {{port}} --dbUser {{dbUser}} --dbPassword {{dbPassword}} --database {{database}}';
+    '--engine {{engine}} --clusterEndpoint {{clusterEndpoint}} --port {{port}} --dbUser {{dbUser}} --dbPassword {{dbPassword}} --database {{database}}';
   return JSON.stringify(
     {
       schemaVersion: '2.2',
@@ -84,6 +94,8 @@ export function loadDocumentParameters(target: DatabaseTarget): Record<string, s
 /** What the runner needs: argv of each step (no password in it), and the password for the environment. */
 export interface LoadPlan {
   steps: { label: string; args: string[] }[];
+  engine: LoadEngine;
+  /** For the child's environment (`MYSQL_PWD` or `PGPASSWORD`), never its argv. */
   password: string;
   /** The parameters as the command record keeps them: the password masked. */
   shownParameters: Record<string, string[]>;
@@ -95,12 +107,14 @@ const RDS_HOST_SUFFIX = '.rds.amazonaws.com';
 /**
  * Validates SendCommand `Parameters` (each a one-element string list) and fills defaults from
  * the local cluster. An `*.rds.amazonaws.com` endpoint (what the emulated RDS hands out) or one
- * known to `resolveEndpoint` maps to the local MariaDB.
+ * known to `resolveEndpoint` maps to the local MariaDB. The local PostgreSQL cluster (`postgres`)
+ * is chosen by `engine=postgres` or by its port.
  */
 export function planLoad(
   parameters: Record<string, string[]>,
-  target: DatabaseTarget,
+  mysqlTarget: DatabaseTarget,
   resolveEndpoint?: (endpoint: string) => { host: string; port: number } | undefined,
+  postgresTarget?: DatabaseTarget,
 ): LoadPlan {
   const known = new Map(PARAMETERS.map((p) => [p.name, p]));
   const given: Record<string, string> = {};
@@ -113,6 +127,13 @@ export function planLoad(
     if (problem) throw new AwsServiceError('InvalidParameters', `Parameter '${name}' ${problem}.`);
     given[name] = value;
   }
+  const wanted = given.engine as LoadEngine | undefined;
+  if (wanted === 'postgres' && postgresTarget === undefined && (given.clusterEndpoint === undefined || given.clusterEndpoint.trim() === mysqlTarget.host)) {
+    throw new AwsServiceError('InvalidParameters', 'This emulator serves no PostgreSQL cluster: start das-local with --postgres, or give the clusterEndpoint of a PostgreSQL server.');
+  }
+  const pgByPort = postgresTarget !== undefined && given.port !== undefined && Number(given.port) === postgresTarget.port && wanted !== 'mysql';
+  const target = (wanted === 'postgres' || pgByPort) && postgresTarget !== undefined ? postgresTarget : mysqlTarget;
+  const engine: LoadEngine = wanted ?? target.engine ?? 'mysql';
   let host = target.host;
   let port = target.port;
   let localCluster = true;
@@ -133,7 +154,7 @@ export function planLoad(
   const password = given.dbPassword ?? (localCluster ? target.password : '');
   const user = given.dbUser ?? target.user;
   const database = given.database ?? 'tpcc';
-  const conn = ['--host', host, '--port', String(port), '--user', user, '--database', database];
+  const conn = ['--engine', engine, '--host', host, '--port', String(port), '--user', user, '--database', database];
   const durationSec = Number(given.duration ?? '60');
   // About 60 progress lines per run, so the final report fits in the 24,000 characters SSM keeps.
   // --json: readers (the API) follow the run from typed lines (@das/tpcc/json-lines), not text.
@@ -148,6 +169,7 @@ export function planLoad(
         args: ['run', ...conn, '--threads', given.threads ?? '4', '--duration', String(durationSec), '--report-interval', String(reportInterval), '--json'],
       },
     ],
+    engine,
     password,
     shownParameters,
     durationSec,

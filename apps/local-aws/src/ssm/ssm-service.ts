@@ -26,6 +26,8 @@ export interface SsmServiceDeps {
   startedAt: number;
   store: CommandStore;
   defaultTarget: () => DatabaseTarget;
+  /** The local Aurora PostgreSQL cluster's database, when the emulator serves one. */
+  postgresTarget?: () => DatabaseTarget;
   resolveEndpoint?: (endpoint: string) => { host: string; port: number } | undefined;
   /** Starts executing a recorded command. */
   execute: (record: CommandRecord, plan: LoadPlan) => CommandExecution;
@@ -327,7 +329,7 @@ export function createSsmJsonService(deps: SsmServiceDeps): JsonService {
       const parameters: Record<string, string[]> = Object.fromEntries(
         Object.entries(rawParameters).map(([key, value]) => [key, stringList(value, `Parameters.${key}`)]),
       );
-      const plan = planLoad(parameters, deps.defaultTarget(), deps.resolveEndpoint);
+      const plan = planLoad(parameters, deps.defaultTarget(), deps.resolveEndpoint, deps.postgresTarget?.());
       const timeoutSeconds = optionalInteger(input, 'TimeoutSeconds', 1, 2_592_000) ?? DEFAULT_TIMEOUT_SECONDS;
       const record: CommandRecord = {
         commandId: randomUUID(),

@@ -8,6 +8,8 @@ import { silentLog, type CaptureLog } from './capture-log.js';
 import { EventMapper } from './event-mapper.js';
 import { createHousekeeping, type Housekeeping, type MysqlConnectionOptions } from './housekeeping.js';
 import { createPositionStore, type CaptureCheckpoint } from './position-store.js';
+import { createCheckpointSaver, type CheckpointSaver, type Numbered } from '../state/checkpoint-saver.js';
+import { startIdleHeartbeat, type IdleHeartbeat } from '../idle-heartbeat.js';
 import { createRecordPipeline, emptyPipelineStats, type RecordPipeline, type RecordPipelineStats } from './record-pipeline.js';
 import type { RecordEncryptor } from '../seal-record.js';
 import { formatDasTime } from '../das-time.js';
@@ -67,18 +69,14 @@ export interface AuditCapture extends ActivitySource {
 
 const EMPTY_PIPELINE_STATS: RecordPipelineStats = emptyPipelineStats();
 
-interface NumberedCheckpoint {
-  seq: number;
-  value: CaptureCheckpoint;
-}
-
 interface Run {
   stream: ActiveStream;
   cpu: CaptureCpu;
   tail: AuditTail;
   pipeline: RecordPipeline;
   housekeeping: Housekeeping;
-  heartbeatTimer: NodeJS.Timeout | null;
+  saver: CheckpointSaver<CaptureCheckpoint>;
+  heartbeat: IdleHeartbeat | null;
   /** Runs a marker statement and waits until the tail has read it: the log has caught up. */
   waitForMarker?: () => Promise<void>;
 }
@@ -92,8 +90,6 @@ export function createAuditCapture(options: AuditCaptureOptions): AuditCapture {
   const store = createPositionStore(options.stateDir);
   const heartbeatIntervalMs = options.heartbeatIntervalMs ?? CAPTURE_DEFAULTS.heartbeatIntervalMs;
   let run: Run | null = null;
-  /** The checkpoint save in flight (saves are serialised). */
-  let saving: Promise<void> = Promise.resolve();
   let state: AuditCaptureStats['state'] = 'idle';
   let lastPipelineStats = EMPTY_PIPELINE_STATS;
   let lastCpu: CaptureCpu = createCaptureCpu();
@@ -126,25 +122,13 @@ export function createAuditCapture(options: AuditCaptureOptions): AuditCapture {
     for (const id of housekeeping.ownConnectionIds) activeMapper.markOwnSession(id);
 
     let position: TailPosition | null = resume?.position ?? null;
-    // Checkpoints are numbered when taken; saves run one at a time and never go backwards.
-    let taken = 0;
-    let savedSeq = 0;
-    const checkpoint = (): NumberedCheckpoint | null =>
+    const saver = createCheckpointSaver<CaptureCheckpoint>((value) => store.save(value));
+    const checkpoint = (): Numbered<CaptureCheckpoint> | null =>
       position === null
         ? null
-        : {
-            seq: ++taken,
-            value: { version: 1, streamName: stream.streamName, resourceId: stream.resourceId, position, mapper: activeMapper.snapshot(), lastTimeUs: clock.last },
-          };
-    const saveCheckpoint = (numbered: NumberedCheckpoint): Promise<void> => {
-      saving = saving.catch(() => undefined).then(async () => {
-        if (numbered.seq <= savedSeq) return;
-        await store.save(numbered.value);
-        savedSeq = numbered.seq;
-      });
-      return saving;
-    };
-    const pipeline = createRecordPipeline<NumberedCheckpoint>({
+        : saver.take({ version: 1, streamName: stream.streamName, resourceId: stream.resourceId, position, mapper: activeMapper.snapshot(), lastTimeUs: clock.last });
+    const saveCheckpoint = (numbered: Numbered<CaptureCheckpoint>): Promise<void> => saver.save(numbered);
+    const pipeline = createRecordPipeline<Numbered<CaptureCheckpoint>>({
       stream,
       maxEvents: options.batch?.maxEvents ?? CAPTURE_DEFAULTS.maxEvents,
       maxDelayMs: options.batch?.maxDelayMs ?? CAPTURE_DEFAULTS.maxDelayMs,
@@ -162,7 +146,6 @@ export function createAuditCapture(options: AuditCaptureOptions): AuditCapture {
       cpu,
     });
 
-    let lastActivityAt = Date.now();
     let marker: { text: string; seen: () => void } | null = null;
 
     // Runs inside the tail's CPU span until its first wait (a lookup, a full buffer).
@@ -195,7 +178,7 @@ export function createAuditCapture(options: AuditCaptureOptions): AuditCapture {
           const events = activeMapper.push(line, clock.timeFor(line.timestamp, readAtUs));
           if (events.length > 0) {
             pipeline.append(events);
-            lastActivityAt = Date.now();
+            current.heartbeat?.touch();
           }
           if (line.operation === 'DISCONNECT') housekeeping.forget(line.connectionId);
           if (marker !== null && line.operation === 'QUERY' && housekeeping.ownConnectionIds.has(line.connectionId) && line.object.includes(marker.text)) {
@@ -220,27 +203,21 @@ export function createAuditCapture(options: AuditCaptureOptions): AuditCapture {
       log,
       cpu,
     });
-    const current: Run = { stream, cpu, tail, pipeline, housekeeping, heartbeatTimer: null };
+    const current: Run = { stream, cpu, tail, pipeline, housekeeping, saver, heartbeat: null };
 
     const beat = (): void => {
       if (run !== current || state !== 'running') return;
-      const idleMs = Date.now() - lastActivityAt;
-      if (idleMs >= heartbeatIntervalMs) {
-        const heartbeat: HeartbeatEvent = {
-          type: 'heartbeat',
-          logTime: formatDasTime(clock.now()),
-          serverHost,
-          serverType: 'MySQL',
-          serviceName: 'Amazon Aurora MySQL',
-          serverVersion,
-        };
-        pipeline.append([heartbeat]);
-        pipeline.lineBoundary();
-        counters.heartbeats += 1;
-        lastActivityAt = Date.now();
-      }
-      current.heartbeatTimer = setTimeout(beat, Math.max(1, lastActivityAt + heartbeatIntervalMs - Date.now()));
-      current.heartbeatTimer.unref();
+      const heartbeat: HeartbeatEvent = {
+        type: 'heartbeat',
+        logTime: formatDasTime(clock.now()),
+        serverHost,
+        serverType: 'MySQL',
+        serviceName: 'Amazon Aurora MySQL',
+        serverVersion,
+      };
+      pipeline.append([heartbeat]);
+      pipeline.lineBoundary();
+      counters.heartbeats += 1;
     };
 
     current.waitForMarker = async () => {
@@ -271,13 +248,13 @@ export function createAuditCapture(options: AuditCaptureOptions): AuditCapture {
       const first = checkpoint();
       if (first !== null) await saveCheckpoint(first);
     }
-    beat();
+    current.heartbeat = startIdleHeartbeat(heartbeatIntervalMs, beat);
     log.info({ code: 'CAPTURE_STARTED', stream: stream.streamName, mode: stream.mode, resumed: resume !== undefined }, 'audit capture started');
   }
 
   async function finish(current: Run, flushLog: boolean): Promise<void> {
     state = 'stopping';
-    if (current.heartbeatTimer !== null) clearTimeout(current.heartbeatTimer);
+    current.heartbeat?.stop();
     current.pipeline.beginClose(); // a stream that cannot take records must not hang the stop
     if (flushLog) {
       await current.waitForMarker?.();
@@ -298,7 +275,7 @@ export function createAuditCapture(options: AuditCaptureOptions): AuditCapture {
       const current = run;
       if (current === null) return;
       await finish(current, true);
-      await saving.catch(() => undefined);
+      await current.saver.settled();
       await store.clear(); // a stopped stream starts again at the log's end
       log.info({ code: 'CAPTURE_STOPPED', stream: current.stream.streamName }, 'audit capture stopped, buffer flushed');
     },
@@ -306,7 +283,7 @@ export function createAuditCapture(options: AuditCaptureOptions): AuditCapture {
       const current = run;
       if (current === null) return;
       await finish(current, false);
-      await saving.catch(() => undefined);
+      await current.saver.settled();
     },
     stats() {
       const pipelineStats = run === null ? lastPipelineStats : { ...run.pipeline.stats };

@@ -19,21 +19,24 @@ export interface CaptureCheckpoint {
   lastTimeUs: number;
 }
 
-export interface PositionStore {
-  load(): Promise<CaptureCheckpoint | undefined>;
-  save(checkpoint: CaptureCheckpoint): Promise<void>;
+export interface PositionStore<T extends { version: 1 } = CaptureCheckpoint> {
+  load(): Promise<T | undefined>;
+  save(checkpoint: T): Promise<void>;
   clear(): Promise<void>;
 }
 
-/** Stores the checkpoint as `<stateDir>/audit-position.json`, replaced atomically (temp file, fsync, rename). */
-export function createPositionStore(stateDir: string): PositionStore {
-  const path = join(stateDir, 'audit-position.json');
+/**
+ * Stores a capture's checkpoint as `<stateDir>/<fileName>` (default `audit-position.json`),
+ * replaced atomically (temp file, fsync, rename).
+ */
+export function createPositionStore<T extends { version: 1 } = CaptureCheckpoint>(stateDir: string, fileName = 'audit-position.json'): PositionStore<T> {
+  const path = join(stateDir, fileName);
   return {
     async load() {
       const text = await readTextFile(path);
       if (text === undefined) return undefined;
       try {
-        const parsed = JSON.parse(text) as CaptureCheckpoint;
+        const parsed = JSON.parse(text) as T;
         return parsed.version === 1 ? parsed : undefined;
       } catch {
         return undefined; // a torn or foreign file is no position: start at the log's end

@@ -1,4 +1,4 @@
-import type { HeartbeatEvent, MysqlActivityEvent } from '@das/core';
+import type { HeartbeatEvent, MysqlActivityEvent, PostgresActivityEvent } from '@das/core';
 import type { ActiveStream } from '../activity-source.js';
 import type { CaptureCpu } from './capture-cpu.js';
 import type { CaptureLog } from './capture-log.js';
@@ -6,7 +6,7 @@ import { createDataKeyRotation, type DataKeyRotationOptions } from '../data-key-
 import { sealRecord, type RecordEncryptor } from '../seal-record.js';
 
 /** An element of `databaseActivityEventList` as the capture writes it. */
-export type CapturedEvent = MysqlActivityEvent | HeartbeatEvent;
+export type CapturedEvent = MysqlActivityEvent | PostgresActivityEvent | HeartbeatEvent;
 
 export interface RecordPipelineOptions<Checkpoint> {
   stream: ActiveStream;
@@ -83,7 +83,9 @@ const EVENT_OVERHEAD_BYTES = 700;
 
 function estimatedBytes(event: CapturedEvent): number {
   if (event.type !== 'record') return 200;
-  return EVENT_OVERHEAD_BYTES + event.commandText.length * 2 + (event.engineNativeAuditFields === undefined ? 0 : event.commandText.length + 300);
+  const text = event.commandText?.length ?? 0;
+  const params = Array.isArray(event.paramList) ? JSON.stringify(event.paramList).length : 0;
+  return EVENT_OVERHEAD_BYTES + text * 2 + params + ('engineNativeAuditFields' in event && event.engineNativeAuditFields !== undefined ? text + 300 : 0);
 }
 
 /** How many sealed records one PutRecords call carries at most. */

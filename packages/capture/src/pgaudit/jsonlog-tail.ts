@@ -52,24 +52,34 @@ export function createJsonlogTail(options: JsonlogTailOptions) {
    * From `offset`, whole lines of up to `maxBytes` (more when one line is longer: it is read
    * whole, up to 64 MiB); null when the file is gone.
    */
-  async function readLines(file: string, offset: number): Promise<{ lines: string[]; consumed: number; atEnd: boolean } | null> {
+  async function readLines(file: string, offset: number): Promise<{ lines: string[]; ends: number[]; consumed: number; atEnd: boolean } | null> {
     const handle = await open(join(options.dir, file), 'r').catch(() => null);
     if (handle === null) return null;
     try {
       const size = (await handle.stat()).size;
       for (let want = maxBytes; ; want *= 2) {
         const length = Math.min(want, Math.max(0, size - offset));
-        if (length === 0) return { lines: [], consumed: 0, atEnd: true };
+        if (length === 0) return { lines: [], ends: [], consumed: 0, atEnd: true };
         const buffer = Buffer.allocUnsafe(length);
         const { bytesRead } = await handle.read(buffer, 0, length, offset);
         const lastNewline = buffer.lastIndexOf(0x0a, bytesRead - 1);
         if (lastNewline === -1) {
           // A line longer than the read: read more of it, unless it is still being written.
           if (offset + bytesRead < size && want < MAX_LINE_BYTES) continue;
-          return { lines: [], consumed: 0, atEnd: offset + bytesRead >= size };
+          return { lines: [], ends: [], consumed: 0, atEnd: offset + bytesRead >= size };
         }
-        const text = buffer.toString('utf8', 0, lastNewline);
-        return { lines: text === '' ? [] : text.split('\n'), consumed: lastNewline + 1, atEnd: offset + lastNewline + 1 >= size };
+        // Split on the bytes, so each line's end offset is known (a checkpoint may fall between any two).
+        const lines: string[] = [];
+        const ends: number[] = [];
+        for (let start = 0; start <= lastNewline; ) {
+          const newline = buffer.indexOf(0x0a, start);
+          if (newline > start) {
+            lines.push(buffer.toString('utf8', start, newline));
+            ends.push(offset + newline + 1);
+          }
+          start = newline + 1;
+        }
+        return { lines, ends, consumed: lastNewline + 1, atEnd: offset + lastNewline + 1 >= size };
       }
     } finally {
       await handle.close();
@@ -79,15 +89,20 @@ export function createJsonlogTail(options: JsonlogTailOptions) {
   return {
     position: (): JsonlogPosition | null => (position === null ? null : { ...position }),
 
-    /** The whole lines written since the last call (in order, across files) and the position after them. */
-    async read(): Promise<{ lines: string[]; position: JsonlogPosition | null }> {
+    /**
+     * The whole lines written since the last call (in order, across files), the position after
+     * each of them (`positions[i]` follows `lines[i]`) and the position after them all.
+     */
+    async read(): Promise<{ lines: string[]; positions: JsonlogPosition[]; position: JsonlogPosition | null; atEnd: boolean }> {
       const names = await files();
       if (position === null) {
-        if (names.length === 0) return { lines: [], position: null };
+        if (names.length === 0) return { lines: [], positions: [], position: null, atEnd: true };
         const file = (options.from === 'start' ? names[0] : names.at(-1)) as string;
         position = { file, offset: options.from === 'start' ? 0 : ((await sizeOf(file)) ?? 0) };
       }
       const lines: string[] = [];
+      const positions: JsonlogPosition[] = [];
+      let atEnd = true;
       for (;;) {
         const current: JsonlogPosition = position;
         const read = await readLines(current.file, current.offset);
@@ -98,13 +113,19 @@ export function createJsonlogTail(options: JsonlogTailOptions) {
           position = { file: next, offset: 0 };
           continue;
         }
-        lines.push(...read.lines);
+        for (let i = 0; i < read.lines.length; i++) {
+          lines.push(read.lines[i] as string);
+          positions.push({ file: current.file, offset: read.ends[i] as number });
+        }
         position = { file: current.file, offset: current.offset + read.consumed };
-        if (lines.length > 0 && !read.atEnd) break; // more of this file next call (bounded reads)
+        if (lines.length > 0 && !read.atEnd) {
+          atEnd = false; // more of this file next call (bounded reads)
+          break;
+        }
         if (!read.atEnd || next === undefined) break;
         position = { file: next, offset: 0 };
       }
-      return { lines, position: { ...position } };
+      return { lines, positions, position: { ...position }, atEnd };
     },
   };
 }

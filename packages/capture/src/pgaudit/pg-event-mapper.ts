@@ -27,7 +27,14 @@ export interface PgEventMapperContext {
   isOwnSession(pid: number): boolean;
 }
 
-const SERVICE_NAME = 'Amazon Aurora PostgreSQL-Compatible edition';
+/** What the mapper remembers between lines, saved with the capture's position. */
+export interface PgEventMapperSnapshot {
+  lastStatement: [number, number][];
+  applications: [number, string][];
+}
+
+export const PG_SERVICE_NAME = 'Amazon Aurora PostgreSQL-Compatible edition';
+const SERVICE_NAME = PG_SERVICE_NAME;
 const HOUSEKEEPING_USER = 'rdsadmin';
 const AUTH_FAILURE_CODES = new Set(['28P01', '28000']);
 
@@ -80,8 +87,14 @@ export class PgEventMapper {
   /** application_name per backend, as `connection authorized` gives it before any statement. */
   readonly #applications = new Map<number, string>();
 
-  constructor(context: PgEventMapperContext) {
+  constructor(context: PgEventMapperContext, snapshot?: PgEventMapperSnapshot) {
     this.#context = context;
+    for (const [pid, id] of snapshot?.lastStatement ?? []) this.#lastStatement.set(pid, id);
+    for (const [pid, name] of snapshot?.applications ?? []) this.#applications.set(pid, name);
+  }
+
+  snapshot(): PgEventMapperSnapshot {
+    return { lastStatement: [...this.#lastStatement], applications: [...this.#applications] };
   }
 
   map(entry: JsonlogEntry): PostgresActivityEvent | null {

@@ -1,0 +1,273 @@
+import { randomBytes } from 'node:crypto';
+import type { HeartbeatEvent } from '@das/core';
+import type { ActiveStream } from '../activity-source.js';
+import type { AuditCapture, AuditCaptureStats } from '../audit/audit-capture.js';
+import { CAPTURE_DEFAULTS } from '../audit/audit-capture.js';
+import { createCaptureCpu, type CaptureCpu } from '../audit/capture-cpu.js';
+import { silentLog, type CaptureLog } from '../audit/capture-log.js';
+import { createPositionStore } from '../audit/position-store.js';
+import { createRecordPipeline, emptyPipelineStats, type RecordPipeline, type RecordPipelineStats } from '../audit/record-pipeline.js';
+import { formatDasTime } from '../das-time.js';
+import { nowMicros } from '../audit/stream-clock.js';
+import { startIdleHeartbeat, type IdleHeartbeat } from '../idle-heartbeat.js';
+import type { RecordEncryptor } from '../seal-record.js';
+import { createCheckpointSaver, type CheckpointSaver, type Numbered } from '../state/checkpoint-saver.js';
+import { createJsonlogTail, type JsonlogPosition } from './jsonlog-tail.js';
+import { parseJsonlogLine, PG_SERVICE_NAME, PgEventMapper, type PgEventMapperSnapshot } from './pg-event-mapper.js';
+
+/** The emulator's own session on the server (Aurora's `rdsadmin`): the version, and the stop marker. */
+export interface PgHousekeepingSession {
+  /** `SHOW server_version`, e.g. `15.20 (Debian 15.20-0+deb12u1)`. */
+  serverVersion: string;
+  /** Runs a statement carrying `text` (pgaudit logs it); false when the server cannot be reached. */
+  runMarker(text: string): Promise<boolean>;
+  close(): Promise<void>;
+}
+
+export interface PgauditCaptureOptions {
+  /** The server's `log_directory` (jsonlog files, pgaudit on). */
+  logDir: string;
+  /** Where the read position is kept. */
+  stateDir: string;
+  /** Opens the emulator's own session when a stream starts. */
+  housekeeping: () => Promise<PgHousekeepingSession>;
+  /** The events' `serverHost`; default: the stream's instance identifier. */
+  instanceIdentifier?: string;
+  heartbeatIntervalMs?: number;
+  batch?: { maxEvents?: number; maxDelayMs?: number };
+  maxBufferedEvents?: number;
+  dataKey?: { maxAgeMs?: number; maxRecords?: number };
+  encryptor?: RecordEncryptor;
+  pollIntervalMs?: number;
+  log?: CaptureLog;
+}
+
+/** What is saved once a record is on the stream: the log position and the mapper's memory at that line. */
+interface PgCheckpoint {
+  version: 1;
+  streamName: string;
+  resourceId: string;
+  position: JsonlogPosition;
+  mapper: PgEventMapperSnapshot;
+}
+
+interface Run {
+  stream: ActiveStream;
+  cpu: CaptureCpu;
+  pipeline: RecordPipeline;
+  saver: CheckpointSaver<PgCheckpoint>;
+  session: PgHousekeepingSession;
+  heartbeat: IdleHeartbeat | null;
+  /** Resolves when the read loop has ended. */
+  loop: Promise<void>;
+  stopping: boolean;
+  /** Ends the read loop; with `readRest`, reads to the log's end once more. */
+  drain(readRest: boolean): Promise<void>;
+  marker: { text: string; seen: () => void } | null;
+}
+
+/** The server version as Aurora PostgreSQL reports it (`15.20`), without the distribution's suffix. */
+function shortVersion(version: string): string {
+  return version.split(' ')[0] ?? version;
+}
+
+/**
+ * The Aurora PostgreSQL producer: follows the private PostgreSQL's jsonlog (pgaudit session
+ * lines, connection and authentication lines), maps them to DAS PostgreSQL events and hands them
+ * to the same record pipeline as the MariaDB capture (sealing, data keys, puts, checkpoints).
+ */
+export function createPgauditCapture(options: PgauditCaptureOptions): AuditCapture {
+  const log = options.log ?? silentLog;
+  const store = createPositionStore<PgCheckpoint>(options.stateDir, 'pgaudit-position.json');
+  const heartbeatIntervalMs = options.heartbeatIntervalMs ?? CAPTURE_DEFAULTS.heartbeatIntervalMs;
+  const pollIntervalMs = options.pollIntervalMs ?? CAPTURE_DEFAULTS.pollIntervalMs;
+  let run: Run | null = null;
+  let state: AuditCaptureStats['state'] = 'idle';
+  let lastPipelineStats: RecordPipelineStats = emptyPipelineStats();
+  let lastCpu: CaptureCpu = createCaptureCpu();
+  const counters = { linesRead: 0, malformedLines: 0, heartbeats: 0, backPressurePauses: 0 };
+
+  async function start(stream: ActiveStream): Promise<void> {
+    if (run !== null) throw new Error(`pgaudit capture already runs for ${run.stream.streamName}`);
+    const saved = await store.load();
+    const resume = saved?.streamName === stream.streamName && saved.resourceId === stream.resourceId ? saved : undefined;
+    if (resume === undefined && saved !== undefined) await store.clear();
+
+    const session = await options.housekeeping();
+    const serverVersion = shortVersion(session.serverVersion);
+    const serverHost = options.instanceIdentifier ?? stream.instanceIdentifier;
+    const mapper = new PgEventMapper({ serverHost, serverVersion, isOwnSession: () => false }, resume?.mapper);
+    const tail = createJsonlogTail({ dir: options.logDir, from: resume?.position ?? 'end' });
+    const cpu = createCaptureCpu();
+    let position: JsonlogPosition | null = resume?.position ?? null;
+    let caughtUp = false;
+    const saver = createCheckpointSaver<PgCheckpoint>((value) => store.save(value));
+    const pipeline = createRecordPipeline<Numbered<PgCheckpoint>>({
+      stream,
+      maxEvents: options.batch?.maxEvents ?? CAPTURE_DEFAULTS.maxEvents,
+      maxDelayMs: options.batch?.maxDelayMs ?? CAPTURE_DEFAULTS.maxDelayMs,
+      maxBufferedEvents: options.maxBufferedEvents ?? CAPTURE_DEFAULTS.maxBufferedEvents,
+      ...(options.encryptor === undefined ? {} : { encryptor: options.encryptor }),
+      dataKey: {
+        maxAgeMs: options.dataKey?.maxAgeMs ?? CAPTURE_DEFAULTS.dataKeyMaxAgeMs,
+        maxRecords: options.dataKey?.maxRecords ?? CAPTURE_DEFAULTS.dataKeyMaxRecords,
+      },
+      checkpoint: () =>
+        position === null ? null : saver.take({ version: 1, streamName: stream.streamName, resourceId: stream.resourceId, position, mapper: mapper.snapshot() }),
+      saveCheckpoint: (numbered) => saver.save(numbered),
+      // A backlog read after a restart is held back, not dropped: the log keeps it meanwhile.
+      dropWhenFull: () => stream.mode === 'async' && caughtUp,
+      log,
+      cpu,
+    });
+
+    let wake: (() => void) | null = null;
+    const sleep = (ms: number): Promise<void> =>
+      new Promise((resolve) => {
+        const timer = setTimeout(resolve, ms);
+        wake = () => {
+          clearTimeout(timer);
+          resolve();
+        };
+      });
+
+    /** Reads and maps what the log gained; false when there was nothing new. */
+    async function readOnce(current: Run): Promise<boolean> {
+      const read = await tail.read();
+      if (read.position !== null && position === null) position = read.position;
+      caughtUp = read.atEnd;
+      if (read.lines.length === 0) return false;
+      let started = cpu.begin();
+      for (let i = 0; i < read.lines.length; i++) {
+        counters.linesRead += 1;
+        const entry = parseJsonlogLine(read.lines[i] as string);
+        if (entry === null) {
+          counters.malformedLines += 1;
+        } else {
+          const event = mapper.map(entry);
+          if (event !== null) {
+            pipeline.append([event]);
+            current.heartbeat?.touch();
+          }
+          const marker = current.marker;
+          if (marker !== null && entry.user === 'rdsadmin' && entry.message?.includes(marker.text) === true) marker.seen();
+        }
+        position = read.positions[i] as JsonlogPosition;
+        pipeline.lineBoundary();
+        if (!pipeline.hasRoom() && !(stream.mode === 'async' && caughtUp)) {
+          counters.backPressurePauses += 1;
+          cpu.end(started);
+          await pipeline.waitForRoom();
+          started = cpu.begin();
+        }
+      }
+      cpu.end(started);
+      cpu.snapshot(pipeline.stats.eventsAccepted);
+      return true;
+    }
+
+    const current: Run = {
+      stream,
+      cpu,
+      pipeline,
+      saver,
+      session,
+      heartbeat: null,
+      loop: Promise.resolve(),
+      stopping: false,
+      marker: null,
+      async drain(readRest) {
+        current.stopping = true;
+        wake?.();
+        await current.loop;
+        if (readRest) while (await readOnce(current));
+      },
+    };
+
+    // The first read fixes the start position (the log's end, or the saved one).
+    await readOnce(current);
+    if (resume === undefined && position !== null) await saver.save(saver.take({ version: 1, streamName: stream.streamName, resourceId: stream.resourceId, position, mapper: mapper.snapshot() }));
+    current.loop = (async () => {
+      while (!current.stopping) {
+        try {
+          const more = await readOnce(current);
+          if (!more && !current.stopping) await sleep(pollIntervalMs);
+        } catch (error) {
+          log.error({ code: 'PGAUDIT_READ_FAILED', reason: (error as Error).message }, 'reading the PostgreSQL log failed; retrying');
+          if (!current.stopping) await sleep(1000);
+        }
+      }
+    })();
+    current.heartbeat = startIdleHeartbeat(heartbeatIntervalMs, () => {
+      if (run !== current || state !== 'running') return;
+      const heartbeat: HeartbeatEvent = {
+        type: 'heartbeat',
+        logTime: formatDasTime(nowMicros()),
+        serverHost,
+        serverType: 'PostgreSQL',
+        serviceName: PG_SERVICE_NAME,
+        serverVersion,
+      };
+      pipeline.append([heartbeat]);
+      pipeline.lineBoundary();
+      counters.heartbeats += 1;
+    });
+    run = current;
+    state = 'running';
+    log.info({ code: 'CAPTURE_STARTED', stream: stream.streamName, mode: stream.mode, resumed: resume !== undefined }, 'pgaudit capture started');
+  }
+
+  /** Until the marker statement shows up in the log (or 2 s): everything before it was logged. */
+  async function waitForMarker(current: Run): Promise<void> {
+    const text = `das-capture-flush-${randomBytes(6).toString('hex')}`;
+    const seen = new Promise<void>((resolve) => (current.marker = { text, seen: resolve }));
+    if (!(await current.session.runMarker(text))) return;
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([seen, new Promise((resolve) => (timer = setTimeout(resolve, CAPTURE_DEFAULTS.stopMarkerTimeoutMs)))]);
+    clearTimeout(timer);
+    current.marker = null;
+  }
+
+  async function finish(current: Run, flushLog: boolean): Promise<void> {
+    state = 'stopping';
+    current.heartbeat?.stop();
+    current.pipeline.beginClose();
+    if (flushLog) await waitForMarker(current);
+    await current.drain(flushLog);
+    await current.pipeline.close();
+    await current.session.close().catch(() => undefined);
+    lastPipelineStats = { ...current.pipeline.stats };
+    lastCpu = current.cpu;
+    run = null;
+    state = 'idle';
+  }
+
+  return {
+    start,
+    async stop() {
+      const current = run;
+      if (current === null) return;
+      await finish(current, true);
+      await current.saver.settled();
+      await store.clear(); // a stopped stream starts again at the log's end
+      log.info({ code: 'CAPTURE_STOPPED', stream: current.stream.streamName }, 'pgaudit capture stopped, buffer flushed');
+    },
+    async close() {
+      const current = run;
+      if (current === null) return;
+      await finish(current, false);
+      await current.saver.settled();
+    },
+    stats() {
+      const pipelineStats = run === null ? lastPipelineStats : { ...run.pipeline.stats };
+      return {
+        state,
+        stream: run?.stream.streamName ?? null,
+        mode: run?.stream.mode ?? null,
+        ...counters,
+        ...pipelineStats,
+        ...(run?.cpu ?? lastCpu).snapshot(pipelineStats.eventsAccepted),
+      };
+    },
+  };
+}
