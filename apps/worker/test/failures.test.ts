@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { DeleteStreamCommand, SplitShardCommand } from '@aws-sdk/client-kinesis';
 import type { KmsPort } from '@das/core';
 import { createMemoryKms, kmsError } from '@das/core/testing';
-import type { DeadLetterReplayResult, DeadLettersPage } from '@das/contracts';
+import type { DeadLetterReplayPlan, DeadLetterReplayResult, DeadLettersPage } from '@das/contracts';
 import { createAwsClients } from '../src/aws/aws-clients.js';
 import { createDuckDbEventStore } from '../src/store/duckdb-event-store.js';
 import { createWorker, type Worker } from '../src/worker.js';
@@ -150,9 +150,11 @@ describe('bad records and outages', () => {
   it('replays dead letters once KMS lets the worker in: recovered records become events, bad ones stay', async () => {
     const memory = createMemoryKms();
     let denied = true;
+    let kmsCalls = 0;
     // A key policy that does not name the worker's role yet: KMS refuses, the records dead-letter.
     const policed = decryptingWith(memory, async (blob, context) => {
       if (denied) throw kmsError('AccessDeniedException', 400);
+      kmsCalls += 1;
       return memory.decrypt(blob, context);
     });
     const { local, worker, base } = await setup('aws-rds-das-denied', policed);
@@ -175,9 +177,17 @@ describe('bad records and outages', () => {
     expect(refused).toEqual({ examined: 4, recovered: 0, events: 0, stillFailing: 4, retryLater: 0, interrupted: false });
 
     denied = false;
+    // A selection first: its plan says how many letters and KMS calls (at most) before it runs.
+    const selected = dead.filter((d) => d.reason === 'KEY_DECRYPT_FAILED').slice(0, 2).map((d) => d.id);
+    const plan = (await getJson<DeadLetterReplayPlan>(base, `/dead-letters/replay-plan?ids=${selected.join(',')}`)).body;
+    expect(plan.letters).toBe(2);
+    expect(plan.kmsCalls).toBeGreaterThan(0);
+    expect(await (await replay(`?ids=${selected.join(',')}`)).json()).toEqual({ examined: 2, recovered: 2, events: 4, stillFailing: 0, retryLater: 0, interrupted: false });
+    expect(kmsCalls).toBeLessThanOrEqual(plan.kmsCalls);
+    expect((await getJson<DeadLettersPage>(base, '/dead-letters')).body.deadLetters.map((d) => d.id)).not.toContain(selected[0]);
     const response = await replay('');
     expect(response.status).toBe(200);
-    expect(await response.json()).toEqual({ examined: 5, recovered: 4, events: 8, stillFailing: 1, retryLater: 0, interrupted: false });
+    expect(await response.json()).toEqual({ examined: 3, recovered: 2, events: 4, stillFailing: 1, retryLater: 0, interrupted: false });
     const stored = await allStoredEvents(base);
     expect(stored.map(eventNumber).sort((a, b) => a - b)).toEqual(records.flatMap((r) => r.numbers));
     const left = (await getJson<DeadLettersPage>(base, '/dead-letters')).body.deadLetters;

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { normaliseEvents } from '@das/core';
 import { buildMysqlEvent, buildPayload, createEventGenerator } from '@das/core/fixtures';
-import type { TopStatements, DeadLettersPage, Fleet, EventsPage, Facets, Histogram, LiveServerFrame, StoredEvent, WorkerStatus } from '@das/contracts';
+import type { DeadLetter, DeadLetterReasons, DeadLetterReplayPlan, TopStatements, DeadLettersPage, Fleet, EventsPage, Facets, Histogram, LiveServerFrame, StoredEvent, WorkerStatus } from '@das/contracts';
 import { Registry } from 'prom-client';
 import { buildWorkerApp, type WorkerApp } from '../src/http/app.js';
 import { createLiveHub, type LiveHub } from '../src/live/live-hub.js';
@@ -165,6 +165,75 @@ describe('query API and live WebSocket', () => {
     expect(rows[1]).toContain('"select ""quoted"", =1+1"');
   });
 
+  it('sorts by time either way, excludes values (user!=), and splits the histogram by another field', async () => {
+    const newest = await getJson<EventsPage>(base, '/events?limit=1000&heartbeats=true');
+    const oldest = await getJson<EventsPage>(base, '/events?limit=7&order=asc&heartbeats=true');
+    expect(oldest.body.events.map((e) => e.id)).toEqual(newest.body.events.map((e) => e.id).reverse().slice(0, 7));
+    const next = await getJson<EventsPage>(base, `/events?limit=7&order=asc&heartbeats=true&cursor=${oldest.body.next}`);
+    expect(next.body.events.map((e) => e.id)).toEqual(newest.body.events.map((e) => e.id).reverse().slice(7, 14));
+    // A cursor of one order is refused in the other.
+    expect((await getJson<{ code: string }>(base, `/events?limit=7&cursor=${oldest.body.next}`)).body.code).toBe('INVALID_CURSOR');
+    expect((await getJson<{ code: string }>(base, '/events?order=sideways')).status).toBe(400);
+
+    const all = await getJson<Facets>(base, '/events/facets');
+    const appUser = all.body.users.find((u) => u.value === 'app_user')?.count ?? 0;
+    expect(appUser).toBeGreaterThan(0);
+    const without = await getJson<Facets>(base, '/events/facets?user!=app_user');
+    expect(without.body.total).toBe(all.body.total - appUser);
+    expect(without.body.users.map((u) => u.value)).not.toContain('app_user');
+    const page = await getJson<EventsPage>(base, '/events?limit=1000&user%21=APP_USER&command!=QUERY,CONNECT');
+    expect(page.body.events.length).toBeGreaterThan(0);
+    expect(page.body.events.every((e) => e.user !== 'app_user' && e.command !== 'QUERY' && e.command !== 'CONNECT')).toBe(true);
+    expect((await getJson<{ code: string }>(base, '/events?category!=nope')).body.code).toBe('INVALID_FILTER_PARAM');
+
+    const byUser = await getJson<Histogram>(base, '/events/histogram?intervalMs=60000&groupBy=user&top=1');
+    expect(byUser.body).toMatchObject({ groupBy: 'user', values: [all.body.users[0]?.value] });
+    expect(byUser.body.buckets.reduce((n, b) => n + (b.byValue[all.body.users[0]?.value as string] ?? 0), 0)).toBe(all.body.users[0]?.count);
+    expect(byUser.body.buckets.reduce((n, b) => n + b.other, 0)).toBe(all.body.total - (all.body.users[0]?.count ?? 0));
+    expect((await getJson<Histogram>(base, '/events/histogram?intervalMs=60000')).body.groupBy).toBe('command');
+    expect((await getJson<{ code: string }>(base, '/events/histogram?groupBy=text')).status).toBe(400);
+  });
+
+  it('lists dead letters without their data, serves one with it, counts them per reason, and plans a replay: letters and KMS calls', async () => {
+    const envelope = (key: string) => Buffer.from(JSON.stringify({ type: 'DatabaseActivityMonitoringRecords', version: '1.2', databaseActivityEvents: 'AAAA', key }));
+    await store.append({
+      streamKey: 's@1',
+      shardId: 'shard-dl',
+      records: [
+        { sequenceNumber: '1', arrivedAtMs: null, deadLetter: { reason: 'KEY_DECRYPT_FAILED', message: 'denied', data: envelope('K1') } },
+        { sequenceNumber: '2', arrivedAtMs: null, deadLetter: { reason: 'KEY_DECRYPT_FAILED', message: 'denied', data: envelope('K1') } },
+        { sequenceNumber: '3', arrivedAtMs: null, deadLetter: { reason: 'KEY_DECRYPT_FAILED', message: 'denied', data: envelope('K2') } },
+        { sequenceNumber: '4', arrivedAtMs: null, deadLetter: { reason: 'ENVELOPE_NOT_JSON', message: 'no', data: Buffer.alloc(300_000, 120) } },
+      ],
+    });
+    const list = await getJson<DeadLettersPage>(base, '/dead-letters');
+    expect(list.body.deadLetters.map((d) => [d.reason, d.data])).toEqual([
+      ['ENVELOPE_NOT_JSON', undefined],
+      ['KEY_DECRYPT_FAILED', undefined],
+      ['KEY_DECRYPT_FAILED', undefined],
+      ['KEY_DECRYPT_FAILED', undefined],
+      ['PAYLOAD_NOT_GZIP', undefined],
+    ]);
+    expect(list.body.deadLetters[0]?.size).toBe(300_000);
+    const big = await getJson<DeadLetter>(base, `/dead-letters/${list.body.deadLetters[0]?.id}`);
+    expect(Buffer.from(big.body.data as string, 'base64')).toEqual(Buffer.alloc(300_000, 120));
+    expect((await getJson<{ code: string }>(base, '/dead-letters/999999')).status).toBe(404);
+    const reasons = await getJson<DeadLetterReasons>(base, '/dead-letters/reasons');
+    expect(reasons.body).toEqual({
+      total: 5,
+      reasons: [
+        { reason: 'KEY_DECRYPT_FAILED', count: 3 },
+        { reason: 'ENVELOPE_NOT_JSON', count: 1 },
+        { reason: 'PAYLOAD_NOT_GZIP', count: 1 },
+      ],
+    });
+    expect((await getJson<DeadLetterReplayPlan>(base, '/dead-letters/replay-plan?reason=KEY_DECRYPT_FAILED')).body).toEqual({ letters: 3, kmsCalls: 2 });
+    const [, , k1, k1again] = list.body.deadLetters.map((d) => d.id);
+    expect((await getJson<DeadLetterReplayPlan>(base, `/dead-letters/replay-plan?ids=${k1},${k1again}`)).body).toEqual({ letters: 2, kmsCalls: 1 });
+    expect((await getJson<DeadLetterReplayPlan>(base, '/dead-letters/replay-plan')).body).toEqual({ letters: 5, kmsCalls: 2 });
+    expect((await getJson<{ code: string }>(base, '/dead-letters/replay-plan?ids=1;2')).status).toBe(400);
+  });
+
   it('delivers live events by filter, changes the filter on subscribe, and sends status frames', async () => {
     const live = await connectLive(base, 'user=alice');
     const events = (users: string[]) =>
@@ -183,23 +252,27 @@ describe('query API and live WebSocket', () => {
   });
 
   it('keeps a reading client on time while another never reads; the slow one learns what it missed', async () => {
-    const fast = await connectLive(base);
-    const slow = await connectLive(base);
+    const fast = await connectLive(base, 'maxRate=1000');
+    const slow = await connectLive(base, 'maxRate=1000');
     // The slow client stops reading from its TCP socket: the server's buffer for it fills up.
     (slow.socket as unknown as { _socket: { pause(): void; resume(): void } })._socket.pause();
-    const big = 'x'.repeat(4000);
+    const big = 'x'.repeat(10_000);
     const batch = (n: number, offset: number) =>
       normaliseEvents(buildPayload(Array.from({ length: n }, (_, i) => buildMysqlEvent({ commandText: `select ${offset + i} -- ${big}` })))).map((e, i) => ({
         ...e, id: 20_000 + offset + i, shardId: 's', sequenceNumber: String(offset + i),
       }));
     let sent = 0;
+    const matched = (live: typeof fast) => live.frames.reduce((n, f) => n + (f.type === 'events' ? f.matched : 0), 0);
     for (let round = 0; round < 20; round += 1) {
-      hub.publish(batch(500, sent));
-      sent += 500;
-      // Every round reaches the reading client promptly, whatever the other one does.
-      await waitFor(`fast client round ${round}`, () => (fast.events().length >= sent ? true : undefined), 5000);
+      hub.publish(batch(200, sent));
+      sent += 200;
+      // Every round reaches the reading client promptly (counted, and sampled under its rate cap), whatever the other one does.
+      await waitFor(`fast client round ${round}`, () => (matched(fast) >= sent ? true : undefined), 5000);
+      // Rounds a tenth of a second apart: the rate cap lets ~100 events a round through, ~1 MB for the slow client.
+      await new Promise((resolve) => setTimeout(resolve, 100));
     }
-    expect(fast.events()).toHaveLength(sent);
+    expect(matched(fast)).toBe(sent);
+    expect(fast.events().length).toBeGreaterThan(0);
     (slow.socket as unknown as { _socket: { resume(): void } })._socket.resume();
     // Once it reads again it gets new events; everything before was delivered or counted as dropped.
     let marker = sent;
@@ -214,11 +287,52 @@ describe('query API and live WebSocket', () => {
       },
       15_000,
     );
-    const last = Math.max(...slow.events().map((e) => Number(e.sequenceNumber)));
-    const dropped = slow.frames.reduce((n, f: LiveServerFrame) => n + (f.type === 'dropped' ? f.count : 0), 0);
-    expect(dropped).toBeGreaterThan(0);
-    expect(slow.events().length + dropped).toBe(last + 1);
+    // Everything published was delivered, skipped by the rate cap (both in `matched`) or counted as dropped.
+    const dropped = () => slow.frames.reduce((n, f: LiveServerFrame) => n + (f.type === 'dropped' ? f.count : 0), 0);
+    await waitFor('every event accounted for', () => (matched(slow) + dropped() === marker ? true : undefined), 5000);
+    expect(dropped()).toBeGreaterThan(0);
     fast.close();
     slow.close();
+  });
+
+  it('caps the events pushed per second per subscription: a sample in store order, with the worker\'s count of every match', async () => {
+    const capped = await connectLive(base, 'maxRate=50&user=alice');
+    const uncapped = await connectLive(base, 'maxRate=1000&user=alice');
+    await waitFor('status frames', () => (capped.frames.some((f) => f.type === 'status') && uncapped.frames.some((f) => f.type === 'status') ? true : undefined));
+    const counts = (live: typeof capped) =>
+      live.frames.reduce((n, f) => (f.type === 'events' ? { matched: n.matched + f.matched, skipped: n.skipped + f.skipped, shown: n.shown + f.events.length } : n), { matched: 0, skipped: 0, shown: 0 });
+    const started = Date.now();
+    let id = 30_000;
+    // 800 events for alice (and as many for bob) over about a second, in 16 batches.
+    for (let round = 0; round < 16; round += 1) {
+      const users = Array.from({ length: 100 }, (_, i) => (i % 2 === 0 ? 'alice' : 'bob'));
+      hub.publish(normaliseEvents(buildPayload(users.map((u) => buildMysqlEvent({ dbUserName: u })))).map((e) => ({ ...e, id: (id += 1), shardId: 's', sequenceNumber: String(id) })));
+      await new Promise((resolve) => setTimeout(resolve, 60));
+    }
+    await waitFor('every match counted', () => (counts(capped).matched === 800 && counts(uncapped).matched === 800 ? true : undefined), 5000);
+    const seconds = (Date.now() - started) / 1000;
+    const got = counts(capped);
+    expect(got.shown + got.skipped).toBe(800);
+    expect(got.shown).toBeGreaterThan(0);
+    // At most 50 a second, plus one second's worth at the start (the bucket starts full).
+    expect(got.shown).toBeLessThanOrEqual(50 * (seconds + 1));
+    expect(capped.events().every((e) => e.user === 'alice')).toBe(true);
+    const ids = capped.events().map((e) => e.id);
+    expect(ids).toEqual([...ids].sort((a, b) => a - b));
+    expect(counts(uncapped)).toEqual({ matched: 800, skipped: 0, shown: 800 });
+    // A subscribe frame may change the cap; a bad cap is refused and names the parameter.
+    capped.socket.send(JSON.stringify({ type: 'subscribe', filter: { user: 'alice' }, maxRate: 1000 }));
+    await waitFor('subscribed', () => (capped.frames.some((f) => f.type === 'subscribed') ? true : undefined));
+    const before = counts(capped);
+    // The cap is spread over the second: a burst after a second's rest may take all of it.
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    hub.publish(normaliseEvents(buildPayload(Array.from({ length: 300 }, () => buildMysqlEvent({ dbUserName: 'alice' })))).map((e) => ({ ...e, id: (id += 1), shardId: 's', sequenceNumber: String(id) })));
+    await waitFor('raised cap', () => (counts(capped).matched === before.matched + 300 ? true : undefined), 5000);
+    expect(counts(capped).shown - before.shown).toBe(300);
+    const bad = await connectLive(base, 'maxRate=0');
+    await waitFor('maxRate refused', () => (bad.frames.some((f) => f.type === 'error' && f.message.includes('maxRate')) ? true : undefined));
+    capped.close();
+    uncapped.close();
+    bad.close();
   });
 });

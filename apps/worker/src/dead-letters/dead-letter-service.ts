@@ -4,6 +4,11 @@ import type { EventPublisher } from '../live/event-publisher.js';
 import type { EventStore } from '../store/event-store.js';
 import { replayDeadLetters } from './replay-dead-letters.js';
 
+/** `ids=1,2,3` of a replay query as numbers (undefined when absent). */
+export function replayIds(query: DeadLetterReplayQuery): number[] | undefined {
+  return query.ids === undefined || query.ids === '' ? undefined : [...new Set(query.ids.split(',').map(Number))];
+}
+
 export interface DeadLetterService {
   /** Decrypts dead letters again with the running stream's pool; null while no stream is consumed. */
   replay(query: DeadLetterReplayQuery): Promise<DeadLetterReplayResult | null>;
@@ -32,6 +37,7 @@ export function createDeadLetterService(options: {
       store,
       decode: (records) => decoder.decode(records),
       reason: query.reason,
+      ids: replayIds(query),
       limit: query.limit ?? 10_000,
       signal: decoder.signal,
       onRecovered: (events) => publisher.recovered(events),

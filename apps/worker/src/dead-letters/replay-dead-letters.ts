@@ -11,6 +11,8 @@ export interface ReplayOptions {
   /** The running stream's decoder (the same pool, keyring and resource id as live records). */
   decode: (records: readonly Uint8Array[]) => Promise<DecodeOutcome[]>;
   reason?: string | undefined;
+  /** Only these letters (a selection). */
+  ids?: readonly number[] | undefined;
   limit: number;
   /** Called with the events of each recovered letter, once they are stored. */
   onRecovered?: (events: StoredEvent[]) => void;
@@ -30,9 +32,9 @@ export async function replayDeadLetters(options: ReplayOptions): Promise<DeadLet
 
   /** Lists the page after `cursor` and starts decrypting it; undefined when nothing is left to examine. */
   async function begin(cursor: string | undefined, examined: number) {
-    const page = await options.store.deadLetters({ reason: options.reason, cursor, limit: Math.min(CHUNK, options.limit - examined) });
+    const page = await options.store.deadLetters({ reason: options.reason, ids: options.ids, cursor, limit: Math.min(CHUNK, options.limit - examined), withData: true });
     if (page.deadLetters.length === 0) return undefined;
-    const outcomes = options.decode(page.deadLetters.map((letter) => Buffer.from(letter.data, 'base64')));
+    const outcomes = options.decode(page.deadLetters.map((letter) => Buffer.from(letter.data ?? '', 'base64')));
     outcomes.catch(() => undefined); // awaited below; a page begun but not reached must not go unhandled
     return { page, outcomes };
   }
@@ -72,4 +74,36 @@ export async function replayDeadLetters(options: ReplayOptions): Promise<DeadLet
     current = next;
   }
   return result;
+}
+
+/** Reads a letter's envelope for its encrypted data key; null when it has none (not JSON, no `key`). */
+function dataKeyOf(data: string): string | null {
+  try {
+    const envelope = JSON.parse(Buffer.from(data, 'base64').toString('utf8')) as unknown;
+    const key = typeof envelope === 'object' && envelope !== null ? (envelope as { key?: unknown }).key : undefined;
+    return typeof key === 'string' && key !== '' ? key : null;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * What a replay of the same selection would take: the letters it examines and the KMS Decrypt
+ * calls at most (one per distinct data key; the worker's data-key cache may answer some).
+ */
+export async function planReplay(options: Pick<ReplayOptions, 'store' | 'reason' | 'ids' | 'limit'>): Promise<{ letters: number; kmsCalls: number }> {
+  const keys = new Set<string>();
+  let letters = 0;
+  let cursor: string | undefined;
+  while (letters < options.limit) {
+    const page = await options.store.deadLetters({ reason: options.reason, ids: options.ids, cursor, limit: Math.min(CHUNK, options.limit - letters), withData: true });
+    for (const letter of page.deadLetters) {
+      const key = dataKeyOf(letter.data ?? '');
+      if (key !== null) keys.add(key);
+    }
+    letters += page.deadLetters.length;
+    if (page.next === null) break;
+    cursor = page.next;
+  }
+  return { letters, kmsCalls: keys.size };
 }

@@ -2,7 +2,15 @@ import Fastify from 'fastify';
 import cors from '@fastify/cors';
 import websocket from '@fastify/websocket';
 import { TypeBoxValidatorCompiler, type TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import { LIVE_SUBPROTOCOL, routeSchema, workerRoutes, type DeadLetterReplayQuery, type DeadLetterReplayResult, type WorkerStatus, type Fleet } from '@das/contracts';
+import {
+  LIVE_SUBPROTOCOL,
+  routeSchema,
+  workerRoutes,
+  type DeadLetterReplayQuery,
+  type DeadLetterReplayResult,
+  type WorkerStatus,
+  type Fleet,
+} from '@das/contracts';
 import { bearerAuth, clientErrorHandler, errorHandler, loggerOptions, sendError } from '@das/server-kit';
 import type { Registry } from 'prom-client';
 import type { LiveHub } from '../live/live-hub.js';
@@ -13,6 +21,8 @@ import { alertRoutes, type AlertRuleAdmin } from './alert-routes.js';
 import type { LoadedRule } from '../alerts/alert-rules.js';
 import { createAlertHub, type AlertHub } from '../live/alert-hub.js';
 import { workerErrors } from './worker-errors.js';
+import { planReplay } from '../dead-letters/replay-dead-letters.js';
+import { replayIds } from '../dead-letters/dead-letter-service.js';
 
 /** The worker takes no request bodies; anything larger than this is refused with 413. */
 const BODY_LIMIT_BYTES = 64 * 1024;
@@ -111,6 +121,11 @@ export async function buildWorkerApp(options: WorkerAppOptions) {
       request.log.info({ ...result }, 'dead letters replayed');
       return result;
     },
+  );
+  app.get(
+    routes.deadLetterReplayPlan.path,
+    { schema: routeSchema(routes.deadLetterReplayPlan, 'dead-letters', 'What a replay would take: letters and KMS calls, to confirm it first') },
+    async (request) => planReplay({ store: options.store, reason: request.query.reason, ids: replayIds(request.query), limit: request.query.limit ?? 10_000 }),
   );
   await app.register(eventRoutes, { store: options.store });
   await app.register(liveRoutes, { hub: options.hub, status: options.status });

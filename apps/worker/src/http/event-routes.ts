@@ -38,11 +38,11 @@ function autoInterval(fromIso: string | undefined, toIso: string | undefined): n
   return steps.find((s) => s >= wanted) ?? 86_400_000;
 }
 
-/** `GET /events…` and `GET /dead-letters`: the query API over the event store. */
+/** `GET /events…` and `GET /dead-letters…`: the query API over the event store. */
 export const eventRoutes: FastifyPluginAsyncTypebox<{ store: EventStore }> = async (app, { store }) => {
   app.get(routes.listEvents.path, { schema: routeSchema(routes.listEvents, 'events', 'A page of events, newest first') }, async (request) => {
     const filter = filterFromQuery(request.query as Query);
-    return store.query(filter, { cursor: request.query.cursor, limit: request.query.limit ?? 100 });
+    return store.query(filter, { cursor: request.query.cursor, limit: request.query.limit ?? 100, order: request.query.order ?? 'desc' });
   });
 
   app.get(routes.eventFacets.path, { schema: routeSchema(routes.eventFacets, 'events', 'Top values per field') }, async (request) =>
@@ -53,9 +53,9 @@ export const eventRoutes: FastifyPluginAsyncTypebox<{ store: EventStore }> = asy
     statements: await store.topStatements(filterFromQuery(request.query as Query), request.query.limit ?? 20),
   }));
 
-  app.get(routes.eventHistogram.path, { schema: routeSchema(routes.eventHistogram, 'events', 'Counts per time bucket and command') }, async (request) => {
+  app.get(routes.eventHistogram.path, { schema: routeSchema(routes.eventHistogram, 'events', 'Counts per time bucket, split by a field (command by default)') }, async (request) => {
     const filter = filterFromQuery(request.query as Query);
-    return store.histogram(filter, request.query.intervalMs ?? autoInterval(filter.from, filter.to));
+    return store.histogram(filter, request.query.intervalMs ?? autoInterval(filter.from, filter.to), { groupBy: request.query.groupBy ?? 'command', top: request.query.top ?? 8 });
   });
 
   // Streamed, so only the request is validated here; the body is NDJSON or CSV.
@@ -84,7 +84,18 @@ export const eventRoutes: FastifyPluginAsyncTypebox<{ store: EventStore }> = asy
     },
   );
 
-  app.get(routes.listDeadLetters.path, { schema: routeSchema(routes.listDeadLetters, 'dead-letters', 'A page of dead letters, newest first') }, async (request) =>
+  app.get(routes.listDeadLetters.path, { schema: routeSchema(routes.listDeadLetters, 'dead-letters', 'A page of dead letters, newest first, without their data') }, async (request) =>
     store.deadLetters({ reason: request.query.reason, cursor: request.query.cursor, limit: request.query.limit ?? 100 }),
   );
+
+  app.get(routes.deadLetterReasons.path, { schema: routeSchema(routes.deadLetterReasons, 'dead-letters', 'Dead letters per reason') }, async () => {
+    const reasons = await store.deadLetterReasons();
+    return { total: reasons.reduce((n, r) => n + r.count, 0), reasons };
+  });
+
+  app.get(routes.getDeadLetter.path, { schema: routeSchema(routes.getDeadLetter, 'dead-letters', 'One dead letter with its data') }, async (request, reply) => {
+    const letter = await store.getDeadLetter(request.params.id);
+    if (letter === null) return reply.code(404).send({ code: 'NOT_FOUND', message: `no dead letter ${request.params.id}` });
+    return letter;
+  });
 };

@@ -75,16 +75,29 @@ describe('live hub', () => {
     expect(slow.frames).toEqual([{ type: 'dropped', count: 5 }, expect.objectContaining({ type: 'events' })]);
   });
 
-  it('caps what a client may hold between flushes', () => {
-    let dropped = 0;
-    const hub = createLiveHub({ flushIntervalMs: 60_000, maxPendingEvents: 2, onDropped: (n) => (dropped += n) });
+  it('sends at most the rate cap per second, a sample of what matched, and counts the rest as skipped', () => {
+    const hub = createLiveHub({ flushIntervalMs: 60_000, defaultMaxRate: 2 });
     hubs.push(hub);
     const socket = fakeSocket();
+    const other = fakeSocket();
     hub.addClient(socket, {});
+    hub.addClient(other, { users: ['a', 'b', 'c', 'd', 'e'] }, 10);
     hub.publish(stored(['a', 'b', 'c', 'd']));
     hub.flush();
-    expect(dropped).toBe(2);
-    expect(socket.frames[0]).toEqual({ type: 'dropped', count: 2 });
-    expect((socket.frames[1] as { events: StoredEvent[] }).events.map((e) => e.user)).toEqual(['c', 'd']);
+    const [first] = socket.frames as Extract<LiveServerFrame, { type: 'events' }>[];
+    expect(first).toMatchObject({ type: 'events', matched: 4, skipped: 2 });
+    expect(first?.events).toHaveLength(2);
+    // A sample in store order, of the events published.
+    expect(first?.events.map((e) => e.id)).toEqual([...(first?.events.map((e) => e.id) ?? [])].sort((x, y) => x - y));
+    expect(first?.events.every((e) => ['a', 'b', 'c', 'd'].includes(e.user as string))).toBe(true);
+    // The cap holds over the second: nothing more is sent, but the matches are still counted.
+    hub.publish(stored(['e', 'f']));
+    hub.flush();
+    expect(socket.frames[1]).toEqual({ type: 'events', events: [], matched: 2, skipped: 2 });
+    // Another subscription, with its own cap, got everything it matched.
+    expect(other.frames.map((f) => (f.type === 'events' ? [f.events.length, f.matched, f.skipped] : f.type))).toEqual([
+      [4, 4, 0],
+      [1, 1, 0],
+    ]);
   });
 });

@@ -1,5 +1,5 @@
 import { matchesFilter, type EventFilter } from '@das/core';
-import type { LiveServerFrame, StoredEvent, WorkerStatus } from '@das/contracts';
+import { LIVE_MAX_RATE, type LiveServerFrame, type StoredEvent, type WorkerStatus } from '@das/contracts';
 
 /** The part of a WebSocket the hub needs (the `ws` socket satisfies it). */
 export interface LiveSocket {
@@ -13,49 +13,79 @@ export interface LiveHubOptions {
   flushIntervalMs?: number;
   /** A client whose socket holds more unsent bytes than this gets no frames until it drains. */
   maxBufferedBytes?: number;
-  /** Events held per client between flushes; beyond it the oldest are dropped. */
+  /** Events held per client between flushes (a uniform sample of what matched); at most its rate cap. */
   maxPendingEvents?: number;
+  /** A subscription's rate cap when it names none (events per second; default LIVE_MAX_RATE). */
+  defaultMaxRate?: number;
   /** Most events per `events` frame. */
   maxEventsPerFrame?: number;
   onDropped?(events: number): void;
 }
 
 export interface LiveClientHandle {
-  setFilter(filter: EventFilter): void;
+  /** Replaces the filter and, when given, the rate cap. */
+  setFilter(filter: EventFilter, maxRate?: number): void;
   remove(): void;
 }
 
 interface Client {
   socket: LiveSocket;
   filter: EventFilter;
+  maxRate: number;
+  /** A uniform sample (reservoir) of the events matched since the last frame. */
   pending: StoredEvent[];
+  /** Events matched since the last frame (the worker's own count, sampled or not). */
+  matched: number;
   dropped: number;
+  /** Token bucket of the rate cap: events that may be sent now (at most a second's worth), refilled at the cap. */
+  tokens: number;
+  refilledAtMs: number;
 }
 
 const OPEN = 1;
 
+/** `count` items spread evenly over `list` (in its order). */
+function spread<T>(list: readonly T[], count: number): T[] {
+  if (count >= list.length) return [...list];
+  return Array.from({ length: count }, (_, i) => list[Math.floor((i * list.length) / count)] as T);
+}
+
 /**
- * Fans stored events out to WebSocket clients, each with its own filter and buffer. Publishing
- * only appends to per-client arrays, so a slow client never slows the consumer; a client whose
- * socket is backed up (`bufferedAmount`) has its events dropped and is told how many.
+ * Fans stored events out to WebSocket clients, each with its own filter, rate cap and buffer.
+ * Publishing only counts and samples into per-client buffers, so a slow client never slows the
+ * consumer. Each client gets at most its cap of events per second (a token bucket: a second's
+ * worth at once after a rest, then the cap spread over the flushes); the rest are skipped, and every frame says how many events matched and how many were skipped. A
+ * client whose socket is backed up (`bufferedAmount`) has its events dropped and is told how many.
  */
 export function createLiveHub(options: LiveHubOptions = {}) {
   const maxBuffered = options.maxBufferedBytes ?? 1024 * 1024;
   const maxPending = options.maxPendingEvents ?? 10_000;
   const maxPerFrame = options.maxEventsPerFrame ?? 1000;
+  const flushIntervalMs = options.flushIntervalMs ?? 100;
+  const defaultMaxRate = options.defaultMaxRate ?? LIVE_MAX_RATE;
   const clients = new Set<Client>();
+  const rateOf = (maxRate: number | undefined) => Math.max(1, Math.min(LIVE_MAX_RATE, Math.trunc(maxRate ?? defaultMaxRate)));
 
   function send(client: Client, frame: LiveServerFrame): void {
     if (client.socket.readyState === OPEN) client.socket.send(JSON.stringify(frame));
   }
 
+  /** Events this client may be sent now: a burst of up to a second's worth after a rest, then the cap spread over the flushes. */
+  function allowance(client: Client, nowMs: number): number {
+    client.tokens = Math.min(client.maxRate, client.tokens + (client.maxRate * Math.max(0, nowMs - client.refilledAtMs)) / 1000);
+    client.refilledAtMs = nowMs;
+    return Math.floor(client.tokens);
+  }
+
   function flushClient(client: Client): void {
     if (client.socket.readyState !== OPEN) return;
+    const nowMs = Date.now();
     if (client.socket.bufferedAmount > maxBuffered) {
-      if (client.pending.length > 0) {
-        client.dropped += client.pending.length;
-        options.onDropped?.(client.pending.length);
+      if (client.matched > 0) {
+        client.dropped += client.matched;
+        options.onDropped?.(client.matched);
         client.pending = [];
+        client.matched = 0;
       }
       return;
     }
@@ -63,24 +93,38 @@ export function createLiveHub(options: LiveHubOptions = {}) {
       send(client, { type: 'dropped', count: client.dropped });
       client.dropped = 0;
     }
-    while (client.pending.length > 0) {
-      const events = client.pending.splice(0, maxPerFrame);
-      send(client, { type: 'events', events });
+    if (client.matched > 0) {
+      const held = client.pending.sort((a, b) => a.id - b.id);
+      const events = spread(held, allowance(client, nowMs));
+      const matched = client.matched;
+      client.pending = [];
+      client.matched = 0;
+      client.tokens -= events.length;
+      // The counts ride on the first frame of the flush.
+      let skipped = matched - events.length;
+      let counted = matched;
+      for (let i = 0; i === 0 || i < events.length; i += maxPerFrame) {
+        send(client, { type: 'events', events: events.slice(i, i + maxPerFrame), matched: counted, skipped });
+        counted = 0;
+        skipped = 0;
+      }
     }
   }
 
   const timer = setInterval(() => {
     for (const client of clients) flushClient(client);
-  }, options.flushIntervalMs ?? 100);
+  }, flushIntervalMs);
   timer.unref();
 
   return {
-    addClient(socket: LiveSocket, filter: EventFilter): LiveClientHandle {
-      const client: Client = { socket, filter, pending: [], dropped: 0 };
+    addClient(socket: LiveSocket, filter: EventFilter, maxRate?: number): LiveClientHandle {
+      const rate = rateOf(maxRate);
+      const client: Client = { socket, filter, maxRate: rate, pending: [], matched: 0, dropped: 0, tokens: rate, refilledAtMs: Date.now() };
       clients.add(client);
       return {
-        setFilter(next) {
+        setFilter(next, nextRate) {
           client.filter = next;
+          if (nextRate !== undefined) client.maxRate = rateOf(nextRate);
         },
         remove() {
           clients.delete(client);
@@ -90,14 +134,16 @@ export function createLiveHub(options: LiveHubOptions = {}) {
 
     publish(events: readonly StoredEvent[]): void {
       for (const client of clients) {
+        // Reservoir sampling: what is held stays a uniform sample of everything matched, in bounded memory.
+        const capacity = Math.min(maxPending, client.maxRate);
         for (const event of events) {
-          if (matchesFilter(event, client.filter)) client.pending.push(event);
-        }
-        if (client.pending.length > maxPending) {
-          const excess = client.pending.length - maxPending;
-          client.pending.splice(0, excess);
-          client.dropped += excess;
-          options.onDropped?.(excess);
+          if (!matchesFilter(event, client.filter)) continue;
+          client.matched += 1;
+          if (client.pending.length < capacity) client.pending.push(event);
+          else {
+            const slot = Math.floor(Math.random() * client.matched);
+            if (slot < capacity) client.pending[slot] = event;
+          }
         }
       }
     },

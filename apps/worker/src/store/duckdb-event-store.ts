@@ -4,9 +4,23 @@ import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import type { EventFilter } from '@das/core';
 import type { StoredEvent } from '@das/contracts';
 import { compareSequenceNumbers } from './sequence-number.js';
-import { type AppendResult, type EventStore, type PageRequest, type RetentionPolicy, type ShardBatch, type ShardCheckpoint } from './event-store.js';
+import { type AppendResult, type EventPageRequest, type EventStore, type RetentionPolicy, type ShardBatch, type ShardCheckpoint } from './event-store.js';
 import { filterToSql } from './filter-sql.js';
-import { decodeCursor, encodeCursor, facetsFromGroupingRows, histogramFromRows, exportByPages, rowCount, rowToDeadLetter, statementsFromRows } from './store-rows.js';
+import {
+  decodeCursor,
+  decodePageCursor,
+  encodeCursor,
+  encodePageCursor,
+  facetsFromGroupingRows,
+  HISTOGRAM_GROUP_COLUMNS,
+  histogramFromRows,
+  exportByPages,
+  rowCount,
+  deadLetterColumns,
+  reasonsFromRows,
+  rowToDeadLetter,
+  statementsFromRows,
+} from './store-rows.js';
 import { ADD_STATEMENT_COLUMNS, appendEventRow, CREATE_EVENTS_TABLE, EVENT_COLUMNS, rowToEvent, STORED_FACET_COLUMNS } from './event-columns.js';
 import { deriveStatementColumns, type StatementColumnOptions } from './statement-columns.js';
 import { ALERT_TABLES, createDuckDbAlertStore } from './duckdb-alert-store.js';
@@ -182,25 +196,28 @@ export async function createDuckDbEventStore(options: DuckDbEventStoreOptions): 
     });
   }
 
-  async function page(filter: EventFilter, request: PageRequest) {
+  async function page(filter: EventFilter, request: EventPageRequest) {
+    const order = request.order ?? 'desc';
     const condition = filterToSql(filter);
     let where = condition.where;
     const params: unknown[] = [...condition.params];
     if (request.cursor !== undefined && request.cursor !== '') {
-      const [timeUs, id] = decodeCursor(request.cursor, 2) as [bigint, bigint];
-      where += ' AND (time_us < CAST(? AS BIGINT) OR (time_us = CAST(? AS BIGINT) AND id < CAST(? AS BIGINT)))';
+      const [timeUs, id] = decodePageCursor(request.cursor, order);
+      const beyond = order === 'asc' ? '>' : '<';
+      where += ` AND (time_us ${beyond} CAST(? AS BIGINT) OR (time_us = CAST(? AS BIGINT) AND id ${beyond} CAST(? AS BIGINT)))`;
       params.push(timeUs, timeUs, id);
     }
+    const direction = order === 'asc' ? 'ASC' : 'DESC';
     // Two steps: the top-N over two narrow columns, then the full rows of just that page
     // (a top-N carrying every column is ~25× slower on DuckDB).
     const keys = await rows(
       reader,
-      `SELECT id, time_us FROM events WHERE ${where} ORDER BY time_us DESC, id DESC LIMIT CAST(? AS BIGINT)`,
+      `SELECT id, time_us FROM events WHERE ${where} ORDER BY time_us ${direction}, id ${direction} LIMIT CAST(? AS BIGINT)`,
       [...params, rowCount(request.limit, 'page limit') + 1],
     );
     const pageKeys = keys.slice(0, request.limit);
     const lastKey = pageKeys.at(-1);
-    const next = keys.length > request.limit && lastKey !== undefined ? encodeCursor([String(lastKey.time_us), String(lastKey.id)]) : null;
+    const next = keys.length > request.limit && lastKey !== undefined ? encodePageCursor(lastKey.time_us, lastKey.id, order) : null;
     if (pageKeys.length === 0) return { events: [], next };
     const ids = pageKeys.map((k) => BigInt(k.id as bigint | number));
     const lowest = ids.reduce((a, b) => (b < a ? b : a));
@@ -265,17 +282,18 @@ export async function createDuckDbEventStore(options: DuckDbEventStoreOptions): 
       return facetsFromGroupingRows(found);
     },
 
-    async histogram(filter, intervalMs) {
+    async histogram(filter, intervalMs, histogramOptions = {}) {
       const { where, params } = filterToSql(filter);
+      const groupBy = histogramOptions.groupBy ?? 'command';
       const intervalUs = BigInt(Math.max(1, Math.trunc(intervalMs))) * 1000n;
       const found = await rows(
         reader,
         // Typed parameters: untyped ones make DuckDB do the bucket arithmetic ~70× slower.
-        `SELECT (time_us // CAST(? AS BIGINT)) * CAST(? AS BIGINT) AS bucket, coalesce(command, '') AS command, count(*) AS n
+        `SELECT (time_us // CAST(? AS BIGINT)) * CAST(? AS BIGINT) AS bucket, coalesce(${HISTOGRAM_GROUP_COLUMNS[groupBy]}, '') AS value, count(*) AS n
          FROM events WHERE ${where} GROUP BY ALL ORDER BY bucket`,
         [intervalUs, intervalUs / 1000n, ...params],
       );
-      return histogramFromRows(found, intervalMs);
+      return histogramFromRows(found, intervalMs, groupBy, histogramOptions.top);
     },
 
     async topStatements(filter, limit) {
@@ -298,6 +316,11 @@ export async function createDuckDbEventStore(options: DuckDbEventStoreOptions): 
         parts.push('reason = ?');
         params.push(query.reason);
       }
+      if (query.ids !== undefined) {
+        if (query.ids.length === 0) return { deadLetters: [], next: null };
+        parts.push(`id IN (${query.ids.map(() => 'CAST(? AS BIGINT)').join(', ')})`);
+        params.push(...query.ids.map((id) => BigInt(id)));
+      }
       if (query.cursor !== undefined && query.cursor !== '') {
         const [id] = decodeCursor(query.cursor, 1) as [bigint];
         parts.push('id < CAST(? AS BIGINT)');
@@ -305,13 +328,22 @@ export async function createDuckDbEventStore(options: DuckDbEventStoreOptions): 
       }
       const found = await rows(
         reader,
-        `SELECT id, reason, message, shard_id, sequence_number, arrived_at, stored_at, data FROM dead_letters
+        `SELECT ${deadLetterColumns(query.withData === true)} FROM dead_letters
          WHERE ${parts.join(' AND ')} ORDER BY id DESC LIMIT CAST(? AS BIGINT)`,
         [...params, rowCount(query.limit, 'page limit') + 1],
       );
       const list = found.slice(0, query.limit).map(rowToDeadLetter);
       const last = list.at(-1);
       return { deadLetters: list, next: found.length > query.limit && last !== undefined ? encodeCursor([last.id]) : null };
+    },
+
+    async getDeadLetter(id) {
+      const [row] = await rows(reader, `SELECT ${deadLetterColumns(true)} FROM dead_letters WHERE id = CAST(? AS BIGINT)`, [BigInt(id)]);
+      return row === undefined ? null : rowToDeadLetter(row);
+    },
+
+    async deadLetterReasons() {
+      return reasonsFromRows(await rows(reader, 'SELECT reason, count(*) AS n FROM dead_letters GROUP BY reason'));
     },
 
     async resolveDeadLetters(resolved) {

@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { alertIdentity, compileFilter, normaliseEvents, statementCategory, type ActivityEvent, type AlertCandidate, type EventFilter } from '@das/core';
 import { buildHeartbeat, buildMysqlEvent, buildPayload, createEventGenerator } from '@das/core/fixtures';
 import type { StoredEvent } from '@das/contracts';
-import { CursorError, type DecodedRecord, type EventStore } from './event-store.js';
+import { CursorError, type DecodedRecord, type EventStore, type SortOrder } from './event-store.js';
 import type { StatementColumnOptions } from './statement-columns.js';
 
 /** Storage for one test: `open` may be called again after closing, on the same data. */
@@ -25,11 +25,11 @@ function generatedRecords(count: number, seed = 7): DecodedRecord[] {
   return records;
 }
 
-async function all(store: EventStore, filter: EventFilter): Promise<StoredEvent[]> {
+async function all(store: EventStore, filter: EventFilter, order?: SortOrder, limit = 97): Promise<StoredEvent[]> {
   const out: StoredEvent[] = [];
   let cursor: string | undefined;
   for (;;) {
-    const page = await store.query(filter, { cursor, limit: 97 });
+    const page = await store.query(filter, { cursor, limit, order });
     out.push(...page.events);
     if (page.next === null) return out;
     cursor = page.next;
@@ -88,6 +88,13 @@ export function describeEventStore(name: string, createStorage: () => Promise<St
         { categories: ['DQL'] },
         { categories: ['auth', 'DML'], users: ['app_user'] },
         { from: events[100]?.time as string, to: events[300]?.time as string },
+        // Exclusions, alone and beside inclusions.
+        { not: { users: ['rdsadmin'] } },
+        { not: { users: ['APP_USER'], commands: ['connect'] }, heartbeats: true },
+        { not: { objects: ['customers'] } },
+        { not: { hosts: [sample.remoteHost ?? '10.0.1.25'], databases: [sample.database ?? 'shop'] } },
+        { not: { categories: ['DQL'] } },
+        { users: ['app_user', 'rdsadmin'], not: { users: ['rdsadmin'], categories: ['DML'] } },
       ];
       for (const filter of filters) {
         const predicate = compileFilter(filter);
@@ -101,6 +108,36 @@ export function describeEventStore(name: string, createStorage: () => Promise<St
         expect(order).toEqual(sorted);
       }
       expect(new Set((await all(store, { heartbeats: true })).map((e) => e.id)).size).toBe(events.length);
+    });
+
+    it('pages oldest first with order asc, ties by id, the exact reverse of newest first, whatever the page size', async () => {
+      const store = await openStore();
+      const records = generatedRecords(60);
+      // Several events per time: ties the cursor must order by id.
+      records.flatMap((r) => ('events' in r ? r.events : [])).forEach((event, i) => {
+        event.timeMs = Date.parse('2026-12-06T10:00:00.000Z') + Math.floor(i / 4) * 1000;
+        event.time = new Date(event.timeMs).toISOString().replace('Z', '000Z');
+      });
+      await store.append({ streamKey: 's@1', shardId: 'shard-a', records });
+      for (const filter of [{}, { users: ['app_user'] }, { not: { commands: ['QUERY'] } }] as EventFilter[]) {
+        const expected = records.flatMap((r) => ('events' in r ? r.events : [])).filter(compileFilter(filter)).length;
+        const newest = await all(store, filter, 'desc', 13);
+        expect(newest).toHaveLength(expected);
+        for (const limit of [1, 7, 1000]) {
+          const oldest = await all(store, filter, 'asc', limit);
+          expect(oldest.map((e) => e.id), `${JSON.stringify(filter)} ${limit}`).toEqual(newest.map((e) => e.id).reverse());
+        }
+        const keys = (await all(store, filter, 'asc', 11)).map((e) => [e.time, e.id] as const);
+        expect(keys).toEqual([...keys].sort((a, b) => (a[0] === b[0] ? a[1] - b[1] : a[0] < b[0] ? -1 : 1)));
+      }
+      // The default is newest first; a cursor goes on only in the order it was handed out in.
+      const first = await store.query({}, { limit: 5 });
+      expect(first.events.map((e) => e.id)).toEqual((await store.query({}, { limit: 5, order: 'desc' })).events.map((e) => e.id));
+      const ascending = await store.query({}, { limit: 5, order: 'asc' });
+      await expect(store.query({}, { limit: 5, order: 'asc', cursor: first.next as string })).rejects.toThrow(CursorError);
+      await expect(store.query({}, { limit: 5, order: 'desc', cursor: ascending.next as string })).rejects.toThrow(CursorError);
+      const second = await store.query({}, { limit: 5, order: 'asc', cursor: ascending.next as string });
+      expect((second.events[0]?.time as string) >= (ascending.events.at(-1)?.time as string)).toBe(true);
     });
 
     it('moves the checkpoint with the batch and skips replayed records, also after reopening the file', async () => {
@@ -189,7 +226,22 @@ export function describeEventStore(name: string, createStorage: () => Promise<St
         ['PAYLOAD_DECRYPT_FAILED', '3'],
         ['ENVELOPE_NOT_JSON', '1'],
       ]);
-      expect(Buffer.from(deadLetters[1]?.data as string, 'base64').toString()).toBe('garbage');
+      // Listed without their data, with its size; one letter (or a selection) with it.
+      expect(deadLetters.map((d) => [d.data, d.size])).toEqual([
+        [undefined, 2],
+        [undefined, 7],
+      ]);
+      const one = await store.getDeadLetter(deadLetters[1]?.id as number);
+      expect(Buffer.from(one?.data as string, 'base64').toString()).toBe('garbage');
+      expect(one).toEqual({ ...deadLetters[1], data: one?.data });
+      expect(await store.getDeadLetter(999_999)).toBeNull();
+      const selected = await store.deadLetters({ ids: [deadLetters[0]?.id as number, 999_999], limit: 10, withData: true });
+      expect(selected.deadLetters.map((d) => [d.sequenceNumber, d.data])).toEqual([['3', Buffer.from([1, 2]).toString('base64')]]);
+      expect((await store.deadLetters({ ids: [], limit: 10 })).deadLetters).toEqual([]);
+      expect(await store.deadLetterReasons()).toEqual([
+        { reason: 'ENVELOPE_NOT_JSON', count: 1 },
+        { reason: 'PAYLOAD_DECRYPT_FAILED', count: 1 },
+      ]);
       expect(deadLetters[1]).toMatchObject({ shardId: 'shard-a', arrivedAt: '2023-11-14T22:13:20.000Z' });
       expect((await store.deadLetters({ reason: 'ENVELOPE_NOT_JSON', limit: 10 })).deadLetters).toHaveLength(1);
       const paged = await store.deadLetters({ limit: 1 });
@@ -258,9 +310,10 @@ export function describeEventStore(name: string, createStorage: () => Promise<St
 
       const histogram = await store.histogram({}, 60_000);
       expect(histogram.buckets.reduce((n, b) => n + b.total, 0)).toBe(events.length);
+      expect(histogram.groupBy).toBe('command');
       for (const bucket of histogram.buckets) {
         expect(bucket.start % 60_000).toBe(0);
-        expect(Object.values(bucket.byCommand).reduce((n, c) => n + c, 0)).toBe(bucket.total);
+        expect(Object.values(bucket.byValue).reduce((n, c) => n + c, 0) + bucket.other).toBe(bucket.total);
       }
     });
 
@@ -305,6 +358,50 @@ export function describeEventStore(name: string, createStorage: () => Promise<St
           }
         }
       }
+    });
+
+    it('splits histogram buckets by another field: the top values over the range apart, the rest as other', async () => {
+      const store = await openStore();
+      const records = generatedRecords(200);
+      const base = Date.parse('2026-12-06T10:00:00.000Z') + 123;
+      records.flatMap((r) => ('events' in r ? r.events : [])).forEach((event, i) => {
+        event.timeMs = base + i * 1700;
+        event.time = new Date(event.timeMs).toISOString().replace('Z', '000Z');
+      });
+      await store.append({ streamKey: 's@1', shardId: 'shard-a', records });
+      const events = records.flatMap((r) => ('events' in r ? r.events : []));
+      const times = events.map((e) => e.time).sort();
+      const valueOf = { user: (e: ActivityEvent) => e.user, database: (e: ActivityEvent) => e.database, host: (e: ActivityEvent) => e.remoteHost, category: (e: ActivityEvent) => statementCategory(e) } as const;
+      // Whole minutes and partial ones (PostgreSQL: the rollup and the events), with an exclusion.
+      const filter: EventFilter = { from: times[37] as string, to: times[812] as string, not: { users: ['rdsadmin'] } };
+      const matching = events.filter(compileFilter(filter));
+      for (const groupBy of ['user', 'database', 'host', 'category'] as const) {
+        const totals = new Map<string, number>();
+        for (const e of matching) totals.set(valueOf[groupBy](e) ?? '', (totals.get(valueOf[groupBy](e) ?? '') ?? 0) + 1);
+        const top = [...totals].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).slice(0, 2).map(([v]) => v);
+        for (const intervalMs of [60_000, 7_000]) {
+          const histogram = await store.histogram(filter, intervalMs, { groupBy, top: 2 });
+          expect(histogram.groupBy).toBe(groupBy);
+          expect(histogram.values, `${groupBy} ${intervalMs}`).toEqual(top);
+          expect(histogram.otherValues).toBe(Math.max(0, totals.size - 2));
+          expect(histogram.buckets.reduce((n, b) => n + b.total, 0)).toBe(matching.length);
+          for (const bucket of histogram.buckets) {
+            const inBucket = matching.filter((e) => Math.floor(e.timeMs / intervalMs) * intervalMs === bucket.start);
+            const expected: Record<string, number> = {};
+            let other = 0;
+            for (const e of inBucket) {
+              const value = valueOf[groupBy](e) ?? '';
+              if (top.includes(value)) expected[value] = (expected[value] ?? 0) + 1;
+              else other += 1;
+            }
+            expect({ byValue: bucket.byValue, other: bucket.other }, `${groupBy} ${intervalMs} ${bucket.start}`).toEqual({ byValue: expected, other });
+          }
+        }
+      }
+      // The default split is by command, at most 8 apart.
+      const byCommand = await store.histogram({}, 60_000);
+      expect(byCommand.groupBy).toBe('command');
+      expect(byCommand.values.length).toBeLessThanOrEqual(8);
     });
 
     it('stores each alert once, lists them newest first with filters and cursors, acknowledges and resolves', async () => {

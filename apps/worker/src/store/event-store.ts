@@ -1,5 +1,5 @@
 import type { ActivityEvent, EventFilter } from '@das/core';
-import type { DeadLetter, Facets, Histogram, StoredEvent, TopStatements } from '@das/contracts';
+import type { DeadLetter, Facets, Histogram, HistogramGroupBy, StoredEvent, TopStatements } from '@das/contracts';
 import type { DeliveryStore } from '@das/alerts-delivery';
 import type { AlertStore } from './alert-store.js';
 
@@ -51,6 +51,31 @@ export interface PageRequest {
   limit: number;
 }
 
+/** Time order of a page of events: newest first (`desc`, the default) or oldest first. */
+export type SortOrder = 'asc' | 'desc';
+
+/** A page of events: the cursor goes on in the same order (a cursor of the other order is refused). */
+export interface EventPageRequest extends PageRequest {
+  order?: SortOrder | undefined;
+}
+
+/** What a histogram's buckets are split by (each a stored column). */
+export type { HistogramGroupBy } from '@das/contracts';
+
+export interface HistogramOptions {
+  /** Default `command`. */
+  groupBy?: HistogramGroupBy | undefined;
+  /** The most frequent values over the whole range kept apart (default 8); the rest are summed in `other`. */
+  top?: number | undefined;
+}
+
+export interface DeadLetterQuery {
+  reason?: string | undefined;
+  /** Only these letters. */
+  ids?: readonly number[] | undefined;
+  withData?: boolean | undefined;
+}
+
 export interface RetentionPolicy {
   maxAgeHours: number | null;
   maxEvents: number | null;
@@ -67,7 +92,8 @@ export interface EventStore {
   checkpoints(streamKey: string): Promise<ShardCheckpoint[]>;
   /** Every stream incarnation (`<name>@<creation ms>`) that has checkpoints here. */
   streamKeys(): Promise<string[]>;
-  query(filter: EventFilter, page: PageRequest): Promise<{ events: StoredEvent[]; next: string | null }>;
+  /** A page of events in time order (`order`, newest first by default), ties by id in the same direction. */
+  query(filter: EventFilter, page: EventPageRequest): Promise<{ events: StoredEvent[]; next: string | null }>;
   get(id: number): Promise<StoredEvent | null>;
   /** Events stored after `afterId`, in id order (the rule engine catching up after a restart). */
   eventsAfter(afterId: number, limit: number): Promise<StoredEvent[]>;
@@ -76,12 +102,20 @@ export interface EventStore {
   /** Webhook deliveries of alerts (@das/alerts-delivery's port). */
   readonly deliveries: DeliveryStore;
   facets(filter: EventFilter, top?: number): Promise<Facets>;
-  histogram(filter: EventFilter, intervalMs: number): Promise<Histogram>;
+  histogram(filter: EventFilter, intervalMs: number, options?: HistogramOptions): Promise<Histogram>;
   /** The most frequent statement fingerprints under the filter, most frequent first (events without one left out). */
   topStatements(filter: EventFilter, limit: number): Promise<TopStatements['statements']>;
   /** Newest first, in chunks, without holding the whole result in memory. */
   export(filter: EventFilter, limit?: number): AsyncIterable<StoredEvent>;
-  deadLetters(query: { reason?: string | undefined } & PageRequest): Promise<{ deadLetters: DeadLetter[]; next: string | null }>;
+  /**
+   * Dead letters, newest first, by reason and/or among `ids`; without their data (possibly
+   * hundreds of KB each) unless `withData`.
+   */
+  deadLetters(query: DeadLetterQuery & PageRequest): Promise<{ deadLetters: DeadLetter[]; next: string | null }>;
+  /** One dead letter with its data. */
+  getDeadLetter(id: number): Promise<DeadLetter | null>;
+  /** How many dead letters there are per reason, most first. */
+  deadLetterReasons(): Promise<{ reason: string; count: number }[]>;
   /**
    * Stores the events dead letters decode to now and removes the letters, in one transaction.
    * Returns the stored events by letter id; a letter already gone (retention, a concurrent

@@ -52,6 +52,31 @@ export function filterToSql(filter: EventFilter): SqlCondition {
     );
     params.push(...lower(filter.objects), ...lower(filter.objects));
   }
+  // Exclusions keep rows without the value (NULL), as matchesFilter does.
+  const not = filter.not ?? {};
+  const excluded = [
+    ['user_name', not.users],
+    ['database_name', not.databases],
+    ['command', not.commands],
+    ['remote_host', not.hosts],
+  ] as const;
+  for (const [column, values] of excluded) {
+    if (values === undefined || values.length === 0) continue;
+    parts.push(`(${column} IS NULL OR lower(${column}) NOT IN (${placeholders(values.length)}))`);
+    params.push(...lower(values));
+  }
+  if (not.objects !== undefined && not.objects.length > 0) {
+    const n = not.objects.length;
+    parts.push(
+      `(object_name IS NULL OR NOT (lower(object_name) IN (${placeholders(n)}) OR (contains(object_name, ',') AND ` +
+        `list_has_any(list_transform(string_split(lower(object_name), ','), x -> trim(x)), [${placeholders(n)}]))))`,
+    );
+    params.push(...lower(not.objects), ...lower(not.objects));
+  }
+  if (not.categories !== undefined && not.categories.length > 0) {
+    parts.push(`(category IS NULL OR category NOT IN (${placeholders(not.categories.length)}))`);
+    params.push(...not.categories);
+  }
   // Stored canonical (statementCategory): compared exactly. Events stored before the column have none.
   if (filter.categories !== undefined && filter.categories.length > 0) {
     parts.push(`category IN (${placeholders(filter.categories.length)})`);

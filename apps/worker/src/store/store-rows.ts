@@ -1,6 +1,6 @@
 import type { DeadLetter, Facets, Histogram, StoredEvent, TopStatements } from '@das/contracts';
 import type { EventFilter } from '@das/core';
-import { CursorError, type PageRequest } from './event-store.js';
+import { CursorError, type HistogramGroupBy, type PageRequest, type SortOrder } from './event-store.js';
 import { STORED_FACET_COLUMNS } from './event-columns.js';
 
 // What the stores share besides their SQL: cursors, row counts, and turning result rows into
@@ -23,6 +23,32 @@ export function decodeCursor(cursor: string, count: number): bigint[] {
   if (values.some((v) => v < INT64_MIN || v > INT64_MAX)) throw new CursorError();
   return values;
 }
+
+/**
+ * The cursor of a page of events: the last row's (time_us, id), and `1` for an ascending page (a
+ * descending cursor keeps the two-part form handed out before ascending pages existed).
+ */
+export function encodePageCursor(timeUs: unknown, id: unknown, order: SortOrder): string {
+  return encodeCursor(order === 'asc' ? [String(timeUs), String(id), 1] : [String(timeUs), String(id)]);
+}
+
+/** The (time_us, id) a page cursor goes on from; a cursor of the other order is a CursorError. */
+export function decodePageCursor(cursor: string, order: SortOrder): [bigint, bigint] {
+  if (order === 'desc') return decodeCursor(cursor, 2) as [bigint, bigint];
+  const [timeUs, id, asc] = decodeCursor(cursor, 3) as [bigint, bigint, bigint];
+  if (asc !== 1n) throw new CursorError();
+  return [timeUs, id];
+}
+
+/** The stored column of each histogram grouping (all of them also in PostgreSQL's rollup). */
+export const HISTOGRAM_GROUP_COLUMNS: Record<HistogramGroupBy, string> = {
+  command: 'command',
+  user: 'user_name',
+  database: 'database_name',
+  host: 'remote_host',
+  object: 'object_name',
+  category: 'category',
+};
 
 /** A row count for LIMIT or a top-N (1 to 10,000): checked, then bound as a parameter, never SQL text. */
 export function rowCount(value: number, what: string): number {
@@ -54,21 +80,35 @@ export function facetsFromGroupingRows(rows: readonly Row[]): Facets {
   return facets;
 }
 
-/** Histogram buckets from rows of (`bucket` start in ms, `command`, `n`), ordered by bucket. */
-export function histogramFromRows(rows: readonly Row[], intervalMs: number): Histogram {
+/**
+ * Histogram buckets from rows of (`bucket` start in ms, `value` of the grouping, `n`), ordered by
+ * bucket: the `top` most frequent values over all buckets by name (a missing value as ''), the
+ * rest summed in each bucket's `other`.
+ */
+export function histogramFromRows(rows: readonly Row[], intervalMs: number, groupBy: HistogramGroupBy = 'command', top = 8): Histogram {
+  const totals = new Map<string, number>();
+  for (const row of rows) totals.set(String(row.value ?? ''), (totals.get(String(row.value ?? '')) ?? 0) + Number(row.n));
+  const kept = new Set(
+    [...totals]
+      .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))
+      .slice(0, top)
+      .map(([value]) => value),
+  );
   const buckets = new Map<number, Histogram['buckets'][number]>();
   for (const row of rows) {
     const start = Number(row.bucket);
     let bucket = buckets.get(start);
     if (bucket === undefined) {
-      bucket = { start, total: 0, byCommand: {} };
+      bucket = { start, total: 0, byValue: {}, other: 0 };
       buckets.set(start, bucket);
     }
     const n = Number(row.n);
+    const value = String(row.value ?? '');
     bucket.total += n;
-    bucket.byCommand[String(row.command)] = n;
+    if (kept.has(value)) bucket.byValue[value] = (bucket.byValue[value] ?? 0) + n;
+    else bucket.other += n;
   }
-  return { intervalMs: Math.trunc(intervalMs), buckets: [...buckets.values()] };
+  return { intervalMs: Math.trunc(intervalMs), groupBy, values: [...kept], otherValues: totals.size - kept.size, buckets: [...buckets.values()].sort((a, b) => a.start - b.start) };
 }
 
 /** Top statements from rows of (`fingerprint`, `category`, `n`, `last_time`). */
@@ -81,7 +121,16 @@ export function statementsFromRows(rows: readonly Row[]): TopStatements['stateme
   }));
 }
 
-/** A row of `dead_letters` (both stores name its columns alike) as the API's dead letter. */
+/**
+ * The columns of a dead letter as both stores select them: `size` is the record's bytes (from the
+ * base64 length), so that a list can say how big a letter is without carrying its data.
+ */
+export function deadLetterColumns(withData: boolean): string {
+  return `id, reason, message, shard_id, sequence_number, arrived_at, stored_at,
+    (length(data) / 4) * 3 - (CASE WHEN right(data, 2) = '==' THEN 2 WHEN right(data, 1) = '=' THEN 1 ELSE 0 END) AS size${withData ? ', data' : ''}`;
+}
+
+/** A row of `dead_letters` (both stores name its columns alike) as the API's dead letter; `data` only when selected. */
 export function rowToDeadLetter(row: Row): DeadLetter {
   return {
     id: Number(row.id),
@@ -91,15 +140,21 @@ export function rowToDeadLetter(row: Row): DeadLetter {
     sequenceNumber: String(row.sequence_number),
     arrivedAt: row.arrived_at === null || row.arrived_at === undefined ? null : String(row.arrived_at),
     storedAt: String(row.stored_at),
-    data: String(row.data),
+    size: Number(row.size ?? 0),
+    ...(row.data === undefined ? {} : { data: String(row.data) }),
   };
+}
+
+/** Dead letters per reason, most first (then by name), from rows of (`reason`, `n`). */
+export function reasonsFromRows(rows: readonly Row[]): { reason: string; count: number }[] {
+  return rows.map((row) => ({ reason: String(row.reason), count: Number(row.n) })).sort((a, b) => b.count - a.count || (a.reason < b.reason ? -1 : 1));
 }
 
 const EXPORT_CHUNK = 2000;
 
 /** Newest first, page after page of a store's query, without holding the whole result in memory. */
 export async function* exportByPages(
-  page: (filter: EventFilter, request: PageRequest) => Promise<{ events: StoredEvent[]; next: string | null }>,
+  page: (filter: EventFilter, request: PageRequest & { order?: SortOrder }) => Promise<{ events: StoredEvent[]; next: string | null }>,
   filter: EventFilter,
   limit: number,
 ): AsyncIterable<StoredEvent> {

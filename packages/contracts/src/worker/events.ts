@@ -40,6 +40,13 @@ export const EventFilterQuerySchema = Type.Object({
   object: ListParam,
   host: ListParam,
   category: ListParam,
+  // Values excluded: the same names with `!` (`user!=rdsadmin` in a URL).
+  'user!': ListParam,
+  'database!': ListParam,
+  'command!': ListParam,
+  'object!': ListParam,
+  'host!': ListParam,
+  'category!': ListParam,
   exitCode: Type.Optional(Type.Union([Type.Literal('ok'), Type.Literal('failed')])),
   q: Type.Optional(Type.String({ description: 'Case-insensitive text contained in the SQL text' })),
   heartbeats: Type.Optional(Type.Union([Type.Literal('true'), Type.Literal('false'), Type.Literal('1'), Type.Literal('0')])),
@@ -47,15 +54,16 @@ export const EventFilterQuerySchema = Type.Object({
 });
 export type EventFilterQuery = Type.Static<typeof EventFilterQuerySchema>;
 
-/** `GET /events` query: the filter plus paging (newest first). */
+/** `GET /events` query: the filter plus paging (newest first unless `order=asc`). */
 export const EventsQuerySchema = Type.Object({
   ...EventFilterQuerySchema.properties,
-  cursor: Type.Optional(Type.String({ maxLength: 200, description: 'The `next` of the previous page' })),
+  order: Type.Optional(Type.Union([Type.Literal('desc'), Type.Literal('asc')], { default: 'desc', description: 'Time order: newest first (desc) or oldest first (asc)' })),
+  cursor: Type.Optional(Type.String({ maxLength: 200, description: 'The `next` of the previous page (of the same order)' })),
   limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000, default: 100 })),
 });
 export type EventsQuery = Type.Static<typeof EventsQuerySchema>;
 
-/** `GET /events` answer: newest first; `next` is null on the last page. */
+/** `GET /events` answer: in the order asked; `next` is null on the last page. */
 export const EventsPageSchema = Type.Object({
   events: Type.Array(StoredEventSchema),
   next: Nullable(Type.String()),
@@ -101,20 +109,40 @@ export const TopStatementsSchema = Type.Object({
 });
 export type TopStatements = Type.Static<typeof TopStatementsSchema>;
 
+/** What a histogram's buckets are split by. */
+export const HISTOGRAM_GROUPS = ['command', 'user', 'database', 'host', 'object', 'category'] as const;
+export const HistogramGroupBySchema = Type.Union([
+  Type.Literal('command'),
+  Type.Literal('user'),
+  Type.Literal('database'),
+  Type.Literal('host'),
+  Type.Literal('object'),
+  Type.Literal('category'),
+]);
+export type HistogramGroupBy = Type.Static<typeof HistogramGroupBySchema>;
+
 export const HistogramQuerySchema = Type.Object({
   ...EventFilterQuerySchema.properties,
   intervalMs: Type.Optional(Type.Integer({ minimum: 1000, maximum: 366 * 86_400_000, description: 'Bucket width (1 s to 366 days); chosen from the range when absent' })),
+  groupBy: Type.Optional(Type.Unsafe<HistogramGroupBy>({ ...HistogramGroupBySchema, default: 'command', description: 'The field each bucket is split by' })),
+  top: Type.Optional(Type.Integer({ minimum: 1, maximum: 50, default: 8, description: 'Values kept apart (the most frequent over the range); the rest are summed as `other`' })),
 });
 export type HistogramQuery = Type.Static<typeof HistogramQuerySchema>;
 
-/** `GET /events/histogram` answer: events per bucket (start, epoch ms) and command. */
+/** `GET /events/histogram` answer: events per bucket (start, epoch ms), split by the `groupBy` field. */
 export const HistogramSchema = Type.Object({
   intervalMs: Type.Integer(),
+  groupBy: HistogramGroupBySchema,
+  /** The values kept apart, most frequent first ('' = events without the field). */
+  values: Type.Array(Type.String()),
+  /** How many other values are summed in each bucket's `other`. */
+  otherValues: Type.Integer({ minimum: 0 }),
   buckets: Type.Array(
     Type.Object({
       start: Type.Number({ description: 'Bucket start, epoch milliseconds' }),
       total: Type.Integer(),
-      byCommand: Type.Record(Type.String(), Type.Integer()),
+      byValue: Type.Record(Type.String(), Type.Integer()),
+      other: Type.Integer({ minimum: 0 }),
     }),
   ),
 });
@@ -136,7 +164,8 @@ export const DeadLetterSchema = Type.Object({
   sequenceNumber: Type.String(),
   arrivedAt: Nullable(Type.String({ description: 'ApproximateArrivalTimestamp, ISO 8601' })),
   storedAt: Type.String(),
-  data: Type.String({ description: 'The record data, base64' }),
+  size: Type.Integer({ minimum: 0, description: 'Bytes of record data' }),
+  data: Type.Optional(Type.String({ description: 'The record data, base64: only from `GET /dead-letters/:id`' })),
 });
 export type DeadLetter = Type.Static<typeof DeadLetterSchema>;
 
@@ -147,11 +176,23 @@ export const DeadLettersQuerySchema = Type.Object({
 });
 export type DeadLettersQuery = Type.Static<typeof DeadLettersQuerySchema>;
 
+/** `GET /dead-letters` answer: newest first, without their data. */
 export const DeadLettersPageSchema = Type.Object({
   deadLetters: Type.Array(DeadLetterSchema),
   next: Nullable(Type.String()),
 });
 export type DeadLettersPage = Type.Static<typeof DeadLettersPageSchema>;
+
+export const DeadLetterIdParamsSchema = Type.Object({ id: Type.Integer({ minimum: 1, maximum: Number.MAX_SAFE_INTEGER }) });
+
+/** `GET /dead-letters/reasons` answer: how many letters there are, in all and per reason (most first). */
+export const DeadLetterReasonsSchema = Type.Object({
+  total: Type.Integer({ minimum: 0 }),
+  reasons: Type.Array(Type.Object({ reason: Type.String(), count: Type.Integer({ minimum: 1 }) })),
+});
+export type DeadLetterReasons = Type.Static<typeof DeadLetterReasonsSchema>;
+
+const IdsParam = Type.Optional(Type.String({ pattern: '^[0-9]{1,16}(,[0-9]{1,16}){0,999}$', description: 'Only these letters: comma-separated ids (at most 1000)' }));
 
 /**
  * Decrypts dead letters again, e.g. after a KMS key policy was fixed. Those that decode now become
@@ -159,6 +200,7 @@ export type DeadLettersPage = Type.Static<typeof DeadLettersPageSchema>;
  */
 export const DeadLetterReplayQuerySchema = Type.Object({
   reason: Type.Optional(Type.String({ description: 'Only dead letters with this reason code' })),
+  ids: IdsParam,
   limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100_000, default: 10_000, description: 'Dead letters examined at most, newest first' })),
 });
 export type DeadLetterReplayQuery = Type.Static<typeof DeadLetterReplayQuerySchema>;
@@ -176,3 +218,12 @@ export const DeadLetterReplayResultSchema = Type.Object({
   interrupted: Type.Boolean(),
 });
 export type DeadLetterReplayResult = Type.Static<typeof DeadLetterReplayResultSchema>;
+
+/** `GET /dead-letters/replay-plan` answer: what a replay with the same query would take, to confirm it first. */
+export const DeadLetterReplayPlanSchema = Type.Object({
+  /** Letters the replay would examine. */
+  letters: Type.Integer({ minimum: 0 }),
+  /** KMS Decrypt calls at most: one per distinct data key among them (letters without a readable envelope need none). */
+  kmsCalls: Type.Integer({ minimum: 0 }),
+});
+export type DeadLetterReplayPlan = Type.Static<typeof DeadLetterReplayPlanSchema>;

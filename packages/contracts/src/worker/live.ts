@@ -37,15 +37,41 @@ export const WorkerStatusSchema = Type.Object({
 });
 export type WorkerStatus = Type.Static<typeof WorkerStatusSchema>;
 
-/** Client → worker on `/events/live`: replace the filter (same fields as the query parameters). */
+/**
+ * The most events per second the worker pushes to one subscription (also the cap of a client that
+ * names none); beyond its cap a subscription gets a sample.
+ */
+export const LIVE_MAX_RATE = 1000;
+
+const MaxRateSchema = Type.Integer({
+  minimum: 1,
+  maximum: LIVE_MAX_RATE,
+  description: 'Events per second pushed at most (a second\'s worth at once after a rest); beyond it the worker sends a sample',
+});
+
+/** `/events/live` query: the filter of `GET /events` and the subscription's rate cap. */
+export const LiveQuerySchema = Type.Object({ ...EventFilterQuerySchema.properties, maxRate: Type.Optional(MaxRateSchema) });
+
+/** Client → worker on `/events/live`: replace the filter (same fields as the query parameters) and, optionally, the rate cap. */
 export const LiveSubscribeFrameSchema = Type.Object({
   type: Type.Literal('subscribe'),
   filter: EventFilterQuerySchema,
+  maxRate: Type.Optional(MaxRateSchema),
 });
 export const LiveClientFrameSchema = Type.Union([LiveSubscribeFrameSchema]);
 export type LiveClientFrame = Type.Static<typeof LiveClientFrameSchema>;
 
-export const LiveEventsFrameSchema = Type.Object({ type: Type.Literal('events'), events: Type.Array(StoredEventSchema) });
+/**
+ * Events of one flush. `matched` counts every event that matched the filter since the previous
+ * frame (the worker's own count, the rate to show); `skipped` those left out by the rate cap, so
+ * `events.length + skipped = matched`.
+ */
+export const LiveEventsFrameSchema = Type.Object({
+  type: Type.Literal('events'),
+  events: Type.Array(StoredEventSchema),
+  matched: Type.Integer({ minimum: 0 }),
+  skipped: Type.Integer({ minimum: 0 }),
+});
 export const LiveDroppedFrameSchema = Type.Object({
   type: Type.Literal('dropped'),
   count: Type.Integer({ minimum: 1, description: 'Events dropped because the client read too slowly' }),

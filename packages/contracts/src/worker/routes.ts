@@ -2,6 +2,10 @@ import Type from 'typebox';
 import { AlertRuleSchema } from '@das/core/browser';
 import type { HttpRoute } from '../http-route.js';
 import {
+  DeadLetterIdParamsSchema,
+  DeadLetterReasonsSchema,
+  DeadLetterReplayPlanSchema,
+  DeadLetterSchema,
   DeadLetterReplayQuerySchema,
   DeadLetterReplayResultSchema,
   DeadLettersPageSchema,
@@ -18,7 +22,7 @@ import {
   TopStatementsQuerySchema,
   TopStatementsSchema,
 } from './events.js';
-import { WorkerStatusSchema } from './live.js';
+import { LiveQuerySchema, WorkerStatusSchema } from './live.js';
 import {
   AlertActionBodySchema,
   AlertIdParamsSchema,
@@ -63,6 +67,16 @@ export const workerRoutes = {
   },
   getEvent: { method: 'GET', path: '/events/:id', auth: true, params: EventIdParamsSchema, successStatus: 200, response: StoredEventSchema },
   listDeadLetters: { method: 'GET', path: '/dead-letters', auth: true, querystring: DeadLettersQuerySchema, successStatus: 200, response: DeadLettersPageSchema },
+  deadLetterReasons: { method: 'GET', path: '/dead-letters/reasons', auth: true, successStatus: 200, response: DeadLetterReasonsSchema },
+  deadLetterReplayPlan: {
+    method: 'GET',
+    path: '/dead-letters/replay-plan',
+    auth: true,
+    querystring: DeadLetterReplayQuerySchema,
+    successStatus: 200,
+    response: DeadLetterReplayPlanSchema,
+  },
+  getDeadLetter: { method: 'GET', path: '/dead-letters/:id', auth: true, params: DeadLetterIdParamsSchema, successStatus: 200, response: DeadLetterSchema },
   replayDeadLetters: {
     method: 'POST',
     path: '/dead-letters/replay',
@@ -71,7 +85,7 @@ export const workerRoutes = {
     successStatus: 200,
     response: DeadLetterReplayResultSchema,
   },
-  liveEvents: { method: 'GET', path: '/events/live', auth: true, querystring: EventFilterQuerySchema, successStatus: 101, response: Type.Null({ description: 'WebSocket upgrade' }) },
+  liveEvents: { method: 'GET', path: '/events/live', auth: true, querystring: LiveQuerySchema, successStatus: 101, response: Type.Null({ description: 'WebSocket upgrade' }) },
   listAlerts: { method: 'GET', path: '/alerts', auth: true, querystring: AlertsQuerySchema, successStatus: 200, response: AlertsPageSchema },
   liveAlerts: { method: 'GET', path: '/alerts/live', auth: true, successStatus: 101, response: Type.Null({ description: 'WebSocket upgrade; `alert` frames' }) },
   getAlert: { method: 'GET', path: '/alerts/:id', auth: true, params: AlertIdParamsSchema, successStatus: 200, response: AlertSchema },

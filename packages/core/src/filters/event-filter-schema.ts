@@ -31,6 +31,24 @@ export const EventFilterSchema = Type.Object(
     /** Case-insensitive substring of `commandText`. */
     text: Type.Optional(Type.String({ minLength: 1, maxLength: 1000 })),
     exit: Type.Optional(Type.Union([Type.Literal('ok'), Type.Literal('failed')])),
+    /**
+     * Values excluded (`user!=x` in a URL): an event whose field equals one of them (same rules as
+     * the lists above: exact, case-insensitive, objects per list element) does not match; an event
+     * without the field does.
+     */
+    not: Type.Optional(
+      Type.Object(
+        {
+          users: Values,
+          databases: Values,
+          commands: Values,
+          objects: Values,
+          hosts: Values,
+          categories: Type.Optional(Type.Array(Type.Unsafe<StatementCategory>(Type.Union(STATEMENT_CATEGORIES.map((c) => Type.Literal(c)))), { maxItems: STATEMENT_CATEGORIES.length })),
+        },
+        { additionalProperties: false },
+      ),
+    ),
     /** Include heartbeats (default false). */
     heartbeats: Type.Optional(Type.Boolean()),
     /** Include RDS housekeeping by `rdsadmin`/`rdssec` (default true). */

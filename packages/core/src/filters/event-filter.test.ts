@@ -55,6 +55,17 @@ describe('matchesFilter', () => {
     expect(matchesFilter(stored, { categories: ['DDL'] })).toBe(true);
     expect(matchesFilter(stored, { categories: ['DQL'] })).toBe(false);
   });
+  it('excludes values (not), keeping events without the field, objects per list element', () => {
+    expect(pick({ not: { users: ['RDSADMIN'] } })).toEqual([query, failed, pg, multiObject]);
+    expect(pick({ not: { users: ['app_user'], databases: ['postgres'] } })).toEqual([rdsadmin]);
+    expect(pick({ not: { objects: ['customers'] } })).not.toContain(multiObject);
+    expect(pick({ not: { objects: ['customers'] } })).toContain(query);
+    expect(pick({ not: { hosts: ['localhost'] }, heartbeats: true })).toContain(heartbeat);
+    expect(pick({ not: { categories: ['DQL'] } })).toEqual([]);
+    // Include and exclude together: both hold.
+    expect(pick({ users: ['app_user', 'rdsadmin'], not: { users: ['rdsadmin'] }, exit: 'failed' })).toEqual([failed]);
+    expect(pick({ not: { users: [] } })).toEqual(pick({}));
+  });
   it('combines criteria with AND', () => {
     expect(pick({ users: ['app_user'], text: 'products' })).toEqual([query, multiObject]);
     expect(pick({ users: ['app_user'], text: 'select', exit: 'failed' })).toEqual([failed]);
@@ -66,6 +77,15 @@ describe('filterFromQuery / filterToQuery', () => {
     const filter = filterFromQuery({ user: ['a', 'b,c'], database: 'x', q: 'select', exitCode: 'failed', heartbeats: 'true', rdsadmin: 'false', from: '2020-07-06', limit: '5' });
     expect(filter).toEqual({ users: ['a', 'b', 'c'], databases: ['x'], text: 'select', exit: 'failed', heartbeats: true, rdsadmin: false, from: '2020-07-06T00:00:00.000000Z' });
     expect(filterFromQuery(filterToQuery(filter))).toEqual(filter);
+  });
+  it('reads exclusions as the names with ! (user!=x), and writes them back', () => {
+    const filter = filterFromQuery({ 'user!': ['rdsadmin', 'rdssec,rdsadmin'], user: 'app', 'host!': 'localhost', 'category!': 'ddl', 'object!': 'a.b' });
+    expect(filter).toEqual({ users: ['app'], not: { users: ['rdsadmin', 'rdssec'], hosts: ['localhost'], objects: ['a.b'], categories: ['DDL'] } });
+    expect(filterToQuery(filter)).toEqual({ user: 'app', 'user!': 'rdsadmin,rdssec', 'object!': 'a.b', 'host!': 'localhost', 'category!': 'DDL' });
+    expect(filterFromQuery(filterToQuery(filter))).toEqual(filter);
+    // As a browser writes it: URLSearchParams parses `user!=x` into the key `user!`.
+    expect(filterFromQuery(Object.fromEntries(new URLSearchParams('user!=bob&database!=shop')))).toEqual({ not: { users: ['bob'], databases: ['shop'] } });
+    expect(() => filterFromQuery({ 'category!': 'nope' })).toThrow(FilterQueryError);
   });
   it('reads categories in any case and keeps them canonical', () => {
     expect(filterFromQuery({ category: ['ddl,DCL', 'Auth', 'ddl'] })).toEqual({ categories: ['DDL', 'DCL', 'auth'] });
@@ -95,6 +115,8 @@ describe('validateEventFilter', () => {
       value: { users: ['a'], exit: 'ok', from: '2020-01-01T00:00:00.000000Z' },
     });
     expect(validateEventFilter({ user: ['a'] })).toMatchObject({ ok: false });
+    expect(validateEventFilter({ not: { users: ['a'], categories: ['DDL'] } })).toMatchObject({ ok: true });
+    expect(validateEventFilter({ not: { user: ['a'] } })).toMatchObject({ ok: false });
     expect(validateEventFilter({ categories: ['DDL', 'auth'] })).toMatchObject({ ok: true });
     expect(validateEventFilter({ categories: ['ddl'] })).toMatchObject({ ok: false, issues: [{ path: '/categories/0' }] });
     expect(validateEventFilter({ exit: 'maybe' })).toMatchObject({ ok: false, issues: [{ path: '/exit' }] });

@@ -52,6 +52,24 @@ export function compileFilter(filter: EventFilter): Predicate {
   if (objects) checks.push((e) => objectMatches(objects, e.objectName));
   const hosts = lowerSet(filter.hosts);
   if (hosts) checks.push((e) => inSet(hosts, e.remoteHost));
+  // Exclusions: an event without the field is kept (SQL: `col IS NULL OR lower(col) NOT IN …`).
+  const not = filter.not;
+  if (not !== undefined) {
+    const notUsers = lowerSet(not.users);
+    if (notUsers) checks.push((e) => !inSet(notUsers, e.user));
+    const notDatabases = lowerSet(not.databases);
+    if (notDatabases) checks.push((e) => !inSet(notDatabases, e.database));
+    const notCommands = lowerSet(not.commands);
+    if (notCommands) checks.push((e) => !inSet(notCommands, e.command));
+    const notObjects = lowerSet(not.objects);
+    if (notObjects) checks.push((e) => !objectMatches(notObjects, e.objectName));
+    const notHosts = lowerSet(not.hosts);
+    if (notHosts) checks.push((e) => !inSet(notHosts, e.remoteHost));
+    if (not.categories !== undefined && not.categories.length > 0) {
+      const notCategories = new Set<string>(not.categories);
+      checks.push((e) => !notCategories.has((e as { category?: string | null }).category ?? statementCategory(e)));
+    }
+  }
   if (filter.categories !== undefined && filter.categories.length > 0) {
     const categories = new Set<string>(filter.categories);
     // A stored event carries its category; any other event has it computed.

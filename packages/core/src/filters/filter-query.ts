@@ -35,6 +35,27 @@ function values(query: Query, param: string): string[] {
   return Array.isArray(raw) ? raw : [raw];
 }
 
+function list(query: Query, param: string): string[] {
+  const found = values(query, param)
+    .flatMap((v) => v.split(','))
+    .map((v) => v.trim())
+    .filter((v) => v !== '');
+  if (found.length > MAX_LIST) throw new FilterQueryError(param, `at most ${MAX_LIST} values`);
+  return [...new Set(found)];
+}
+
+function categoryList(query: Query, param: string): StatementCategory[] {
+  return [
+    ...new Set(
+      list(query, param).map((v) => {
+        const category = CATEGORY_BY_LOWER.get(v.toLowerCase());
+        if (category === undefined) throw new FilterQueryError(param, `must be one of ${STATEMENT_CATEGORIES.join(', ')}, got "${v}"`);
+        return category;
+      }),
+    ),
+  ];
+}
+
 function single(query: Query, param: string): string | undefined {
   const all = values(query, param).filter((v) => v !== '');
   if (all.length > 1) throw new FilterQueryError(param, 'given more than once');
@@ -59,30 +80,25 @@ function timeParam(query: Query, param: string): string | undefined {
 
 /**
  * Builds a filter from URL query parameters: `user`, `database`, `command`, `object`, `host`,
- * `category` (repeatable or comma-separated; categories in any case), `q` (text contains), `exitCode=ok|failed`,
+ * `category` (repeatable or comma-separated; categories in any case), the same names with `!` for
+ * values excluded (`user!=rdsadmin`, into `not`), `q` (text contains), `exitCode=ok|failed`,
  * `heartbeats=true`, `rdsadmin=false`, `from`, `to` (ISO 8601; stored canonical UTC).
  * Other parameters are ignored. Throws {@link FilterQueryError} naming the bad parameter.
  */
 export function filterFromQuery(query: Query): EventFilter {
   const filter: EventFilter = {};
+  const not: NonNullable<EventFilter['not']> = {};
   for (const [param, key] of LIST_PARAMS) {
-    const list = values(query, param)
-      .flatMap((v) => v.split(','))
-      .map((v) => v.trim())
-      .filter((v) => v !== '');
-    if (list.length > MAX_LIST) throw new FilterQueryError(param, `at most ${MAX_LIST} values`);
-    if (list.length > 0) filter[key] = [...new Set(list)];
+    const included = list(query, param);
+    if (included.length > 0) filter[key] = included;
+    const excluded = list(query, `${param}!`);
+    if (excluded.length > 0) not[key] = excluded;
   }
-  const categories = values(query, 'category')
-    .flatMap((v) => v.split(','))
-    .map((v) => v.trim())
-    .filter((v) => v !== '')
-    .map((v) => {
-      const category = CATEGORY_BY_LOWER.get(v.toLowerCase());
-      if (category === undefined) throw new FilterQueryError('category', `must be one of ${STATEMENT_CATEGORIES.join(', ')}, got "${v}"`);
-      return category;
-    });
-  if (categories.length > 0) filter.categories = [...new Set(categories)];
+  const categories = categoryList(query, 'category');
+  if (categories.length > 0) filter.categories = categories;
+  const notCategories = categoryList(query, 'category!');
+  if (notCategories.length > 0) not.categories = notCategories;
+  if (Object.keys(not).length > 0) filter.not = not;
   const text = single(query, 'q');
   if (text !== undefined) {
     if (text.length > 1000) throw new FilterQueryError('q', 'longer than 1000 characters');
@@ -117,6 +133,11 @@ export function filterToQuery(filter: EventFilter): Record<string, string> {
     if (list !== undefined && list.length > 0) query[param] = list.join(',');
   }
   if (filter.categories !== undefined && filter.categories.length > 0) query.category = filter.categories.join(',');
+  for (const [param, key] of LIST_PARAMS) {
+    const excluded = filter.not?.[key];
+    if (excluded !== undefined && excluded.length > 0) query[`${param}!`] = excluded.join(',');
+  }
+  if (filter.not?.categories !== undefined && filter.not.categories.length > 0) query['category!'] = filter.not.categories.join(',');
   if (filter.text !== undefined && filter.text !== '') query.q = filter.text;
   if (filter.exit !== undefined) query.exitCode = filter.exit;
   if (filter.heartbeats === true) query.heartbeats = 'true';

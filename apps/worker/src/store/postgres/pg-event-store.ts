@@ -2,11 +2,34 @@ import pg from 'pg';
 import type { EventFilter, ActivityEvent } from '@das/core';
 import type { Facets, StoredEvent } from '@das/contracts';
 import { compareSequenceNumbers } from '../sequence-number.js';
-import { LeaseLostError, type AppendResult, type EventStore, type PageRequest, type RetentionPolicy, type ShardBatch, type ShardCheckpoint } from '../event-store.js';
+import {
+  LeaseLostError,
+  type AppendResult,
+  type EventPageRequest,
+  type EventStore,
+  type HistogramGroupBy,
+  type RetentionPolicy,
+  type ShardBatch,
+  type ShardCheckpoint,
+} from '../event-store.js';
 import { EVENT_FIELD_COLUMNS, rowToEvent, STORED_FACET_COLUMNS } from '../event-columns.js';
 import { deriveStatementColumns, type StatementColumnOptions, type StatementColumns } from '../statement-columns.js';
 import { isoToMicros } from '../filter-sql.js';
-import { decodeCursor, encodeCursor, facetsFromGroupingRows, histogramFromRows, exportByPages, rowCount, rowToDeadLetter, statementsFromRows } from '../store-rows.js';
+import {
+  decodeCursor,
+  decodePageCursor,
+  encodeCursor,
+  encodePageCursor,
+  facetsFromGroupingRows,
+  HISTOGRAM_GROUP_COLUMNS,
+  histogramFromRows,
+  exportByPages,
+  rowCount,
+  deadLetterColumns,
+  reasonsFromRows,
+  rowToDeadLetter,
+  statementsFromRows,
+} from '../store-rows.js';
 import { filterToPgSql, PgParams } from './pg-filter.js';
 import { migrate, type MigrationOutcome } from './pg-migrate.js';
 import { createPartitions } from './pg-partitions.js';
@@ -39,13 +62,13 @@ function topFacets(facets: Facets, limit: number): Facets {
   return merged;
 }
 
-/** Histogram rows from several parts, with the counts of the same bucket and command summed. */
+/** Histogram rows from several parts, with the counts of the same bucket and value summed. */
 function sumBuckets(rows: readonly Row[]): Row[] {
   const sums = new Map<string, Row>();
   for (const row of rows) {
-    const key = `${String(row.bucket)}\u0000${String(row.command)}`;
+    const key = `${String(row.bucket)}\u0000${String(row.value)}`;
     const found = sums.get(key);
-    if (found === undefined) sums.set(key, { bucket: row.bucket, command: row.command, n: Number(row.n) });
+    if (found === undefined) sums.set(key, { bucket: row.bucket, value: row.value, n: Number(row.n) });
     else found.n = Number(found.n) + Number(row.n);
   }
   return [...sums.values()].sort((a, b) => Number(a.bucket) - Number(b.bucket));
@@ -256,18 +279,20 @@ export async function createPgEventStore(options: PgEventStoreOptions): Promise<
     });
   }
 
-  async function page(filter: EventFilter, request: PageRequest) {
+  async function page(filter: EventFilter, request: EventPageRequest) {
+    const order = request.order ?? 'desc';
     const params = new PgParams();
     let where = filterToPgSql(filter, params);
     if (request.cursor !== undefined && request.cursor !== '') {
-      const [timeUs, id] = decodeCursor(request.cursor, 2) as [bigint, bigint];
-      where += ` AND (time_us, id) < (${params.add(timeUs.toString())}::bigint, ${params.add(id.toString())}::bigint)`;
+      const [timeUs, id] = decodePageCursor(request.cursor, order);
+      where += ` AND (time_us, id) ${order === 'asc' ? '>' : '<'} (${params.add(timeUs.toString())}::bigint, ${params.add(id.toString())}::bigint)`;
     }
+    const direction = order === 'asc' ? 'ASC' : 'DESC';
     const limit = params.add(rowCount(request.limit, 'page limit') + 1);
-    const found = await rows(`SELECT ${SELECT_COLUMNS} FROM ${EVENTS} WHERE ${where} ORDER BY time_us DESC, id DESC LIMIT ${limit}`, params.values);
+    const found = await rows(`SELECT ${SELECT_COLUMNS} FROM ${EVENTS} WHERE ${where} ORDER BY time_us ${direction}, id ${direction} LIMIT ${limit}`, params.values);
     const pageRows = found.slice(0, request.limit);
     const last = pageRows.at(-1);
-    const next = found.length > request.limit && last !== undefined ? encodeCursor([String(last.time_us), String(last.id)]) : null;
+    const next = found.length > request.limit && last !== undefined ? encodePageCursor(last.time_us, last.id, order) : null;
     return { events: pageRows.map(rowToEvent), next };
   }
 
@@ -295,15 +320,15 @@ export async function createPgEventStore(options: PgEventStoreOptions): Promise<
     );
   }
 
-  /** Rows (bucket ms, command, n) of `table` under the filter. */
-  async function histogramRows(table: string, filter: EventFilter, intervalUs: bigint, span?: Span): Promise<Row[]> {
+  /** Rows (bucket ms, value of the grouping, n) of `table` under the filter. */
+  async function histogramRows(table: string, filter: EventFilter, intervalUs: bigint, groupBy: HistogramGroupBy, span?: Span): Promise<Row[]> {
     const params = new PgParams();
     const bucketUs = params.add(intervalUs.toString());
     const time = table === ROLLUP ? 'minute_us' : 'time_us';
     const count = table === ROLLUP ? 'sum(n)' : 'count(*)';
     const where = filterToPgSql(filter, params) + spanSql(span, params);
     return rows(
-      `SELECT div(${time}, ${bucketUs}::bigint) * (${bucketUs}::bigint / 1000) AS bucket, coalesce(command, '') AS command, ${count} AS n
+      `SELECT div(${time}, ${bucketUs}::bigint) * (${bucketUs}::bigint / 1000) AS bucket, coalesce(${HISTOGRAM_GROUP_COLUMNS[groupBy]}, '') AS value, ${count} AS n
        FROM ${table} WHERE ${where} GROUP BY 1, 2 ORDER BY 1`,
       params.values,
     );
@@ -349,15 +374,16 @@ export async function createPgEventStore(options: PgEventStoreOptions): Promise<
       return topFacets(facetsFromGroupingRows(parts.flat()), limit);
     },
 
-    async histogram(filter, intervalMs) {
+    async histogram(filter, intervalMs, histogramOptions = {}) {
+      const groupBy = histogramOptions.groupBy ?? 'command';
       const intervalUs = BigInt(Math.max(1, Math.trunc(intervalMs))) * 1000n;
       const plan = intervalUs % MINUTE_US === 0n ? planRollup(filter) : null;
-      if (plan === null) return histogramFromRows(await histogramRows(EVENTS, filter, intervalUs), intervalMs);
+      if (plan === null) return histogramFromRows(await histogramRows(EVENTS, filter, intervalUs, groupBy), intervalMs, groupBy, histogramOptions.top);
       const parts = await Promise.all([
-        histogramRows(ROLLUP, withoutTime(filter), intervalUs, plan.rollup),
-        ...plan.edges.map((edge) => histogramRows(EVENTS, spanFilter(filter, edge), intervalUs)),
+        histogramRows(ROLLUP, withoutTime(filter), intervalUs, groupBy, plan.rollup),
+        ...plan.edges.map((edge) => histogramRows(EVENTS, spanFilter(filter, edge), intervalUs, groupBy)),
       ]);
-      return histogramFromRows(sumBuckets(parts.flat()), intervalMs);
+      return histogramFromRows(sumBuckets(parts.flat()), intervalMs, groupBy, histogramOptions.top);
     },
 
     async topStatements(filter, limit) {
@@ -377,19 +403,32 @@ export async function createPgEventStore(options: PgEventStoreOptions): Promise<
       const params = new PgParams();
       const parts = ['TRUE'];
       if (query.reason !== undefined) parts.push(`reason = ${params.add(query.reason)}`);
+      if (query.ids !== undefined) {
+        if (query.ids.length === 0) return { deadLetters: [], next: null };
+        parts.push(`id = ANY(${params.add(query.ids.map(String))}::bigint[])`);
+      }
       if (query.cursor !== undefined && query.cursor !== '') {
         const [id] = decodeCursor(query.cursor, 1) as [bigint];
         parts.push(`id < ${params.add(id.toString())}::bigint`);
       }
       const limit = params.add(rowCount(query.limit, 'page limit') + 1);
       const found = await rows(
-        `SELECT id, reason, message, shard_id, sequence_number, arrived_at, stored_at, data FROM ${SCHEMA}.dead_letters
+        `SELECT ${deadLetterColumns(query.withData === true)} FROM ${SCHEMA}.dead_letters
          WHERE ${parts.join(' AND ')} ORDER BY id DESC LIMIT ${limit}`,
         params.values,
       );
       const list = found.slice(0, query.limit).map(rowToDeadLetter);
       const last = list.at(-1);
       return { deadLetters: list, next: found.length > query.limit && last !== undefined ? encodeCursor([last.id]) : null };
+    },
+
+    async getDeadLetter(id) {
+      const [row] = await rows(`SELECT ${deadLetterColumns(true)} FROM ${SCHEMA}.dead_letters WHERE id = $1`, [String(id)]);
+      return row === undefined ? null : rowToDeadLetter(row);
+    },
+
+    async deadLetterReasons() {
+      return reasonsFromRows(await rows(`SELECT reason, count(*) AS n FROM ${SCHEMA}.dead_letters GROUP BY reason`));
     },
 
     async resolveDeadLetters(resolved) {

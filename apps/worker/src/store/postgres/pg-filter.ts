@@ -43,6 +43,26 @@ export function filterToPgSql(filter: EventFilter, params: PgParams): string {
         `ARRAY(SELECT trim(x) FROM unnest(string_to_array(lower(object_name), ',')) AS x) && ${objects}::text[]))`,
     );
   }
+  // Exclusions keep rows without the value (NULL), as matchesFilter does.
+  const not = filter.not ?? {};
+  const excluded = [
+    ['user_name', not.users],
+    ['database_name', not.databases],
+    ['command', not.commands],
+    ['remote_host', not.hosts],
+  ] as const;
+  for (const [column, values] of excluded) {
+    if (values === undefined || values.length === 0) continue;
+    parts.push(`(${column} IS NULL OR lower(${column}) <> ALL(${params.add(lower(values))}::text[]))`);
+  }
+  if (not.objects !== undefined && not.objects.length > 0) {
+    const objects = params.add(lower(not.objects));
+    parts.push(
+      `(object_name IS NULL OR NOT (lower(object_name) = ANY(${objects}::text[]) OR (strpos(object_name, ',') > 0 AND ` +
+        `ARRAY(SELECT trim(x) FROM unnest(string_to_array(lower(object_name), ',')) AS x) && ${objects}::text[])))`,
+    );
+  }
+  if (not.categories !== undefined && not.categories.length > 0) parts.push(`(category IS NULL OR category <> ALL(${params.add([...not.categories])}::text[]))`);
   // Stored canonical (statementCategory): compared exactly. Events stored before the column have none.
   if (filter.categories !== undefined && filter.categories.length > 0) parts.push(`category = ANY(${params.add([...filter.categories])}::text[])`);
   if (filter.text !== undefined && filter.text !== '') parts.push(`lower(text) LIKE ${params.add(likeContains(filter.text))}`);
