@@ -4,7 +4,7 @@ import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { ConfigError, createEnvReader } from '@das/server-kit';
 import { runLab } from './lab.js';
-import { StackStartError, startStack, type Stack } from './stack.js';
+import { LAB_CLUSTERS, StackStartError, startStack, type Stack, type StackEngine } from './stack.js';
 import { DEFAULT_FLEET_STORE_URL } from './fleet-database.js';
 
 /** The worker line, or one line per worker of a fleet with its pid (kill one to watch failover). */
@@ -27,10 +27,13 @@ const USAGE = `usage:
                          with the embedded DuckDB; kill one to watch its shards move (console: Fleet)
       --store-url URL    the fleet's store (default ${DEFAULT_FLEET_STORE_URL}, created if missing)
       --stream-shards N  shards of each activity stream started (default 1, or 4 with --fleet)
+      --engine postgres  also serve the Aurora PostgreSQL cluster (a private PostgreSQL with pgaudit)
+                         and have the worker follow it instead of the MySQL one
   das-stack lab [options]                                                (npm run lab -- [options])
       the DAS lab's five steps against the emulator (default http://127.0.0.1:4566, or
       AWS_ENDPOINT_URL) or, with --aws, against AWS through the default credential chain.
-      --endpoint URL  --aws  --region R  --cluster ID (auroralab-mysql-cluster)
+      --endpoint URL  --aws  --region R  --engine mysql|postgres (the lab cluster of that engine)
+      --cluster ID (default auroralab-mysql-cluster, or auroralab-pg-cluster with --engine postgres)
       --document NAME (the SSM load document; default: your first own Command document)
       --instance ID (default: the first Online managed instance)  --db-user U  --db-password P
       --warehouses 1  --threads 4  --duration 30 (s)  --events 5  --keep-stream`;
@@ -52,10 +55,12 @@ async function start(argv: string[]): Promise<number> {
       fleet: { type: 'string' },
       'store-url': { type: 'string' },
       'stream-shards': { type: 'string' },
+      engine: { type: 'string', default: 'mysql' },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
   if (values.help) return usage(0);
+  const engine = stackEngine(values.engine);
   const count = (name: string, text: string | undefined, max: number): number | undefined => {
     if (text === undefined) return undefined;
     const n = Number(text);
@@ -80,6 +85,7 @@ async function start(argv: string[]): Promise<number> {
     ...(fleetWorkers === undefined ? {} : { fleet: { workers: fleetWorkers, storeUrl } }),
     ...(streamShards === undefined ? {} : { streamShards }),
     ...(token === undefined ? {} : { token }),
+    engine,
     log: (line) => console.log(`das: ${line}`),
     onLine: (line) => {
       if (values.verbose) console.log(line);
@@ -96,10 +102,10 @@ DAS Toolkit is running (ready in ${((Date.now() - begun) / 1000).toFixed(1)} s).
   API:           ${stack.apiUrl}
 ${workerLines(stack)}
   AWS endpoint:  ${stack.endpoint} (region ${stack.region}; AWS_ENDPOINT_URL for your own clients)
-  Stream source: ${source}
+  Stream source: ${source}${engine === 'postgres' ? `\n  Worker reads:  ${LAB_CLUSTERS.postgres} (Aurora PostgreSQL: the private PostgreSQL's pgaudit log)` : ''}
   Data:          ${resolve(values['data-dir'])}/ (delete it to start from scratch)
 
-  Try the lab from a second terminal: npm run lab
+  Try the lab from a second terminal: npm run lab${engine === 'postgres' ? ' -- --engine postgres' : ''}
   Press Ctrl-C to stop everything.
 `);
   return await new Promise<number>((resolve) => {
@@ -134,7 +140,8 @@ async function lab(argv: string[]): Promise<number> {
       endpoint: { type: 'string' },
       aws: { type: 'boolean', default: false },
       region: { type: 'string' },
-      cluster: { type: 'string', default: 'auroralab-mysql-cluster' },
+      cluster: { type: 'string' },
+      engine: { type: 'string', default: 'mysql' },
       document: { type: 'string' },
       instance: { type: 'string' },
       'db-user': { type: 'string' },
@@ -159,7 +166,7 @@ async function lab(argv: string[]): Promise<number> {
   await runLab({
     endpoint,
     region: values.region ?? process.env.AWS_REGION ?? 'us-east-1',
-    clusterId: values.cluster,
+    clusterId: values.cluster ?? LAB_CLUSTERS[stackEngine(values.engine)],
     documentName: values.document,
     instanceId: values.instance,
     dbUser: values['db-user'],
@@ -172,6 +179,11 @@ async function lab(argv: string[]): Promise<number> {
     print: (line) => console.log(line),
   });
   return 0;
+}
+
+function stackEngine(value: string): StackEngine {
+  if (value !== 'mysql' && value !== 'postgres') throw new StackStartError(`--engine must be mysql or postgres, got '${value}'`);
+  return value;
 }
 
 function positive(name: string, value: string): number {

@@ -97,8 +97,11 @@ async function findLoadTarget(ssm: SSMClient, options: LabOptions) {
 
 async function runLoad(ssm: SSMClient, cluster: DBCluster, options: LabOptions): Promise<void> {
   const { documentName, instanceId } = await findLoadTarget(ssm, options);
+  // The AWS lab's document knows MySQL only; a PostgreSQL cluster's engine and port are named.
+  const postgres = cluster.Engine?.includes('postgres') === true;
   const parameters: Record<string, string[]> = {
     clusterEndpoint: [cluster.Endpoint ?? '127.0.0.1'],
+    ...(postgres ? { engine: ['postgres'], ...(cluster.Port === undefined ? {} : { port: [String(cluster.Port)] }) } : {}),
     warehouses: [String(options.warehouses)],
     threads: [String(options.threads)],
     duration: [String(options.durationSec)],

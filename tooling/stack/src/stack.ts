@@ -36,7 +36,17 @@ export interface StackOptions {
   streamShards?: number;
   /** Several workers sharing a PostgreSQL store instead of one worker with the embedded DuckDB. */
   fleet?: { workers: number; storeUrl: string };
+  /**
+   * The cluster the worker follows: `mysql` (default, auroralab-mysql-cluster) or `postgres`
+   * (auroralab-pg-cluster; the emulator then also runs its private PostgreSQL with pgaudit).
+   */
+  engine?: StackEngine;
 }
+
+export type StackEngine = 'mysql' | 'postgres';
+
+/** The lab's cluster of each engine, as the emulator seeds them. */
+export const LAB_CLUSTERS: Readonly<Record<StackEngine, string>> = { mysql: 'auroralab-mysql-cluster', postgres: 'auroralab-pg-cluster' };
 
 export interface Stack {
   /** The one URL a person opens: the console, served by the API, with the token in the fragment. */
@@ -150,7 +160,8 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       args: ['--host', host, '--port', String(ports.aws), '--data-dir', join(dataDir, 'aws'), '--region', region,
         '--source', options.source ?? 'auto',
         ...(options.activityStreamDelayMs !== undefined ? ['--stream-delay-ms', String(options.activityStreamDelayMs)] : []),
-        ...(streamShards !== undefined ? ['--stream-shards', String(streamShards)] : [])],
+        ...(streamShards !== undefined ? ['--stream-shards', String(streamShards)] : []),
+        ...(options.engine === 'postgres' ? ['--postgres'] : [])],
       env: { ...options.env },
       cwd: root,
       readyUrl: `${endpoint}/health`,
@@ -160,7 +171,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     log(`starting the AWS emulator on ${endpoint}`);
     await localAws.waitReady(readyTimeoutMs);
 
-    const appEnv = { ...awsEnv, DAS_TOKEN: token, DAS_DATA_DIR: dataDir };
+    const appEnv = { ...awsEnv, DAS_TOKEN: token, DAS_DATA_DIR: dataDir, ...(options.engine === 'postgres' ? { DAS_CLUSTER_ID: LAB_CLUSTERS.postgres } : {}) };
     const api = new ServiceProcess({
       name: 'api',
       script: workspaceBin('apps/api', 'das-api'),
