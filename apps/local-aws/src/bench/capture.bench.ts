@@ -139,7 +139,7 @@ async function measureThroughput(bench: Bench, context: BenchContext): Promise<v
   }
   const seconds = (performance.now() - started) / 1000;
   const put = stats.eventsAccepted - before.eventsAccepted;
-  context.report('capture throughput (audit events, file → encrypted records on Kinesis)', put / seconds, 'events/s', `${put.toLocaleString('en-US')} events, ${stats.recordsPut - before.recordsPut} records, sync mode`);
+  context.report('capture throughput (audit events, file → encrypted records on Kinesis)', put / seconds, 'events/s', `${put.toLocaleString('en-US')} events, ${stats.recordsPut - before.recordsPut} records, async mode`);
 }
 
 /** tpmC at 4 threads, stream stopped vs started (async), interleaved; the capture's CPU per event. */

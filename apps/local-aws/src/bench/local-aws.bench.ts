@@ -8,12 +8,13 @@ import type { BenchContext, BenchSection } from './bench-kit.js';
 import { kinesisSection } from './kinesis.bench.js';
 import { kmsSection } from './kms.bench.js';
 import { captureSection } from './capture.bench.js';
+import { postgresSection } from './postgres.bench.js';
 
 /**
  * The sections, in order. Capture (MariaDB audit → DAS records: throughput and latency) plugs in
  * here as one more BenchSection, e.g. `captureSection` from `./capture.bench.js`.
  */
-const SECTIONS: BenchSection[] = [kinesisSection, kmsSection, captureSection];
+const SECTIONS: BenchSection[] = [kinesisSection, kmsSection, captureSection, postgresSection];
 
 async function main(): Promise<void> {
   const dataDir = await mkdtemp(join(tmpdir(), 'das-local-bench-'));

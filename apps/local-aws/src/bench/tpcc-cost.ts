@@ -6,10 +6,12 @@ import { defaultTpccBin } from '../ssm/index.js';
 
 const run = promisify(execFile);
 
-/** The database the phases run against (DescribeDBClusters' endpoint, root). */
+/** The database the phases run against (DescribeDBClusters' endpoint and master user, no password). */
 export interface TpccTarget {
   host: string;
   port: number;
+  /** Default mysql (user root); postgres uses the user postgres. */
+  engine?: 'mysql' | 'postgres';
 }
 
 /** The capture's counters of one stream run, as `/_local/stats` shows them under `sources`. */
@@ -48,12 +50,18 @@ function cpuMicros(): number {
 }
 
 function connectionArgs(target: TpccTarget): string[] {
-  return ['--host', target.host, '--port', String(target.port), '--user', 'root', '--database', 'bench_tpcc'];
+  const engine = target.engine ?? 'mysql';
+  return ['--engine', engine, '--host', target.host, '--port', String(target.port), '--user', engine === 'postgres' ? 'postgres' : 'root', '--database', 'bench_tpcc'];
+}
+
+/** The child's environment: an empty password, in the variable of its engine. */
+function passwordEnv(target: TpccTarget): NodeJS.ProcessEnv {
+  return { ...process.env, [target.engine === 'postgres' ? 'PGPASSWORD' : 'MYSQL_PWD']: '' };
 }
 
 /** Loads one warehouse (idempotent): every phase then runs on the same data. */
 export async function prepareTpcc(target: TpccTarget): Promise<void> {
-  await run(process.execPath, [defaultTpccBin(), 'prepare', '--warehouses', '1', ...connectionArgs(target)], { env: { ...process.env, MYSQL_PWD: '' }, maxBuffer: 16 * 1024 * 1024 });
+  await run(process.execPath, [defaultTpccBin(), 'prepare', '--warehouses', '1', ...connectionArgs(target)], { env: passwordEnv(target), maxBuffer: 16 * 1024 * 1024 });
 }
 
 /** One TPC-C run in its own process, as an application would be; its tpmC. */
@@ -61,7 +69,7 @@ async function tpccPhase(target: TpccTarget, threads: number, seconds: number): 
   const { stdout } = await run(
     process.execPath,
     [defaultTpccBin(), 'run', '--threads', String(threads), '--duration', String(seconds), '--report-interval', String(seconds), '--json', ...connectionArgs(target)],
-    { env: { ...process.env, MYSQL_PWD: '' }, maxBuffer: 16 * 1024 * 1024 },
+    { env: passwordEnv(target), maxBuffer: 16 * 1024 * 1024 },
   );
   for (const line of stdout.split('\n')) {
     if (!line.startsWith('{')) continue;

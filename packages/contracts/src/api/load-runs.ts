@@ -16,6 +16,9 @@ export const LoadRunParametersSchema = Type.Object(
     dbUser: Type.Optional(ParameterText('Database user')),
     dbPassword: Type.Optional(Type.String({ minLength: 1, maxLength: 512, description: 'Database password; write-only', writeOnly: true })),
     port: Type.Optional(Type.Integer({ minimum: 1, maximum: 65535, description: 'Database port (emulator document only)' })),
+    engine: Type.Optional(
+      Type.Union([Type.Literal('mysql'), Type.Literal('postgres')], { description: 'Database engine of the cluster (emulator document only; default mysql)' }),
+    ),
     database: Type.Optional(
       Type.String({ minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9_$]+$', description: 'Schema of the TPC-C tables (emulator document only)' }),
     ),

@@ -16,3 +16,10 @@ export function duration(seconds: number): string {
 export function isoTime(value: string | number): string {
   return new Date(value).toISOString();
 }
+
+/** An RDS engine name as people say it: `aurora-postgresql` → Aurora PostgreSQL. */
+export function engineName(engine: string): string {
+  if (engine === 'aurora-mysql' || engine === 'aurora') return 'Aurora MySQL';
+  if (engine === 'aurora-postgresql') return 'Aurora PostgreSQL';
+  return engine;
+}

@@ -229,6 +229,11 @@ export class LabFlow {
       const parameters: LoadRunParameters = { warehouses: this.warehouses, threads: this.threads, duration: this.duration };
       // Blank endpoint and credentials are left to the command document's defaults.
       if (endpoint !== '') parameters.clusterEndpoint = endpoint;
+      // The AWS lab's document knows MySQL only: a PostgreSQL cluster's engine and port are named.
+      if (this.cluster?.engine.includes('postgres') === true) {
+        parameters.engine = 'postgres';
+        if (this.cluster.port !== undefined) parameters.port = this.cluster.port;
+      }
       if (this.dbUser.trim() !== '') parameters.dbUser = this.dbUser.trim();
       if (this.dbPassword !== '') parameters.dbPassword = this.dbPassword;
       this.loadRun = await this.#backend.api.createLoadRun({ parameters });
