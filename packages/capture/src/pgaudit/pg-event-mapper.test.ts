@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { normaliseEvents, validatePayload } from '@das/core';
 import { buildPayload } from '@das/core/fixtures';
-import { jsonlogTimeToDas, parseJsonlogLine, PgEventMapper } from './pg-event-mapper.js';
+import { jsonlogTimeToDas, MAX_STATEMENT_CHARS, parseJsonlogLine, PgEventMapper, redactPasswords } from './pg-event-mapper.js';
 
 // Captured from PostgreSQL 15.20 with pgaudit (Debian's postgresql-15-pgaudit), log_destination =
 // jsonlog, log_connections and log_disconnections on, pgaudit.log = 'all': a psql session that
@@ -69,5 +69,26 @@ describe('PgEventMapper on a real server log', () => {
     expect(jsonlogTimeToDas('yesterday')).toBeNull();
     expect(parseJsonlogLine('{"timestamp":')).toBeNull();
     expect(parseJsonlogLine('[1,2]')).toBeNull();
+  });
+
+  it('redacts passwords as Aurora does, in every quoting, and leaves other literals alone', () => {
+    expect(redactPasswords("CREATE ROLE app LOGIN PASSWORD 's3cr''et'")).toBe("CREATE ROLE app LOGIN PASSWORD '*****'");
+    expect(redactPasswords("ALTER USER app WITH ENCRYPTED password E'a\\'b' VALID UNTIL '2030-01-01'")).toBe("ALTER USER app WITH ENCRYPTED password '*****' VALID UNTIL '2030-01-01'");
+    expect(redactPasswords('CREATE ROLE app PASSWORD $pw$x$y$pw$ LOGIN')).toBe("CREATE ROLE app PASSWORD '*****' LOGIN");
+    expect(redactPasswords("CREATE ROLE app PASSWORD 'ends with \\'")).toBe("CREATE ROLE app PASSWORD '*****'");
+    expect(redactPasswords("SELECT 'PASSWORD' FROM t WHERE note = 'x'")).toBe("SELECT 'PASSWORD' FROM t WHERE note = 'x'");
+  });
+
+  it('keeps multi-line statements whole and cuts a huge one (and its parameters) so a record fits Kinesis', () => {
+    const mapper = new PgEventMapper({ serverHost: 'h', serverVersion: '15.20', isOwnSession: () => false });
+    const base = { timestamp: '2026-12-06 14:35:42.214 UTC', pid: 7, backend_type: 'client backend', user: 'app', dbname: 'lab', error_severity: 'LOG' };
+    const multiLine = mapper.map({ ...base, message: 'AUDIT: SESSION,1,1,READ,SELECT,,,"SELECT 1,\n  ""two""\nFROM t",<none>'.replaceAll('\\n', '\n') });
+    expect(multiLine?.commandText).toBe('SELECT 1,\n  "two"\nFROM t');
+    const huge = 'SELECT ' + "'x', ".repeat(60_000) + '1';
+    const event = mapper.map({ ...base, message: `AUDIT: SESSION,2,1,READ,SELECT,,,"${huge.replaceAll('"', '""')}",${'y'.repeat(20_000)}` });
+    expect(event?.commandText).toHaveLength(MAX_STATEMENT_CHARS);
+    expect(event?.commandText?.endsWith('…')).toBe(true);
+    expect(event?.paramList).toEqual(['y'.repeat(9_999) + '…']);
+    expect(JSON.stringify(event).length).toBeLessThan(300_000);
   });
 });

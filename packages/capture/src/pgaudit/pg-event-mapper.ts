@@ -36,6 +36,33 @@ export interface PgEventMapperSnapshot {
 export const PG_SERVICE_NAME = 'Amazon Aurora PostgreSQL-Compatible edition';
 const SERVICE_NAME = PG_SERVICE_NAME;
 const HOUSEKEEPING_USER = 'rdsadmin';
+/**
+ * pgaudit logs statements whole; a record must fit Kinesis's 1 MiB even when the text does not
+ * compress, so statement text is cut here (the MariaDB plugin cuts at 1 KiB by default) and each
+ * bound parameter at a tenth of it. A cut text ends with `…`.
+ */
+export const MAX_STATEMENT_CHARS = 100_000;
+const MAX_PARAMETER_CHARS = 10_000;
+const MAX_PARAMETERS = 1_000;
+
+/** Text cut to `max` characters, marked with `…` when it was longer. */
+function cut(text: string, max: number): string {
+  return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
+}
+
+/**
+ * Aurora redacts passwords "when detectable": the quoted literal after PASSWORD (CREATE/ALTER
+ * ROLE/USER, including the `ENCRYPTED PASSWORD` form) becomes `'*****'`.
+ */
+export function redactPasswords(statement: string): string {
+  return statement.replace(/(\bPASSWORD\s+)(E'(?:[^'\\]|''|\\.)*'|'(?:[^']|'')*'|\$([A-Za-z_]*)\$[\s\S]*?\$\3\$)/gi, "$1'*****'");
+}
+
+/** The text a DAS record carries for a statement: passwords redacted, then cut to size. */
+function statementText(statement: string): string {
+  return cut(redactPasswords(statement), MAX_STATEMENT_CHARS);
+}
+
 const AUTH_FAILURE_CODES = new Set(['28P01', '28000']);
 
 /** `2026-12-06 14:35:42.214 UTC` (jsonlog, milliseconds) as a DAS time `…42.214000+00`. */
@@ -108,10 +135,10 @@ export class PgEventMapper {
       return this.#event(entry, pid, time, {
         class: audit.className,
         command: audit.command,
-        commandText: audit.statement,
+        commandText: statementText(audit.statement),
         objectType: audit.objectType === '' ? null : audit.objectType,
         objectName: audit.objectName === '' ? null : audit.objectName,
-        paramList: audit.parameters,
+        paramList: audit.parameters.slice(0, MAX_PARAMETERS).map((p) => cut(p, MAX_PARAMETER_CHARS)),
         statementId: audit.statementId,
         substatementId: audit.substatementId,
         exitCode: null,
@@ -137,7 +164,7 @@ export class PgEventMapper {
       return this.#event(entry, pid, time, {
         class: classOfStatement(command),
         command,
-        commandText: entry.statement,
+        commandText: statementText(entry.statement),
         objectType: null,
         objectName: null,
         paramList: [],
