@@ -34,6 +34,7 @@ export function deadLetters(count: number, startMs = Date.parse('2026-11-25T03:0
     const at = new Date(startMs + id * 1000).toISOString();
     return {
       id,
+      size: Buffer.from(data, 'base64').length,
       reason: id % 2 === 0 ? 'KEY_DECRYPT_FAILED' : 'ENVELOPE_NOT_JSON',
       message: id % 2 === 0 ? 'KMS refused to decrypt the data key' : 'the record is not a JSON envelope',
       shardId: 'shardId-000000000000',
@@ -118,7 +119,8 @@ function handleWorker(data: MockData, url: URL, method: string, res: ServerRespo
       const start = Number(url.searchParams.get('cursor') ?? 0);
       const limit = Number(url.searchParams.get('limit') ?? 100);
       const next = start + limit < matching.length ? String(start + limit) : null;
-      return json(res, 200, { events: matching.slice(start, start + limit), next }), true;
+      const ordered = url.searchParams.get('order') === 'asc' ? [...matching].reverse() : matching;
+      return json(res, 200, { events: ordered.slice(start, start + limit), next }), true;
     }
     if (path === '/events/facets') {
       const top = (field: 'user' | 'database' | 'command' | 'objectName') => {
@@ -132,16 +134,18 @@ function handleWorker(data: MockData, url: URL, method: string, res: ServerRespo
     const from = filter.from !== undefined ? Date.parse(filter.from) : Math.min(...times, Date.now());
     const to = filter.to !== undefined ? Date.parse(filter.to) : Date.now();
     const intervalMs = NICE_INTERVALS.find((ms) => (to - from) / ms <= 120) ?? 86_400_000;
-    const buckets = new Map<number, { start: number; total: number; byCommand: Record<string, number> }>();
+    const buckets = new Map<number, { start: number; total: number; byValue: Record<string, number>; other: number }>();
+    const values = new Set<string>();
     for (const e of matching) {
       const start = Math.floor(e.timeMs / intervalMs) * intervalMs;
-      const bucket = buckets.get(start) ?? { start, total: 0, byCommand: {} };
+      const bucket = buckets.get(start) ?? { start, total: 0, byValue: {}, other: 0 };
       bucket.total += 1;
-      const command = e.command ?? '(none)';
-      bucket.byCommand[command] = (bucket.byCommand[command] ?? 0) + 1;
+      const command = e.command ?? '';
+      values.add(command);
+      bucket.byValue[command] = (bucket.byValue[command] ?? 0) + 1;
       buckets.set(start, bucket);
     }
-    return json(res, 200, { intervalMs, buckets: [...buckets.values()].sort((a, b) => a.start - b.start) }), true;
+    return json(res, 200, { intervalMs, groupBy: 'command', values: [...values], otherValues: 0, buckets: [...buckets.values()].sort((a, b) => a.start - b.start) }), true;
   }
   const one = /^\/events\/(\d+)$/.exec(path);
   if (one !== null) {
@@ -154,7 +158,24 @@ function handleWorker(data: MockData, url: URL, method: string, res: ServerRespo
     const start = Number(url.searchParams.get('cursor') ?? 0);
     const limit = Number(url.searchParams.get('limit') ?? 100);
     const next = start + limit < all.length ? String(start + limit) : null;
-    return json(res, 200, { deadLetters: all.slice(start, start + limit), next }), true;
+    // Listed without their data, as the worker does.
+    return json(res, 200, { deadLetters: all.slice(start, start + limit).map(({ data: _data, ...letter }) => letter), next }), true;
+  }
+  if (path === '/dead-letters/reasons') {
+    const counts = new Map<string, number>();
+    for (const l of data.deadLetters) counts.set(l.reason, (counts.get(l.reason) ?? 0) + 1);
+    return json(res, 200, { total: data.deadLetters.length, reasons: [...counts].map(([reason, count]) => ({ reason, count })).sort((a, b) => b.count - a.count) }), true;
+  }
+  if (path === '/dead-letters/replay-plan') {
+    const reason = url.searchParams.get('reason');
+    const ids = url.searchParams.get('ids')?.split(',').map(Number);
+    const letters = data.deadLetters.filter((l) => (reason === null || l.reason === reason) && (ids === undefined || ids.includes(l.id)));
+    return json(res, 200, { letters: letters.length, kmsCalls: letters.length }), true;
+  }
+  const letter = /^\/dead-letters\/(\d+)$/.exec(path);
+  if (letter !== null) {
+    const found = data.deadLetters.find((l) => l.id === Number(letter[1]));
+    return found ? json(res, 200, found) : json(res, 404, { code: 'NOT_FOUND', message: 'no such dead letter' }), true;
   }
   if (path === '/dead-letters/replay' && method === 'POST') {
     const reason = url.searchParams.get('reason');
@@ -198,7 +219,7 @@ export async function startMockBackend(distDir: string, initial: Partial<MockDat
     }
     wss.handleUpgrade(req, socket, head, (ws) => {
       ws.send(JSON.stringify({ type: 'status', status: status(data) }));
-      if (data.liveEvents.length > 0) ws.send(JSON.stringify({ type: 'events', events: data.liveEvents }));
+      if (data.liveEvents.length > 0) ws.send(JSON.stringify({ type: 'events', events: data.liveEvents, matched: data.liveEvents.length, skipped: 0 }));
       // The skipped count comes a little later, as when the browser falls behind mid-stream.
       if (data.liveSkipped > 0) setTimeout(() => ws.send(JSON.stringify({ type: 'dropped', count: data.liveSkipped })), 600);
     });

@@ -3,8 +3,14 @@ import { LIVE_SUBPROTOCOL, LIVE_TOKEN_SUBPROTOCOL_PREFIX } from '@das/contracts/
 import { filterToQuery, type EventFilter } from '../domain.js';
 import type { LiveClientFrame, LiveServerFrame, StoredEvent, WorkerStatus } from './types.js';
 
+/** Events per second the console asks the worker for at most: beyond it the worker sends a sample and counts the rest. */
+export const LIVE_TABLE_RATE = 200;
+
 export interface LiveSocketHandlers {
-  onEvents: (events: StoredEvent[]) => void;
+  /** A frame of events: `matched` is the worker's count of every match since its last frame, `skipped` those it left out (rate cap). */
+  onEvents: (events: StoredEvent[], matched?: number, skipped?: number) => void;
+  /** The worker applies the filter last sent from now on. */
+  onSubscribed?: () => void;
   onStatus?: (status: WorkerStatus) => void;
   onDropped?: (count: number) => void;
   onOpen?: () => void;
@@ -20,10 +26,11 @@ export interface LiveSocket {
 }
 
 /** The `ws://…/events/live?<filter>` URL for a worker base URL; the token is not part of it. */
-export function liveUrl(workerUrl: string, filter: EventFilter): string {
+export function liveUrl(workerUrl: string, filter: EventFilter, maxRate = LIVE_TABLE_RATE): string {
   const url = new URL(workerUrl.replace(/\/$/, '') + '/events/live');
   url.protocol = url.protocol === 'https:' ? 'wss:' : 'ws:';
   for (const [key, value] of Object.entries(filterToQuery(filter))) url.searchParams.set(key, value);
+  url.searchParams.set('maxRate', String(maxRate));
   return url.toString();
 }
 
@@ -34,7 +41,7 @@ export function openLiveSocket(workerUrl: string, token: string, filter: EventFi
   let pending: EventFilter | undefined;
   const send = (next: EventFilter) => {
     // The worker takes the filter in its query-parameter form, as on the URL.
-    const frame: LiveClientFrame = { type: 'subscribe', filter: filterToQuery(next) as LiveClientFrame['filter'] };
+    const frame: LiveClientFrame = { type: 'subscribe', filter: filterToQuery(next) as LiveClientFrame['filter'], maxRate: LIVE_TABLE_RATE };
     socket.send(JSON.stringify(frame));
   };
   socket.addEventListener('open', () => {
@@ -53,7 +60,7 @@ export function openLiveSocket(workerUrl: string, token: string, filter: EventFi
     }
     switch (frame.type) {
       case 'events':
-        handlers.onEvents(frame.events);
+        handlers.onEvents(frame.events, frame.matched, frame.skipped);
         break;
       case 'status':
         handlers.onStatus?.(frame.status);
@@ -65,6 +72,7 @@ export function openLiveSocket(workerUrl: string, token: string, filter: EventFi
         handlers.onError?.(`${frame.message} (${frame.code})`);
         break;
       case 'subscribed':
+        handlers.onSubscribed?.();
         break;
     }
   });

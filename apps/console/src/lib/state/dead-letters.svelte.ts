@@ -1,17 +1,20 @@
 import type { Backend } from '../api/backend.js';
 import type { DeadLetter, DeadLetterReplayResult } from '../api/types.js';
+import type { DeadLetterSelection } from '../api/worker-client.js';
 import { describeError } from './errors.js';
 import type { UrlView, ViewParams } from './view-params.js';
 
 export const DEAD_LETTER_PAGE_SIZE = 100;
 
-/** A retry waiting for the user's yes: which letters, how many, and so how many KMS calls. */
+/** A retry waiting for the user's yes: which letters, how many, and how many KMS calls (the worker's count). */
 export interface ReplayPlan {
-  reason: string | null;
+  selection: DeadLetterSelection;
   letters: number;
-  /** True when `letters` is a lower bound (more than could be counted). */
-  atLeast: boolean;
+  kmsCalls: number;
 }
+
+/** A letter's data, loaded when the letter is opened (it may be hundreds of KB). */
+export type LetterData = { state: 'loading' } | { state: 'loaded'; data: string } | { state: 'failed'; error: string };
 
 /** The Dead letters screen: records the worker could not decrypt or parse, page by page. */
 export class DeadLettersState implements UrlView {
@@ -21,9 +24,17 @@ export class DeadLettersState implements UrlView {
   cursors = $state.raw<string[]>([]);
   reason = $state<string | null>(null);
   expanded = $state<number | null>(null);
+  /** The data of letters opened, by id. */
+  data = $state.raw<Record<number, LetterData>>({});
+  /** Letters ticked for a retry of the selection. */
+  selected = $state.raw<number[]>([]);
+  /** The worker's count of all letters per reason (most first) and in all. */
+  reasonCounts = $state.raw<{ reason: string; count: number }[]>([]);
+  total = $state<number | null>(null);
   loading = $state(false);
   error = $state<string | null>(null);
   replaying = $state(false);
+  planning = $state(false);
   plan = $state.raw<ReplayPlan | null>(null);
   lastReplay = $state.raw<DeadLetterReplayResult | null>(null);
   actionError = $state<string | null>(null);
@@ -39,13 +50,9 @@ export class DeadLettersState implements UrlView {
     return this.cursors.length + 1;
   }
 
-  /** Reason codes seen on this page, for the per-reason retry. */
+  /** Reason codes with the worker's counts (a reason given in the URL stays listed). */
   get reasons(): { reason: string; count: number }[] {
-    const counts: Record<string, number> = {};
-    for (const letter of this.letters ?? []) counts[letter.reason] = (counts[letter.reason] ?? 0) + 1;
-    return Object.entries(counts)
-      .map(([reason, count]) => ({ reason, count }))
-      .sort((a, b) => b.count - a.count);
+    return this.reasonCounts;
   }
 
   viewParams(): ViewParams {
@@ -59,6 +66,7 @@ export class DeadLettersState implements UrlView {
     const letter = Number(params.get('letter'));
     this.expanded = Number.isSafeInteger(letter) && letter > 0 ? letter : null;
     void this.ensureLoaded();
+    if (this.expanded !== null) void this.#loadData(this.expanded);
   }
 
   async ensureLoaded(force = false): Promise<void> {
@@ -69,10 +77,21 @@ export class DeadLettersState implements UrlView {
     this.loading = true;
     this.error = null;
     try {
-      const page = await this.#backend.worker().listDeadLetters({ cursor: this.cursors.at(-1), reason: this.reason ?? undefined, limit: DEAD_LETTER_PAGE_SIZE });
+      const worker = this.#backend.worker();
+      const [page, reasons] = await Promise.all([
+        worker.listDeadLetters({ cursor: this.cursors.at(-1), reason: this.reason ?? undefined, limit: DEAD_LETTER_PAGE_SIZE }),
+        worker.deadLetterReasons().catch(() => null),
+      ]);
       if (generation !== this.#generation) return;
       this.letters = page.deadLetters;
       this.next = page.next;
+      if (reasons !== null) {
+        this.reasonCounts = reasons.reasons;
+        this.total = reasons.total;
+      }
+      // A selection only holds letters still listed.
+      const listed = page.deadLetters.map((l) => l.id);
+      if (this.selected.some((id) => !listed.includes(id))) this.selected = this.selected.filter((id) => listed.includes(id));
     } catch (error) {
       if (generation !== this.#generation) return;
       this.letters = null;
@@ -105,36 +124,47 @@ export class DeadLettersState implements UrlView {
     return this.ensureLoaded();
   }
 
+  /** Opens or closes a letter; its data is fetched when it opens. */
   toggle(id: number): void {
     this.expanded = this.expanded === id ? null : id;
+    if (this.expanded !== null) void this.#loadData(this.expanded);
   }
 
-  /**
-   * Counts the letters a retry would touch (all of them, or one reason's) and asks for a yes.
-   * `total` is the worker's own count of all letters, when known.
-   */
-  async planReplay(reason: string | null, total: number | null): Promise<void> {
-    this.actionError = null;
-    if (reason === null && total !== null) {
-      this.plan = { reason, letters: total, atLeast: false };
-      return;
-    }
+  async #loadData(id: number): Promise<void> {
+    const known = this.data[id];
+    if (known !== undefined && known.state !== 'failed') return;
+    this.data = { ...this.data, [id]: { state: 'loading' } };
+    let next: LetterData;
     try {
-      let letters = 0;
-      let cursor: string | undefined;
-      // Pages of 1,000 up to 10: beyond that the count is a lower bound.
-      for (let page = 0; page < 10; page++) {
-        const found = await this.#backend.worker().listDeadLetters({ reason: reason ?? undefined, cursor, limit: 1000 });
-        letters += found.deadLetters.length;
-        if (found.next === null) {
-          this.plan = { reason, letters, atLeast: false };
-          return;
-        }
-        cursor = found.next;
-      }
-      this.plan = { reason, letters, atLeast: true };
+      next = { state: 'loaded', data: (await this.#backend.worker().getDeadLetter(id)).data ?? '' };
+    } catch (error) {
+      next = { state: 'failed', error: describeError(error) };
+    }
+    this.data = { ...this.data, [id]: next };
+  }
+
+  /** Ticks or unticks a letter for a retry of the selection. */
+  select(id: number, on: boolean): void {
+    const others = this.selected.filter((s) => s !== id);
+    this.selected = on ? [...others, id] : others;
+  }
+
+  /** Ticks every letter of the page, or none. */
+  selectPage(on: boolean): void {
+    this.selected = on ? (this.letters ?? []).map((l) => l.id) : [];
+  }
+
+  /** Asks the worker what a retry would take (letters, KMS calls) and waits for a yes. */
+  async planReplay(selection: DeadLetterSelection): Promise<void> {
+    this.actionError = null;
+    this.planning = true;
+    try {
+      const plan = await this.#backend.worker().deadLetterReplayPlan(selection);
+      this.plan = { selection, ...plan };
     } catch (error) {
       this.actionError = describeError(error);
+    } finally {
+      this.planning = false;
     }
   }
 
@@ -150,7 +180,8 @@ export class DeadLettersState implements UrlView {
     this.replaying = true;
     this.actionError = null;
     try {
-      this.lastReplay = await this.#backend.worker().replayDeadLetters(plan.reason ?? undefined);
+      this.lastReplay = await this.#backend.worker().replayDeadLetters(plan.selection);
+      this.selected = [];
       this.cursors = [];
       await this.ensureLoaded(true);
     } catch (error) {

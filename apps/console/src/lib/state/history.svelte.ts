@@ -1,6 +1,6 @@
 import type { Backend } from '../api/backend.js';
 import type { Facets, Histogram, StoredEvent } from '../api/types.js';
-import type { TopStatements } from '@das/contracts';
+import type { HistogramGroupBy, TopStatements } from '@das/contracts';
 import type { EventFilter } from '../domain.js';
 import { isoTime } from '../format/format.js';
 import { describeError } from './errors.js';
@@ -20,6 +20,18 @@ export type RangeKey = (typeof RANGE_PRESETS)[number]['key'];
 
 export const PAGE_SIZES = [25, 50, 100, 200] as const;
 export const REFRESH_CHOICES = [0, 10, 30, 60] as const;
+
+/** What the chart's bars can be split by (the worker's histogram `groupBy`). */
+export const CHART_GROUPS: readonly { key: HistogramGroupBy; label: string }[] = [
+  { key: 'command', label: 'command' },
+  { key: 'user', label: 'user' },
+  { key: 'database', label: 'database' },
+  { key: 'host', label: 'client host' },
+  { key: 'object', label: 'object' },
+  { key: 'category', label: 'statement class' },
+];
+
+export type SortOrder = 'asc' | 'desc';
 
 const DEFAULT_RANGE: RangeKey = '1h';
 const DEFAULT_PAGE_SIZE = 50;
@@ -50,6 +62,10 @@ export class HistoryState implements UrlView {
   /** Cursors of the pages up to the current one: the last is the current page's, none on page 1. */
   cursors = $state.raw<string[]>([]);
   columns = $state<LiveColumn[]>([...DEFAULT_COLUMNS]);
+  /** Time order of the rows: newest first (default) or oldest first. */
+  order = $state<SortOrder>('desc');
+  /** The field the chart's bars are split by. */
+  groupBy = $state<HistogramGroupBy>('command');
   /** Seconds between automatic refreshes of the first page; 0 is off. */
   refreshSeconds = $state(0);
   selectedId = $state<number | null>(null);
@@ -100,7 +116,7 @@ export class HistoryState implements UrlView {
 
   /** Everything a search depends on; a change means the page must be fetched again. */
   #searchKey(): string {
-    return JSON.stringify([this.filter, this.range, this.pageSize, this.cursors]);
+    return JSON.stringify([this.filter, this.range, this.pageSize, this.cursors, this.order, this.groupBy]);
   }
 
   viewParams(): ViewParams {
@@ -110,6 +126,8 @@ export class HistoryState implements UrlView {
       from: this.range.key === 'custom' ? this.range.from : undefined,
       to: this.range.key === 'custom' ? this.range.to : undefined,
       size: this.pageSize === DEFAULT_PAGE_SIZE ? undefined : String(this.pageSize),
+      order: this.order === 'asc' ? 'asc' : undefined,
+      groupBy: this.groupBy === 'command' ? undefined : this.groupBy,
       cursor: this.cursors,
       cols: columnsParam(this.columns, DEFAULT_COLUMNS),
       refresh: this.refreshSeconds === 0 ? undefined : String(this.refreshSeconds),
@@ -127,6 +145,9 @@ export class HistoryState implements UrlView {
     if (JSON.stringify(range) !== JSON.stringify(this.range)) this.range = rangeProblem(range) === null ? range : { key: DEFAULT_RANGE };
     const size = Number(params.get('size') ?? DEFAULT_PAGE_SIZE);
     this.pageSize = (PAGE_SIZES as readonly number[]).includes(size) ? size : DEFAULT_PAGE_SIZE;
+    this.order = params.get('order') === 'asc' ? 'asc' : 'desc';
+    const groupBy = params.get('groupBy');
+    this.groupBy = CHART_GROUPS.find((g) => g.key === groupBy)?.key ?? 'command';
     const cursors = params.getAll('cursor');
     if (cursors.join('\n') !== this.cursors.join('\n')) this.cursors = cursors;
     this.columns = columnsFromParam(params.get('cols'), LIVE_COLUMNS.map((c) => c.key), DEFAULT_COLUMNS);
@@ -154,17 +175,17 @@ export class HistoryState implements UrlView {
       const now = this.#now();
       const filter = this.effectiveFilter(now);
       const cursor = this.cursors.at(-1);
-      const page = await worker.listEvents(filter, { cursor, limit: this.pageSize });
+      const page = await worker.listEvents(filter, { cursor, limit: this.pageSize, order: this.order });
       if (generation !== this.#generation) return;
       this.events = page.events;
       this.next = page.next;
       this.searchedFrom = filter.from !== undefined ? Date.parse(filter.from) : undefined;
       this.searchedTo = filter.to !== undefined ? Date.parse(filter.to) : this.range.key === 'all' ? undefined : now;
-      if (cursor === undefined || this.facets === null) {
+      if (cursor === undefined || this.facets === null || this.histogram?.groupBy !== this.groupBy) {
         // Facets and the histogram only decorate the page: their failure leaves the events usable.
         const [facets, histogram, statements] = await Promise.all([
           worker.facets(filter).catch(() => null),
-          worker.histogram(filter).catch(() => null),
+          worker.histogram(filter, this.groupBy).catch(() => null),
           worker.topStatements(filter).catch(() => null),
         ]);
         if (generation !== this.#generation) return;
@@ -236,6 +257,18 @@ export class HistoryState implements UrlView {
     this.cursors = [];
     void this.ensureLoaded(true);
     return null;
+  }
+
+  /** Newest first or oldest first, from the first page (a cursor holds one order). */
+  setOrder(order: SortOrder): Promise<void> {
+    this.order = order;
+    this.cursors = [];
+    return this.ensureLoaded();
+  }
+
+  setGroupBy(groupBy: HistogramGroupBy): Promise<void> {
+    this.groupBy = groupBy;
+    return this.ensureLoaded();
   }
 
   setPageSize(size: number): Promise<void> {

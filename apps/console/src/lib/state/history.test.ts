@@ -6,11 +6,11 @@ import { createFakeBackend } from '../testing/fake-backend.js';
 import { HistoryState } from './history.svelte.js';
 
 /** A worker whose store holds 120 events, served newest first in pages by numeric cursor. */
-function fakeWorker(calls: { filter: EventFilter; cursor?: string }[]): WorkerClient {
+function fakeWorker(calls: { filter: EventFilter; cursor?: string; order?: string }[], groupings: string[] = []): WorkerClient {
   const all = makeEvents(120).reverse();
   return {
     async listEvents(filter, page = {}) {
-      calls.push({ filter, cursor: page.cursor });
+      calls.push({ filter, cursor: page.cursor, ...(page.order === undefined ? {} : { order: page.order }) });
       const start = Number(page.cursor ?? 0);
       const limit = page.limit ?? 100;
       const next = start + limit < all.length ? String(start + limit) : null;
@@ -18,7 +18,7 @@ function fakeWorker(calls: { filter: EventFilter; cursor?: string }[]): WorkerCl
     },
     getEvent: async () => all[0]!,
     facets: async () => ({ total: 120, users: [{ value: 'app', count: 30 }], databases: [], commands: [], objects: [], hosts: [] }),
-    histogram: async () => ({ intervalMs: 60_000, buckets: [{ start: 0, total: 120, byCommand: { QUERY: 120 } }] }),
+    histogram: async (_filter, groupBy = 'command') => (groupings.push(groupBy), { intervalMs: 60_000, groupBy: 'command' as const, values: ['QUERY'], otherValues: 0, buckets: [{ start: 0, total: 120, byValue: { QUERY: 120 }, other: 0 }] }),
     topStatements: async () => ({ statements: [{ fingerprint: 'select * from orders where id = ?', category: 'DQL', count: 90, lastTime: '2026-12-06T10:00:00.000Z' }] }),
     exportEvents: async () => new Blob(['{}\n']),
     status: async () => {
@@ -28,6 +28,11 @@ function fakeWorker(calls: { filter: EventFilter; cursor?: string }[]): WorkerCl
       throw new Error('not used');
     },
     listDeadLetters: async () => ({ deadLetters: [], next: null }),
+    getDeadLetter: async () => {
+      throw new Error('no dead letters');
+    },
+    deadLetterReasons: async () => ({ total: 0, reasons: [] }),
+    deadLetterReplayPlan: async () => ({ letters: 0, kmsCalls: 0 }),
     replayDeadLetters: async () => ({ examined: 0, recovered: 0, events: 0, stillFailing: 0, retryLater: 0, interrupted: false }),
     listAlerts: async () => ({ alerts: [], next: null }),
     acknowledgeAlert: notUsed,
@@ -43,6 +48,28 @@ async function notUsed(): Promise<never> {
 }
 
 describe('HistoryState', () => {
+  it('sorts oldest first and splits the chart by another field, both in the address', async () => {
+    const calls: { filter: EventFilter; cursor?: string; order?: string }[] = [];
+    const groupings: string[] = [];
+    const backend = createFakeBackend();
+    backend.worker = () => fakeWorker(calls, groupings);
+    const history = new HistoryState(backend, () => Date.parse('2026-11-25T04:00:00Z'));
+    await history.search();
+    await history.nextPage();
+    await history.setOrder('asc');
+    // A new order starts from the first page: a cursor belongs to one order.
+    expect(calls.at(-1)).toMatchObject({ order: 'asc', cursor: undefined });
+    expect(history.viewParams()).toMatchObject({ order: 'asc', cursor: [] });
+    await history.setGroupBy('user');
+    expect(groupings.at(-1)).toBe('user');
+    expect(history.viewParams()).toMatchObject({ groupBy: 'user' });
+    const restored = new HistoryState(backend, () => Date.parse('2026-11-25T04:00:00Z'));
+    restored.applyParams(new URLSearchParams('order=asc&groupBy=host&user!=rdsadmin'));
+    expect([restored.order, restored.groupBy, restored.filter]).toEqual(['asc', 'host', { not: { users: ['rdsadmin'] } }]);
+    restored.applyParams(new URLSearchParams('order=sideways&groupBy=text'));
+    expect([restored.order, restored.groupBy]).toEqual(['desc', 'command']);
+  });
+
   it('pages forward and back by cursor', async () => {
     const calls: { filter: EventFilter; cursor?: string }[] = [];
     const backend = createFakeBackend();

@@ -5,6 +5,7 @@ import { EVENT_FACETS, fieldLabel, matchesFilter, type ActivityEventFieldName, t
 import { FacetCounter, type FacetField } from './facet-counter.js';
 import { RateSeries } from './rate-series.js';
 import { RingBuffer } from './ring-buffer.js';
+import { addValue } from './filter-edit.js';
 import { columnsFromParam, columnsParam, filterFromParams, filterParams, sameFilter, type UrlView, type ViewParams } from './view-params.js';
 
 export type ConnectionState = 'idle' | 'connecting' | 'open' | 'closed' | 'error';
@@ -60,7 +61,9 @@ function defaultSchedule(callback: () => void): void {
 /**
  * The live event view's state. Incoming events go straight into a bounded ring buffer (so memory
  * stays capped even in a hidden tab); the reactive counters and `version` move once per animation
- * frame, so the table renders per frame, not per event. Invariant: `shown + dropped === received`.
+ * frame, so the table renders per frame, not per event. `received` is the worker's own count of
+ * every event that matched; above its rate cap the worker sends a sample and counts the rest as
+ * skipped. Invariant: `shown + dropped + skipped === received`.
  */
 export class LiveEvents implements UrlView {
   readonly buffer: RingBuffer<StoredEvent>;
@@ -74,8 +77,12 @@ export class LiveEvents implements UrlView {
   received = $state(0);
   shown = $state(0);
   dropped = $state(0);
-  /** Events the worker could not send us because we were too slow (its `dropped` frames). */
+  /** Events the worker matched but did not send: sampled out above the rate cap, or dropped because we were too slow. */
   serverDropped = $state(0);
+  /** Matching events per second, by the worker's count (the one rate figure of the page). */
+  rate = $state(0);
+  /** Share of the matching events the table gets (1 = all of them), over the last seconds. */
+  sampled = $state(1);
   /** While paused, the view stays on what was there; new events are still kept. */
   paused = $state(false);
   /** Absolute end of the view while paused. */
@@ -94,6 +101,11 @@ export class LiveEvents implements UrlView {
   rebuiltEnd = 0;
   #received = 0;
   #dropped = 0;
+  #skipped = 0;
+  /** Between a new filter and the worker's `subscribed`: frames still follow the old filter, counted here one by one. */
+  #resubscribing = false;
+  /** Events that reached the table per second (for the sampled share). */
+  readonly #tableRates = new RateSeries(10);
   #lastSlow = -Infinity;
   #slowIntervalMs = 1000;
   #scheduled = false;
@@ -147,24 +159,47 @@ export class LiveEvents implements UrlView {
     return this.paused ? this.buffer.end - this.viewEnd : 0;
   }
 
-  /** Takes a batch of events off the wire: buffer, facets, rates now; rendering on the next frame. */
-  ingest(events: readonly StoredEvent[]): void {
+  /**
+   * Takes a frame off the wire: buffer, facets, rates now; rendering on the next frame. `matched`
+   * is the worker's count of the events this frame stands for (more than `events` when it sampled).
+   */
+  ingest(events: readonly StoredEvent[], matched = events.length, skipped = 0): void {
     const now = this.#now();
     const filter = this.filter;
+    // Frames sent before a new subscription took effect follow the old filter: only what matches the new one counts.
+    const local = this.#resubscribing;
+    const weight = !local && events.length > 0 ? matched / events.length : 1;
+    let kept = 0;
     for (const event of events) {
-      // The worker filters too; this covers frames sent before a new subscription took effect.
       if (!matchesFilter(event, filter)) continue;
-      this.#received += 1;
+      kept += 1;
       const evicted = this.buffer.push(event);
       if (evicted !== undefined) {
         this.#dropped += 1;
         this.facets.remove(evicted);
       }
       this.facets.add(event);
-      this.rates.add(event.command, now);
+      this.rates.add(event.command, now, weight);
+    }
+    this.#tableRates.add('table', now, kept);
+    if (local) this.#received += kept;
+    else {
+      // Events the worker sent that the filter here refuses (a frame from before a filter change) are not counted.
+      this.#received += Math.max(kept, matched - (events.length - kept));
+      this.#skipped += skipped;
+      // Matches the worker counted but sent none of: they still count in the rate.
+      if (events.length === 0 && matched > 0) this.rates.add('(sampled out)', now, matched);
+      this.#matchRates.add('matched', now, matched);
     }
     this.#requestRender();
   }
+
+  /** The worker now applies the new filter: its counts are exact again. */
+  subscribed(): void {
+    this.#resubscribing = false;
+  }
+
+  readonly #matchRates = new RateSeries(10);
 
   #requestRender(): void {
     if (this.#scheduled) return;
@@ -184,12 +219,16 @@ export class LiveEvents implements UrlView {
     this.#receivedAtFlush = this.#received;
     this.received = this.#received;
     this.dropped = this.#dropped;
+    this.serverDropped = this.#skipped;
     this.shown = this.buffer.size;
     this.version += 1;
     const now = this.#now();
     if (now - this.#lastSlow >= this.#slowIntervalMs) {
       this.#lastSlow = now;
       this.slowVersion += 1;
+      const rate = this.#matchRates.perSecond(now);
+      this.rate = rate;
+      this.sampled = rate > 0 ? Math.min(1, this.#tableRates.perSecond(now) / rate) : 1;
     }
   }
 
@@ -205,12 +244,16 @@ export class LiveEvents implements UrlView {
         onOpen: () => {
           this.connection = 'open';
         },
-        onEvents: (events) => this.ingest(events),
+        onEvents: (events, matched, skipped) => this.ingest(events, matched, skipped),
+        onSubscribed: () => this.subscribed(),
         onStatus: (status) => {
           this.status = status;
         },
         onDropped: (count) => {
-          this.serverDropped += count;
+          // Too slow a reader: the worker matched these and could not send them.
+          this.#received += count;
+          this.#skipped += count;
+          this.#requestRender();
         },
         onError: (message) => {
           this.error = message;
@@ -261,7 +304,10 @@ export class LiveEvents implements UrlView {
    */
   setFilter(filter: EventFilter): void {
     this.filter = filter;
-    this.#socket?.subscribe(filter);
+    if (this.#socket !== null) {
+      this.#socket.subscribe(filter);
+      this.#resubscribing = true;
+    }
     const kept = this.buffer.toArray().filter((event) => matchesFilter(event, filter));
     this.buffer.clear();
     this.facets.clear();
@@ -271,8 +317,9 @@ export class LiveEvents implements UrlView {
     }
     this.#received = kept.length;
     this.#dropped = 0;
-    // All counters start again together: what the worker skipped was for the old filter.
-    this.serverDropped = 0;
+    // All counters start again together: what the worker skipped and the rate were for the old filter.
+    this.#skipped = 0;
+    this.#resetRates();
     this.pausedEnd = this.buffer.end;
     this.#rebuilt();
     if (this.selected !== null && !matchesFilter(this.selected, filter)) this.selected = null;
@@ -280,13 +327,20 @@ export class LiveEvents implements UrlView {
     this.flush();
   }
 
-  /** Adds one value to a list criterion of the filter (from a facet click). */
-  addToFilter(field: FacetField, value: string): void {
+  #resetRates(): void {
+    this.rates.clear();
+    this.#matchRates.clear();
+    this.#tableRates.clear();
+    this.rate = 0;
+    this.sampled = 1;
+  }
+
+  /** Adds one value to a list criterion of the filter (from a facet click), or excludes it. */
+  addToFilter(field: FacetField, value: string, mode: 'include' | 'exclude' = 'include'): void {
     const key = EVENT_FACETS.find((f) => f.name === field)?.facet.key;
     if (key === undefined) return;
-    const current = this.filter[key] ?? [];
-    if (current.includes(value)) return;
-    this.setFilter({ ...this.filter, [key]: [...current, value] });
+    const next = addValue(this.filter, key, value, mode);
+    if (!sameFilter(next, this.filter)) this.setFilter(next);
   }
 
   /** Forgets everything held and zeroes the counters. */
@@ -296,7 +350,8 @@ export class LiveEvents implements UrlView {
     this.rates.clear();
     this.#received = 0;
     this.#dropped = 0;
-    this.serverDropped = 0;
+    this.#skipped = 0;
+    this.#resetRates();
     this.pausedEnd = 0;
     this.#rebuilt();
     this.selected = null;

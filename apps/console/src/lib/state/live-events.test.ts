@@ -103,6 +103,36 @@ describe('LiveEvents', () => {
     expect(live.connection).toBe('closed');
   });
 
+  it('counts what the worker matched, shown or sampled out, and one rate from its counts; all reset together', () => {
+    let now = 1_000_000;
+    const frames: (() => void)[] = [];
+    const live = new LiveEvents(null, { capacity: 100, schedule: (cb) => frames.push(cb), now: () => now, storage: null });
+    const run = () => frames.splice(0).forEach((cb) => cb());
+    // Six seconds of 500 matches a second, the worker sending 50 of them (its rate cap).
+    for (let second = 0; second < 6; second += 1) {
+      live.ingest(makeEvents(50, second * 50), 500, 450);
+      now += 1000;
+      run();
+      live.flush();
+    }
+    expect([live.received, live.shown, live.serverDropped]).toEqual([3000, 100, 2700]);
+    expect(live.shown + live.dropped + live.serverDropped).toBe(live.received);
+    expect(live.rate).toBe(500);
+    expect(live.sampled).toBeCloseTo(0.1, 5);
+    // The chart counts what the sample stands for: the same rate as the figure.
+    const chart = live.rates.buckets(now).reduce((n, b) => n + Object.values(b.byKey).reduce((a, c) => a + c, 0), 0);
+    expect(chart).toBe(3000);
+    // A frame with matches and no events (the cap spent) still counts.
+    live.ingest([], 40, 40);
+    run();
+    expect(live.received).toBe(3040);
+    live.clear();
+    expect([live.received, live.shown, live.dropped, live.serverDropped, live.rate, live.sampled]).toEqual([0, 0, 0, 0, 0, 1]);
+    live.ingest(makeEvents(5, 900), 20, 15);
+    live.setFilter({ users: ['app'] });
+    expect([live.serverDropped, live.rate]).toEqual([0, 0]);
+  });
+
   it('keeps the chosen columns in their canonical order', () => {
     const { live } = manualLive(3);
     live.setColumns(['text', 'time', 'user']);

@@ -7,8 +7,8 @@ export class RateSeries {
     this.windowSeconds = windowSeconds;
   }
 
-  /** Counts one event of `command` arriving at `nowMs`. */
-  add(command: string | null, nowMs: number): void {
+  /** Counts one event of `command` arriving at `nowMs`; `weight` > 1 when it stands for events the worker sampled out. */
+  add(command: string | null, nowMs: number, weight = 1): void {
     const second = Math.floor(nowMs / 1000);
     let bucket = this.#seconds.get(second);
     if (bucket === undefined) {
@@ -17,7 +17,18 @@ export class RateSeries {
       this.#prune(second);
     }
     const key = command ?? '(none)';
-    bucket.set(key, (bucket.get(key) ?? 0) + 1);
+    bucket.set(key, (bucket.get(key) ?? 0) + weight);
+  }
+
+  /** Events per second over the last `seconds` whole seconds before `nowMs` (the current one left out: it is still filling). */
+  perSecond(nowMs: number, seconds = 5): number {
+    const current = Math.floor(nowMs / 1000);
+    let sum = 0;
+    for (const [second, bucket] of this.#seconds) {
+      if (second < current - seconds || second >= current) continue;
+      for (const n of bucket.values()) sum += n;
+    }
+    return sum / seconds;
   }
 
   #prune(current: number): void {
@@ -60,7 +71,8 @@ export class RateSeries {
     const out: { start: number; byKey: Record<string, number> }[] = [];
     for (const [second, bucket] of this.#seconds) {
       if (second <= last - this.windowSeconds || second > last) continue;
-      out.push({ start: second * 1000, byKey: Object.fromEntries(bucket) });
+      // Weighted counts are whole per second only in sum: each series is rounded for display.
+      out.push({ start: second * 1000, byKey: Object.fromEntries([...bucket].map(([key, n]) => [key, Math.round(n)])) });
     }
     return out;
   }
