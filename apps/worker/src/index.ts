@@ -5,3 +5,4 @@ export { createAwsClients, type AwsClients, type AwsSettings } from './aws/aws-c
 export { createDuckDbEventStore } from './store/duckdb-event-store.js';
 export type { EventStore, ShardBatch, ShardCheckpoint, DecodedRecord, RetentionPolicy } from './store/event-store.js';
 export { buildWorkerApp } from './http/app.js';
+export { createLiveHub, type LiveHub } from './live/live-hub.js';

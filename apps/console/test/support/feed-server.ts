@@ -102,7 +102,7 @@ export async function startFeedServer(distDir: string, token = 'bench-token'): P
         const count = Math.min(perFrame, total - sent);
         const now = Date.now();
         const events = Array.from({ length: count }, (_, i) => feedEvent(sent + i, now));
-        const data = JSON.stringify({ type: 'events', events });
+        const data = JSON.stringify({ type: 'events', events, matched: events.length, skipped: 0 });
         for (const ws of clients) ws.send(data);
         sent += count;
         frame += 1;

@@ -57,6 +57,8 @@ export interface MockData {
   /** Sent on each live connection, then a `dropped` frame of `liveSkipped` when above 0. */
   liveEvents: StoredEvent[];
   liveSkipped: number;
+  /** A real worker to send the console to instead of this mock's worker routes (its token must be the mock's). */
+  workerUrl?: string;
 }
 
 export interface MockBackend {
@@ -198,7 +200,7 @@ export async function startMockBackend(distDir: string, initial: Partial<MockDat
     }
     if (url.pathname === '/console-config') {
       const { port } = http.address() as AddressInfo;
-      return json(res, 200, { workerUrl: `http://127.0.0.1:${port}`, apiVersion: 'mock', region: 'us-east-1', endpointOverride: true });
+      return json(res, 200, { workerUrl: data.workerUrl ?? `http://127.0.0.1:${port}`, apiVersion: 'mock', region: 'us-east-1', endpointOverride: true });
     }
     const isData = /^\/(keys|clusters|load-runs|events|dead-letters|status|fleet)(\/|$)/.test(url.pathname) && !(req.headers.accept ?? '').includes('text/html');
     if (!isData) return serveFile(distDir, req, res);
