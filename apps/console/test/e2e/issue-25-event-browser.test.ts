@@ -356,15 +356,15 @@ describe('dead letters', () => {
     const json = page.getByTestId('dead-letter').filter({ hasText: '49700000000012' });
     await json.getByRole('button', { name: /Show/ }).click();
     expect(await page.getByTestId('dead-letter-data').innerText()).toContain('"type": "DatabaseActivityMonitoringRecords"');
-    await page.getByLabel('Reason').selectOption('KEY_DECRYPT_FAILED');
+    await page.getByRole('combobox', { name: 'Reason' }).selectOption('KEY_DECRYPT_FAILED');
     await page.waitForFunction(() => location.hash.includes('reason=KEY_DECRYPT_FAILED'));
-    await page.getByRole('button', { name: 'Retry KEY_DECRYPT_FAILED' }).click();
+    await page.getByRole('button', { name: 'Retry all KEY_DECRYPT_FAILED' }).click();
     const dialog = page.getByRole('alertdialog');
     expect(await dialog.innerText()).toMatch(/Retry 6 dead letters with reason KEY_DECRYPT_FAILED\?[\s\S]*up to 6 KMS Decrypt calls/);
     const before = server.requests.filter((r) => r.startsWith('/dead-letters/replay')).length;
     await dialog.getByRole('button', { name: 'Cancel' }).click();
     expect(server.requests.filter((r) => r.startsWith('/dead-letters/replay')).length).toBe(before);
-    await page.getByRole('button', { name: 'Retry KEY_DECRYPT_FAILED' }).click();
+    await page.getByRole('button', { name: 'Retry all KEY_DECRYPT_FAILED' }).click();
     await page.getByRole('alertdialog').getByRole('button', { name: 'Retry 6' }).click();
     await page.getByText('Recovered 0 of 6 dead letters').waitFor();
     expect(server.requests).toContain('/dead-letters/replay?reason=KEY_DECRYPT_FAILED');
@@ -404,8 +404,8 @@ describe('live', () => {
     await page.getByTestId('clear-live').click();
     const counters = await page.getByTestId('live-counter').innerText();
     expect(counters).toMatch(/received 0 · shown 0 · dropped 0 · skipped by worker 0/);
-    // One rate figure: the worker's own.
-    expect(await page.getByTestId('worker-rate').innerText()).toBe('worker 0 events/s');
+    // One rate figure: the worker's own count of the matching events, and how much of it the table shows.
+    expect(await page.getByTestId('worker-rate').innerText()).toBe('0 matching events/s · table shows all');
   });
 });
 
