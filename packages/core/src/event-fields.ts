@@ -8,7 +8,7 @@ export type EventFieldType = 'string' | 'integer' | 'number' | 'boolean' | 'obje
 
 /** A dimension the UI and the API count values of; `key` is also the filter's list name. */
 export interface EventFieldFacet {
-  key: 'users' | 'databases' | 'commands' | 'objects' | 'hosts';
+  key: 'users' | 'databases' | 'commands' | 'objects' | 'hosts' | 'classes';
   /** Plural heading, e.g. `Users`. */
   label: string;
   /** Part of the store's `GET /events/facets` (and counted there by both stores). */
@@ -37,7 +37,14 @@ export const ACTIVITY_EVENT_FIELDS = [
   { name: 'user', type: 'string', nullable: true, label: 'User', facet: { key: 'users', label: 'Users', stored: true } },
   { name: 'database', type: 'string', nullable: true, label: 'Database', facet: { key: 'databases', label: 'Databases', stored: true } },
   { name: 'command', type: 'string', nullable: true, label: 'Command', facet: { key: 'commands', label: 'Commands', stored: true } },
-  { name: 'eventClass', type: 'string', nullable: true, label: 'Class', description: '`class`: MAIN/AUX on MySQL, READ/WRITE/DDL/… on PostgreSQL' },
+  {
+    name: 'eventClass',
+    type: 'string',
+    nullable: true,
+    label: 'Class',
+    description: '`class`: MAIN/AUX on MySQL, READ/WRITE/DDL/… on PostgreSQL',
+    facet: { key: 'classes', label: 'Classes', stored: true },
+  },
   { name: 'objectType', type: 'string', nullable: true, label: 'Object type' },
   { name: 'objectName', type: 'string', nullable: true, label: 'Object', facet: { key: 'objects', label: 'Objects', stored: true } },
   { name: 'text', type: 'string', nullable: true, label: 'Statement', description: '`commandText`: SQL, or object info on MySQL AUX events' },

@@ -25,11 +25,12 @@ describe('events table derived from the field table', () => {
     );
   });
 
-  it('facets over the five stored dimensions and the statement category', () => {
+  it('facets over the six stored dimensions and the statement category', () => {
     expect(STORED_FACET_COLUMNS).toEqual([
       { key: 'users', column: 'user_name' },
       { key: 'databases', column: 'database_name' },
       { key: 'commands', column: 'command' },
+      { key: 'classes', column: 'event_class' },
       { key: 'objects', column: 'object_name' },
       { key: 'hosts', column: 'remote_host' },
       { key: 'categories', column: 'category' },

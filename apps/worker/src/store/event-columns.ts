@@ -64,9 +64,9 @@ export const ADD_STATEMENT_COLUMNS = STATEMENT_COLUMNS.map(({ column, sqlType })
 export const EVENT_COLUMNS = ['id', 'shard_id', 'sequence_number', ...[...tableColumns(), ...statementColumns()].map((c) => c.split(' ')[0])].join(', ');
 
 /** The store's facet dimensions: the field table's stored facets, with their columns. */
-export const STORED_FACET_COLUMNS: readonly { key: 'users' | 'databases' | 'commands' | 'objects' | 'categories'; column: string }[] = [
+export const STORED_FACET_COLUMNS: readonly { key: 'users' | 'databases' | 'commands' | 'objects' | 'hosts' | 'classes' | 'categories'; column: string }[] = [
   ...FACET_FIELDS.filter((field) => field.facet.stored).map((field) => ({
-    key: field.facet.key as 'users' | 'databases' | 'commands' | 'objects',
+    key: field.facet.key as 'users' | 'databases' | 'commands' | 'objects' | 'hosts' | 'classes',
     column: columnOf(field.name),
   })),
   { key: 'categories', column: 'category' },

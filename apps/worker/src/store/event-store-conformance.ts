@@ -82,6 +82,7 @@ export function describeEventStore(name: string, createStorage: () => Promise<St
         { databases: [sample.database ?? 'shop'], commands: ['query'] },
         { objects: ['customers'] },
         { hosts: [sample.remoteHost ?? '10.0.1.25'] },
+        { classes: [(sample.eventClass ?? 'MAIN').toLowerCase()] },
         { text: 'select' },
         { exit: 'failed' },
         { exit: 'ok', rdsadmin: false },
@@ -94,6 +95,7 @@ export function describeEventStore(name: string, createStorage: () => Promise<St
         { not: { objects: ['customers'] } },
         { not: { hosts: [sample.remoteHost ?? '10.0.1.25'], databases: [sample.database ?? 'shop'] } },
         { not: { categories: ['DQL'] } },
+        { not: { classes: [sample.eventClass ?? 'MAIN'] }, heartbeats: true },
         { users: ['app_user', 'rdsadmin'], not: { users: ['rdsadmin'], categories: ['DML'] } },
       ];
       for (const filter of filters) {
@@ -294,6 +296,8 @@ export function describeEventStore(name: string, createStorage: () => Promise<St
       for (const { value, count } of facets.commands) expect(count).toBe(countBy('command').get(value));
       expect(facets.hosts.length).toBeGreaterThan(0);
       for (const { value, count } of facets.hosts) expect(count).toBe(countBy('remoteHost').get(value));
+      expect(facets.classes.length).toBeGreaterThan(0);
+      for (const { value, count } of facets.classes) expect(count).toBe(countBy('eventClass').get(value));
       // Top statements: the most frequent fingerprints, counted as the events say.
       const fingerprints = new Map<string, number>();
       for (const e of events as StoredEvent[]) if (e.fingerprint != null) fingerprints.set(e.fingerprint, (fingerprints.get(e.fingerprint) ?? 0) + 1);

@@ -38,6 +38,7 @@ export function filterToSql(filter: EventFilter): SqlCondition {
     ['database_name', filter.databases],
     ['command', filter.commands],
     ['remote_host', filter.hosts],
+    ['event_class', filter.classes],
   ] as const;
   for (const [column, values] of lists) {
     if (values === undefined || values.length === 0) continue;
@@ -59,6 +60,7 @@ export function filterToSql(filter: EventFilter): SqlCondition {
     ['database_name', not.databases],
     ['command', not.commands],
     ['remote_host', not.hosts],
+    ['event_class', not.classes],
   ] as const;
   for (const [column, values] of excluded) {
     if (values === undefined || values.length === 0) continue;

@@ -26,6 +26,8 @@ export const EventFilterSchema = Type.Object(
     objects: Values,
     /** `remoteHost`, exact, case-insensitive. */
     hosts: Values,
+    /** `class` (MAIN/AUX on MySQL; READ, WRITE, DDL, ROLE, FUNCTION, MISC… on PostgreSQL), exact, case-insensitive. */
+    classes: Values,
     /** Statement category (`statementCategory`: DDL, DML, DQL, DCL, TCL, auth, other), any of. */
     categories: Type.Optional(Type.Array(Type.Unsafe<StatementCategory>(Type.Union(STATEMENT_CATEGORIES.map((c) => Type.Literal(c)))), { maxItems: STATEMENT_CATEGORIES.length })),
     /** Case-insensitive substring of `commandText`. */
@@ -44,6 +46,7 @@ export const EventFilterSchema = Type.Object(
           commands: Values,
           objects: Values,
           hosts: Values,
+          classes: Values,
           categories: Type.Optional(Type.Array(Type.Unsafe<StatementCategory>(Type.Union(STATEMENT_CATEGORIES.map((c) => Type.Literal(c)))), { maxItems: STATEMENT_CATEGORIES.length })),
         },
         { additionalProperties: false },

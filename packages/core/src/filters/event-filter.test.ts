@@ -73,6 +73,17 @@ describe('matchesFilter', () => {
 });
 
 describe('filterFromQuery / filterToQuery', () => {
+  it('reads PostgreSQL classes (class=ddl, class!=READ) and matches them case-insensitively, keeping events without a class on exclusion', () => {
+    const filter = filterFromQuery({ class: 'ddl,write', 'class!': 'READ' });
+    expect(filter).toEqual({ classes: ['ddl', 'write'], not: { classes: ['READ'] } });
+    expect(filterFromQuery(filterToQuery(filter))).toEqual(filter);
+    const event = (eventClass: string | null) => ({ kind: 'record', user: 'app', eventClass }) as unknown as Parameters<typeof matchesFilter>[0];
+    expect(matchesFilter(event('DDL'), { classes: ['ddl'] })).toBe(true);
+    expect(matchesFilter(event('READ'), { classes: ['ddl'] })).toBe(false);
+    expect(matchesFilter(event('READ'), { not: { classes: ['read'] } })).toBe(false);
+    expect(matchesFilter(event(null), { not: { classes: ['read'] } })).toBe(true);
+  });
+
   it('reads repeatable and comma-separated params', () => {
     const filter = filterFromQuery({ user: ['a', 'b,c'], database: 'x', q: 'select', exitCode: 'failed', heartbeats: 'true', rdsadmin: 'false', from: '2020-07-06', limit: '5' });
     expect(filter).toEqual({ users: ['a', 'b', 'c'], databases: ['x'], text: 'select', exit: 'failed', heartbeats: true, rdsadmin: false, from: '2020-07-06T00:00:00.000000Z' });

@@ -52,6 +52,8 @@ export function compileFilter(filter: EventFilter): Predicate {
   if (objects) checks.push((e) => objectMatches(objects, e.objectName));
   const hosts = lowerSet(filter.hosts);
   if (hosts) checks.push((e) => inSet(hosts, e.remoteHost));
+  const classes = lowerSet(filter.classes);
+  if (classes) checks.push((e) => inSet(classes, e.eventClass));
   // Exclusions: an event without the field is kept (SQL: `col IS NULL OR lower(col) NOT IN …`).
   const not = filter.not;
   if (not !== undefined) {
@@ -65,6 +67,8 @@ export function compileFilter(filter: EventFilter): Predicate {
     if (notObjects) checks.push((e) => !objectMatches(notObjects, e.objectName));
     const notHosts = lowerSet(not.hosts);
     if (notHosts) checks.push((e) => !inSet(notHosts, e.remoteHost));
+    const notClasses = lowerSet(not.classes);
+    if (notClasses) checks.push((e) => !inSet(notClasses, e.eventClass));
     if (not.categories !== undefined && not.categories.length > 0) {
       const notCategories = new Set<string>(not.categories);
       checks.push((e) => !notCategories.has((e as { category?: string | null }).category ?? statementCategory(e)));

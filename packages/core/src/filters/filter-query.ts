@@ -22,6 +22,7 @@ const LIST_PARAMS = [
   ['command', 'commands'],
   ['object', 'objects'],
   ['host', 'hosts'],
+  ['class', 'classes'],
 ] as const;
 
 const MAX_LIST = 100;
@@ -79,7 +80,7 @@ function timeParam(query: Query, param: string): string | undefined {
 }
 
 /**
- * Builds a filter from URL query parameters: `user`, `database`, `command`, `object`, `host`,
+ * Builds a filter from URL query parameters: `user`, `database`, `command`, `object`, `host`, `class`,
  * `category` (repeatable or comma-separated; categories in any case), the same names with `!` for
  * values excluded (`user!=rdsadmin`, into `not`), `q` (text contains), `exitCode=ok|failed`,
  * `heartbeats=true`, `rdsadmin=false`, `from`, `to` (ISO 8601; stored canonical UTC).

@@ -35,6 +35,10 @@ export const COLUMN_WIDTHS: Record<LiveColumn, string> = {
   rowCount: '3rem',
   eventClass: '3.5rem',
   instanceId: 'minmax(5rem, 1fr)',
+  statementId: '4rem',
+  substatementId: '4rem',
+  clientApplication: 'minmax(5rem, 0.8fr)',
+  engine: '4.5rem',
 };
 
 /** A column's heading; the time column names the zone its times are in. */

@@ -2,7 +2,7 @@
 import type { EventFilter } from '../domain.js';
 
 /** The list criteria a value can be included in or excluded from. */
-export type ListKey = 'users' | 'databases' | 'commands' | 'objects' | 'hosts';
+export type ListKey = 'users' | 'databases' | 'commands' | 'objects' | 'hosts' | 'classes';
 
 const same = (a: string, b: string) => a.toLowerCase() === b.toLowerCase();
 
@@ -42,6 +42,6 @@ export function removeValue(filter: EventFilter, key: ListKey, value: string, mo
 
 /** Every excluded value, for chips that take them out. */
 export function exclusions(filter: EventFilter): { key: ListKey; value: string }[] {
-  const keys: ListKey[] = ['users', 'databases', 'commands', 'objects', 'hosts'];
+  const keys: ListKey[] = ['users', 'databases', 'commands', 'objects', 'hosts', 'classes'];
   return keys.flatMap((key) => (filter.not?.[key] ?? []).map((value) => ({ key, value })));
 }

@@ -17,7 +17,7 @@ function fakeWorker(calls: { filter: EventFilter; cursor?: string; order?: strin
       return { events: all.slice(start, start + limit), next };
     },
     getEvent: async () => all[0]!,
-    facets: async () => ({ total: 120, users: [{ value: 'app', count: 30 }], databases: [], commands: [], objects: [], hosts: [] }),
+    facets: async () => ({ total: 120, users: [{ value: 'app', count: 30 }], databases: [], commands: [], objects: [], hosts: [], classes: [] }),
     histogram: async (_filter, groupBy = 'command') => (groupings.push(groupBy), { intervalMs: 60_000, groupBy: 'command' as const, values: ['QUERY'], otherValues: 0, buckets: [{ start: 0, total: 120, byValue: { QUERY: 120 }, other: 0 }] }),
     topStatements: async () => ({ statements: [{ fingerprint: 'select * from orders where id = ?', category: 'DQL', count: 90, lastTime: '2026-12-06T10:00:00.000Z' }] }),
     exportEvents: async () => new Blob(['{}\n']),

@@ -42,6 +42,11 @@ const LIVE_COLUMN_KEYS = [
   'rowCount',
   'eventClass',
   'instanceId',
+  // PostgreSQL's (pgaudit) statement and substatement ids and the client, and the engine itself.
+  'statementId',
+  'substatementId',
+  'clientApplication',
+  'engine',
 ] as const satisfies readonly ActivityEventFieldName[];
 
 export type LiveColumn = (typeof LIVE_COLUMN_KEYS)[number];

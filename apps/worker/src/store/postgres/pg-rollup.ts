@@ -10,8 +10,9 @@ import { SCHEMA } from './pg-schema.js';
 export const ROLLUP = `${SCHEMA}.event_rollup`;
 export const MINUTE_US = 60_000_000n;
 
-// `category` since migration 4: older rows have it null (and a key hashed without it).
-const DIMENSIONS = ['kind', 'user_name', 'database_name', 'command', 'object_name', 'remote_host', 'failed', 'category'] as const;
+// `category` since migration 4 and `event_class` since 7: older rows have them null (and a key
+// hashed without them).
+const DIMENSIONS = ['kind', 'user_name', 'database_name', 'command', 'object_name', 'remote_host', 'failed', 'category', 'event_class'] as const;
 const KEY_SQL = `decode(md5(ROW(${DIMENSIONS.join(', ')})::text), 'hex')`;
 
 export const floorMinute = (us: bigint): bigint => us - (((us % MINUTE_US) + MINUTE_US) % MINUTE_US);
@@ -22,7 +23,7 @@ export async function addToRollup(client: pg.PoolClient, shardId: string, events
   const groups = new Map<string, { minute: bigint; values: (string | boolean | null)[]; n: number }>();
   for (const event of events) {
     const minute = floorMinute(isoToMicros(event.time));
-    const values = [event.kind, event.user, event.database, event.command, event.objectName, event.remoteHost, event.failed, event.category ?? null];
+    const values = [event.kind, event.user, event.database, event.command, event.objectName, event.remoteHost, event.failed, event.category ?? null, event.eventClass];
     const key = `${minute}\u0000${values.join('\u0000')}`;
     const group = groups.get(key);
     if (group === undefined) groups.set(key, { minute, values, n: 1 });
@@ -34,7 +35,7 @@ export async function addToRollup(client: pg.PoolClient, shardId: string, events
   // Rows locked in key order whoever writes (an append, a dead-letter replay): no deadlock.
   await client.query(
     `INSERT INTO ${ROLLUP} (minute_us, shard_id, key, ${DIMENSIONS.join(', ')}, n)
-     SELECT minute_us, $2, ${KEY_SQL}, ${DIMENSIONS.join(', ')}, n FROM unnest($1::bigint[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::boolean[], $10::text[], $11::bigint[])
+     SELECT minute_us, $2, ${KEY_SQL}, ${DIMENSIONS.join(', ')}, n FROM unnest($1::bigint[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::boolean[], $10::text[], $11::text[], $12::bigint[])
        AS u(minute_us, ${DIMENSIONS.join(', ')}, n)
      ORDER BY minute_us, ${KEY_SQL}
      ON CONFLICT (minute_us, shard_id, key) DO UPDATE SET n = ${ROLLUP}.n + excluded.n`,

@@ -123,6 +123,19 @@ export const MIGRATIONS: readonly Migration[] = [
       `CREATE INDEX alert_deliveries_due ON ${SCHEMA}.alert_deliveries (next_attempt_at) WHERE status = 'pending'`,
     ],
   },
+  {
+    version: 7,
+    description: 'the event class (MySQL MAIN/AUX, PostgreSQL READ/WRITE/DDL/…) in the rollup, a facet and filter; counted again from the events stored so far',
+    statements: [
+      `ALTER TABLE ${SCHEMA}.event_rollup ADD COLUMN event_class text`,
+      `DELETE FROM ${SCHEMA}.event_rollup`,
+      `INSERT INTO ${SCHEMA}.event_rollup (minute_us, shard_id, key, kind, user_name, database_name, command, object_name, remote_host, failed, category, event_class, n)
+       SELECT time_us - ((time_us % 60000000) + 60000000) % 60000000, shard_id,
+         decode(md5(ROW(kind, user_name, database_name, command, object_name, remote_host, failed, category, event_class)::text), 'hex'),
+         kind, user_name, database_name, command, object_name, remote_host, failed, category, event_class, count(*)
+       FROM ${SCHEMA}.events GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12`,
+    ],
+  },
 ];
 
 export const LATEST_SCHEMA_VERSION = Math.max(...MIGRATIONS.map((m) => m.version));

@@ -7,6 +7,7 @@ export interface FilterDraft {
   commands: string;
   objects: string;
   hosts: string;
+  classes: string;
   text: string;
   exit: '' | 'ok' | 'failed';
 }
@@ -18,6 +19,7 @@ export function toDraft(filter: EventFilter): FilterDraft {
     commands: (filter.commands ?? []).join(', '),
     objects: (filter.objects ?? []).join(', '),
     hosts: (filter.hosts ?? []).join(', '),
+    classes: (filter.classes ?? []).join(', '),
     text: filter.text ?? '',
     exit: filter.exit ?? '',
   };
@@ -37,7 +39,7 @@ export function fromDraft(draft: FilterDraft, base: EventFilter = {}): EventFilt
   if (base.rdsadmin !== undefined) filter.rdsadmin = base.rdsadmin;
   // Exclusions are not in the form (they come from facets and the detail pane): kept.
   if (base.not !== undefined) filter.not = base.not;
-  const lists = { users: list(draft.users), databases: list(draft.databases), commands: list(draft.commands), objects: list(draft.objects), hosts: list(draft.hosts) };
+  const lists = { users: list(draft.users), databases: list(draft.databases), commands: list(draft.commands), objects: list(draft.objects), hosts: list(draft.hosts), classes: list(draft.classes) };
   for (const [key, values] of Object.entries(lists)) if (values !== undefined) filter[key as keyof typeof lists] = values;
   if (draft.text.trim() !== '') filter.text = draft.text.trim();
   if (draft.exit !== '') filter.exit = draft.exit;
@@ -47,7 +49,7 @@ export function fromDraft(draft: FilterDraft, base: EventFilter = {}): EventFilt
 /** How many criteria a filter has (for the "n filters" hint). */
 export function criteriaCount(filter: EventFilter): number {
   return (
-    (['users', 'databases', 'commands', 'objects', 'hosts'] as const).reduce((n, k) => n + (filter[k]?.length ?? 0) + (filter.not?.[k]?.length ?? 0), 0) +
+    (['users', 'databases', 'commands', 'objects', 'hosts', 'classes'] as const).reduce((n, k) => n + (filter[k]?.length ?? 0) + (filter.not?.[k]?.length ?? 0), 0) +
     (filter.text !== undefined ? 1 : 0) +
     (filter.exit !== undefined ? 1 : 0)
   );
