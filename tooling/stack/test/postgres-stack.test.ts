@@ -80,6 +80,14 @@ describe('the local stack on Aurora PostgreSQL', () => {
     const page = await get<{ events: StoredEvent[] }>(`${stack.workerUrl}/events?command=INSERT&limit=5`);
     expect(page.events.length).toBeGreaterThan(0);
     expect(page.events.every((e) => e.engine === 'postgres' && e.command === 'INSERT')).toBe(true);
+    // PostgreSQL's class is a facet and a filter, included and excluded.
+    const facets = await get<{ classes: { value: string | null; count: number }[] }>(`${stack.workerUrl}/events/facets?rdsadmin=false`);
+    expect(facets.classes.map((f) => f.value)).toEqual(expect.arrayContaining(['READ', 'WRITE']));
+    const writes = await get<{ events: StoredEvent[] }>(`${stack.workerUrl}/events?class=write&limit=20`);
+    expect(writes.events.length).toBeGreaterThan(0);
+    expect(writes.events.every((e) => e.eventClass === 'WRITE')).toBe(true);
+    const notReads = await get<{ events: StoredEvent[] }>(`${stack.workerUrl}/events?${encodeURIComponent('class!')}=READ&limit=50`);
+    expect(notReads.events.some((e) => e.eventClass === 'READ')).toBe(false);
   }, 300_000);
 
   it('stops every process it started, the private PostgreSQL included', async () => {
