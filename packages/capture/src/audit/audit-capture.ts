@@ -3,7 +3,7 @@ import type { ActiveStream, ActivitySource } from '../activity-source.js';
 import type { HeartbeatEvent } from '@das/core';
 import { parseAuditLine, type AuditLine, type AuditLineProblem } from './audit-line.js';
 import { createAuditTail, type AuditTail, type TailLine, type TailPosition } from './audit-tail.js';
-import { createCaptureCpu, type CaptureCpu, type CaptureCpuFigures } from './capture-cpu.js';
+import { createCaptureCpu, createThreadCaptureCpu, type CaptureCpu, type CaptureCpuFigures } from './capture-cpu.js';
 import { silentLog, type CaptureLog } from './capture-log.js';
 import { EventMapper } from './event-mapper.js';
 import { createHousekeeping, type Housekeeping, type MysqlConnectionOptions } from './housekeeping.js';
@@ -49,6 +49,11 @@ export interface AuditCaptureOptions {
   encryptor?: RecordEncryptor;
   pollIntervalMs?: number;
   log?: CaptureLog;
+  /**
+   * How the capture's own CPU is metered: spans around its work (default; it shares a thread
+   * with the emulator), or the clock of its own thread (`thread`, see capture-thread.ts).
+   */
+  cpuClock?: 'spans' | 'thread';
 }
 
 /** The capture's counters and its own CPU time, for the emulator's `/_local/stats`. */
@@ -103,7 +108,7 @@ export function createAuditCapture(options: AuditCaptureOptions): AuditCapture {
     if (resume === undefined && saved !== undefined) await store.clear();
 
     let mapper: EventMapper | null = null;
-    const cpu = createCaptureCpu();
+    const cpu = options.cpuClock === 'thread' ? createThreadCaptureCpu() : createCaptureCpu();
     const housekeeping = createHousekeeping(options.connection, log, (id) => mapper?.markOwnSession(id));
     const facts = await housekeeping.connect();
     const serverVersion = options.serverVersion ?? (facts === null ? 'MariaDB' : `MariaDB ${facts.version.split('-')[0]}`);

@@ -49,7 +49,10 @@ export interface AuditTail {
   catchUp(): Promise<void>;
   /** Position after the last line delivered, null before the file was first opened. */
   readonly position: TailPosition | null;
-  /** Whether the tail has once read to the end of the live file (a resumed backlog is done). */
+  /**
+   * Whether the tail is at the end of the live file: false from the start, and again while a
+   * backlog is read (a read filled the whole chunk, so more is waiting in the file).
+   */
   readonly caughtUp: boolean;
 }
 
@@ -167,6 +170,8 @@ export function createAuditTail(options: AuditTailOptions): AuditTail {
       if (bytesRead === 0) return;
       const chunkStart = readOffset;
       readOffset += bytesRead;
+      // More is waiting in the file: a backlog, held (not dropped) by an async capture.
+      if (bytesRead === CHUNK_BYTES) caughtUp = false;
       await refreshHead();
       // One span for splitting and the synchronous part of handling the lines (all of it unless
       // the handler waits for a lookup or for room): a span costs two getrusage calls.

@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+
 /**
  * The capture's own CPU time, for `/_local/stats` and the console: the capture shares its process
  * with the emulator, so process CPU says nothing about it. It is measured around the capture's
@@ -39,13 +41,10 @@ interface Sample {
 
 export function createCaptureCpu(now: () => number = () => performance.now()): CaptureCpu {
   let cpuMicros = 0;
-  const samples: Sample[] = [];
-
   const end = (started: NodeJS.CpuUsage): void => {
     const spent = process.cpuUsage(started);
     cpuMicros += spent.user + spent.system;
   };
-
   return {
     begin: () => process.cpuUsage(),
     end,
@@ -57,19 +56,58 @@ export function createCaptureCpu(now: () => number = () => performance.now()): C
         end(started);
       }
     },
-    snapshot(eventsAccepted) {
-      const at = now();
-      const last = samples.at(-1);
-      if (last === undefined || at - last.at >= SAMPLE_EVERY_MS) samples.push({ at, cpuMicros, events: eventsAccepted });
-      while (samples.length > 2 && at - (samples[1] as Sample).at >= RATE_WINDOW_MS) samples.shift();
-      const oldest = samples[0] as Sample;
-      const seconds = (at - oldest.at) / 1000;
-      return {
-        cpuMicros,
-        cpuMicrosPerEvent: eventsAccepted === 0 ? 0 : cpuMicros / eventsAccepted,
-        eventsPerSecond: seconds <= 0 ? 0 : (eventsAccepted - oldest.events) / seconds,
-        cpuPercent: seconds <= 0 ? 0 : ((cpuMicros - oldest.cpuMicros) / 1e6 / seconds) * 100,
-      };
-    },
+    snapshot: rates(() => cpuMicros, now),
+  };
+}
+
+const NO_SPAN: NodeJS.CpuUsage = { user: 0, system: 0 };
+
+/**
+ * The meter of a capture that has a thread of its own: all of the thread's CPU is the capture's,
+ * read from the kernel's per-thread clock, so there are no spans (and no getrusage per read).
+ * Falls back to spans where the OS has no per-thread clock.
+ */
+export function createThreadCaptureCpu(now: () => number = () => performance.now()): CaptureCpu {
+  const base = threadCpuMicros();
+  if (base === null) return createCaptureCpu(now);
+  return {
+    begin: () => NO_SPAN,
+    end: () => {},
+    measure: (work) => work(),
+    snapshot: rates(() => (threadCpuMicros() ?? base) - base, now),
+  };
+}
+
+/**
+ * The calling thread's CPU time so far, µs: Linux's `/proc/thread-self/schedstat` (ns on CPU),
+ * null elsewhere.
+ */
+export function threadCpuMicros(): number | null {
+  try {
+    const text = readFileSync('/proc/thread-self/schedstat', 'latin1');
+    const ns = Number(text.slice(0, text.indexOf(' ')));
+    return Number.isFinite(ns) ? ns / 1000 : null;
+  } catch {
+    return null;
+  }
+}
+
+/** Figures from a running CPU total, with rates over about the last {@link RATE_WINDOW_MS}. */
+function rates(cpuTotal: () => number, now: () => number): (eventsAccepted: number) => CaptureCpuFigures {
+  const samples: Sample[] = [];
+  return (eventsAccepted) => {
+    const cpuMicros = cpuTotal();
+    const at = now();
+    const last = samples.at(-1);
+    if (last === undefined || at - last.at >= SAMPLE_EVERY_MS) samples.push({ at, cpuMicros, events: eventsAccepted });
+    while (samples.length > 2 && at - (samples[1] as Sample).at >= RATE_WINDOW_MS) samples.shift();
+    const oldest = samples[0] as Sample;
+    const seconds = (at - oldest.at) / 1000;
+    return {
+      cpuMicros,
+      cpuMicrosPerEvent: eventsAccepted === 0 ? 0 : cpuMicros / eventsAccepted,
+      eventsPerSecond: seconds <= 0 ? 0 : (eventsAccepted - oldest.events) / seconds,
+      cpuPercent: seconds <= 0 ? 0 : ((cpuMicros - oldest.cpuMicros) / 1e6 / seconds) * 100,
+    };
   };
 }

@@ -1,0 +1,26 @@
+// Messages between the emulator's thread and a capture thread (see capture-thread.ts).
+import type { ActiveStream } from '../activity-source.js';
+import type { AuditCaptureOptions, AuditCaptureStats } from './audit-capture.js';
+
+/** What the thread gets at its start: the capture's options without the log (it posts lines instead). */
+export interface CaptureThreadInit {
+  options: Omit<AuditCaptureOptions, 'log' | 'cpuClock'>;
+  /** The stream without its KMS and Kinesis, which stay in the emulator's thread. */
+  stream: Omit<ActiveStream, 'kms' | 'putRecords'>;
+  /** Nice value of the thread, 0 = the process's own priority. */
+  nice: number;
+}
+
+export type ToCaptureThread =
+  | { type: 'stop' | 'close'; id: number }
+  | { type: 'answer'; id: number; ok: true; dataKey?: { plaintext: Uint8Array; ciphertextBlob: Uint8Array } }
+  | { type: 'answer'; id: number; ok: false; error: { name: string; message: string } };
+
+export type FromCaptureThread =
+  | { type: 'started'; tid: number | null }
+  | { type: 'start-failed'; error: { name: string; message: string } }
+  | { type: 'done'; id: number; stats: AuditCaptureStats }
+  | { type: 'stats'; stats: AuditCaptureStats }
+  | { type: 'log'; level: 'info' | 'warn' | 'error'; fields: Record<string, unknown>; message: string }
+  | { type: 'generate-data-key'; id: number; keyId: string; encryptionContext: Record<string, string> }
+  | { type: 'put-records'; id: number; records: { data: Uint8Array; partitionKey: string }[] };

@@ -1,0 +1,97 @@
+// The capture thread's entry (see capture-thread.ts): runs one audit capture, with KMS and
+// Kinesis asked of the emulator's thread and its counters posted there a few times a second.
+import { parentPort, workerData } from 'node:worker_threads';
+import type { ActiveStream } from '../activity-source.js';
+import { createAuditCapture } from './audit-capture.js';
+import type { CaptureLog } from './capture-log.js';
+import type { CaptureThreadInit, FromCaptureThread, ToCaptureThread } from './capture-thread-protocol.js';
+import { errorSummary } from './record-pipeline.js';
+import { lowerThreadPriority } from './thread-priority.js';
+
+/** How often the counters go to the emulator's thread, whose `stats()` answers from the last. */
+const STATS_INTERVAL_MS = 200;
+
+const port = parentPort;
+if (port === null) throw new Error('capture-thread-worker runs as a worker thread');
+const init = workerData as CaptureThreadInit;
+const post = (message: FromCaptureThread): void => port.postMessage(message);
+
+type Answer = Extract<ToCaptureThread, { type: 'answer' }>;
+const waiting = new Map<number, (answer: Answer) => void>();
+let nextId = 1;
+
+function ask(message: Extract<FromCaptureThread, { type: 'generate-data-key' | 'put-records' }>['type'], body: Record<string, unknown>): Promise<Answer> {
+  const id = nextId++;
+  return new Promise((resolve) => {
+    waiting.set(id, resolve);
+    post({ type: message, id, ...body } as FromCaptureThread);
+  });
+}
+
+function failure(answer: Answer): Error {
+  if (answer.ok) return new Error('unexpected answer');
+  const error = new Error(answer.error.message);
+  error.name = answer.error.name;
+  return error;
+}
+
+/** Log fields cross as plain data: errors become their name and message, anything else JSON. */
+function plainFields(fields: Record<string, unknown>): Record<string, unknown> {
+  return JSON.parse(JSON.stringify(fields, (_key, value: unknown) => (value instanceof Error ? errorSummary(value) : value))) as Record<string, unknown>;
+}
+
+const log: CaptureLog = {
+  info: (fields, message) => post({ type: 'log', level: 'info', fields: plainFields(fields), message }),
+  warn: (fields, message) => post({ type: 'log', level: 'warn', fields: plainFields(fields), message }),
+  error: (fields, message) => post({ type: 'log', level: 'error', fields: plainFields(fields), message }),
+};
+
+const stream: ActiveStream = {
+  ...init.stream,
+  kms: {
+    decrypt: () => Promise.reject(new Error('the capture thread never decrypts')),
+    async generateDataKey(keyId, encryptionContext) {
+      const answer = await ask('generate-data-key', { keyId, encryptionContext });
+      if (!answer.ok || answer.dataKey === undefined) throw failure(answer);
+      return answer.dataKey;
+    },
+  },
+  async putRecords(records) {
+    const answer = await ask('put-records', { records: records.map(({ data, partitionKey }) => ({ data, partitionKey })) });
+    if (!answer.ok) throw failure(answer);
+  },
+};
+
+// Async mode puts the database first (as Aurora's does): the capture runs when the CPU is not
+// needed elsewhere, and a backlog waits in the audit file. Sync mode keeps the normal priority.
+const tid = stream.mode === 'async' ? lowerThreadPriority(init.nice) : null;
+const capture = createAuditCapture({ ...init.options, log, cpuClock: 'thread' });
+const ticker = setInterval(() => post({ type: 'stats', stats: capture.stats() }), STATS_INTERVAL_MS);
+
+port.on('message', (message: ToCaptureThread) => {
+  if (message.type === 'answer') {
+    const resolve = waiting.get(message.id);
+    waiting.delete(message.id);
+    resolve?.(message);
+    return;
+  }
+  void (message.type === 'stop' ? capture.stop() : capture.close()).then(
+    () => {
+      clearInterval(ticker);
+      post({ type: 'done', id: message.id, stats: capture.stats() });
+    },
+    (error: unknown) => {
+      log.error({ code: 'CAPTURE_STOP_FAILED', err: errorSummary(error) }, 'stopping the capture thread failed');
+      clearInterval(ticker);
+      post({ type: 'done', id: message.id, stats: capture.stats() });
+    },
+  );
+});
+
+capture.start(stream).then(
+  () => post({ type: 'started', tid }),
+  (error: unknown) => {
+    clearInterval(ticker);
+    post({ type: 'start-failed', error: errorSummary(error) });
+  },
+);

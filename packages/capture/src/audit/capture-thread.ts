@@ -1,0 +1,208 @@
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import type { ActiveStream } from '../activity-source.js';
+import type { AuditCapture, AuditCaptureOptions, AuditCaptureStats } from './audit-capture.js';
+import { silentLog } from './capture-log.js';
+import type { CaptureThreadInit, FromCaptureThread, ToCaptureThread } from './capture-thread-protocol.js';
+import { emptyPipelineStats, errorSummary } from './record-pipeline.js';
+
+export interface CaptureThreadOptions {
+  /**
+   * Nice value of the capture's thread in async mode: 0 keeps the process's priority, 19 (the
+   * default of das-local) lets the database and its clients run first. Sync mode keeps 0.
+   */
+  nice: number;
+}
+
+/** The built thread script: the thread runs plain JS from dist/, also when this module runs from src/ under vitest. */
+export function captureThreadScriptUrl(): URL {
+  if (import.meta.url.endsWith('.ts')) return new URL('../../dist/audit/capture-thread-worker.js', import.meta.url);
+  return new URL('./capture-thread-worker.js', import.meta.url);
+}
+
+/**
+ * execArgv for the thread without `--conditions`: a test runner may resolve workspace packages
+ * to their TS sources that way, but the thread runs built JS and must load built dependencies.
+ */
+function threadExecArgv(execArgv: readonly string[] = process.execArgv): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < execArgv.length; i += 1) {
+    const arg = execArgv[i] as string;
+    if (arg === '--conditions' || arg === '-C') {
+      i += 1;
+      continue;
+    }
+    if (arg.startsWith('--conditions=') || arg.startsWith('-C=')) continue;
+    out.push(arg);
+  }
+  return out;
+}
+
+function idleStats(): AuditCaptureStats {
+  return {
+    state: 'idle',
+    stream: null,
+    mode: null,
+    linesRead: 0,
+    malformedLines: 0,
+    heartbeats: 0,
+    backPressurePauses: 0,
+    ...emptyPipelineStats(),
+    cpuMicros: 0,
+    cpuMicrosPerEvent: 0,
+    eventsPerSecond: 0,
+    cpuPercent: 0,
+  };
+}
+
+interface Run {
+  worker: Worker;
+  stream: ActiveStream;
+  finishing: Promise<void> | null;
+  /** Resolves with the final counters once the thread stopped its capture. */
+  done: Map<number, (stats: AuditCaptureStats | null) => void>;
+}
+
+/**
+ * {@link createAuditCapture} in a worker thread of its own: the tail, parsing, mapping and
+ * sealing run there, at a lower OS priority in async mode, so the capture takes only the CPU the
+ * database and its clients leave (Aurora's async mode: database first, the stream catches up).
+ * KMS GenerateDataKey and Kinesis PutRecords stay in this thread (the emulator's in-process
+ * ports); `stats()` answers from counters the thread posts a few times a second.
+ */
+export function createThreadedAuditCapture(options: AuditCaptureOptions, thread: CaptureThreadOptions): AuditCapture {
+  const log = options.log ?? silentLog;
+  const { log: _log, cpuClock: _cpuClock, ...plainOptions } = options;
+  let run: Run | null = null;
+  let state: AuditCaptureStats['state'] = 'idle';
+  let last = idleStats();
+  let nextId = 1;
+
+  function answer(worker: Worker, message: ToCaptureThread): void {
+    try {
+      worker.postMessage(message);
+    } catch {
+      // The thread is gone; its run is being wound up.
+    }
+  }
+
+  function onMessage(current: Run, message: FromCaptureThread): void {
+    switch (message.type) {
+      case 'stats':
+        last = message.stats;
+        return;
+      case 'log':
+        log[message.level](message.fields, message.message);
+        return;
+      case 'generate-data-key':
+        current.stream.kms.generateDataKey(message.keyId, message.encryptionContext).then(
+          (dataKey) => answer(current.worker, { type: 'answer', id: message.id, ok: true, dataKey: { plaintext: dataKey.plaintext, ciphertextBlob: dataKey.ciphertextBlob } }),
+          (error: unknown) => answer(current.worker, { type: 'answer', id: message.id, ok: false, error: errorSummary(error) }),
+        );
+        return;
+      case 'put-records':
+        current.stream.putRecords(message.records).then(
+          () => answer(current.worker, { type: 'answer', id: message.id, ok: true }),
+          (error: unknown) => answer(current.worker, { type: 'answer', id: message.id, ok: false, error: errorSummary(error) }),
+        );
+        return;
+      case 'done': {
+        last = message.stats;
+        const resolve = current.done.get(message.id);
+        current.done.delete(message.id);
+        resolve?.(message.stats);
+        return;
+      }
+      default:
+        return; // started / start-failed: handled by start()
+    }
+  }
+
+  async function finish(current: Run, how: 'stop' | 'close'): Promise<void> {
+    state = 'stopping';
+    const id = nextId++;
+    const done = new Promise<AuditCaptureStats | null>((resolve) => current.done.set(id, resolve));
+    answer(current.worker, { type: how, id });
+    await done;
+    run = null; // before terminating: its exit is no failure
+    state = 'idle';
+    await current.worker.terminate();
+  }
+
+  return {
+    async start(stream) {
+      if (run !== null) throw new Error(`audit capture already runs for ${run.stream.streamName}`);
+      const script = captureThreadScriptUrl();
+      if (!existsSync(fileURLToPath(script))) {
+        throw new Error(`capture thread script ${fileURLToPath(script)} is missing: build @das/capture first (npm run build -w @das/capture)`);
+      }
+      // The fields by name: a stream object may carry more than ActiveStream (functions do not clone).
+      const plainStream: CaptureThreadInit['stream'] = {
+        clusterIdentifier: stream.clusterIdentifier,
+        resourceId: stream.resourceId,
+        instanceResourceId: stream.instanceResourceId,
+        instanceIdentifier: stream.instanceIdentifier,
+        streamName: stream.streamName,
+        kmsKeyArn: stream.kmsKeyArn,
+        mode: stream.mode,
+        engineNativeAuditFieldsIncluded: stream.engineNativeAuditFieldsIncluded,
+      };
+      const init: CaptureThreadInit = { options: plainOptions, stream: plainStream, nice: thread.nice };
+      const worker = new Worker(script, { workerData: init, execArgv: threadExecArgv() });
+      // Like the in-thread capture's timers: a running capture does not keep the process alive.
+      worker.unref();
+      const current: Run = { worker, stream, finishing: null, done: new Map() };
+      last = { ...idleStats(), stream: stream.streamName, mode: stream.mode };
+      const started = new Promise<void>((resolve, reject) => {
+        worker.on('message', (message: FromCaptureThread) => {
+          if (message.type === 'started') {
+            if (message.tid !== null) log.info({ code: 'CAPTURE_THREAD_PRIORITY', tid: message.tid, nice: thread.nice }, 'capture thread runs at a lower priority (async mode)');
+            resolve();
+          } else if (message.type === 'start-failed') {
+            const error = new Error(message.error.message);
+            error.name = message.error.name;
+            reject(error);
+          } else onMessage(current, message);
+        });
+        const gone = (error: Error): void => {
+          reject(error);
+          if (run === current) {
+            log.error({ code: 'CAPTURE_THREAD_FAILED', err: errorSummary(error) }, 'the capture thread ended unexpectedly');
+            for (const resolveDone of current.done.values()) resolveDone(null);
+            current.done.clear();
+            run = null;
+            state = 'idle';
+          }
+        };
+        worker.on('error', gone);
+        worker.on('exit', (code) => gone(new Error(`capture thread exited (code ${code})`)));
+      });
+      run = current;
+      state = 'running';
+      try {
+        await started;
+      } catch (error) {
+        run = null;
+        state = 'idle';
+        await worker.terminate();
+        throw error;
+      }
+    },
+    async stop() {
+      const current = run;
+      if (current === null) return;
+      current.finishing ??= finish(current, 'stop');
+      await current.finishing;
+    },
+    async close() {
+      const current = run;
+      if (current === null) return;
+      current.finishing ??= finish(current, 'close');
+      await current.finishing;
+    },
+    stats() {
+      return { ...last, state, stream: run?.stream.streamName ?? null, mode: run?.stream.mode ?? null };
+    },
+  };
+}

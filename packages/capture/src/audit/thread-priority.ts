@@ -1,0 +1,23 @@
+import { readlinkSync } from 'node:fs';
+import { setPriority } from 'node:os';
+
+/**
+ * Lowers the calling thread's CPU priority to `nice` (0 normal … 19 lowest), leaving the rest of
+ * the process alone. Linux schedules threads on their own: the thread's id comes from
+ * `/proc/thread-self` (`<pid>/task/<tid>`) and `setpriority` on that id touches that thread only.
+ * Elsewhere (no per-thread nice) it does nothing. Returns the thread id it changed, or null.
+ */
+export function lowerThreadPriority(nice: number): number | null {
+  if (!Number.isInteger(nice) || nice < 0 || nice > 19) throw new RangeError(`nice ${nice} is not 0…19`);
+  if (process.platform !== 'linux' || nice === 0) return null;
+  let tid: number;
+  try {
+    tid = Number(readlinkSync('/proc/thread-self').split('/').at(-1));
+  } catch {
+    return null;
+  }
+  if (!Number.isInteger(tid) || tid <= 0) return null;
+  // Raising one's own nice value needs no privilege.
+  setPriority(tid, nice);
+  return tid;
+}
