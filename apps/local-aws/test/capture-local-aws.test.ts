@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CapturedEvent } from '@das/capture';
 import { fetchLocal, type LocalAws, type LocalAwsOptions } from '../src/index.js';
 import { startTestMariadb } from './capture-harness.js';
-import { makeDataDir, removeDir, sdkClients, startTestEmulator, waitFor } from './helpers.js';
+import { makeDataDir, readActivityStream, removeDir, sdkClients, startTestEmulator, waitFor } from './helpers.js';
 
 const MASTER_PASSWORD = 'Local-Master-1';
 
@@ -45,27 +45,11 @@ describe('MariaDB audit → DAS activity stream, end to end', () => {
   const connect = (extra: { password?: string } = {}): Promise<Connection> =>
     mysql.createConnection({ host: cluster.Endpoint, port: cluster.Port, user: 'root', password: MASTER_PASSWORD, ...extra });
 
-  async function readStream(): Promise<CapturedEvent[]> {
-    const streamName = cluster.ActivityStreamKinesisStreamName as string;
-    const kms = kmsPortFromClient(clients.kms);
-    const events: CapturedEvent[] = [];
-    const shards = (await clients.kinesis.send(new ListShardsCommand({ StreamName: streamName }))).Shards ?? [];
-    for (const shard of shards) {
-      let iterator = (await clients.kinesis.send(new GetShardIteratorCommand({ StreamName: streamName, ShardId: shard.ShardId, ShardIteratorType: 'TRIM_HORIZON' }))).ShardIterator;
-      while (iterator !== undefined) {
-        const page = await clients.kinesis.send(new GetRecordsCommand({ ShardIterator: iterator }));
-        for (const record of page.Records ?? []) {
-          const { payload, version } = await decryptRecord(record.Data as Uint8Array, { kms, resourceId: cluster.DbClusterResourceId as string });
-          expect(version).toBe('1.2');
-          expect(payload).toMatchObject({ type: 'DatabaseActivityMonitoringRecord', clusterId: cluster.DbClusterResourceId });
-          events.push(...(payload.databaseActivityEventList as unknown as CapturedEvent[]));
-        }
-        if ((page.Records ?? []).length === 0 && page.MillisBehindLatest === 0) break;
-        iterator = page.NextShardIterator;
-      }
-    }
-    return events;
-  }
+  const readStream = (): Promise<CapturedEvent[]> =>
+    readActivityStream<CapturedEvent>(clients, cluster, (payload, version) => {
+      expect(version).toBe('1.2');
+      expect(payload).toMatchObject({ type: 'DatabaseActivityMonitoringRecord', clusterId: cluster.DbClusterResourceId });
+    });
 
   const queriesBy = (events: CapturedEvent[], user: string): MysqlActivityEvent[] =>
     events.filter((e): e is MysqlActivityEvent => e.type === 'record' && e.class === 'MAIN' && e.command === 'QUERY' && e.dbUserName === user);

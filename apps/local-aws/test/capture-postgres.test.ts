@@ -4,15 +4,14 @@
 // each statement once, with pgaudit's class, command and object. A restart mid-stream loses and
 // doubles nothing.
 import { rm } from 'node:fs/promises';
-import { GetRecordsCommand, GetShardIteratorCommand, ListShardsCommand } from '@aws-sdk/client-kinesis';
 import { CreateKeyCommand } from '@aws-sdk/client-kms';
 import { DescribeDBClustersCommand, StartActivityStreamCommand, StopActivityStreamCommand, type DBCluster } from '@aws-sdk/client-rds';
-import { decryptRecord, kmsPortFromClient, validateActivityEvent, type PostgresActivityEvent } from '@das/core';
+import { validateActivityEvent, type PostgresActivityEvent } from '@das/core';
 import type { CapturedEvent } from '@das/capture';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LocalAws, LocalAwsOptions } from '../src/index.js';
-import { makeDataDir, removeDir, sdkClients, sdkError, startTestEmulator, waitFor } from './helpers.js';
+import { makeDataDir, readActivityStream, removeDir, sdkClients, sdkError, startTestEmulator, waitFor } from './helpers.js';
 
 const PG_CLUSTER = 'auroralab-pg-cluster';
 
@@ -57,26 +56,10 @@ describe('PostgreSQL pgaudit → DAS Aurora PostgreSQL activity stream, end to e
     return client;
   };
 
-  async function readStream(): Promise<CapturedEvent[]> {
-    const streamName = cluster.ActivityStreamKinesisStreamName as string;
-    const kms = kmsPortFromClient(clients.kms);
-    const events: CapturedEvent[] = [];
-    const shards = (await clients.kinesis.send(new ListShardsCommand({ StreamName: streamName }))).Shards ?? [];
-    for (const shard of shards) {
-      let iterator = (await clients.kinesis.send(new GetShardIteratorCommand({ StreamName: streamName, ShardId: shard.ShardId, ShardIteratorType: 'TRIM_HORIZON' }))).ShardIterator;
-      while (iterator !== undefined) {
-        const page = await clients.kinesis.send(new GetRecordsCommand({ ShardIterator: iterator }));
-        for (const record of page.Records ?? []) {
-          const { payload } = await decryptRecord(record.Data as Uint8Array, { kms, resourceId: cluster.DbClusterResourceId as string });
-          expect(payload).toMatchObject({ type: 'DatabaseActivityMonitoringRecord', clusterId: cluster.DbClusterResourceId });
-          events.push(...(payload.databaseActivityEventList as unknown as CapturedEvent[]));
-        }
-        if ((page.Records ?? []).length === 0 && page.MillisBehindLatest === 0) break;
-        iterator = page.NextShardIterator;
-      }
-    }
-    return events;
-  }
+  const readStream = (): Promise<CapturedEvent[]> =>
+    readActivityStream<CapturedEvent>(clients, cluster, (payload) =>
+      expect(payload).toMatchObject({ type: 'DatabaseActivityMonitoringRecord', clusterId: cluster.DbClusterResourceId }),
+    );
 
   const mine = (events: CapturedEvent[]): PostgresActivityEvent[] =>
     events.filter((e): e is PostgresActivityEvent => e.type === 'record' && (e as PostgresActivityEvent).clientApplication === 'das-pg-e2e');

@@ -1,9 +1,10 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { KinesisClient } from '@aws-sdk/client-kinesis';
+import { GetRecordsCommand, GetShardIteratorCommand, KinesisClient, ListShardsCommand } from '@aws-sdk/client-kinesis';
 import { KMSClient } from '@aws-sdk/client-kms';
-import { RDSClient } from '@aws-sdk/client-rds';
+import { RDSClient, type DBCluster } from '@aws-sdk/client-rds';
+import { decryptRecord, kmsPortFromClient, type DasPayload } from '@das/core';
 import { startLocalAws, type LocalAws, type LocalAwsOptions } from '../src/index.js';
 
 export const TEST_CREDENTIALS = { accessKeyId: 'AKIDLOCALTEST', secretAccessKey: 'local-secret' };
@@ -57,4 +58,33 @@ export async function sdkError(promise: Promise<unknown>): Promise<{ name: strin
     return error as { name: string; message: string; $metadata?: { httpStatusCode?: number } };
   }
   throw new Error('expected the call to fail');
+}
+
+/**
+ * Every record of a cluster's activity stream from the start, decrypted with @das/core as a
+ * reader would (SDK Kinesis and KMS clients); `check` sees each record's payload and version.
+ */
+export async function readActivityStream<T>(
+  clients: ReturnType<typeof sdkClients>,
+  cluster: DBCluster,
+  check: (payload: DasPayload, version: string) => void = () => undefined,
+): Promise<T[]> {
+  const streamName = cluster.ActivityStreamKinesisStreamName as string;
+  const kms = kmsPortFromClient(clients.kms);
+  const events: T[] = [];
+  const shards = (await clients.kinesis.send(new ListShardsCommand({ StreamName: streamName }))).Shards ?? [];
+  for (const shard of shards) {
+    let iterator = (await clients.kinesis.send(new GetShardIteratorCommand({ StreamName: streamName, ShardId: shard.ShardId, ShardIteratorType: 'TRIM_HORIZON' }))).ShardIterator;
+    while (iterator !== undefined) {
+      const page = await clients.kinesis.send(new GetRecordsCommand({ ShardIterator: iterator }));
+      for (const record of page.Records ?? []) {
+        const { payload, version } = await decryptRecord(record.Data as Uint8Array, { kms, resourceId: cluster.DbClusterResourceId as string });
+        check(payload, version);
+        events.push(...(payload.databaseActivityEventList as unknown as T[]));
+      }
+      if ((page.Records ?? []).length === 0 && page.MillisBehindLatest === 0) break;
+      iterator = page.NextShardIterator;
+    }
+  }
+  return events;
 }
