@@ -23,6 +23,10 @@ const USAGE = `Usage: das-local [options]
   --stream-delay-ms <n>  activity stream starting/stopping time (default 2000)
   --stream-shards <n>    shards of each activity stream it starts (default 1; more gives a worker
                          fleet shards to split: records then go round-robin over them)
+  --capture-priority <n|inline>
+                         source mariadb: nice value (0-19) of the audit capture's own thread in async
+                         mode (default 19: the database first, the stream catches up); inline runs it
+                         in the emulator's thread
   --call-log             also append every AWS call (action, caller's access key id) to <data-dir>/calls.jsonl
                          (GET /_local/calls always has them)
   -h, --help             this text
@@ -52,6 +56,7 @@ export function parseCli(argv: readonly string[], env: NodeJS.ProcessEnv): Local
       'stream-delay-ms': { type: 'string' },
       'stream-shards': { type: 'string' },
       'call-log': { type: 'boolean' },
+      'capture-priority': { type: 'string' },
       postgres: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
@@ -91,6 +96,9 @@ export function parseCli(argv: readonly string[], env: NodeJS.ProcessEnv): Local
     auditLog: values['audit-log'],
     masterPassword: values['master-password'],
     ...(values['call-log'] === true ? { callLogFile: true } : {}),
+    ...(values['capture-priority'] === undefined
+      ? {}
+      : { capturePriority: values['capture-priority'] === 'inline' ? 'inline' : (integer('capture-priority', values['capture-priority'], 0, 19) as number) }),
     ...(values.postgres === true ? { postgres: true } : {}),
   };
 }

@@ -79,6 +79,13 @@ export interface LocalAwsOptions {
   /** Source 'mariadb': capture tuning (heartbeat interval, batch size/delay, buffer); also the PostgreSQL capture's. */
   capture?: CaptureTuning;
   /**
+   * Source 'mariadb': where the audit capture runs. A number is the nice value (0…19) of the
+   * capture's own thread in async mode (default 19: the database and its clients first, the
+   * stream catches up when they leave CPU; sync mode keeps normal priority); `inline` runs it
+   * in the emulator's thread.
+   */
+  capturePriority?: number | 'inline';
+  /**
    * Also serve the Aurora PostgreSQL cluster `auroralab-pg-cluster`: a private PostgreSQL with
    * pgaudit (Debian's postgresql and postgresql-<major>-pgaudit) whose log is its activity stream.
    * Default false.
@@ -171,10 +178,11 @@ async function createSourcePlugin(kind: SourceKind, context: SourcePluginContext
         close: async () => undefined,
       };
     case 'mariadb': {
-      const { mysqlUrl, auditLog, masterPassword, capture } = context.options;
+      const { mysqlUrl, auditLog, masterPassword, capture, capturePriority = DEFAULT_CAPTURE_NICE } = context.options;
       return createMariadbSource({
         dataDir: context.dataDir,
         log: context.log,
+        captureThread: capturePriority === 'inline' ? null : { nice: capturePriority },
         ...(mysqlUrl === undefined ? {} : { mysqlUrl }),
         ...(auditLog === undefined ? {} : { auditLog }),
         ...(masterPassword === undefined ? {} : { masterPassword }),
@@ -184,6 +192,9 @@ async function createSourcePlugin(kind: SourceKind, context: SourcePluginContext
     }
   }
 }
+
+/** The MariaDB capture thread's nice value in async mode (measured: apps/local-aws README, Performance). */
+const DEFAULT_CAPTURE_NICE = 19;
 
 /**
  * Starts the emulator: KMS, Kinesis (kinesalite in process) and RDS (+ extra JSON services)

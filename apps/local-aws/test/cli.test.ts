@@ -33,6 +33,14 @@ describe('das-local command line', () => {
     expect(parseCli(['--help'], {})).toBe('help');
   });
 
+  it('takes --capture-priority as a nice value or inline', () => {
+    expect(parseCli(['--capture-priority', '10'], {})).toMatchObject({ capturePriority: 10 });
+    expect(parseCli(['--capture-priority', 'inline'], {})).toMatchObject({ capturePriority: 'inline' });
+    expect(parseCli([], {})).not.toHaveProperty('capturePriority');
+    expect(() => parseCli(['--capture-priority', '20'], {})).toThrow(/--capture-priority/);
+    expect(() => parseCli(['--capture-priority', 'low'], {})).toThrow(/--capture-priority/);
+  });
+
   it('takes --allow-host names, repeatable, and refuses a name with a port', () => {
     expect(parseCli(['--allow-host', 'my-box.lan', '--allow-host', '192.168.1.20'], {})).toMatchObject({ allowedHosts: ['my-box.lan', '192.168.1.20'] });
     expect(parseCli([], {})).toMatchObject({ allowedHosts: [] });

@@ -1,11 +1,13 @@
 import { join } from 'node:path';
 import {
   createAuditCapture,
+  createThreadedAuditCapture,
   lineLog,
   type ActivitySource,
   type AuditCapture,
   type AuditCaptureOptions,
   type AuditCaptureStats,
+  type CaptureThreadOptions,
   type MysqlConnectionOptions,
 } from '@das/capture';
 import type { BinarySearch } from './mariadb-binaries.js';
@@ -25,6 +27,8 @@ export interface MariadbSourceOptions {
   /** root's password of the private server (`--master-password`). */
   masterPassword?: string;
   capture?: CaptureTuning;
+  /** The capture's own thread (its nice value in async mode), or null: in the calling thread. Default null. */
+  captureThread?: CaptureThreadOptions | null;
   /** Where to look for mariadbd (default: PATH and well-known directories). */
   binaries?: BinarySearch;
   log: (line: string) => void;
@@ -87,13 +91,15 @@ export async function createMariadbSource(options: MariadbSourceOptions): Promis
   const captures = new Map<string, AuditCapture>();
   return {
     createSource(cluster) {
-      const capture = createAuditCapture({
+      const captureOptions: AuditCaptureOptions = {
         connection,
         auditLogPath,
         stateDir: join(options.dataDir, 'capture', cluster.identifier),
         log: lineLog(options.log, `capture ${cluster.identifier}`),
         ...options.capture,
-      });
+      };
+      const thread = options.captureThread ?? null;
+      const capture = thread === null ? createAuditCapture(captureOptions) : createThreadedAuditCapture(captureOptions, thread);
       captures.set(cluster.identifier, capture);
       return capture;
     },
