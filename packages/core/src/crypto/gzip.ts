@@ -45,7 +45,10 @@ export async function boundedGunzip(data: Uint8Array, maxOutputBytes: number): P
  */
 const GZIP_INLINE_BYTES = 4 * 1024 * 1024;
 
-/** Gzips a payload for {@link encryptRecord}. */
+/**
+ * Gzips a payload for {@link encryptRecord}. `data` is read before this returns its promise (a
+ * large payload is copied for the thread pool), so the caller may reuse it right away.
+ */
 export async function gzipBytes(data: Uint8Array): Promise<Buffer> {
-  return data.length <= GZIP_INLINE_BYTES ? gzipSync(data, GZIP_OPTIONS) : gzipAsync(data, GZIP_OPTIONS);
+  return data.length <= GZIP_INLINE_BYTES ? gzipSync(data, GZIP_OPTIONS) : gzipAsync(Buffer.from(data), GZIP_OPTIONS);
 }

@@ -1,0 +1,29 @@
+import { describe, expect, it } from 'vitest';
+import { createEventGenerator } from '../fixtures/index.js';
+import type { DasPayload } from '../schemas/payload.js';
+import { payloadJson } from './payload-json.js';
+
+const text = (bytes: Uint8Array): string => Buffer.from(bytes).toString('utf8');
+
+describe('payloadJson', () => {
+  it('writes the bytes of JSON.stringify for a payload, event list last', () => {
+    const payload = createEventGenerator({ seed: 21 }).payload(700);
+    payload.databaseActivityEventList[3] = { type: 'record', commandText: "SELECT 'café', '日本語', '🙂', e'\\n\"'" };
+    expect(text(payloadJson(payload))).toBe(JSON.stringify(payload));
+  });
+
+  it('writes an empty list, a payload of the list alone, and null for what JSON cannot write', () => {
+    const empty: DasPayload = { ...createEventGenerator({ seed: 22 }).payload(1), databaseActivityEventList: [] };
+    expect(text(payloadJson(empty))).toBe(JSON.stringify(empty));
+    const listOnly = { databaseActivityEventList: [{ a: 1 }, undefined] } as unknown as DasPayload;
+    expect(JSON.parse(text(payloadJson(listOnly)))).toEqual({ databaseActivityEventList: [{ a: 1 }, null] });
+  });
+
+  it('grows past its first buffer and keeps each record whole', () => {
+    const big = createEventGenerator({ seed: 23 }).payload(2);
+    big.databaseActivityEventList[0] = { type: 'record', commandText: 'x'.repeat(600_000) };
+    expect(text(payloadJson(big))).toBe(JSON.stringify(big));
+    const small = createEventGenerator({ seed: 24 }).payload(3);
+    expect(text(payloadJson(small))).toBe(JSON.stringify(small));
+  });
+});
