@@ -331,6 +331,23 @@ describe('query API and live WebSocket', () => {
     expect(counts(capped).shown - before.shown).toBe(300);
     const bad = await connectLive(base, 'maxRate=0');
     await waitFor('maxRate refused', () => (bad.frames.some((f) => f.type === 'error' && f.message.includes('maxRate')) ? true : undefined));
+    // A subscription may ask for fewer frames: every match still counted, in frames at least ~400 ms apart.
+    const slow = await connectLive(base, 'user=carol&intervalMs=500');
+    const frameTimes: number[] = [];
+    slow.socket.on('message', (data: Buffer) => {
+      if ((JSON.parse(data.toString('utf8')) as LiveServerFrame).type === 'events') frameTimes.push(Date.now());
+    });
+    for (let round = 0; round < 12; round += 1) {
+      hub.publish(normaliseEvents(buildPayload([buildMysqlEvent({ dbUserName: 'carol' })])).map((e) => ({ ...e, id: (id += 1), shardId: 's', sequenceNumber: String(id) })));
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    await waitFor('carol counted', () => (slow.frames.reduce((n, f) => n + (f.type === 'events' ? f.matched : 0), 0) === 12 ? true : undefined), 5000);
+    expect(frameTimes.length).toBeLessThanOrEqual(4);
+    expect(frameTimes.every((t, i) => i === 0 || t - frameTimes[i - 1]! >= 350)).toBe(true);
+    const tooOften = await connectLive(base, 'intervalMs=50');
+    await waitFor('intervalMs refused', () => (tooOften.frames.some((f) => f.type === 'error' && f.message.includes('intervalMs')) ? true : undefined));
+    tooOften.close();
+    slow.close();
     capped.close();
     uncapped.close();
     bad.close();

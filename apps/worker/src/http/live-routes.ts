@@ -3,48 +3,52 @@ import type { WebSocket } from 'ws';
 import { filterFromQuery, FilterQueryError, type EventFilter } from '@das/core';
 import { LIVE_MAX_RATE, LiveClientFrameSchema, workerRoutes, type LiveServerFrame, type WorkerStatus } from '@das/contracts';
 import { Value } from 'typebox/value';
-import type { LiveHub } from '../live/live-hub.js';
+import type { LiveHub, LiveLimits } from '../live/live-hub.js';
 
 type Query = Record<string, string | string[] | undefined>;
 
 /** The filter query minus the token (browsers pass the token as a query parameter) and the rate cap. */
 function filterQuery(query: Query): Query {
-  const { token: _token, maxRate: _maxRate, ...rest } = query;
+  const { token: _token, maxRate: _maxRate, intervalMs: _intervalMs, ...rest } = query;
   return rest;
 }
 
-/** `maxRate` of the query: an integer from 1 to LIVE_MAX_RATE, or a FilterQueryError. */
-function maxRateOf(query: Query): number | undefined {
-  const value = query.maxRate;
+/** An integer query parameter within [min, max], or a FilterQueryError naming it. */
+function integerOf(query: Query, param: string, min: number, max: number): number | undefined {
+  const value = query[param];
   if (value === undefined || value === '') return undefined;
-  const rate = Number(value);
-  if (Array.isArray(value) || !Number.isInteger(rate) || rate < 1 || rate > LIVE_MAX_RATE) {
-    throw new FilterQueryError('maxRate', `must be an integer from 1 to ${LIVE_MAX_RATE}`);
-  }
-  return rate;
+  const n = Number(value);
+  if (Array.isArray(value) || !Number.isInteger(n) || n < min || n > max) throw new FilterQueryError(param, `must be an integer from ${min} to ${max}`);
+  return n;
+}
+
+/** `maxRate` (1 to LIVE_MAX_RATE events/s) and `intervalMs` (100 to 5000) of the query. */
+function limitsOf(query: Query): LiveLimits {
+  return { maxRate: integerOf(query, 'maxRate', 1, LIVE_MAX_RATE), intervalMs: integerOf(query, 'intervalMs', 100, 5000) };
 }
 
 /**
  * `GET /events/live` (WebSocket): the filter comes from the query parameters of `GET /events`
- * and can be replaced by `{"type":"subscribe","filter":{…},"maxRate":n}`; events arrive as batched
- * frames, at most `maxRate` per second (a sample beyond it, with the counts of what matched).
+ * and can be replaced by `{"type":"subscribe","filter":{…},"maxRate":n,"intervalMs":n}`; events
+ * arrive as batched frames, at most `maxRate` per second (a sample beyond it, with the counts of
+ * what matched), a frame at most every `intervalMs`.
  */
 export const liveRoutes: FastifyPluginAsync<{ hub: LiveHub; status: () => WorkerStatus }> = async (app, { hub, status }) => {
   /** One live client: its filter from the query, replaced by `subscribe` frames; events as batched frames. */
   function serveLiveSocket(socket: WebSocket, request: FastifyRequest) {
     const send = (frame: LiveServerFrame) => socket.send(JSON.stringify(frame));
     let filter: EventFilter;
-    let maxRate: number | undefined;
+    let limits: LiveLimits;
     try {
       filter = filterFromQuery(filterQuery(request.query as Query));
-      maxRate = maxRateOf(request.query as Query);
+      limits = limitsOf(request.query as Query);
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
       send({ type: 'error', code: error instanceof FilterQueryError ? error.code : 'INVALID_FILTER', message });
       socket.close(1008, 'invalid filter');
       return;
     }
-    const client = hub.addClient(socket, filter, maxRate);
+    const client = hub.addClient(socket, filter, limits);
     send({ type: 'status', status: status() });
     socket.on('message', (data: Buffer) => {
       let frame: unknown;
@@ -59,7 +63,7 @@ export const liveRoutes: FastifyPluginAsync<{ hub: LiveHub; status: () => Worker
         return;
       }
       try {
-        client.setFilter(filterFromQuery(frame.filter as Query), frame.maxRate);
+        client.setFilter(filterFromQuery(frame.filter as Query), { maxRate: frame.maxRate, intervalMs: frame.intervalMs });
         send({ type: 'subscribed', filter: frame.filter });
       } catch (error) {
         send({ type: 'error', code: error instanceof FilterQueryError ? error.code : 'INVALID_FILTER', message: error instanceof Error ? error.message : String(error) });

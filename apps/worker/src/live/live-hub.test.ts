@@ -81,7 +81,7 @@ describe('live hub', () => {
     const socket = fakeSocket();
     const other = fakeSocket();
     hub.addClient(socket, {});
-    hub.addClient(other, { users: ['a', 'b', 'c', 'd', 'e'] }, 10);
+    hub.addClient(other, { users: ['a', 'b', 'c', 'd', 'e'] }, { maxRate: 10 });
     hub.publish(stored(['a', 'b', 'c', 'd']));
     hub.flush();
     const [first] = socket.frames as Extract<LiveServerFrame, { type: 'events' }>[];

@@ -22,9 +22,15 @@ export interface LiveHubOptions {
   onDropped?(events: number): void;
 }
 
+/** What a subscription asks of its frames: at most `maxRate` events a second, a frame at most every `intervalMs`. */
+export interface LiveLimits {
+  maxRate?: number | undefined;
+  intervalMs?: number | undefined;
+}
+
 export interface LiveClientHandle {
-  /** Replaces the filter and, when given, the rate cap. */
-  setFilter(filter: EventFilter, maxRate?: number): void;
+  /** Replaces the filter and, when given, the limits. */
+  setFilter(filter: EventFilter, limits?: LiveLimits): void;
   remove(): void;
 }
 
@@ -32,6 +38,8 @@ interface Client {
   socket: LiveSocket;
   filter: EventFilter;
   maxRate: number;
+  intervalMs: number;
+  lastFrameMs: number;
   /** A uniform sample (reservoir) of the events matched since the last frame. */
   pending: StoredEvent[];
   /** Events matched since the last frame (the worker's own count, sampled or not). */
@@ -77,7 +85,7 @@ export function createLiveHub(options: LiveHubOptions = {}) {
     return Math.floor(client.tokens);
   }
 
-  function flushClient(client: Client): void {
+  function flushClient(client: Client, force = false): void {
     if (client.socket.readyState !== OPEN) return;
     const nowMs = Date.now();
     if (client.socket.bufferedAmount > maxBuffered) {
@@ -93,7 +101,10 @@ export function createLiveHub(options: LiveHubOptions = {}) {
       send(client, { type: 'dropped', count: client.dropped });
       client.dropped = 0;
     }
-    if (client.matched > 0) {
+    // A subscription that asked for fewer frames gets one once its interval is (about) over.
+    const due = force || nowMs - client.lastFrameMs >= client.intervalMs - flushIntervalMs / 2;
+    if (client.matched > 0 && due) {
+      client.lastFrameMs = nowMs;
       const held = client.pending.sort((a, b) => a.id - b.id);
       const events = spread(held, allowance(client, nowMs));
       const matched = client.matched;
@@ -117,14 +128,26 @@ export function createLiveHub(options: LiveHubOptions = {}) {
   timer.unref();
 
   return {
-    addClient(socket: LiveSocket, filter: EventFilter, maxRate?: number): LiveClientHandle {
-      const rate = rateOf(maxRate);
-      const client: Client = { socket, filter, maxRate: rate, pending: [], matched: 0, dropped: 0, tokens: rate, refilledAtMs: Date.now() };
+    addClient(socket: LiveSocket, filter: EventFilter, limits: LiveLimits = {}): LiveClientHandle {
+      const rate = rateOf(limits.maxRate);
+      const client: Client = {
+        socket,
+        filter,
+        maxRate: rate,
+        intervalMs: limits.intervalMs ?? 0,
+        lastFrameMs: 0,
+        pending: [],
+        matched: 0,
+        dropped: 0,
+        tokens: rate,
+        refilledAtMs: Date.now(),
+      };
       clients.add(client);
       return {
-        setFilter(next, nextRate) {
+        setFilter(next, nextLimits = {}) {
           client.filter = next;
-          if (nextRate !== undefined) client.maxRate = rateOf(nextRate);
+          if (nextLimits.maxRate !== undefined) client.maxRate = rateOf(nextLimits.maxRate);
+          if (nextLimits.intervalMs !== undefined) client.intervalMs = nextLimits.intervalMs;
         },
         remove() {
           clients.delete(client);
@@ -159,9 +182,9 @@ export function createLiveHub(options: LiveHubOptions = {}) {
       return clients.size;
     },
 
-    /** Sends what is pending now (used at shutdown). */
+    /** Sends what is pending now, whatever the intervals asked (used at shutdown). */
     flush(): void {
-      for (const client of clients) flushClient(client);
+      for (const client of clients) flushClient(client, true);
     },
 
     close(): void {

@@ -39,9 +39,10 @@ export type WorkerStatus = Type.Static<typeof WorkerStatusSchema>;
 
 /**
  * The most events per second the worker pushes to one subscription (also the cap of a client that
- * names none); beyond its cap a subscription gets a sample.
+ * names none, e.g. `das tail`-like readers that want everything); beyond its cap a subscription
+ * gets a sample. The console asks for far less: a table is read, not every event of a busy stream.
  */
-export const LIVE_MAX_RATE = 1000;
+export const LIVE_MAX_RATE = 100_000;
 
 const MaxRateSchema = Type.Integer({
   minimum: 1,
@@ -49,14 +50,18 @@ const MaxRateSchema = Type.Integer({
   description: 'Events per second pushed at most (a second\'s worth at once after a rest); beyond it the worker sends a sample',
 });
 
-/** `/events/live` query: the filter of `GET /events` and the subscription's rate cap. */
-export const LiveQuerySchema = Type.Object({ ...EventFilterQuerySchema.properties, maxRate: Type.Optional(MaxRateSchema) });
+/** Frames are sent at most this often to a subscription that asks (`intervalMs`); the worker flushes every 100 ms. */
+const IntervalSchema = Type.Integer({ minimum: 100, maximum: 5000, description: 'Least time between two events frames (ms, default 100): a page that renders twice a second needs no more' });
+
+/** `/events/live` query: the filter of `GET /events`, the subscription's rate cap and frame interval. */
+export const LiveQuerySchema = Type.Object({ ...EventFilterQuerySchema.properties, maxRate: Type.Optional(MaxRateSchema), intervalMs: Type.Optional(IntervalSchema) });
 
 /** Client → worker on `/events/live`: replace the filter (same fields as the query parameters) and, optionally, the rate cap. */
 export const LiveSubscribeFrameSchema = Type.Object({
   type: Type.Literal('subscribe'),
   filter: EventFilterQuerySchema,
   maxRate: Type.Optional(MaxRateSchema),
+  intervalMs: Type.Optional(IntervalSchema),
 });
 export const LiveClientFrameSchema = Type.Union([LiveSubscribeFrameSchema]);
 export type LiveClientFrame = Type.Static<typeof LiveClientFrameSchema>;

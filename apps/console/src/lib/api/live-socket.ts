@@ -5,6 +5,8 @@ import type { LiveClientFrame, LiveServerFrame, StoredEvent, WorkerStatus } from
 
 /** Events per second the console asks the worker for at most: beyond it the worker sends a sample and counts the rest. */
 export const LIVE_TABLE_RATE = 200;
+/** A frame at most this often: the table renders at most twice a second while busy, and each message is a task for a loaded machine. */
+export const LIVE_FRAME_INTERVAL_MS = 250;
 
 export interface LiveSocketHandlers {
   /** A frame of events: `matched` is the worker's count of every match since its last frame, `skipped` those it left out (rate cap). */
@@ -31,6 +33,7 @@ export function liveUrl(workerUrl: string, filter: EventFilter, maxRate = LIVE_T
   url.protocol = url.protocol === 'https:' ? 'wss:' : 'ws:';
   for (const [key, value] of Object.entries(filterToQuery(filter))) url.searchParams.set(key, value);
   url.searchParams.set('maxRate', String(maxRate));
+  url.searchParams.set('intervalMs', String(LIVE_FRAME_INTERVAL_MS));
   return url.toString();
 }
 
@@ -41,7 +44,7 @@ export function openLiveSocket(workerUrl: string, token: string, filter: EventFi
   let pending: EventFilter | undefined;
   const send = (next: EventFilter) => {
     // The worker takes the filter in its query-parameter form, as on the URL.
-    const frame: LiveClientFrame = { type: 'subscribe', filter: filterToQuery(next) as LiveClientFrame['filter'], maxRate: LIVE_TABLE_RATE };
+    const frame: LiveClientFrame = { type: 'subscribe', filter: filterToQuery(next) as LiveClientFrame['filter'], maxRate: LIVE_TABLE_RATE, intervalMs: LIVE_FRAME_INTERVAL_MS };
     socket.send(JSON.stringify(frame));
   };
   socket.addEventListener('open', () => {
