@@ -24,7 +24,9 @@ describe('worker schemas', () => {
   });
 
   it('tells live frames apart by type', () => {
-    expect(Value.Check(LiveServerFrameSchema, { type: 'events', events: [event] })).toBe(true);
+    expect(Value.Check(LiveServerFrameSchema, { type: 'events', events: [event], matched: 1, skipped: 0 })).toBe(true);
+    // The worker's counts of what matched and what it skipped (the rate cap) come with every frame.
+    expect(Value.Check(LiveServerFrameSchema, { type: 'events', events: [event] })).toBe(false);
     expect(Value.Check(LiveServerFrameSchema, { type: 'dropped', count: 3 })).toBe(true);
     expect(Value.Check(LiveServerFrameSchema, { type: 'dropped', count: 0 })).toBe(false);
     expect(Value.Check(LiveServerFrameSchema, { type: 'nope' })).toBe(false);
