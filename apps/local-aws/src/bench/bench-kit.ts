@@ -6,6 +6,8 @@ export interface BenchContext {
   endpoint: string;
   region: string;
   report(label: string, value: number, unit: string, note?: string): void;
+  /** The command line after the section name, e.g. `--capture-priority inline`. */
+  args: readonly string[];
 }
 
 export interface BenchSection {

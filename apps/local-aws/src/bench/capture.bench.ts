@@ -12,7 +12,7 @@ import type { BenchContext, BenchSection } from './bench-kit.js';
 import { fetchLocal } from '../http/sign-request.js';
 import { startLocalAws, type LocalAws } from '../local-aws.js';
 import { formatAuditLine, type AuditCaptureStats } from '@das/capture';
-import { measureTpccCost, prepareTpcc } from './tpcc-cost.js';
+import { measureTpccCost, prepareTpcc, tpccPhase } from './tpcc-cost.js';
 
 const CREDENTIALS = { accessKeyId: 'bench', secretAccessKey: 'bench' };
 const BACKLOG_STATEMENTS = 30_000;
@@ -170,15 +170,38 @@ async function measureCost(bench: Bench, context: BenchContext): Promise<void> {
   context.report('emulator process CPU per event (on − off rate; + Kinesis, RDS)', cost.processMicrosPerEvent, 'µs');
 }
 
+/** `--capture-priority <0-19|inline>` after the section name: where the capture runs (default das-local's). */
+function capturePriorityArg(args: readonly string[]): number | 'inline' | undefined {
+  const at = args.indexOf('--capture-priority');
+  if (at < 0) return undefined;
+  const value = args[at + 1];
+  if (value === 'inline') return value;
+  const nice = Number(value);
+  if (!Number.isInteger(nice) || nice < 0 || nice > 19) throw new Error(`--capture-priority takes 0…19 or inline, got '${String(value)}'`);
+  return nice;
+}
+
+/** Statement → readable record while TPC-C keeps the machine's cores busy (the stream started, async). */
+async function measureLatencyUnderLoad(bench: Bench, context: BenchContext): Promise<void> {
+  const target = { host: String(bench.cluster.Endpoint), port: Number(bench.cluster.Port) };
+  const load = tpccPhase(target, COST_THREADS, COST_PHASE_SECONDS);
+  await new Promise((resolve) => setTimeout(resolve, 2000));
+  await measureLatency(bench, context, `under TPC-C load (${COST_THREADS} threads)`);
+  await load;
+}
+
 export const captureSection: BenchSection = {
   name: 'capture (private MariaDB audit → DAS activity stream)',
   async run(context) {
     const dataDir = await mkdtemp(join(tmpdir(), 'das-capture-bench-'));
+    const capturePriority = capturePriorityArg(context.args);
+    process.stdout.write(`  (capture priority: ${capturePriority ?? 'default'})\n`);
     const start = (maxDelayMs?: number) =>
       startLocalAws({
         port: 0,
         dataDir,
         source: 'mariadb',
+        ...(capturePriority === undefined ? {} : { capturePriority }),
         activityStreamDelayMs: 0,
         kinesisDelayMs: 20,
         ...(maxDelayMs === undefined ? {} : { capture: { batch: { maxDelayMs } } }),
@@ -206,6 +229,7 @@ export const captureSection: BenchSection = {
       await stopStream(bench);
       await measureCost(bench, context);
       await startStream(bench, 'async'); // Aurora MySQL streams are async only
+      await measureLatencyUnderLoad(bench, context);
       // The same stream after a restart with records sealed every 20 ms: the pipeline's own latency.
       await aws.close();
       aws = await start(20);

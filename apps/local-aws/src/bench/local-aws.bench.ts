@@ -22,6 +22,7 @@ async function main(): Promise<void> {
   const started = performance.now();
   process.stdout.write(`@das/local-aws bench — endpoint ${aws.endpoint}, Node ${process.version}\n`);
   const context: BenchContext = {
+    args: process.argv.slice(3),
     endpoint: aws.endpoint,
     region: aws.region,
     report(label, value, unit, note) {

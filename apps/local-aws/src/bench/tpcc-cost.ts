@@ -65,7 +65,7 @@ export async function prepareTpcc(target: TpccTarget): Promise<void> {
 }
 
 /** One TPC-C run in its own process, as an application would be; its tpmC. */
-async function tpccPhase(target: TpccTarget, threads: number, seconds: number): Promise<number> {
+export async function tpccPhase(target: TpccTarget, threads: number, seconds: number): Promise<number> {
   const { stdout } = await run(
     process.execPath,
     [defaultTpccBin(), 'run', '--threads', String(threads), '--duration', String(seconds), '--report-interval', String(seconds), '--json', ...connectionArgs(target)],
