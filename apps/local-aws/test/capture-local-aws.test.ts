@@ -1,3 +1,4 @@
+import { readdir, readFile } from 'node:fs/promises';
 import { GetRecordsCommand, GetShardIteratorCommand, ListShardsCommand } from '@aws-sdk/client-kinesis';
 import { CreateKeyCommand } from '@aws-sdk/client-kms';
 import { DescribeDBClustersCommand, StartActivityStreamCommand, StopActivityStreamCommand, type DBCluster } from '@aws-sdk/client-rds';
@@ -99,6 +100,19 @@ describe('MariaDB audit → DAS activity stream, end to end', () => {
     }
     const failed = events.filter((e): e is MysqlActivityEvent => e.type === 'record' && e.command === 'FAILED_CONNECT');
     expect(failed.map((e) => [e.dbUserName, e.exitCode])).toEqual([['root', '1045']]);
+    // The capture's own session (client-port lookups, in its thread) is Aurora's rdsadmin.
+    const lookups = events.filter((e): e is MysqlActivityEvent => e.type === 'record' && e.class === 'MAIN' && (e.commandText ?? '').includes('information_schema.PROCESSLIST'));
+    expect(lookups.length).toBeGreaterThan(0);
+    expect(lookups.every((e) => e.dbUserName === 'rdsadmin')).toBe(true);
+    if (process.platform === 'linux') {
+      // The async capture runs in a thread of its own at nice 19; the emulator's thread keeps its priority.
+      const nices = await Promise.all((await readdir('/proc/self/task')).map(async (tid) => {
+        const stat = await readFile(`/proc/self/task/${tid}/stat`, 'latin1');
+        return { tid: Number(tid), nice: Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[16]) };
+      }));
+      expect(nices.filter((t) => t.nice === 19)).toHaveLength(1);
+      expect(nices.find((t) => t.tid === process.pid)?.nice).toBe(0);
+    }
     // Each statement's table accesses come as AUX events of it (same statementId, substatementId 2).
     const auxOf = (statement: MysqlActivityEvent) =>
       events.filter((e): e is MysqlActivityEvent => e.type === 'record' && e.class === 'AUX' && e.sessionId === sessionId && e.statementId === statement.statementId);

@@ -82,7 +82,7 @@ export function createThreadCaptureCpu(now: () => number = () => performance.now
  * The calling thread's CPU time so far, µs: Linux's `/proc/thread-self/schedstat` (ns on CPU),
  * null elsewhere.
  */
-export function threadCpuMicros(): number | null {
+function threadCpuMicros(): number | null {
   try {
     const text = readFileSync('/proc/thread-self/schedstat', 'latin1');
     const ns = Number(text.slice(0, text.indexOf(' ')));

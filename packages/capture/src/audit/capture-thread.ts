@@ -16,7 +16,7 @@ export interface CaptureThreadOptions {
 }
 
 /** The built thread script: the thread runs plain JS from dist/, also when this module runs from src/ under vitest. */
-export function captureThreadScriptUrl(): URL {
+function captureThreadScriptUrl(): URL {
   if (import.meta.url.endsWith('.ts')) return new URL('../../dist/audit/capture-thread-worker.js', import.meta.url);
   return new URL('./capture-thread-worker.js', import.meta.url);
 }
