@@ -27,6 +27,7 @@ describe('the ActivityEvent field table', () => {
       ['user', 'users', true],
       ['database', 'databases', true],
       ['command', 'commands', true],
+      ['eventClass', 'classes', true],
       ['objectName', 'objects', true],
       ['remoteHost', 'hosts', true],
     ]);
