@@ -193,7 +193,7 @@ async function createSourcePlugin(kind: SourceKind, context: SourcePluginContext
   }
 }
 
-/** The MariaDB capture thread's nice value in async mode (measured: apps/local-aws README, Performance). */
+/** The MariaDB capture thread's nice value in async mode (chosen by the capture bench: apps/local-aws README, "Activity source mariadb"). */
 const DEFAULT_CAPTURE_NICE = 19;
 
 /**
