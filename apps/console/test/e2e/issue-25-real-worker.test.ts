@@ -118,6 +118,8 @@ describe('history on a real worker', () => {
     await page.getByRole('button', { name: 'Next' }).click();
     await page.waitForFunction(() => location.hash.includes('cursor='));
     await page.getByText(/^Page 2 · /).waitFor();
+    // The pager moves at once; the rows once the worker answered.
+    await page.waitForFunction((top) => document.querySelector('table.events tbody td.time')?.textContent?.trim() !== top, first[0]!);
     const second = await times(page);
     expect(ascending([...first, ...second])).toBe(true);
     // The same address in a new page shows the same order and page.
@@ -179,7 +181,7 @@ describe('dead letters on a real worker', () => {
     const opened: string[] = [];
     page.on('response', (response) => {
       const url = new URL(response.url());
-      if (url.pathname === '/dead-letters') void response.body().then((b) => lists.push(b.length));
+      if (url.pathname === '/dead-letters') void response.body().then((b) => lists.push(b.length), () => undefined);
       if (/^\/dead-letters\/\d+$/.test(url.pathname)) opened.push(url.pathname);
     });
     await page.reload();
