@@ -10,7 +10,6 @@ import { buildMysqlEvent, buildPayload, createEventGenerator } from '@das/core/f
 import type { EventsPage, Facets, Fleet, WorkerStatus } from '@das/contracts';
 import { buildWorkerApp, createDuckDbEventStore, createLiveHub, type EventStore, type LiveHub } from '@das/worker';
 import type { Browser, Page } from 'playwright-core';
-import { Registry } from 'prom-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium } from '../support/browser.js';
 import { CONSOLE_DIST } from '../support/console-build.js';
@@ -82,7 +81,9 @@ beforeAll(async () => {
   });
   server = await startMockBackend(CONSOLE_DIST, {}, TOKEN);
   hub = createLiveHub();
-  worker = await buildWorkerApp({ token: TOKEN, store, hub, registry: new Registry(), status: () => status, fleet: async () => fleet, ready: () => true, corsOrigins: [server.url], logLevel: 'warn' });
+  // No metrics here: a registry that has none.
+  const registry = { contentType: 'text/plain', metrics: async () => '' } as unknown as Parameters<typeof buildWorkerApp>[0]['registry'];
+  worker = await buildWorkerApp({ token: TOKEN, store, hub, registry, status: () => status, fleet: async () => fleet, ready: () => true, corsOrigins: [server.url], logLevel: 'warn' });
   workerUrl = await worker.listen({ host: '127.0.0.1', port: 0 });
   server.data.workerUrl = workerUrl;
   browser = await launchChromium();
