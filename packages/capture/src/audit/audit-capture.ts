@@ -10,7 +10,8 @@ import { createHousekeeping, type Housekeeping, type MysqlConnectionOptions } fr
 import { createPositionStore, type CaptureCheckpoint } from './position-store.js';
 import { createCheckpointSaver, type CheckpointSaver, type Numbered } from '../state/checkpoint-saver.js';
 import { startIdleHeartbeat, type IdleHeartbeat } from '../idle-heartbeat.js';
-import { createRecordPipeline, emptyPipelineStats, type RecordPipeline, type RecordPipelineStats } from './record-pipeline.js';
+import { CaptureLifecycle } from '../capture-lifecycle.js';
+import { createRecordPipeline, type RecordPipeline, type RecordPipelineStats } from './record-pipeline.js';
 import type { RecordEncryptor } from '../seal-record.js';
 import { formatDasTime } from '../das-time.js';
 import { createStreamClock, nowMicros, type StreamClock } from './stream-clock.js';
@@ -72,8 +73,6 @@ export interface AuditCapture extends ActivitySource {
   stats(): AuditCaptureStats;
 }
 
-const EMPTY_PIPELINE_STATS: RecordPipelineStats = emptyPipelineStats();
-
 interface Run {
   stream: ActiveStream;
   cpu: CaptureCpu;
@@ -94,15 +93,25 @@ export function createAuditCapture(options: AuditCaptureOptions): AuditCapture {
   const log = options.log ?? silentLog;
   const store = createPositionStore(options.stateDir);
   const heartbeatIntervalMs = options.heartbeatIntervalMs ?? CAPTURE_DEFAULTS.heartbeatIntervalMs;
-  let run: Run | null = null;
-  let state: AuditCaptureStats['state'] = 'idle';
-  let lastPipelineStats = EMPTY_PIPELINE_STATS;
-  let lastCpu: CaptureCpu = createCaptureCpu();
   const counters = { linesRead: 0, malformedLines: 0, heartbeats: 0, backPressurePauses: 0 };
+  const lifecycle: CaptureLifecycle<Run, typeof counters> = new CaptureLifecycle<Run, typeof counters>({
+    name: 'audit capture',
+    log,
+    counters,
+    async drain(current, flushLog) {
+      if (flushLog) {
+        await current.waitForMarker?.();
+        await current.tail.catchUp();
+      }
+      await current.tail.stop();
+    },
+    release: (current) => current.housekeeping.close(),
+    clearPosition: () => store.clear(),
+  });
   const reportedProblems = new Set<AuditLineProblem>();
 
   async function start(stream: ActiveStream): Promise<void> {
-    if (run !== null) throw new Error(`audit capture already runs for ${run.stream.streamName}`);
+    lifecycle.assertIdle();
     const saved = await store.load();
     const resume = saved?.streamName === stream.streamName && saved.resourceId === stream.resourceId ? saved : undefined;
     if (resume === undefined && saved !== undefined) await store.clear();
@@ -211,7 +220,7 @@ export function createAuditCapture(options: AuditCaptureOptions): AuditCapture {
     const current: Run = { stream, cpu, tail, pipeline, housekeeping, saver, heartbeat: null };
 
     const beat = (): void => {
-      if (run !== current || state !== 'running') return;
+      if (!lifecycle.isRunning(current)) return;
       const heartbeat: HeartbeatEvent = {
         type: 'heartbeat',
         logTime: formatDasTime(clock.now()),
@@ -235,16 +244,14 @@ export function createAuditCapture(options: AuditCaptureOptions): AuditCapture {
       marker = null;
     };
 
-    run = current;
-    state = 'running';
+    lifecycle.begin(current);
     try {
       await tail.start();
     } catch (error) {
       await tail.stop();
       await pipeline.close();
       await housekeeping.close();
-      run = null;
-      state = 'idle';
+      lifecycle.abandon();
       throw error;
     }
     if (resume === undefined && pipeline.stats.eventsAccepted === 0) {
@@ -257,49 +264,10 @@ export function createAuditCapture(options: AuditCaptureOptions): AuditCapture {
     log.info({ code: 'CAPTURE_STARTED', stream: stream.streamName, mode: stream.mode, resumed: resume !== undefined }, 'audit capture started');
   }
 
-  async function finish(current: Run, flushLog: boolean): Promise<void> {
-    state = 'stopping';
-    current.heartbeat?.stop();
-    current.pipeline.beginClose(); // a stream that cannot take records must not hang the stop
-    if (flushLog) {
-      await current.waitForMarker?.();
-      await current.tail.catchUp();
-    }
-    await current.tail.stop();
-    await current.pipeline.close();
-    await current.housekeeping.close();
-    lastPipelineStats = { ...current.pipeline.stats };
-    lastCpu = current.cpu;
-    run = null;
-    state = 'idle';
-  }
-
   return {
     start,
-    async stop() {
-      const current = run;
-      if (current === null) return;
-      await finish(current, true);
-      await current.saver.settled();
-      await store.clear(); // a stopped stream starts again at the log's end
-      log.info({ code: 'CAPTURE_STOPPED', stream: current.stream.streamName }, 'audit capture stopped, buffer flushed');
-    },
-    async close() {
-      const current = run;
-      if (current === null) return;
-      await finish(current, false);
-      await current.saver.settled();
-    },
-    stats() {
-      const pipelineStats = run === null ? lastPipelineStats : { ...run.pipeline.stats };
-      return {
-        state,
-        stream: run?.stream.streamName ?? null,
-        mode: run?.stream.mode ?? null,
-        ...counters,
-        ...pipelineStats,
-        ...(run?.cpu ?? lastCpu).snapshot(pipelineStats.eventsAccepted),
-      };
-    },
+    stop: () => lifecycle.stop(),
+    close: () => lifecycle.close(),
+    stats: () => lifecycle.stats(),
   };
 }

@@ -1,15 +1,16 @@
 import { randomBytes } from 'node:crypto';
 import type { HeartbeatEvent } from '@das/core';
 import type { ActiveStream } from '../activity-source.js';
-import type { AuditCapture, AuditCaptureStats } from '../audit/audit-capture.js';
+import type { AuditCapture } from '../audit/audit-capture.js';
 import { CAPTURE_DEFAULTS } from '../audit/audit-capture.js';
 import { createCaptureCpu, type CaptureCpu } from '../audit/capture-cpu.js';
 import { silentLog, type CaptureLog } from '../audit/capture-log.js';
 import { createPositionStore } from '../audit/position-store.js';
-import { createRecordPipeline, emptyPipelineStats, type RecordPipeline, type RecordPipelineStats } from '../audit/record-pipeline.js';
+import { createRecordPipeline, type RecordPipeline } from '../audit/record-pipeline.js';
 import { formatDasTime } from '../das-time.js';
 import { nowMicros } from '../audit/stream-clock.js';
 import { startIdleHeartbeat, type IdleHeartbeat } from '../idle-heartbeat.js';
+import { CaptureLifecycle } from '../capture-lifecycle.js';
 import type { RecordEncryptor } from '../seal-record.js';
 import { createCheckpointSaver, type CheckpointSaver, type Numbered } from '../state/checkpoint-saver.js';
 import { createJsonlogTail, type JsonlogPosition } from './jsonlog-tail.js';
@@ -81,14 +82,21 @@ export function createPgauditCapture(options: PgauditCaptureOptions): AuditCaptu
   const store = createPositionStore<PgCheckpoint>(options.stateDir, 'pgaudit-position.json');
   const heartbeatIntervalMs = options.heartbeatIntervalMs ?? CAPTURE_DEFAULTS.heartbeatIntervalMs;
   const pollIntervalMs = options.pollIntervalMs ?? CAPTURE_DEFAULTS.pollIntervalMs;
-  let run: Run | null = null;
-  let state: AuditCaptureStats['state'] = 'idle';
-  let lastPipelineStats: RecordPipelineStats = emptyPipelineStats();
-  let lastCpu: CaptureCpu = createCaptureCpu();
   const counters = { linesRead: 0, malformedLines: 0, heartbeats: 0, backPressurePauses: 0 };
+  const lifecycle: CaptureLifecycle<Run, typeof counters> = new CaptureLifecycle<Run, typeof counters>({
+    name: 'pgaudit capture',
+    log,
+    counters,
+    async drain(current, flushLog) {
+      if (flushLog) await waitForMarker(current);
+      await current.drain(flushLog);
+    },
+    release: (current) => current.session.close().catch(() => undefined),
+    clearPosition: () => store.clear(),
+  });
 
   async function start(stream: ActiveStream): Promise<void> {
-    if (run !== null) throw new Error(`pgaudit capture already runs for ${run.stream.streamName}`);
+    lifecycle.assertIdle();
     const saved = await store.load();
     const resume = saved?.streamName === stream.streamName && saved.resourceId === stream.resourceId ? saved : undefined;
     if (resume === undefined && saved !== undefined) await store.clear();
@@ -199,7 +207,7 @@ export function createPgauditCapture(options: PgauditCaptureOptions): AuditCaptu
       }
     })();
     current.heartbeat = startIdleHeartbeat(heartbeatIntervalMs, () => {
-      if (run !== current || state !== 'running') return;
+      if (!lifecycle.isRunning(current)) return;
       const heartbeat: HeartbeatEvent = {
         type: 'heartbeat',
         logTime: formatDasTime(nowMicros()),
@@ -212,8 +220,7 @@ export function createPgauditCapture(options: PgauditCaptureOptions): AuditCaptu
       pipeline.lineBoundary();
       counters.heartbeats += 1;
     });
-    run = current;
-    state = 'running';
+    lifecycle.begin(current);
     log.info({ code: 'CAPTURE_STARTED', stream: stream.streamName, mode: stream.mode, resumed: resume !== undefined }, 'pgaudit capture started');
   }
 
@@ -228,46 +235,10 @@ export function createPgauditCapture(options: PgauditCaptureOptions): AuditCaptu
     current.marker = null;
   }
 
-  async function finish(current: Run, flushLog: boolean): Promise<void> {
-    state = 'stopping';
-    current.heartbeat?.stop();
-    current.pipeline.beginClose();
-    if (flushLog) await waitForMarker(current);
-    await current.drain(flushLog);
-    await current.pipeline.close();
-    await current.session.close().catch(() => undefined);
-    lastPipelineStats = { ...current.pipeline.stats };
-    lastCpu = current.cpu;
-    run = null;
-    state = 'idle';
-  }
-
   return {
     start,
-    async stop() {
-      const current = run;
-      if (current === null) return;
-      await finish(current, true);
-      await current.saver.settled();
-      await store.clear(); // a stopped stream starts again at the log's end
-      log.info({ code: 'CAPTURE_STOPPED', stream: current.stream.streamName }, 'pgaudit capture stopped, buffer flushed');
-    },
-    async close() {
-      const current = run;
-      if (current === null) return;
-      await finish(current, false);
-      await current.saver.settled();
-    },
-    stats() {
-      const pipelineStats = run === null ? lastPipelineStats : { ...run.pipeline.stats };
-      return {
-        state,
-        stream: run?.stream.streamName ?? null,
-        mode: run?.stream.mode ?? null,
-        ...counters,
-        ...pipelineStats,
-        ...(run?.cpu ?? lastCpu).snapshot(pipelineStats.eventsAccepted),
-      };
-    },
+    stop: () => lifecycle.stop(),
+    close: () => lifecycle.close(),
+    stats: () => lifecycle.stats(),
   };
 }
