@@ -4,9 +4,9 @@ import { filterToQuery, type EventFilter } from '../domain.js';
 import type { LiveClientFrame, LiveServerFrame, StoredEvent, WorkerStatus } from './types.js';
 
 /** Events per second the console asks the worker for at most: beyond it the worker sends a sample and counts the rest. */
-export const LIVE_TABLE_RATE = 200;
-/** A frame at most this often: the table renders at most twice a second while busy, and each message is a task for a loaded machine. */
-export const LIVE_FRAME_INTERVAL_MS = 250;
+export const LIVE_TABLE_RATE = 100;
+/** A frame at most this often: the table renders once a second while busy, and each message is a task for a loaded machine. */
+export const LIVE_FRAME_INTERVAL_MS = 500;
 
 export interface LiveSocketHandlers {
   /** A frame of events: `matched` is the worker's count of every match since its last frame, `skipped` those it left out (rate cap). */

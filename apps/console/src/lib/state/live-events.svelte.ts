@@ -20,7 +20,7 @@ export interface LiveEventsOptions {
   /** Schedules the render batch; requestAnimationFrame in the browser. */
   schedule?: (callback: () => void) => void;
   /**
-   * Least time between two renders of the table and counters (200 ms in the browser, 500 ms while
+   * Least time between two renders of the table and counters (200 ms in the browser, 1 s while
    * busy; 0 with a custom `schedule`): at thousands of events a second nobody reads rows at 60
    * frames a second, and rendering less often leaves the page free for input.
    */
@@ -77,7 +77,7 @@ export class LiveEvents implements UrlView {
 
   /** Bumped once per rendered batch; components read it to re-derive rows. */
   version = $state(0);
-  /** Bumped at most every `slowIntervalMs`: facets and the rate chart follow this, not every frame. */
+  /** Bumped at most every 2 s: facets and the rate figure follow this, not every render. */
   slowVersion = $state(0);
   received = $state(0);
   shown = $state(0);
@@ -112,7 +112,7 @@ export class LiveEvents implements UrlView {
   /** Events that reached the table per second (for the sampled share). */
   readonly #tableRates = new RateSeries(10);
   #lastSlow = -Infinity;
-  #slowIntervalMs = 1000;
+  #slowIntervalMs = 2000;
   #scheduled = false;
   #lastFlush = -Infinity;
   #endAtFlush = 0;
@@ -209,11 +209,11 @@ export class LiveEvents implements UrlView {
   #requestRender(): void {
     if (this.#scheduled) return;
     this.#scheduled = true;
-    // A busy stream (over 20 rows for the table since the last render) renders twice a second: each
+    // A busy stream (over 20 rows for the table since the last render) renders once a second: each
     // render lays out and paints every visible row again, and on a machine loaded by the lab (the
     // database, the load, the worker) that was most of the page's time; nobody reads rows moving faster.
     const busy = this.#renderIntervalMs > 0 && this.buffer.end - this.#endAtFlush > 20;
-    const wait = this.#lastFlush + (busy ? Math.max(500, this.#renderIntervalMs) : this.#renderIntervalMs) - this.#now();
+    const wait = this.#lastFlush + (busy ? Math.max(1000, this.#renderIntervalMs) : this.#renderIntervalMs) - this.#now();
     if (wait > 0) setTimeout(() => this.#schedule(() => this.flush()), wait);
     else this.#schedule(() => this.flush());
   }
