@@ -62,7 +62,8 @@ function spread<T>(list: readonly T[], count: number): T[] {
  * Fans stored events out to WebSocket clients, each with its own filter, rate cap and buffer.
  * Publishing only counts and samples into per-client buffers, so a slow client never slows the
  * consumer. Each client gets at most its cap of events per second (a token bucket: a second's
- * worth at once after a rest, then the cap spread over the flushes); the rest are skipped, and every frame says how many events matched and how many were skipped. A
+ * worth at once after a rest, then the cap spread over the flushes), an even sample of what
+ * matched, in store order; every frame says how many events matched and how many were skipped. A
  * client whose socket is backed up (`bufferedAmount`) has its events dropped and is told how many.
  */
 export function createLiveHub(options: LiveHubOptions = {}) {
