@@ -79,7 +79,7 @@ export interface LocalAwsOptions {
   /** Source 'mariadb': capture tuning (heartbeat interval, batch size/delay, buffer); also the PostgreSQL capture's. */
   capture?: CaptureTuning;
   /**
-   * Source 'mariadb': where the audit capture runs. A number is the nice value (0…19) of the
+   * Where the captures (MariaDB's and, with `postgres`, PostgreSQL's) run. A number is the nice value (0…19) of the
    * capture's own thread in async mode (default 19: the database and its clients first, the
    * stream catches up when they leave CPU; sync mode keeps normal priority); `inline` runs it
    * in the emulator's thread.
@@ -178,11 +178,11 @@ async function createSourcePlugin(kind: SourceKind, context: SourcePluginContext
         close: async () => undefined,
       };
     case 'mariadb': {
-      const { mysqlUrl, auditLog, masterPassword, capture, capturePriority = DEFAULT_CAPTURE_NICE } = context.options;
+      const { mysqlUrl, auditLog, masterPassword, capture } = context.options;
       return createMariadbSource({
         dataDir: context.dataDir,
         log: context.log,
-        captureThread: capturePriority === 'inline' ? null : { nice: capturePriority },
+        captureThread: captureThreadOf(context.options),
         ...(mysqlUrl === undefined ? {} : { mysqlUrl }),
         ...(auditLog === undefined ? {} : { auditLog }),
         ...(masterPassword === undefined ? {} : { masterPassword }),
@@ -193,8 +193,14 @@ async function createSourcePlugin(kind: SourceKind, context: SourcePluginContext
   }
 }
 
-/** The MariaDB capture thread's nice value in async mode (chosen by the capture bench: apps/local-aws README, "Activity source mariadb"). */
+/** The capture threads' nice value in async mode (chosen by the capture bench: apps/local-aws README, "Activity source mariadb"). */
 const DEFAULT_CAPTURE_NICE = 19;
+
+/** Where the captures (MariaDB's and PostgreSQL's) run: a thread of their own at that priority, or inline. */
+function captureThreadOf(options: LocalAwsOptions): { nice: number } | null {
+  const priority = options.capturePriority ?? DEFAULT_CAPTURE_NICE;
+  return priority === 'inline' ? null : { nice: priority };
+}
 
 /**
  * Starts the emulator: KMS, Kinesis (kinesalite in process) and RDS (+ extra JSON services)
@@ -235,6 +241,7 @@ export async function startLocalAws(options: LocalAwsOptions): Promise<LocalAws>
         ? await createPostgresSource({
             dataDir,
             log,
+            captureThread: captureThreadOf(options),
             ...(options.capture === undefined ? {} : { capture: options.capture }),
             ...(options.postgresBinaries === undefined ? {} : { binaries: options.postgresBinaries }),
           })

@@ -3,7 +3,7 @@
 export type { ActiveStream, ActivitySource } from './activity-source.js';
 export { createAuditCapture, CAPTURE_DEFAULTS, type AuditCapture, type AuditCaptureOptions, type AuditCaptureStats } from './audit/audit-capture.js';
 export { RATE_WINDOW_MS, type CaptureCpuFigures } from './audit/capture-cpu.js';
-export { createThreadedAuditCapture, type CaptureThreadOptions } from './audit/capture-thread.js';
+export { createThreadedAuditCapture, createThreadedPgauditCapture, type CaptureThreadOptions } from './audit/capture-thread.js';
 export { formatAuditLine, parseAuditLine, type AuditLine } from './audit/audit-line.js';
 export { lineLog, silentLog, type CaptureLog } from './audit/capture-log.js';
 export type { MysqlConnectionOptions } from './audit/housekeeping.js';

@@ -1,6 +1,16 @@
 import { join } from 'node:path';
 import pg from 'pg';
-import { createPgauditCapture, lineLog, type ActivitySource, type AuditCapture, type AuditCaptureStats, type PgHousekeepingSession } from '@das/capture';
+import {
+  createPgauditCapture,
+  createThreadedPgauditCapture,
+  lineLog,
+  type ActivitySource,
+  type AuditCapture,
+  type AuditCaptureStats,
+  type CaptureThreadOptions,
+  type PgauditCaptureOptions,
+  type PgHousekeepingSession,
+} from '@das/capture';
 import type { CaptureTuning } from '../mariadb/source-plugin.js';
 import type { PostgresBinaries } from './postgres-binaries.js';
 import { startPrivatePostgres, type PrivatePostgres } from './private-postgres.js';
@@ -11,6 +21,8 @@ export interface PostgresSourceOptions {
   /** The master user's password; without one, 127.0.0.1 is trusted for it. */
   masterPassword?: string;
   capture?: CaptureTuning;
+  /** Run each capture in a thread of its own at this priority (async mode), as the MariaDB one; null: in this thread. */
+  captureThread?: CaptureThreadOptions | null;
   binaries?: PostgresBinaries;
   log: (line: string) => void;
 }
@@ -70,13 +82,15 @@ export async function createPostgresSource(options: PostgresSourceOptions): Prom
   const captures = new Map<string, AuditCapture>();
   return {
     createSource(cluster) {
-      const capture = createPgauditCapture({
+      const captureOptions: PgauditCaptureOptions = {
         logDir: server.logDir,
         stateDir: join(options.dataDir, 'capture', cluster.identifier),
         housekeeping: () => openHousekeeping(server),
         log: lineLog(options.log, `capture ${cluster.identifier}`),
         ...options.capture,
-      });
+      };
+      const thread = options.captureThread ?? null;
+      const capture = thread === null ? createPgauditCapture(captureOptions) : createThreadedPgauditCapture(captureOptions, thread);
       captures.set(cluster.identifier, capture);
       return capture;
     },

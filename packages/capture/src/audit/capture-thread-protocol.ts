@@ -1,10 +1,16 @@
 // Messages between the emulator's thread and a capture thread (see capture-thread.ts).
 import type { ActiveStream } from '../activity-source.js';
 import type { AuditCaptureOptions, AuditCaptureStats } from './audit-capture.js';
+import type { PgauditCaptureOptions } from '../pgaudit/pgaudit-capture.js';
+
+/** The capture a thread runs: the MariaDB audit log's, or the PostgreSQL (pgaudit) log's. */
+export type ThreadedCaptureSpec =
+  | { kind: 'audit'; options: Omit<AuditCaptureOptions, 'log' | 'cpuClock'> }
+  | { kind: 'pgaudit'; options: Omit<PgauditCaptureOptions, 'log' | 'cpuClock' | 'housekeeping'> };
 
 /** What the thread gets at its start: the capture's options without the log (it posts lines instead). */
 export interface CaptureThreadInit {
-  options: Omit<AuditCaptureOptions, 'log' | 'cpuClock'>;
+  capture: ThreadedCaptureSpec;
   /** The stream without its KMS and Kinesis, which stay in the emulator's thread. */
   stream: Omit<ActiveStream, 'kms' | 'putRecords'>;
   /** Nice value of the thread, 0 = the process's own priority. */
@@ -13,7 +19,7 @@ export interface CaptureThreadInit {
 
 export type ToCaptureThread =
   | { type: 'stop' | 'close'; id: number }
-  | { type: 'answer'; id: number; ok: true; dataKey?: { plaintext: Uint8Array; ciphertextBlob: Uint8Array } }
+  | { type: 'answer'; id: number; ok: true; dataKey?: { plaintext: Uint8Array; ciphertextBlob: Uint8Array }; serverVersion?: string; marked?: boolean }
   | { type: 'answer'; id: number; ok: false; error: { name: string; message: string } };
 
 export type FromCaptureThread =
@@ -23,4 +29,7 @@ export type FromCaptureThread =
   | { type: 'stats'; stats: AuditCaptureStats }
   | { type: 'log'; level: 'info' | 'warn' | 'error'; fields: Record<string, unknown>; message: string }
   | { type: 'generate-data-key'; id: number; keyId: string; encryptionContext: Record<string, string> }
-  | { type: 'put-records'; id: number; records: { data: Uint8Array; partitionKey: string }[] };
+  | { type: 'put-records'; id: number; records: { data: Uint8Array; partitionKey: string }[] }
+  // The pgaudit capture's database session (version, stop marker) stays in the emulator's thread.
+  | { type: 'pg-session'; id: number; op: 'open' | 'close' }
+  | { type: 'pg-marker'; id: number; text: string };

@@ -3,6 +3,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import type { ActiveStream } from '../activity-source.js';
 import { createAuditCapture } from './audit-capture.js';
+import { createPgauditCapture } from '../pgaudit/pgaudit-capture.js';
 import type { CaptureLog } from './capture-log.js';
 import type { CaptureThreadInit, FromCaptureThread, ToCaptureThread } from './capture-thread-protocol.js';
 import { errorSummary } from './record-pipeline.js';
@@ -20,7 +21,7 @@ type Answer = Extract<ToCaptureThread, { type: 'answer' }>;
 const waiting = new Map<number, (answer: Answer) => void>();
 let nextId = 1;
 
-function ask(message: Extract<FromCaptureThread, { type: 'generate-data-key' | 'put-records' }>['type'], body: Record<string, unknown>): Promise<Answer> {
+function ask(message: Extract<FromCaptureThread, { type: 'generate-data-key' | 'put-records' | 'pg-session' | 'pg-marker' }>['type'], body: Record<string, unknown>): Promise<Answer> {
   const id = nextId++;
   return new Promise((resolve) => {
     waiting.set(id, resolve);
@@ -65,7 +66,26 @@ const stream: ActiveStream = {
 // Async mode puts the database first (as Aurora's does): the capture runs when the CPU is not
 // needed elsewhere, and a backlog waits in the audit file. Sync mode keeps the normal priority.
 const tid = stream.mode === 'async' ? lowerThreadPriority(init.nice) : null;
-const capture = createAuditCapture({ ...init.options, log, cpuClock: 'thread' });
+const capture =
+  init.capture.kind === 'audit'
+    ? createAuditCapture({ ...init.capture.options, log, cpuClock: 'thread' })
+    : createPgauditCapture({
+        ...init.capture.options,
+        log,
+        cpuClock: 'thread',
+        async housekeeping() {
+          const opened = await ask('pg-session', { op: 'open' });
+          if (!opened.ok) throw failure(opened);
+          return {
+            serverVersion: opened.serverVersion ?? '',
+            runMarker: async (text) => {
+              const marked = await ask('pg-marker', { text });
+              return marked.ok && marked.marked === true;
+            },
+            close: async () => void (await ask('pg-session', { op: 'close' })),
+          };
+        },
+      });
 const ticker = setInterval(() => post({ type: 'stats', stats: capture.stats() }), STATS_INTERVAL_MS);
 
 port.on('message', (message: ToCaptureThread) => {

@@ -4,7 +4,8 @@ import { Worker } from 'node:worker_threads';
 import type { ActiveStream } from '../activity-source.js';
 import type { AuditCapture, AuditCaptureOptions, AuditCaptureStats } from './audit-capture.js';
 import { silentLog } from './capture-log.js';
-import type { CaptureThreadInit, FromCaptureThread, ToCaptureThread } from './capture-thread-protocol.js';
+import type { CaptureThreadInit, FromCaptureThread, ThreadedCaptureSpec, ToCaptureThread } from './capture-thread-protocol.js';
+import type { PgauditCaptureOptions, PgHousekeepingSession } from '../pgaudit/pgaudit-capture.js';
 import { emptyPipelineStats, errorSummary } from './record-pipeline.js';
 
 export interface CaptureThreadOptions {
@@ -62,6 +63,8 @@ interface Run {
   finishing: Promise<void> | null;
   /** Resolves with the final counters once the thread stopped its capture. */
   done: Map<number, (stats: AuditCaptureStats | null) => void>;
+  /** The pgaudit capture's database session, opened here at the thread's request. */
+  session: PgHousekeepingSession | null;
 }
 
 /**
@@ -72,8 +75,23 @@ interface Run {
  * ports); `stats()` answers from counters the thread posts a few times a second.
  */
 export function createThreadedAuditCapture(options: AuditCaptureOptions, thread: CaptureThreadOptions): AuditCapture {
-  const log = options.log ?? silentLog;
-  const { log: _log, cpuClock: _cpuClock, ...plainOptions } = options;
+  const { log, cpuClock: _cpuClock, ...plainOptions } = options;
+  return createThreadedCapture({ kind: 'audit', options: plainOptions }, log, undefined, thread);
+}
+
+/** {@link createPgauditCapture} in a thread of its own, as {@link createThreadedAuditCapture}; its session stays here. */
+export function createThreadedPgauditCapture(options: PgauditCaptureOptions, thread: CaptureThreadOptions): AuditCapture {
+  const { log, cpuClock: _cpuClock, housekeeping, ...plainOptions } = options;
+  return createThreadedCapture({ kind: 'pgaudit', options: plainOptions }, log, housekeeping, thread);
+}
+
+function createThreadedCapture(
+  spec: ThreadedCaptureSpec,
+  captureLog: AuditCaptureOptions['log'],
+  housekeeping: PgauditCaptureOptions['housekeeping'] | undefined,
+  thread: CaptureThreadOptions,
+): AuditCapture {
+  const log = captureLog ?? silentLog;
   let run: Run | null = null;
   let state: AuditCaptureStats['state'] = 'idle';
   let last = idleStats();
@@ -107,6 +125,27 @@ export function createThreadedAuditCapture(options: AuditCaptureOptions, thread:
           (error: unknown) => answer(current.worker, { type: 'answer', id: message.id, ok: false, error: errorSummary(error) }),
         );
         return;
+      case 'pg-session':
+        void (async () => {
+          if (message.op === 'open') {
+            if (housekeeping === undefined) throw new Error('this capture has no database session');
+            current.session = await housekeeping();
+            return { serverVersion: current.session.serverVersion };
+          }
+          await current.session?.close();
+          current.session = null;
+          return {};
+        })().then(
+          (fields) => answer(current.worker, { type: 'answer', id: message.id, ok: true, ...fields }),
+          (error: unknown) => answer(current.worker, { type: 'answer', id: message.id, ok: false, error: errorSummary(error) }),
+        );
+        return;
+      case 'pg-marker':
+        void (current.session?.runMarker(message.text) ?? Promise.resolve(false)).then(
+          (marked) => answer(current.worker, { type: 'answer', id: message.id, ok: true, marked }),
+          (error: unknown) => answer(current.worker, { type: 'answer', id: message.id, ok: false, error: errorSummary(error) }),
+        );
+        return;
       case 'done': {
         last = message.stats;
         const resolve = current.done.get(message.id);
@@ -128,6 +167,7 @@ export function createThreadedAuditCapture(options: AuditCaptureOptions, thread:
     run = null; // before terminating: its exit is no failure
     state = 'idle';
     await current.worker.terminate();
+    await current.session?.close().catch(() => undefined); // a thread that ended without closing it
   }
 
   return {
@@ -148,11 +188,11 @@ export function createThreadedAuditCapture(options: AuditCaptureOptions, thread:
         mode: stream.mode,
         engineNativeAuditFieldsIncluded: stream.engineNativeAuditFieldsIncluded,
       };
-      const init: CaptureThreadInit = { options: plainOptions, stream: plainStream, nice: thread.nice };
+      const init: CaptureThreadInit = { capture: spec, stream: plainStream, nice: thread.nice };
       const worker = new Worker(script, { workerData: init, execArgv: threadExecArgv() });
       // Like the in-thread capture's timers: a running capture does not keep the process alive.
       worker.unref();
-      const current: Run = { worker, stream, finishing: null, done: new Map() };
+      const current: Run = { worker, stream, finishing: null, done: new Map(), session: null };
       last = { ...idleStats(), stream: stream.streamName, mode: stream.mode };
       const started = new Promise<void>((resolve, reject) => {
         worker.on('message', (message: FromCaptureThread) => {

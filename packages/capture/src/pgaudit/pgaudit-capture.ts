@@ -3,7 +3,7 @@ import type { HeartbeatEvent } from '@das/core';
 import type { ActiveStream } from '../activity-source.js';
 import type { AuditCapture } from '../audit/audit-capture.js';
 import { CAPTURE_DEFAULTS } from '../audit/audit-capture.js';
-import { createCaptureCpu, type CaptureCpu } from '../audit/capture-cpu.js';
+import { createCaptureCpu, createThreadCaptureCpu, type CaptureCpu } from '../audit/capture-cpu.js';
 import { silentLog, type CaptureLog } from '../audit/capture-log.js';
 import { createPositionStore } from '../audit/position-store.js';
 import { createRecordPipeline, type RecordPipeline } from '../audit/record-pipeline.js';
@@ -41,6 +41,8 @@ export interface PgauditCaptureOptions {
   encryptor?: RecordEncryptor;
   pollIntervalMs?: number;
   log?: CaptureLog;
+  /** Spans around its work (default), or the clock of its own thread (`thread`, see audit/capture-thread.ts). */
+  cpuClock?: 'spans' | 'thread';
 }
 
 /** What is saved once a record is on the stream: the log position and the mapper's memory at that line. */
@@ -106,7 +108,7 @@ export function createPgauditCapture(options: PgauditCaptureOptions): AuditCaptu
     const serverHost = options.instanceIdentifier ?? stream.instanceIdentifier;
     const mapper = new PgEventMapper({ serverHost, serverVersion, isOwnSession: () => false }, resume?.mapper);
     const tail = createJsonlogTail({ dir: options.logDir, from: resume?.position ?? 'end' });
-    const cpu = createCaptureCpu();
+    const cpu = options.cpuClock === 'thread' ? createThreadCaptureCpu() : createCaptureCpu();
     let position: JsonlogPosition | null = resume?.position ?? null;
     let caughtUp = false;
     const saver = createCheckpointSaver<PgCheckpoint>((value) => store.save(value));
