@@ -15,8 +15,8 @@ import { measureTpccCost, prepareTpcc } from './tpcc-cost.js';
 const CREDENTIALS = { accessKeyId: 'bench', secretAccessKey: 'bench' };
 const CLUSTER = 'auroralab-pg-cluster';
 const THREADS = 4;
-const PHASE_SECONDS = 10;
-const ROUNDS = 2;
+const PHASE_SECONDS = 8;
+const ROUNDS = 4;
 
 type CaptureStats = Pick<AuditCaptureStats, 'eventsAccepted' | 'eventsDropped' | 'cpuMicros'>;
 
