@@ -226,6 +226,7 @@ function createThreadedCapture(
         run = null;
         state = 'idle';
         await worker.terminate();
+        await current.session?.close().catch(() => undefined); // opened before the start failed
         throw error;
       }
     },
