@@ -4,33 +4,21 @@ import type { HeartbeatEvent } from '@das/core';
 import { parseAuditLine, type AuditLine, type AuditLineProblem } from './audit-line.js';
 import { createAuditTail, type AuditTail, type TailLine, type TailPosition } from './audit-tail.js';
 import { createCaptureCpu, createThreadCaptureCpu, type CaptureCpu, type CaptureCpuFigures } from './capture-cpu.js';
-import { silentLog, type CaptureLog } from './capture-log.js';
+import { silentLog } from './capture-log.js';
 import { EventMapper } from './event-mapper.js';
 import { createHousekeeping, type Housekeeping, type MysqlConnectionOptions } from './housekeeping.js';
 import { createPositionStore, type CaptureCheckpoint } from './position-store.js';
 import { createCheckpointSaver, type CheckpointSaver, type Numbered } from '../state/checkpoint-saver.js';
 import { startIdleHeartbeat, type IdleHeartbeat } from '../idle-heartbeat.js';
 import { CaptureLifecycle } from '../capture-lifecycle.js';
+import { CAPTURE_DEFAULTS, pipelineTuning, type CaptureTuningOptions } from '../capture-tuning.js';
 import { createRecordPipeline, type RecordPipeline, type RecordPipelineStats } from './record-pipeline.js';
-import type { RecordEncryptor } from '../seal-record.js';
 import { formatDasTime } from '../das-time.js';
 import { createStreamClock, nowMicros, type StreamClock } from './stream-clock.js';
 
-/** Defaults, chosen to resemble Aurora (see README "Timing"). */
-export const CAPTURE_DEFAULTS = {
-  /** AWS does not publish the interval; one a minute marks an idle stream as alive at negligible cost. */
-  heartbeatIntervalMs: 60_000,
-  maxEvents: 500,
-  maxDelayMs: 1000,
-  maxBufferedEvents: 20_000,
-  pollIntervalMs: 100,
-  dataKeyMaxAgeMs: 5 * 60_000,
-  dataKeyMaxRecords: 10_000,
-  /** How long `stop` waits for its marker statement to show up in the audit log. */
-  stopMarkerTimeoutMs: 2000,
-} as const;
+export { CAPTURE_DEFAULTS } from '../capture-tuning.js';
 
-export interface AuditCaptureOptions {
+export interface AuditCaptureOptions extends CaptureTuningOptions {
   /** How the capture's own session reaches the server (client ports, stop marker, version). */
   connection: MysqlConnectionOptions;
   /** The file `server_audit` writes (`server_audit_file_path`). */
@@ -41,20 +29,6 @@ export interface AuditCaptureOptions {
   instanceIdentifier?: string;
   /** The events' `serverVersion`; default `MariaDB <version>` as the server reports it. */
   serverVersion?: string;
-  heartbeatIntervalMs?: number;
-  batch?: { maxEvents?: number; maxDelayMs?: number };
-  /** Events read but not yet on Kinesis before async drops / sync stops reading. */
-  maxBufferedEvents?: number;
-  dataKey?: { maxAgeMs?: number; maxRecords?: number };
-  /** Seals records with node:crypto (`fast`, default) or the AWS Encryption SDK (`sdk`). */
-  encryptor?: RecordEncryptor;
-  pollIntervalMs?: number;
-  log?: CaptureLog;
-  /**
-   * How the capture's own CPU is metered: spans around its work (default; it shares a thread
-   * with the emulator), or the clock of its own thread (`thread`, see capture-thread.ts).
-   */
-  cpuClock?: 'spans' | 'thread';
 }
 
 /** The capture's counters and its own CPU time, for the emulator's `/_local/stats`. */
@@ -144,14 +118,7 @@ export function createAuditCapture(options: AuditCaptureOptions): AuditCapture {
     const saveCheckpoint = (numbered: Numbered<CaptureCheckpoint>): Promise<void> => saver.save(numbered);
     const pipeline = createRecordPipeline<Numbered<CaptureCheckpoint>>({
       stream,
-      maxEvents: options.batch?.maxEvents ?? CAPTURE_DEFAULTS.maxEvents,
-      maxDelayMs: options.batch?.maxDelayMs ?? CAPTURE_DEFAULTS.maxDelayMs,
-      maxBufferedEvents: options.maxBufferedEvents ?? CAPTURE_DEFAULTS.maxBufferedEvents,
-      ...(options.encryptor === undefined ? {} : { encryptor: options.encryptor }),
-      dataKey: {
-        maxAgeMs: options.dataKey?.maxAgeMs ?? CAPTURE_DEFAULTS.dataKeyMaxAgeMs,
-        maxRecords: options.dataKey?.maxRecords ?? CAPTURE_DEFAULTS.dataKeyMaxRecords,
-      },
+      ...pipelineTuning(options),
       checkpoint,
       saveCheckpoint,
       // A backlog read after a restart is held back, not dropped: the file keeps it meanwhile.

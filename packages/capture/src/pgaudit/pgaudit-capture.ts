@@ -2,16 +2,15 @@ import { randomBytes } from 'node:crypto';
 import type { HeartbeatEvent } from '@das/core';
 import type { ActiveStream } from '../activity-source.js';
 import type { AuditCapture } from '../audit/audit-capture.js';
-import { CAPTURE_DEFAULTS } from '../audit/audit-capture.js';
 import { createCaptureCpu, createThreadCaptureCpu, type CaptureCpu } from '../audit/capture-cpu.js';
-import { silentLog, type CaptureLog } from '../audit/capture-log.js';
+import { silentLog } from '../audit/capture-log.js';
 import { createPositionStore } from '../audit/position-store.js';
 import { createRecordPipeline, type RecordPipeline } from '../audit/record-pipeline.js';
 import { formatDasTime } from '../das-time.js';
 import { nowMicros } from '../audit/stream-clock.js';
 import { startIdleHeartbeat, type IdleHeartbeat } from '../idle-heartbeat.js';
 import { CaptureLifecycle } from '../capture-lifecycle.js';
-import type { RecordEncryptor } from '../seal-record.js';
+import { CAPTURE_DEFAULTS, pipelineTuning, type CaptureTuningOptions } from '../capture-tuning.js';
 import { createCheckpointSaver, type CheckpointSaver, type Numbered } from '../state/checkpoint-saver.js';
 import { createJsonlogTail, type JsonlogPosition } from './jsonlog-tail.js';
 import { parseJsonlogLine, PG_SERVICE_NAME, PgEventMapper, type PgEventMapperSnapshot } from './pg-event-mapper.js';
@@ -25,7 +24,7 @@ export interface PgHousekeepingSession {
   close(): Promise<void>;
 }
 
-export interface PgauditCaptureOptions {
+export interface PgauditCaptureOptions extends CaptureTuningOptions {
   /** The server's `log_directory` (jsonlog files, pgaudit on). */
   logDir: string;
   /** Where the read position is kept. */
@@ -34,15 +33,6 @@ export interface PgauditCaptureOptions {
   housekeeping: () => Promise<PgHousekeepingSession>;
   /** The events' `serverHost`; default: the stream's instance identifier. */
   instanceIdentifier?: string;
-  heartbeatIntervalMs?: number;
-  batch?: { maxEvents?: number; maxDelayMs?: number };
-  maxBufferedEvents?: number;
-  dataKey?: { maxAgeMs?: number; maxRecords?: number };
-  encryptor?: RecordEncryptor;
-  pollIntervalMs?: number;
-  log?: CaptureLog;
-  /** Spans around its work (default), or the clock of its own thread (`thread`, see audit/capture-thread.ts). */
-  cpuClock?: 'spans' | 'thread';
 }
 
 /** What is saved once a record is on the stream: the log position and the mapper's memory at that line. */
@@ -114,14 +104,7 @@ export function createPgauditCapture(options: PgauditCaptureOptions): AuditCaptu
     const saver = createCheckpointSaver<PgCheckpoint>((value) => store.save(value));
     const pipeline = createRecordPipeline<Numbered<PgCheckpoint>>({
       stream,
-      maxEvents: options.batch?.maxEvents ?? CAPTURE_DEFAULTS.maxEvents,
-      maxDelayMs: options.batch?.maxDelayMs ?? CAPTURE_DEFAULTS.maxDelayMs,
-      maxBufferedEvents: options.maxBufferedEvents ?? CAPTURE_DEFAULTS.maxBufferedEvents,
-      ...(options.encryptor === undefined ? {} : { encryptor: options.encryptor }),
-      dataKey: {
-        maxAgeMs: options.dataKey?.maxAgeMs ?? CAPTURE_DEFAULTS.dataKeyMaxAgeMs,
-        maxRecords: options.dataKey?.maxRecords ?? CAPTURE_DEFAULTS.dataKeyMaxRecords,
-      },
+      ...pipelineTuning(options),
       checkpoint: () =>
         position === null ? null : saver.take({ version: 1, streamName: stream.streamName, resourceId: stream.resourceId, position, mapper: mapper.snapshot() }),
       saveCheckpoint: (numbered) => saver.save(numbered),
