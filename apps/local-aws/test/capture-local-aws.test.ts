@@ -132,7 +132,12 @@ describe('MariaDB audit → DAS activity stream, end to end', () => {
       expect(aux.every((e) => e.objectName === 'orders' && e.substatementId === 2 && e.exitCode === '')).toBe(true);
     }
     expect(auxOf(queries[0] as MysqlActivityEvent)).toEqual([]);
-    const stats = (await (await fetchLocal(aws.endpoint, '/_local/stats')).json()) as { sources: Record<string, { recordsPut: number; eventsDropped: number }> };
+    // The capture thread posts its counters every 200 ms: read them once they include the puts above.
+    type Stats = { sources: Record<string, { recordsPut: number; eventsDropped: number }> };
+    const stats = await waitFor(
+      async () => (await (await fetchLocal(aws.endpoint, '/_local/stats')).json()) as Stats,
+      (s) => (s.sources[cluster.DBClusterIdentifier as string]?.recordsPut ?? 0) > 0,
+    );
     expect(stats.sources[cluster.DBClusterIdentifier as string]).toMatchObject({ eventsDropped: 0 });
     expect(stats.sources[cluster.DBClusterIdentifier as string]?.recordsPut).toBeGreaterThan(0);
     // What the capture costs: its own CPU time and rate, in /_local/stats and (for the console) /health.
