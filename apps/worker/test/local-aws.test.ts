@@ -25,7 +25,7 @@ describe('worker against @das/local-aws (cluster discovery, KMS over HTTP, decry
 
   beforeAll(async () => {
     const emulatorDir = await mkdtemp(join(tmpdir(), 'das-worker-emu-'));
-    emulator = await startLocalAws({ port: 0, dataDir: emulatorDir, source: 'none', activityStreamDelayMs: 100, kinesisDelayMs: 20, log: () => undefined });
+    emulator = await startLocalAws({ port: 0, dataDir: emulatorDir, source: 'none', activityStreamDelayMs: 1000, kinesisDelayMs: 20, log: () => undefined });
     const workerDir = await tempDir();
     cleanups.push(() => workerDir.remove(), () => rm(emulatorDir, { recursive: true, force: true }));
     const aws = { region: 'us-east-1', endpoint: emulator.endpoint, credentials: { accessKeyId: 'AKIDLOCAL', secretAccessKey: 'local' } };
@@ -69,8 +69,16 @@ describe('worker against @das/local-aws (cluster discovery, KMS over HTTP, decry
     const expected1 = batch1.flatMap((r) => r.numbers);
     await waitFor('first events live', () => (live.events().length >= expected1.length ? true : undefined));
 
-    // Stop and start again: a new stream of the same name, followed without a restart.
+    // Stop: what the capture flushes while the stream is stopping is still read, before RDS deletes it.
     await clients.rds.send(new StopActivityStreamCommand({ ResourceArn: CLUSTER_ARN, ApplyImmediately: true }));
+    const stopping = (await clients.rds.send(new DescribeDBClustersCommand({ DBClusterIdentifier: CLUSTER }))).DBClusters![0]!;
+    expect(stopping.ActivityStreamStatus).toBe('stopping');
+    const flushed = [];
+    for (let i = 0; i < 5; i += 1) flushed.push({ ...(await producer.record()), partitionKey: `s${i}` });
+    await putRecords(clients.kinesis, first.streamName, flushed);
+    expected1.push(...flushed.flatMap((r) => r.numbers));
+    await waitFor('events flushed while stopping live', () => (live.events().length >= expected1.length ? true : undefined));
+    // Then started again: a new stream of the same name, followed without a restart.
     await emulator.settle();
     await waitFor('waiting after stop', () => (worker.status().state === 'waiting for activity stream' ? true : undefined));
     // The stream-health rule hears of it.

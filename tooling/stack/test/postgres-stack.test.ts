@@ -16,16 +16,20 @@ import { alive, processTree } from './processes.js';
 const run = promisify(execFile);
 let stack: Stack;
 let dataDir: string;
+// Every service's output, so that a service that died mid-test says why in the failure.
+const output: string[] = [];
 
 async function get<T>(url: string): Promise<T> {
-  const response = await fetch(url, { headers: { authorization: `Bearer ${stack.token}` } });
+  const response = await fetch(url, { headers: { authorization: `Bearer ${stack.token}` } }).catch((error: unknown) => {
+    throw new Error(`GET ${url} failed (${String(error)}); the services' last output:\n${output.slice(-60).join('\n')}`);
+  });
   if (!response.ok) throw new Error(`GET ${url} → ${response.status} ${await response.text()}`);
   return (await response.json()) as T;
 }
 
 beforeAll(async () => {
   dataDir = await mkdtemp(join(tmpdir(), 'das-pg-stack-'));
-  stack = await startStack({ dataDir, ports: 'free', activityStreamDelayMs: 300, source: 'synthetic', engine: 'postgres' });
+  stack = await startStack({ dataDir, ports: 'free', activityStreamDelayMs: 300, source: 'synthetic', engine: 'postgres', onLine: (line) => output.push(line) });
 }, 180_000);
 
 afterAll(async () => {
@@ -66,14 +70,17 @@ describe('the local stack on Aurora PostgreSQL', () => {
     expect(stdout).toContain('Lab complete.');
 
     const tpcc = (): StoredEvent[] => received.filter((e) => e.engine === 'postgres' && /new_order|order_line|stock|district/.test(e.objectName ?? ''));
-    const until = Date.now() + 30_000;
-    while (tpcc().length === 0 && Date.now() < until) await new Promise((resolve) => setTimeout(resolve, 250));
+    // The load's reads and writes arrive over a few seconds; wait for both kinds, not the first event.
+    const both = (): boolean => tpcc().some((e) => e.command === 'INSERT') && tpcc().some((e) => e.command === 'SELECT');
+    const until = Date.now() + 60_000;
+    while (!both() && Date.now() < until) await new Promise((resolve) => setTimeout(resolve, 250));
     socket.close();
     const load = tpcc();
     expect(load.length).toBeGreaterThan(0);
     expect(load.every((e) => ['READ', 'WRITE', 'DDL'].includes(e.eventClass ?? ''))).toBe(true);
     expect(load.every((e) => typeof e.statementId === 'number' && e.statementId > 0)).toBe(true);
-    expect(load.some((e) => e.command === 'INSERT') && load.some((e) => e.command === 'SELECT')).toBe(true);
+    const seen = `${received.length} event(s) received, load commands: ${[...new Set(load.map((e) => e.command))].join(', ')}; services:\n${output.slice(-40).join('\n')}`;
+    expect(both(), seen).toBe(true);
     expect(received.every((e) => e.user !== 'rdsadmin')).toBe(true);
 
     // The same events are in the worker's store, searchable.

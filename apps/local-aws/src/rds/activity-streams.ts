@@ -26,7 +26,7 @@ export interface StartRequest {
 
 /**
  * The DAS life cycle of each cluster: Start → `starting` → Kinesis stream created → source
- * started → `started`; Stop → `stopping` → source flushed and stopped → stream deleted →
+ * started → `started`; Stop → `stopping` → source flushed and stopped → consumers read the rest → stream deleted →
  * `stopped`. State is saved at every step, so a restart resumes where it was.
  */
 export class ActivityStreams {
@@ -137,9 +137,11 @@ export class ActivityStreams {
     const source = this.running.get(cluster.identifier);
     this.running.delete(cluster.identifier);
     if (source) await source.stop().catch((error: Error) => this.options.log(`rds: stopping the source of ${cluster.identifier} failed: ${error.message}`));
-    if (cluster.activityStream.streamName) await this.deleteStream(cluster.activityStream.streamName);
-    await this.waitUntil((cluster.activityStream.requestedAt ?? 0) + this.options.transitionDelayMs);
+    // The source's last records are in the stream now: consumers get the stopping time to read
+    // them before the stream goes, as they do on AWS, where `stopping` lasts minutes.
+    await this.waitUntil(Math.max((cluster.activityStream.requestedAt ?? 0) + this.options.transitionDelayMs, Date.now() + Math.min(this.options.transitionDelayMs, 2000)));
     if (this.closed) return;
+    if (cluster.activityStream.streamName) await this.deleteStream(cluster.activityStream.streamName);
     cluster.activityStream = { status: 'stopped' };
     await this.options.clusters.save();
     this.options.log(`rds: activity stream of ${cluster.identifier} stopped`);

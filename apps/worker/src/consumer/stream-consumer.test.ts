@@ -98,4 +98,31 @@ describe('stream consumer flow control', () => {
     await expect(consumer.run(new AbortController().signal)).rejects.toBeInstanceOf(StreamGoneError);
     expect(sink.stored).toEqual(Array.from({ length: 20 }, (_, i) => String(i + 1)));
   });
+
+  it('reports the stream gone while a batch is still being stored, without an unhandled rejection', async () => {
+    // The next chunk fails (stream gone) while the store is busy with this one: that failure
+    // must wait for the loop, not crash the process as an unhandled rejection.
+    const unhandled: unknown[] = [];
+    const onUnhandled = (reason: unknown) => unhandled.push(reason);
+    process.on('unhandledRejection', onUnhandled);
+    try {
+      const kinesis = backlogKinesis({ goneAfter: 1 });
+      const stored: string[] = [];
+      const slowStore: BatchSink = {
+        async append(batch: ShardBatch) {
+          await sleep(50);
+          stored.push(...batch.records.map((r) => r.sequenceNumber));
+          return { stored: [], deadLetters: 0, replayed: 0 };
+        },
+        checkpoints: async () => [],
+      };
+      const consumer = createStreamConsumer({ kinesis: kinesis.client, streamName: 's', streamKey: 's@1', pool: emptyPool, store: slowStore, startPosition: { type: 'TRIM_HORIZON' }, ...flow });
+      await expect(consumer.run(new AbortController().signal)).rejects.toBeInstanceOf(StreamGoneError);
+      await sleep(20);
+      expect(stored).toEqual(Array.from({ length: 10 }, (_, i) => String(i + 1)));
+      expect(unhandled).toEqual([]);
+    } finally {
+      process.off('unhandledRejection', onUnhandled);
+    }
+  });
 });

@@ -269,7 +269,14 @@ export function createStreamConsumer(options: StreamConsumerOptions) {
     signal: AbortSignal,
     lease: ShardLease | undefined,
   ): Promise<boolean> {
-    const decodeNext = async () => {
+    // The chunk ahead may fail (stream gone) while this one is still being stored: it is awaited
+    // by the loop, so mark it handled now or Node ends the process for an unhandled rejection.
+    const decodeNext = () => {
+      const ahead = decodeChunk();
+      ahead.catch(() => undefined);
+      return ahead;
+    };
+    const decodeChunk = async () => {
       if (signal.aborted) return undefined;
       const chunk = await queue.take();
       if (chunk === undefined) return undefined;

@@ -56,7 +56,8 @@ export function createStreamLocator(options: StreamLocatorOptions) {
         }
         if (cluster === undefined) return { found: false, reason: `cluster ${options.clusterId} not found` };
         const status = cluster.ActivityStreamStatus ?? 'stopped';
-        if (status !== 'started' || cluster.ActivityStreamKinesisStreamName === undefined) {
+        // A stopping stream still receives the capture's last records until RDS deletes it: read on.
+        if ((status !== 'started' && status !== 'stopping') || cluster.ActivityStreamKinesisStreamName === undefined) {
           return { found: false, reason: `activity stream of ${options.clusterId} is ${status}` };
         }
         streamName = streamName ?? cluster.ActivityStreamKinesisStreamName;
