@@ -2,18 +2,27 @@ import { randomBytes } from 'node:crypto';
 import { mkdir, open, readFile, rename, rm } from 'node:fs/promises';
 import { dirname } from 'node:path';
 
+export interface AtomicWriteOptions {
+  /**
+   * fsync before the rename (default). Without it the replacement is still atomic for readers and
+   * survives a crash of the process, but not a power loss: for state written many times a second
+   * whose companion data is not synced either.
+   */
+  sync?: boolean;
+}
+
 /**
  * Writes a file so that readers see either the old or the new content, never a torn one:
  * write a temp file beside it, fsync, rename over. `mode` applies from creation (0600 for
  * key material, so it is never briefly world-readable).
  */
-export async function writeFileAtomic(path: string, data: string | Uint8Array, mode = 0o644): Promise<void> {
+export async function writeFileAtomic(path: string, data: string | Uint8Array, mode = 0o644, options: AtomicWriteOptions = {}): Promise<void> {
   await mkdir(dirname(path), { recursive: true, mode: 0o700 });
   const temp = `${path}.${randomBytes(6).toString('hex')}.tmp`;
   const handle = await open(temp, 'wx', mode);
   try {
     await handle.writeFile(data);
-    await handle.sync();
+    if (options.sync !== false) await handle.sync();
   } finally {
     await handle.close();
   }
