@@ -13,9 +13,12 @@ import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { launchChromium } from '../test/support/browser.js';
 import { percentile, SCREENS_DIR } from '../test/support/live-bench.js';
+import { startPageProfile } from '../test/support/page-profile.js';
 import { LIVE_TABLE_RATE } from '../src/lib/api/live-socket.js';
 
 const LOAD_SECONDS = 30;
+/** DAS_BENCH_PROFILE=1: a trace and CPU profile of the page over the window, summarized (test-results/). */
+const PROFILE = process.env.DAS_BENCH_PROFILE === '1';
 let stack: Stack;
 let dataDir: string;
 let browser: Browser;
@@ -82,6 +85,8 @@ it(`live page during the lab's ${LOAD_SECONDS} s TPC-C load, whole stack on this
     requestAnimationFrame(tick);
   });
 
+  const profile = PROFILE ? await startPageProfile(page) : undefined;
+
   // Step 3: the load, then until it ends and its last events have arrived.
   const run = await call<LoadRun>(stack.apiUrl, 'POST', '/load-runs', { parameters: { warehouses: 1, threads: 2, duration: LOAD_SECONDS, ...(cluster.endpoint ? { clusterEndpoint: cluster.endpoint } : {}) } });
   const finished = await until(
@@ -108,6 +113,7 @@ it(`live page during the lab's ${LOAD_SECONDS} s TPC-C load, whole stack on this
   });
   const storedAfter = (await call<WorkerStatus>(stack.workerUrl, 'GET', '/status')).storedEvents;
   mkdirSync(SCREENS_DIR, { recursive: true });
+  const profileLines = (await profile?.stop(join(SCREENS_DIR, '..'), 'live-under-lab-load')) ?? [];
   await page.screenshot({ path: join(SCREENS_DIR, 'live-under-lab-load-bench.png') });
 
   const frames = [...bench.frames].sort((a, b) => a - b);
@@ -122,6 +128,7 @@ it(`live page during the lab's ${LOAD_SECONDS} s TPC-C load, whole stack on this
       `  long tasks   ${bench.longTasks.length} · ${ms(blockedMs)} = ${((blockedMs / bench.windowMs) * 100).toFixed(1)} % of the time (goal < 5 %) · longest ${ms(longest)} (goal ≤ 200 ms) · TBT ${ms(tbtMs)}`,
       `  frame time   p50 ${ms(percentile(frames, 50))} · p95 ${ms(percentile(frames, 95))} · max ${ms(frames.at(-1) ?? 0)} (${frames.length} frames)`,
       `  events       worker stored ${storedAfter - storedBefore} · received ${bench.received} · shown ${bench.shown} · dropped ${bench.dropped} · skipped by worker ${bench.skipped} (rate cap ${LIVE_TABLE_RATE}/s)`,
+      ...profileLines,
       '',
     ].join('\n'),
   );

@@ -3,6 +3,19 @@ import type { LiveColumn } from '../state/live-events.svelte.js';
 import { fieldLabel } from '../domain.js';
 import { formatTime, zoneLabel, type TimeZoneName } from './time-zone.js';
 
+/**
+ * Characters of a statement a cell shows at most. A row is one line, yet the browser shapes the
+ * whole text of a cell and the line is collapsed over all of it: the lab's data load logs INSERTs
+ * of up to 64 KB, and those made most of a live render's time on a loaded machine.
+ */
+export const CELL_TEXT_MAX = 300;
+
+/** The start of a statement on one line, with `…` when it was cut. */
+function oneLine(text: string, max: number): string {
+  if (text.length <= max) return text.replace(/\s+/g, ' ');
+  return `${text.slice(0, max).replace(/\s+/g, ' ')}…`;
+}
+
 /** Text of one table cell; times in `zone`, with their date when the view spans days. */
 export function cellText(event: ActivityEvent, column: LiveColumn, zone: TimeZoneName = 'utc', withDate = false): string {
   switch (column) {
@@ -13,7 +26,7 @@ export function cellText(event: ActivityEvent, column: LiveColumn, zone: TimeZon
     case 'rowCount':
       return event.rowCount === null ? '' : String(event.rowCount);
     case 'text':
-      return event.text === null ? '' : event.text.replace(/\s+/g, ' ');
+      return event.text === null ? '' : oneLine(event.text, CELL_TEXT_MAX);
     default: {
       const value = event[column];
       return value === null || value === undefined ? '' : String(value);
