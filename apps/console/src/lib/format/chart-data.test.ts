@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { chartData, intervalLabel } from './chart-data.js';
+import { chartData, inSeriesOrder, intervalLabel } from './chart-data.js';
 
 const MIN = 60_000;
 
@@ -38,5 +38,25 @@ describe('chartData', () => {
 
   it('labels intervals', () => {
     expect([intervalLabel(1000), intervalLabel(5 * MIN), intervalLabel(3_600_000), intervalLabel(86_400_000)]).toEqual(['1 s', '5 min', '1 h', '1 d']);
+  });
+});
+
+describe('inSeriesOrder', () => {
+  const t0 = Date.parse('2026-11-25T10:00:00Z');
+  const data = chartData([{ start: t0, byKey: { QUERY: 5, READ: 2, WRITE: 1 } }], MIN, { from: t0, to: t0 + 12 * MIN });
+
+  it('puts the series in the order a chart was built with, counts unchanged', () => {
+    const ordered = inSeriesOrder(data, ['WRITE', 'QUERY', 'READ'])!;
+    expect(ordered.series.map((s) => [s.name, s.counts[0]])).toEqual([
+      ['WRITE', 1],
+      ['QUERY', 5],
+      ['READ', 2],
+    ]);
+    expect(ordered.totals).toBe(data.totals);
+  });
+
+  it('says null when the series are not the same ones', () => {
+    expect(inSeriesOrder(data, ['QUERY', 'READ'])).toBeNull();
+    expect(inSeriesOrder(data, ['QUERY', 'READ', 'CONNECT'])).toBeNull();
   });
 });

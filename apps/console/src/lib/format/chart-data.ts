@@ -74,6 +74,19 @@ export function chartData(buckets: readonly CountBucket[], intervalMs: number, r
   return { intervalMs: step, from: starts[0] ?? from, to: (starts[0] ?? from) + count * step, starts, series, totals, peak: Math.max(0, ...totals) };
 }
 
+/**
+ * The same data with its series in `names`' order, when it has exactly those series; else null.
+ * A chart keeps the order it was built with, so a change of the busiest command is new data, not a
+ * new chart (rebuilding one re-reads styles and recreates its legend).
+ */
+export function inSeriesOrder(data: ChartData, names: readonly string[]): ChartData | null {
+  if (data.series.length !== names.length) return null;
+  const byName = new Map(data.series.map((s) => [s.name, s]));
+  const series = names.map((name) => byName.get(name));
+  if (series.some((s) => s === undefined)) return null;
+  return { ...data, series: series as ChartSeries[] };
+}
+
 /** `60000` → `1 min`, for "events per 1 min". */
 export function intervalLabel(ms: number): string {
   if (ms % 86_400_000 === 0) return `${ms / 86_400_000} d`;
