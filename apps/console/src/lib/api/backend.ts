@@ -3,7 +3,8 @@ import type { Session } from '../state/session.svelte.js';
 import { openAlertSocket, type AlertSocketHandlers } from './alert-socket.js';
 import { createApiClient, type ApiClient } from './api-client.js';
 import { ApiError, createHttpClient } from './http.js';
-import { openLiveSocket, type LiveSocket, type LiveSocketHandlers } from './live-socket.js';
+import type { LiveSocket, LiveSocketHandlers } from './live-socket.js';
+import { openLiveSocket } from './live-socket-relay.js';
 import type { EventFilter } from '../domain.js';
 import { createWorkerClient, type WorkerClient } from './worker-client.js';
 

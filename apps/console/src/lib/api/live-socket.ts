@@ -37,8 +37,8 @@ export function liveUrl(workerUrl: string, filter: EventFilter, maxRate = LIVE_T
   return url.toString();
 }
 
-/** Opens the live socket. Frames are parsed here; handlers receive typed data. */
-export function openLiveSocket(workerUrl: string, token: string, filter: EventFilter, handlers: LiveSocketHandlers): LiveSocket {
+/** The live socket on the calling thread (see live-socket-relay.ts for the page's). Frames are parsed here; handlers receive typed data. */
+export function connectLiveSocket(workerUrl: string, token: string, filter: EventFilter, handlers: LiveSocketHandlers): LiveSocket {
   const socket = new WebSocket(liveUrl(workerUrl, filter), [LIVE_SUBPROTOCOL, `${LIVE_TOKEN_SUBPROTOCOL_PREFIX}${token}`]);
   // A filter changed while connecting is sent once the socket opens.
   let pending: EventFilter | undefined;
