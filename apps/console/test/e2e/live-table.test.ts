@@ -23,6 +23,8 @@ describe('live table under a synthetic feed', () => {
 
   it('keeps shown + dropped = sent when more arrive than the buffer holds', async () => {
     const page = await openLiveScreen(browser, server);
+    // The socket is received and parsed in a background thread, never on the page's own.
+    expect(page.workers().map((worker) => worker.url())).toEqual([expect.stringMatching(/live-socket-thread/)]);
     // 60,000 events against a 50,000-event buffer: 10,000 must be counted as dropped.
     const result = await runLiveFeed(page, server, 10_000, 6, 'live-events-feed.png');
     console.log(formatResult('live table, 10k events/s for 6 s', result));
