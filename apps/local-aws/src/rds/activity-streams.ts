@@ -26,8 +26,8 @@ export interface StartRequest {
 
 /**
  * The DAS life cycle of each cluster: Start → `starting` → Kinesis stream created → source
- * started → `started`; Stop → `stopping` → source flushed and stopped → consumers read the rest → stream deleted →
- * `stopped`. State is saved at every step, so a restart resumes where it was.
+ * started → `started`; Stop → `stopping` → source flushed and stopped → consumers read the rest
+ * → stream deleted → `stopped`. State is saved at every step, so a restart resumes where it was.
  */
 export class ActivityStreams {
   private readonly running = new Map<string, ActivitySource>();
