@@ -152,12 +152,16 @@ describe('a fleet of three das-worker processes on one PostgreSQL store and a 4-
         30_000,
       );
       paused.child.kill('SIGCONT');
-      // Back in the fleet: it gets a share again.
+      // Back in the fleet: it gets a share again. Under CI load this took over 30 s once: a
+      // transaction it had open when paused may hold a pooled connection until the server's
+      // idle-in-transaction timeout (30 s) ends it.
       await waitFor(
         'the resumed worker balanced back in',
         async () => ((await fleetOf(other.url)).leases.some((l) => l.owner === paused.id && !l.expired) ? true : undefined),
-        30_000,
-      );
+        60_000,
+      ).catch(async (error: unknown) => {
+        throw new Error(`${String(error)}; leases ${JSON.stringify((await fleetOf(other.url)).leases)}\n${outputs()}`);
+      });
 
       // Reshard 4 → 8 under load: children are read after their parents, by whichever worker.
       await clients.kinesis.send(new UpdateShardCountCommand({ StreamName: streamName, TargetShardCount: 8, ScalingType: 'UNIFORM_SCALING' }));
