@@ -251,6 +251,41 @@ describe('query API and live WebSocket', () => {
     live.close();
   });
 
+  it('cuts long texts in the frames of a subscription that asks (maxTextChars); the stored event stays whole', async () => {
+    const statement = `INSERT INTO big VALUES ${Array.from({ length: 3000 }, (_, i) => `(${i}, 'row ${i}')`).join(', ')}`;
+    await store.append({
+      streamKey: 's@1',
+      shardId: 'shard-b',
+      records: [{ sequenceNumber: '1', arrivedAtMs: null, events: normaliseEvents(buildPayload([buildMysqlEvent({ commandText: statement, dbUserName: 'loader' })])) }],
+    });
+    const [whole] = (await getJson<EventsPage>(base, '/events?user=loader')).body.events;
+    expect(whole!.text).toBe(statement);
+    const short = await connectLive(base, 'user=loader&maxTextChars=200');
+    const full = await connectLive(base, 'user=loader');
+    await waitFor('status frames', () => (short.frames.some((f) => f.type === 'status') && full.frames.some((f) => f.type === 'status') ? true : undefined));
+    hub.publish([whole!]);
+    await waitFor('both clients', () => (short.events().length === 1 && full.events().length === 1 ? true : undefined));
+    const [cut] = short.events();
+    expect(cut!.text).toBe(`${statement.slice(0, 200)}…`);
+    expect((cut!.raw as { commandText: string }).commandText).toBe(`${statement.slice(0, 200)}…`);
+    expect(cut!.cut).toEqual(expect.arrayContaining(['text', 'raw.commandText']));
+    expect(cut!.user).toBe('loader');
+    // A client that asked for nothing gets it whole, and so does GET /events/:id for the one that did.
+    expect(full.events()[0]!.text).toBe(statement);
+    expect(full.events()[0]!.cut).toBeUndefined();
+    expect((await getJson<StoredEvent>(base, `/events/${cut!.id}`)).body.text).toBe(statement);
+    // A subscribe frame may lift the limit; a limit out of range is refused and names the parameter.
+    short.socket.send(JSON.stringify({ type: 'subscribe', filter: { user: 'loader' }, maxTextChars: 1_000_000 }));
+    await waitFor('subscribed', () => (short.frames.some((f) => f.type === 'subscribed') ? true : undefined));
+    hub.publish([whole!]);
+    await waitFor('second frame', () => (short.events().length === 2 ? true : undefined));
+    expect(short.events()[1]!.text).toBe(statement);
+    const bad = await connectLive(base, 'maxTextChars=5');
+    await waitFor('maxTextChars refused', () => (bad.frames.some((f) => f.type === 'error' && f.message.includes('maxTextChars')) ? true : undefined));
+    short.close();
+    full.close();
+  });
+
   it('keeps a reading client on time while another never reads; the slow one learns what it missed', async () => {
     const fast = await connectLive(base, 'maxRate=1000');
     const slow = await connectLive(base, 'maxRate=1000');

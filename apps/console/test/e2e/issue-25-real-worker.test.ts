@@ -218,3 +218,48 @@ describe('dead letters on a real worker', () => {
     expect(await page.getByTestId('dead-letter').count()).toBe(4);
   });
 });
+
+describe('live on a real worker', () => {
+  it('receives a 64 KB statement cut to 2,000 characters and opens it whole from the store', async () => {
+    const statement = `INSERT INTO stock VALUES ${Array.from({ length: 4000 }, (_, i) => `(${i}, 'item ${i}')`).join(', ')}`;
+    await store.append({
+      streamKey: 's@1',
+      shardId: 'shardId-000000000002',
+      records: [{ sequenceNumber: '1', arrivedAtMs: null, events: normaliseEvents(buildPayload([buildMysqlEvent({ dbUserName: 'loader', commandText: statement })])) }],
+    });
+    const stored = (await get<EventsPage>('/events?user=loader')).events[0]!;
+    // The frames' sizes as the worker sends them (the page's socket lives in a background thread).
+    const frames: number[] = [];
+    const addClient = hub.addClient.bind(hub);
+    hub.addClient = (socket, filter, limits) =>
+      addClient(
+        {
+          get bufferedAmount() {
+            return socket.bufferedAmount;
+          },
+          get readyState() {
+            return socket.readyState;
+          },
+          send(data) {
+            frames.push(data.length);
+            socket.send(data);
+          },
+        },
+        filter,
+        limits,
+      );
+    const page = await open('#/events/live');
+    await page.getByText('connected', { exact: true }).waitFor();
+    hub.publish([stored]);
+    const row = page.getByTestId('live-row').filter({ hasText: 'loader' });
+    await row.waitFor();
+    // The frame carried the statement cut (twice: text and raw.commandText), not its 64 KB.
+    expect(statement.length).toBeGreaterThan(64_000);
+    await expect.poll(() => Math.max(0, ...frames)).toBeGreaterThan(2000);
+    expect(Math.max(...frames)).toBeLessThan(12_000);
+    await row.click();
+    // Opened: the whole statement, loaded by id; the note about the cut goes once it is here.
+    await expect.poll(async () => (await page.getByTestId('event-sql').innerText()).length).toBe(statement.length);
+    expect(await page.getByTestId('cut-note').count()).toBe(0);
+  });
+});

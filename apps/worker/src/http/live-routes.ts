@@ -1,15 +1,15 @@
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import type { WebSocket } from 'ws';
 import { filterFromQuery, FilterQueryError, type EventFilter } from '@das/core';
-import { LIVE_MAX_RATE, LiveClientFrameSchema, workerRoutes, type LiveServerFrame, type WorkerStatus } from '@das/contracts';
+import { LIVE_MAX_RATE, LIVE_MAX_TEXT_CHARS, LIVE_MIN_TEXT_CHARS, LiveClientFrameSchema, workerRoutes, type LiveServerFrame, type WorkerStatus } from '@das/contracts';
 import { Value } from 'typebox/value';
 import type { LiveHub, LiveLimits } from '../live/live-hub.js';
 
 type Query = Record<string, string | string[] | undefined>;
 
-/** The filter query minus the token (browsers pass the token as a query parameter) and the rate cap. */
+/** The filter query minus the token (browsers pass the token as a query parameter) and the subscription's limits. */
 function filterQuery(query: Query): Query {
-  const { token: _token, maxRate: _maxRate, intervalMs: _intervalMs, ...rest } = query;
+  const { token: _token, maxRate: _maxRate, intervalMs: _intervalMs, maxTextChars: _maxTextChars, ...rest } = query;
   return rest;
 }
 
@@ -22,16 +22,20 @@ function integerOf(query: Query, param: string, min: number, max: number): numbe
   return n;
 }
 
-/** `maxRate` (1 to LIVE_MAX_RATE events/s) and `intervalMs` (100 to 5000) of the query. */
+/** `maxRate` (1 to LIVE_MAX_RATE events/s), `intervalMs` (100 to 5000) and `maxTextChars` of the query. */
 function limitsOf(query: Query): LiveLimits {
-  return { maxRate: integerOf(query, 'maxRate', 1, LIVE_MAX_RATE), intervalMs: integerOf(query, 'intervalMs', 100, 5000) };
+  return {
+    maxRate: integerOf(query, 'maxRate', 1, LIVE_MAX_RATE),
+    intervalMs: integerOf(query, 'intervalMs', 100, 5000),
+    maxTextChars: integerOf(query, 'maxTextChars', LIVE_MIN_TEXT_CHARS, LIVE_MAX_TEXT_CHARS),
+  };
 }
 
 /**
  * `GET /events/live` (WebSocket): the filter comes from the query parameters of `GET /events`
- * and can be replaced by `{"type":"subscribe","filter":{…},"maxRate":n,"intervalMs":n}`; events
- * arrive as batched frames, at most `maxRate` per second (a sample beyond it, with the counts of
- * what matched), a frame at most every `intervalMs`.
+ * and can be replaced by `{"type":"subscribe","filter":{…},"maxRate":n,"intervalMs":n,"maxTextChars":n}`;
+ * events arrive as batched frames, at most `maxRate` per second (a sample beyond it, with the
+ * counts of what matched), a frame at most every `intervalMs`, texts cut to `maxTextChars`.
  */
 export const liveRoutes: FastifyPluginAsync<{ hub: LiveHub; status: () => WorkerStatus }> = async (app, { hub, status }) => {
   /** One live client: its filter from the query, replaced by `subscribe` frames; events as batched frames. */
@@ -63,7 +67,7 @@ export const liveRoutes: FastifyPluginAsync<{ hub: LiveHub; status: () => Worker
         return;
       }
       try {
-        client.setFilter(filterFromQuery(frame.filter as Query), { maxRate: frame.maxRate, intervalMs: frame.intervalMs });
+        client.setFilter(filterFromQuery(frame.filter as Query), { maxRate: frame.maxRate, intervalMs: frame.intervalMs, maxTextChars: frame.maxTextChars });
         send({ type: 'subscribed', filter: frame.filter });
       } catch (error) {
         send({ type: 'error', code: error instanceof FilterQueryError ? error.code : 'INVALID_FILTER', message: error instanceof Error ? error.message : String(error) });

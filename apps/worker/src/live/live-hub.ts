@@ -1,5 +1,6 @@
 import { matchesFilter, type EventFilter } from '@das/core';
 import { LIVE_MAX_RATE, type LiveServerFrame, type StoredEvent, type WorkerStatus } from '@das/contracts';
+import { cutLongText } from './cut-long-text.js';
 
 /** The part of a WebSocket the hub needs (the `ws` socket satisfies it). */
 export interface LiveSocket {
@@ -22,10 +23,14 @@ export interface LiveHubOptions {
   onDropped?(events: number): void;
 }
 
-/** What a subscription asks of its frames: at most `maxRate` events a second, a frame at most every `intervalMs`. */
+/**
+ * What a subscription asks of its frames: at most `maxRate` events a second, a frame at most every
+ * `intervalMs`, texts cut to `maxTextChars`.
+ */
 export interface LiveLimits {
   maxRate?: number | undefined;
   intervalMs?: number | undefined;
+  maxTextChars?: number | undefined;
 }
 
 export interface LiveClientHandle {
@@ -39,6 +44,8 @@ interface Client {
   filter: EventFilter;
   maxRate: number;
   intervalMs: number;
+  /** Texts longer than this are cut in frames; Infinity sends them whole. */
+  maxTextChars: number;
   lastFrameMs: number;
   /** A uniform sample (reservoir) of the events matched since the last frame. */
   pending: StoredEvent[];
@@ -107,7 +114,8 @@ export function createLiveHub(options: LiveHubOptions = {}) {
     if (client.matched > 0 && due) {
       client.lastFrameMs = nowMs;
       const held = client.pending.sort((a, b) => a.id - b.id);
-      const events = spread(held, allowance(client, nowMs));
+      const sample = spread(held, allowance(client, nowMs));
+      const events = Number.isFinite(client.maxTextChars) ? sample.map((event) => cutLongText(event, client.maxTextChars)) : sample;
       const matched = client.matched;
       client.pending = [];
       client.matched = 0;
@@ -136,6 +144,7 @@ export function createLiveHub(options: LiveHubOptions = {}) {
         filter,
         maxRate: rate,
         intervalMs: limits.intervalMs ?? 0,
+        maxTextChars: limits.maxTextChars ?? Infinity,
         lastFrameMs: 0,
         pending: [],
         matched: 0,
@@ -149,6 +158,7 @@ export function createLiveHub(options: LiveHubOptions = {}) {
           client.filter = next;
           if (nextLimits.maxRate !== undefined) client.maxRate = rateOf(nextLimits.maxRate);
           if (nextLimits.intervalMs !== undefined) client.intervalMs = nextLimits.intervalMs;
+          if (nextLimits.maxTextChars !== undefined) client.maxTextChars = nextLimits.maxTextChars;
         },
         remove() {
           clients.delete(client);

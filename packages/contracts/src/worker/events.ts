@@ -20,6 +20,10 @@ export const StoredEventSchema = Type.Object(
     // Derived by the store (optional: events stored before the columns existed have null).
     category: Type.Optional(Nullable(StatementCategorySchema)),
     fingerprint: Type.Optional(Nullable(Type.String({ description: 'The statement with its literals replaced (statementFingerprint)' }))),
+    // Only in live frames of a subscription with `maxTextChars`.
+    cut: Type.Optional(
+      Type.Array(Type.String(), { description: 'Fields this live frame shortened (`text`, `raw.commandText`, …); `GET /events/:id` returns the event whole' }),
+    ),
   },
   { $id: 'StoredEvent' },
 );

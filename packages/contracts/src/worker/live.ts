@@ -53,8 +53,24 @@ const MaxRateSchema = Type.Integer({
 /** Frames are sent at most this often to a subscription that asks (`intervalMs`); the worker flushes every 100 ms. */
 const IntervalSchema = Type.Integer({ minimum: 100, maximum: 5000, description: 'Least time between two events frames (ms, default 100): a page that renders twice a second needs no more' });
 
-/** `/events/live` query: the filter of `GET /events`, the subscription's rate cap and frame interval. */
-export const LiveQuerySchema = Type.Object({ ...EventFilterQuerySchema.properties, maxRate: Type.Optional(MaxRateSchema), intervalMs: Type.Optional(IntervalSchema) });
+/** The longest text a frame carries whole when a subscription asks for shorter ones (`maxTextChars`). */
+export const LIVE_MIN_TEXT_CHARS = 100;
+export const LIVE_MAX_TEXT_CHARS = 1_000_000;
+
+const MaxTextCharsSchema = Type.Integer({
+  minimum: LIVE_MIN_TEXT_CHARS,
+  maximum: LIVE_MAX_TEXT_CHARS,
+  description:
+    'Longer texts (the statement, its fingerprint, the error, the raw event\'s strings) are cut to this many characters, ending in …, and the event names them in `cut`; `GET /events/:id` has the event whole. Default: nothing is cut',
+});
+
+/** `/events/live` query: the filter of `GET /events`, the subscription's rate cap, frame interval and text limit. */
+export const LiveQuerySchema = Type.Object({
+  ...EventFilterQuerySchema.properties,
+  maxRate: Type.Optional(MaxRateSchema),
+  intervalMs: Type.Optional(IntervalSchema),
+  maxTextChars: Type.Optional(MaxTextCharsSchema),
+});
 
 /** Client → worker on `/events/live`: replace the filter (same fields as the query parameters) and, optionally, the rate cap. */
 export const LiveSubscribeFrameSchema = Type.Object({
@@ -62,6 +78,7 @@ export const LiveSubscribeFrameSchema = Type.Object({
   filter: EventFilterQuerySchema,
   maxRate: Type.Optional(MaxRateSchema),
   intervalMs: Type.Optional(IntervalSchema),
+  maxTextChars: Type.Optional(MaxTextCharsSchema),
 });
 export const LiveClientFrameSchema = Type.Union([LiveSubscribeFrameSchema]);
 export type LiveClientFrame = Type.Static<typeof LiveClientFrameSchema>;

@@ -7,6 +7,12 @@ import type { LiveClientFrame, LiveServerFrame, StoredEvent, WorkerStatus } from
 export const LIVE_TABLE_RATE = 100;
 /** A frame at most this often: the table renders once a second while busy, and each message is a task for a loaded machine. */
 export const LIVE_FRAME_INTERVAL_MS = 500;
+/**
+ * Texts longer than this arrive cut (the event says so in `cut`): a cell shows 300 characters, and
+ * a data load's 64 KB INSERTs, sent whole, were most of what the page received, parsed and freed.
+ * The detail pane loads the whole event when a cut one is opened.
+ */
+export const LIVE_TEXT_CHARS = 2000;
 
 export interface LiveSocketHandlers {
   /** A frame of events: `matched` is the worker's count of every match since its last frame, `skipped` those it left out (rate cap). */
@@ -34,6 +40,7 @@ export function liveUrl(workerUrl: string, filter: EventFilter, maxRate = LIVE_T
   for (const [key, value] of Object.entries(filterToQuery(filter))) url.searchParams.set(key, value);
   url.searchParams.set('maxRate', String(maxRate));
   url.searchParams.set('intervalMs', String(LIVE_FRAME_INTERVAL_MS));
+  url.searchParams.set('maxTextChars', String(LIVE_TEXT_CHARS));
   return url.toString();
 }
 
@@ -44,7 +51,7 @@ export function connectLiveSocket(workerUrl: string, token: string, filter: Even
   let pending: EventFilter | undefined;
   const send = (next: EventFilter) => {
     // The worker takes the filter in its query-parameter form, as on the URL.
-    const frame: LiveClientFrame = { type: 'subscribe', filter: filterToQuery(next) as LiveClientFrame['filter'], maxRate: LIVE_TABLE_RATE, intervalMs: LIVE_FRAME_INTERVAL_MS };
+    const frame: LiveClientFrame = { type: 'subscribe', filter: filterToQuery(next) as LiveClientFrame['filter'], maxRate: LIVE_TABLE_RATE, intervalMs: LIVE_FRAME_INTERVAL_MS, maxTextChars: LIVE_TEXT_CHARS };
     socket.send(JSON.stringify(frame));
   };
   socket.addEventListener('open', () => {

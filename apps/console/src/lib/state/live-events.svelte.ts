@@ -97,6 +97,12 @@ export class LiveEvents implements UrlView {
   status = $state.raw<WorkerStatus | null>(null);
   filter = $state.raw<EventFilter>({});
   selected = $state.raw<StoredEvent | null>(null);
+  /**
+   * What the detail pane shows: the selected event, replaced by the stored one once loaded when
+   * the live frame cut its texts (`cut`); `detailError` says why the whole one could not be had.
+   */
+  detail = $state.raw<StoredEvent | null>(null);
+  detailError = $state<string | null>(null);
   columns = $state<LiveColumn[]>([...DEFAULT_COLUMNS]);
 
   /** The columns remembered in this browser, used when the address names none. */
@@ -328,7 +334,7 @@ export class LiveEvents implements UrlView {
     this.#resetRates();
     this.pausedEnd = this.buffer.end;
     this.#rebuilt();
-    if (this.selected !== null && !matchesFilter(this.selected, filter)) this.selected = null;
+    if (this.selected !== null && !matchesFilter(this.selected, filter)) this.select(null);
     this.#lastSlow = -Infinity;
     this.flush();
   }
@@ -360,7 +366,7 @@ export class LiveEvents implements UrlView {
     this.#resetRates();
     this.pausedEnd = 0;
     this.#rebuilt();
-    this.selected = null;
+    this.select(null);
     this.#lastSlow = -Infinity;
     this.flush();
   }
@@ -375,7 +381,7 @@ export class LiveEvents implements UrlView {
     const columns = params.has('cols') ? columnsFromParam(params.get('cols'), LIVE_COLUMNS.map((c) => c.key), DEFAULT_COLUMNS) : this.#savedColumns;
     if (columns.join(',') !== this.columns.join(',')) this.columns = columns;
     const id = Number(params.get('event'));
-    if (!Number.isSafeInteger(id) || id <= 0) this.selected = null;
+    if (!Number.isSafeInteger(id) || id <= 0) this.select(null);
     else if (this.selected?.id !== id) void this.#openById(id);
   }
 
@@ -387,12 +393,12 @@ export class LiveEvents implements UrlView {
   async #openById(id: number): Promise<void> {
     const held = this.buffer.toArray().find((event) => event.id === id);
     if (held !== undefined) {
-      this.selected = held;
+      this.select(held);
       return;
     }
     try {
       const stored = await this.#backend?.worker().getEvent(id);
-      if (stored !== undefined) this.selected = stored;
+      if (stored !== undefined) this.select(stored);
     } catch {
       // Gone from the store (or never stored): nothing to open.
     }
@@ -404,7 +410,21 @@ export class LiveEvents implements UrlView {
   }
 
   select(event: StoredEvent | null): void {
+    if (event === this.selected) return;
     this.selected = event;
+    this.detail = event;
+    this.detailError = null;
+    if (event?.cut !== undefined && event.cut.length > 0) void this.#loadWhole(event);
+  }
+
+  /** The stored event in place of one whose texts the live frame cut; the cut one stays if it cannot be had. */
+  async #loadWhole(event: StoredEvent): Promise<void> {
+    try {
+      const whole = await this.#backend?.worker().getEvent(event.id);
+      if (whole !== undefined && this.selected === event) this.detail = whole;
+    } catch (cause) {
+      if (this.selected === event) this.detailError = cause instanceof Error ? cause.message : String(cause);
+    }
   }
 
   setColumns(columns: LiveColumn[]): void {

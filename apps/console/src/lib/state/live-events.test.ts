@@ -1,5 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
 import { makeEvent, makeEvents } from '../testing/events.js';
+import type { Backend } from '../api/backend.js';
 import { LiveEvents } from './live-events.svelte.js';
 
 /** A LiveEvents whose render batches run only when the test says so. */
@@ -88,6 +89,40 @@ describe('LiveEvents', () => {
     const storage = { getItem: (k: string) => map.get(k) ?? null, setItem: (k: string, v: string) => void map.set(k, v) };
     new LiveEvents(null, { storage }).setColumns(['user', 'text']);
     expect(new LiveEvents(null, { storage }).columns).toEqual(['user', 'text']);
+  });
+
+  it('opens an event whose texts the live frame cut, then shows the stored one whole; says why when it cannot', async () => {
+    const { createFakeBackend } = await import('../testing/fake-backend.js');
+    const whole = makeEvent(3, { text: 'INSERT INTO t VALUES (1), (2), (3)' });
+    const cut = { ...whole, text: 'INSERT INTO t…', cut: ['text'] };
+    const calls: number[] = [];
+    let fail = false;
+    const backend = {
+      ...createFakeBackend(),
+      worker: () => ({
+        getEvent: async (id: number) => {
+          calls.push(id);
+          if (fail) throw new Error('worker is down');
+          return whole;
+        },
+      }),
+    } as unknown as Backend;
+    const live = new LiveEvents(backend, { storage: null });
+    const plain = makeEvent(9);
+    live.select(plain);
+    expect(live.detail).toBe(plain);
+    expect(calls).toEqual([]);
+    live.select(cut);
+    expect(live.detail).toBe(cut);
+    await vi.waitFor(() => expect(live.detail).toBe(whole));
+    // The selection stays the held (cut) event, so the table still marks its row.
+    expect(live.selected).toBe(cut);
+    expect(calls).toEqual([whole.id]);
+    fail = true;
+    live.select(null);
+    live.select(cut);
+    await vi.waitFor(() => expect(live.detailError).toBe('worker is down'));
+    expect(live.detail).toBe(cut);
   });
 
   it('reconnects after the worker went away, not after a deliberate disconnect', async () => {
