@@ -18,6 +18,8 @@ export interface CaptureThreadInit {
 }
 
 export type ToCaptureThread =
+  // A thread kept from an earlier run (of the same priority) starts the next one.
+  | { type: 'start'; run: CaptureThreadInit }
   | { type: 'stop' | 'close'; id: number }
   | { type: 'answer'; id: number; ok: true; dataKey?: { plaintext: Uint8Array; ciphertextBlob: Uint8Array }; serverVersion?: string; marked?: boolean }
   | { type: 'answer'; id: number; ok: false; error: { name: string; message: string } };
@@ -25,7 +27,7 @@ export type ToCaptureThread =
 export type FromCaptureThread =
   | { type: 'started'; tid: number | null }
   | { type: 'start-failed'; error: { name: string; message: string } }
-  | { type: 'done'; id: number; stats: AuditCaptureStats }
+  | { type: 'done'; id: number; stats: AuditCaptureStats | null }
   | { type: 'stats'; stats: AuditCaptureStats }
   | { type: 'log'; level: 'info' | 'warn' | 'error'; fields: Record<string, unknown>; message: string }
   | { type: 'generate-data-key'; id: number; keyId: string; encryptionContext: Record<string, string> }

@@ -1,8 +1,9 @@
-// The capture thread's entry (see capture-thread.ts): runs one audit capture, with KMS and
-// Kinesis asked of the emulator's thread and its counters posted there a few times a second.
+// The capture thread's entry (see capture-thread.ts): runs an audit capture (the first from
+// workerData, later ones on `start` messages: the thread is kept between stream runs), with KMS
+// and Kinesis asked of the emulator's thread and its counters posted there a few times a second.
 import { parentPort, workerData } from 'node:worker_threads';
 import type { ActiveStream } from '../activity-source.js';
-import { createAuditCapture } from './audit-capture.js';
+import { createAuditCapture, type AuditCapture } from './audit-capture.js';
 import { createPgauditCapture } from '../pgaudit/pgaudit-capture.js';
 import type { CaptureLog } from './capture-log.js';
 import type { CaptureThreadInit, FromCaptureThread, ToCaptureThread } from './capture-thread-protocol.js';
@@ -14,7 +15,6 @@ const STATS_INTERVAL_MS = 200;
 
 const port = parentPort;
 if (port === null) throw new Error('capture-thread-worker runs as a worker thread');
-const init = workerData as CaptureThreadInit;
 const post = (message: FromCaptureThread): void => port.postMessage(message);
 
 type Answer = Extract<ToCaptureThread, { type: 'answer' }>;
@@ -47,46 +47,67 @@ const log: CaptureLog = {
   error: (fields, message) => post({ type: 'log', level: 'error', fields: plainFields(fields), message }),
 };
 
-const stream: ActiveStream = {
-  ...init.stream,
-  kms: {
-    decrypt: () => Promise.reject(new Error('the capture thread never decrypts')),
-    async generateDataKey(keyId, encryptionContext) {
-      const answer = await ask('generate-data-key', { keyId, encryptionContext });
-      if (!answer.ok || answer.dataKey === undefined) throw failure(answer);
-      return answer.dataKey;
+/** The stream as this thread sees it: KMS and Kinesis are asked of the emulator's thread. */
+function threadStream(fields: CaptureThreadInit['stream']): ActiveStream {
+  return {
+    ...fields,
+    kms: {
+      decrypt: () => Promise.reject(new Error('the capture thread never decrypts')),
+      async generateDataKey(keyId, encryptionContext) {
+        const answer = await ask('generate-data-key', { keyId, encryptionContext });
+        if (!answer.ok || answer.dataKey === undefined) throw failure(answer);
+        return answer.dataKey;
+      },
     },
-  },
-  async putRecords(records) {
-    const answer = await ask('put-records', { records: records.map(({ data, partitionKey }) => ({ data, partitionKey })) });
-    if (!answer.ok) throw failure(answer);
-  },
-};
+    async putRecords(records) {
+      const answer = await ask('put-records', { records: records.map(({ data, partitionKey }) => ({ data, partitionKey })) });
+      if (!answer.ok) throw failure(answer);
+    },
+  };
+}
 
-// Async mode puts the database first (as Aurora's does): the capture runs when the CPU is not
-// needed elsewhere, and a backlog waits in the audit file. Sync mode keeps the normal priority.
-const tid = stream.mode === 'async' ? lowerThreadPriority(init.nice) : null;
-const capture =
-  init.capture.kind === 'audit'
-    ? createAuditCapture({ ...init.capture.options, log, cpuClock: 'thread' })
-    : createPgauditCapture({
-        ...init.capture.options,
-        log,
-        cpuClock: 'thread',
-        async housekeeping() {
-          const opened = await ask('pg-session', { op: 'open' });
-          if (!opened.ok) throw failure(opened);
-          return {
-            serverVersion: opened.serverVersion ?? '',
-            runMarker: async (text) => {
-              const marked = await ask('pg-marker', { text });
-              return marked.ok && marked.marked === true;
-            },
-            close: async () => void (await ask('pg-session', { op: 'close' })),
-          };
+function createCapture(spec: CaptureThreadInit['capture']): AuditCapture {
+  if (spec.kind === 'audit') return createAuditCapture({ ...spec.options, log, cpuClock: 'thread' });
+  return createPgauditCapture({
+    ...spec.options,
+    log,
+    cpuClock: 'thread',
+    async housekeeping() {
+      const opened = await ask('pg-session', { op: 'open' });
+      if (!opened.ok) throw failure(opened);
+      return {
+        serverVersion: opened.serverVersion ?? '',
+        runMarker: async (text) => {
+          const marked = await ask('pg-marker', { text });
+          return marked.ok && marked.marked === true;
         },
-      });
-const ticker = setInterval(() => post({ type: 'stats', stats: capture.stats() }), STATS_INTERVAL_MS);
+        close: async () => void (await ask('pg-session', { op: 'close' })),
+      };
+    },
+  });
+}
+
+/** The run under way: one capture per stream start; the thread outlives it when the stream stops. */
+let current: { capture: AuditCapture; ticker: NodeJS.Timeout } | null = null;
+
+function startRun(run: CaptureThreadInit): void {
+  const stream = threadStream(run.stream);
+  // Async mode puts the database first (as Aurora's does): the capture runs when the CPU is not
+  // needed elsewhere, and a backlog waits in the audit file. Sync mode keeps the normal priority
+  // (the emulator reuses a thread only for a run of the same priority).
+  const tid = stream.mode === 'async' ? lowerThreadPriority(run.nice) : null;
+  const capture = createCapture(run.capture);
+  const ticker = setInterval(() => post({ type: 'stats', stats: capture.stats() }), STATS_INTERVAL_MS);
+  current = { capture, ticker };
+  capture.start(stream).then(
+    () => post({ type: 'started', tid }),
+    (error: unknown) => {
+      clearInterval(ticker);
+      current = null;
+      post({ type: 'start-failed', error: errorSummary(error) });
+    },
+  );
+}
 
 port.on('message', (message: ToCaptureThread) => {
   if (message.type === 'answer') {
@@ -95,23 +116,27 @@ port.on('message', (message: ToCaptureThread) => {
     resolve?.(message);
     return;
   }
-  void (message.type === 'stop' ? capture.stop() : capture.close()).then(
+  if (message.type === 'start') {
+    startRun(message.run);
+    return;
+  }
+  const run = current;
+  current = null;
+  if (run === null) {
+    post({ type: 'done', id: message.id, stats: null });
+    return;
+  }
+  void (message.type === 'stop' ? run.capture.stop() : run.capture.close()).then(
     () => {
-      clearInterval(ticker);
-      post({ type: 'done', id: message.id, stats: capture.stats() });
+      clearInterval(run.ticker);
+      post({ type: 'done', id: message.id, stats: run.capture.stats() });
     },
     (error: unknown) => {
       log.error({ code: 'CAPTURE_STOP_FAILED', err: errorSummary(error) }, 'stopping the capture thread failed');
-      clearInterval(ticker);
-      post({ type: 'done', id: message.id, stats: capture.stats() });
+      clearInterval(run.ticker);
+      post({ type: 'done', id: message.id, stats: run.capture.stats() });
     },
   );
 });
 
-capture.start(stream).then(
-  () => post({ type: 'started', tid }),
-  (error: unknown) => {
-    clearInterval(ticker);
-    post({ type: 'start-failed', error: errorSummary(error) });
-  },
-);
+startRun(workerData as CaptureThreadInit);

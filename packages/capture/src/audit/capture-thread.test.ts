@@ -91,6 +91,26 @@ describe('audit capture in a thread of its own', () => {
     });
   }
 
+  it('keeps its thread between runs of the same priority, and streams each run whole', async () => {
+    const { auditLogPath, stateDir, logged, log } = await setUp();
+    capture = createThreadedAuditCapture(
+      { connection: { socketPath: join(dir, 'no-server.sock'), user: 'nobody' }, auditLogPath, stateDir, batch: { maxEvents: 50, maxDelayMs: 20 }, log },
+      { nice: 19 },
+    );
+    const tids: unknown[] = [];
+    for (const [run, from] of [[0, 0], [1, 100]] as const) {
+      const stream = createTestStream({ mode: 'async', streamName: `aws-rds-das-run-${run}` });
+      await capture.start(stream);
+      tids.push(logged.filter((l) => l.code === 'CAPTURE_THREAD_PRIORITY').at(-1)?.fields['tid']);
+      await appendFile(auditLogPath, statementLines(from, 100));
+      await eventually(() => (capture?.stats().eventsAccepted === 200 ? true : undefined), `200 events of run ${run}`);
+      await capture.stop();
+      const queries = (await decryptWithSdk(stream)).filter((e) => e.command === 'QUERY');
+      expect(queries.map((e) => e.commandText)).toEqual(Array.from({ length: 100 }, (_, i) => `INSERT INTO orders VALUES (${from + i}, 'it''s\n${from + i}')`));
+    }
+    if (process.platform === 'linux') expect(tids[1]).toBe(tids[0]);
+  });
+
   it('names a failed start and keeps no thread behind', async () => {
     const { auditLogPath, log } = await setUp();
     // A file where the state directory should be: the saved position cannot be read.

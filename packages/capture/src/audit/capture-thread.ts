@@ -65,6 +65,8 @@ interface Run {
   done: Map<number, (stats: AuditCaptureStats | null) => void>;
   /** The pgaudit capture's database session, opened here at the thread's request. */
   session: PgHousekeepingSession | null;
+  /** The thread's nice value for this run (0 in sync mode). */
+  nice: number;
 }
 
 /**
@@ -93,6 +95,12 @@ function createThreadedCapture(
 ): AuditCapture {
   const log = captureLog ?? silentLog;
   let run: Run | null = null;
+  /**
+   * The thread of the last run that stopped, kept for the next start at the same priority: a new
+   * thread loads and compiles the capture's modules again (~1 s of CPU, its compiling on V8's
+   * threads at normal priority), each time a stream starts. A thread at nice 19 cannot go back to 0.
+   */
+  let parked: { worker: Worker; nice: number } | null = null;
   let state: AuditCaptureStats['state'] = 'idle';
   let last = idleStats();
   let nextId = 1;
@@ -147,7 +155,7 @@ function createThreadedCapture(
         );
         return;
       case 'done': {
-        last = message.stats;
+        if (message.stats !== null) last = message.stats;
         const resolve = current.done.get(message.id);
         current.done.delete(message.id);
         resolve?.(message.stats);
@@ -163,10 +171,11 @@ function createThreadedCapture(
     const id = nextId++;
     const done = new Promise<AuditCaptureStats | null>((resolve) => current.done.set(id, resolve));
     answer(current.worker, { type: how, id });
-    await done;
+    const stats = await done;
     run = null; // before terminating: its exit is no failure
     state = 'idle';
-    await current.worker.terminate();
+    if (how === 'stop' && stats !== null) parked = { worker: current.worker, nice: current.nice };
+    else await current.worker.terminate();
     await current.session?.close().catch(() => undefined); // a thread that ended without closing it
   }
 
@@ -189,10 +198,22 @@ function createThreadedCapture(
         engineNativeAuditFieldsIncluded: stream.engineNativeAuditFieldsIncluded,
       };
       const init: CaptureThreadInit = { capture: spec, stream: plainStream, nice: thread.nice };
-      const worker = new Worker(script, { workerData: init, execArgv: threadExecArgv() });
-      // Like the in-thread capture's timers: a running capture does not keep the process alive.
-      worker.unref();
-      const current: Run = { worker, stream, finishing: null, done: new Map(), session: null };
+      const nice = stream.mode === 'async' ? thread.nice : 0;
+      const kept = parked;
+      parked = null;
+      let worker: Worker;
+      if (kept !== null && kept.nice === nice) {
+        worker = kept.worker;
+        // The last run's listeners go; this run's come below.
+        worker.removeAllListeners('message').removeAllListeners('error').removeAllListeners('exit');
+        worker.postMessage({ type: 'start', run: init } satisfies ToCaptureThread);
+      } else {
+        if (kept !== null) await kept.worker.terminate();
+        worker = new Worker(script, { workerData: init, execArgv: threadExecArgv() });
+        // Like the in-thread capture's timers: a running capture does not keep the process alive.
+        worker.unref();
+      }
+      const current: Run = { worker, stream, finishing: null, done: new Map(), session: null, nice };
       last = { ...idleStats(), stream: stream.streamName, mode: stream.mode };
       const started = new Promise<void>((resolve, reject) => {
         worker.on('message', (message: FromCaptureThread) => {
@@ -207,6 +228,7 @@ function createThreadedCapture(
         });
         const gone = (error: Error): void => {
           reject(error);
+          if (parked?.worker === worker) parked = null;
           if (run === current) {
             log.error({ code: 'CAPTURE_THREAD_FAILED', err: errorSummary(error) }, 'the capture thread ended unexpectedly');
             for (const resolveDone of current.done.values()) resolveDone(null);
@@ -238,7 +260,12 @@ function createThreadedCapture(
     },
     async close() {
       const current = run;
-      if (current === null) return;
+      if (current === null) {
+        const kept = parked;
+        parked = null;
+        await kept?.worker.terminate();
+        return;
+      }
       current.finishing ??= finish(current, 'close');
       await current.finishing;
     },
