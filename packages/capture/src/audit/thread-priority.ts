@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { readlinkSync } from 'node:fs';
 import { setPriority } from 'node:os';
 
@@ -19,5 +20,20 @@ export function lowerThreadPriority(nice: number): number | null {
   if (!Number.isInteger(tid) || tid <= 0) return null;
   // Raising one's own nice value needs no privilege.
   setPriority(tid, nice);
+  if (nice === 19) enterIdleClass(tid);
   return tid;
+}
+
+/**
+ * The lowest priority also takes the thread into Linux's idle scheduling class (SCHED_IDLE, via
+ * util-linux `chrt`): a thread at nice 19 that got a core keeps it until its slice ends (about a
+ * millisecond) when a database backend wakes, an idle-class one is preempted at once. Entering it
+ * needs no privilege; without `chrt` the thread stays at nice 19.
+ */
+function enterIdleClass(tid: number): void {
+  try {
+    execFileSync('chrt', ['--idle', '--pid', '0', String(tid)], { stdio: 'ignore', timeout: 2000 });
+  } catch {
+    // No chrt, or a kernel without the class: nice 19 it is.
+  }
 }
