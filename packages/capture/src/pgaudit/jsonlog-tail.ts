@@ -1,4 +1,4 @@
-import { open, readdir } from 'node:fs/promises';
+import { closeSync, fstatSync, openSync, readdirSync, readSync } from 'node:fs';
 import { join } from 'node:path';
 
 /** Where the tail has read to: a file of the log directory and the byte after the last whole line. */
@@ -27,24 +27,42 @@ const MAX_LINE_BYTES = 64 * 1024 * 1024;
  * file when it rotates (never renaming one), so the tail reads its file to the end, then moves to
  * the next name; a partial line at the end waits for its newline. A file removed under it (log
  * cleanup) is skipped for the next one by name.
+ *
+ * Its reads are synchronous: small reads of a file just written (in the page cache), each of
+ * which would otherwise be a trip to libuv's thread pool, at normal priority, from a capture
+ * thread that runs at the lowest.
  */
 export function createJsonlogTail(options: JsonlogTailOptions) {
   const pattern = options.pattern ?? DEFAULT_PATTERN;
   const maxBytes = options.maxBytes ?? 4 * 1024 * 1024;
   let position: JsonlogPosition | null = typeof options.from === 'object' ? { ...options.from } : null;
 
-  async function files(): Promise<string[]> {
-    const names = await readdir(options.dir).catch(() => [] as string[]);
+  function files(): string[] {
+    let names: string[];
+    try {
+      names = readdirSync(options.dir);
+    } catch {
+      return [];
+    }
     return names.filter((name) => pattern.test(name)).sort();
   }
 
-  async function sizeOf(file: string): Promise<number | null> {
-    const handle = await open(join(options.dir, file), 'r').catch(() => null);
-    if (handle === null) return null;
+  /** The file's descriptor, or null when it is gone. */
+  function openFile(file: string): number | null {
     try {
-      return (await handle.stat()).size;
+      return openSync(join(options.dir, file), 'r');
+    } catch {
+      return null;
+    }
+  }
+
+  function sizeOf(file: string): number | null {
+    const fd = openFile(file);
+    if (fd === null) return null;
+    try {
+      return fstatSync(fd).size;
     } finally {
-      await handle.close();
+      closeSync(fd);
     }
   }
 
@@ -52,16 +70,16 @@ export function createJsonlogTail(options: JsonlogTailOptions) {
    * From `offset`, whole lines of up to `maxBytes` (more when one line is longer: it is read
    * whole, up to 64 MiB); null when the file is gone.
    */
-  async function readLines(file: string, offset: number): Promise<{ lines: string[]; ends: number[]; consumed: number; atEnd: boolean } | null> {
-    const handle = await open(join(options.dir, file), 'r').catch(() => null);
-    if (handle === null) return null;
+  function readLines(file: string, offset: number): { lines: string[]; ends: number[]; consumed: number; atEnd: boolean } | null {
+    const fd = openFile(file);
+    if (fd === null) return null;
     try {
-      const size = (await handle.stat()).size;
+      const size = fstatSync(fd).size;
       for (let want = maxBytes; ; want *= 2) {
         const length = Math.min(want, Math.max(0, size - offset));
         if (length === 0) return { lines: [], ends: [], consumed: 0, atEnd: true };
         const buffer = Buffer.allocUnsafe(length);
-        const { bytesRead } = await handle.read(buffer, 0, length, offset);
+        const bytesRead = readSync(fd, buffer, 0, length, offset);
         const lastNewline = buffer.lastIndexOf(0x0a, bytesRead - 1);
         if (lastNewline === -1) {
           // A line longer than the read: read more of it, unless it is still being written.
@@ -82,7 +100,7 @@ export function createJsonlogTail(options: JsonlogTailOptions) {
         return { lines, ends, consumed: lastNewline + 1, atEnd: offset + lastNewline + 1 >= size };
       }
     } finally {
-      await handle.close();
+      closeSync(fd);
     }
   }
 
@@ -94,18 +112,18 @@ export function createJsonlogTail(options: JsonlogTailOptions) {
      * each of them (`positions[i]` follows `lines[i]`) and the position after them all.
      */
     async read(): Promise<{ lines: string[]; positions: JsonlogPosition[]; position: JsonlogPosition | null; atEnd: boolean }> {
-      const names = await files();
+      const names = files();
       if (position === null) {
         if (names.length === 0) return { lines: [], positions: [], position: null, atEnd: true };
         const file = (options.from === 'start' ? names[0] : names.at(-1)) as string;
-        position = { file, offset: options.from === 'start' ? 0 : ((await sizeOf(file)) ?? 0) };
+        position = { file, offset: options.from === 'start' ? 0 : (sizeOf(file) ?? 0) };
       }
       const lines: string[] = [];
       const positions: JsonlogPosition[] = [];
       let atEnd = true;
       for (;;) {
         const current: JsonlogPosition = position;
-        const read = await readLines(current.file, current.offset);
+        const read = readLines(current.file, current.offset);
         const next = names.find((name) => name > current.file);
         if (read === null) {
           // Removed under us: the next file by name carries on.
