@@ -19,3 +19,5 @@ export { decryptMessageFast, type FastDecryptResult } from './crypto/message/dec
 export { encryptMessageFast, type EncryptMessageOptions } from './crypto/message/encrypt-message.js';
 export type { EsdkSuite } from './crypto/esdk.js';
 export { classifyKmsError, encryptionContextFor, kmsPortFromClient, type KmsPort } from './crypto/kms-port.js';
+// Worker threads that run built JS (the capture's and the worker's decryption threads).
+export { startBuiltThread, threadExecArgv } from './threads/built-thread.js';

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { createMemoryKms, kmsError } from '@das/core/testing';
 import { createDasProducer, eventNumber } from '../../test/support/das-records.js';
-import { createDecryptPool, threadExecArgv, type DecryptPool } from './decrypt-pool.js';
+import { createDecryptPool, type DecryptPool } from './decrypt-pool.js';
 
 const pools: DecryptPool[] = [];
 afterEach(async () => {
@@ -25,10 +25,6 @@ describe('decrypt pool', () => {
     // One data key for the producer: one KMS call, the rest from the cache.
     expect(pool.stats()).toMatchObject({ kmsCalls: 1 });
     expect(pool.stats().cacheHits).toBeGreaterThan(15);
-  });
-
-  it('runs threads from built JS without the test runner’s --conditions', () => {
-    expect(threadExecArgv(['--conditions', '@das/source', '--enable-source-maps', '-C', 'x', '--conditions=y'])).toEqual(['--enable-source-maps']);
   });
 
   it('answers retry (not bad) when the worker threads cannot reach KMS, in order across threads', async () => {

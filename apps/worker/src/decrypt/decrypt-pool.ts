@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { Worker } from 'node:worker_threads';
-import { createDataKeyCache, kmsPortFromClient, type DataKeyCache, type DecryptEngine, type KmsPort } from '@das/core';
+import type { Worker } from 'node:worker_threads';
+import { createDataKeyCache, kmsPortFromClient, startBuiltThread, type DataKeyCache, type DecryptEngine, type KmsPort } from '@das/core';
 import { createKmsClient, type AwsSettings } from '../aws/aws-clients.js';
 import { decodeRecord, type DecodeOutcome } from './decode-record.js';
 import { createKeyService, type KeyService } from './key-service.js';
@@ -75,24 +75,6 @@ function createInThreadPool(options: DecryptPoolOptions): DecryptPool {
   };
 }
 
-/**
- * execArgv for the threads without `--conditions`: a test runner may resolve workspace packages
- * to their TS sources that way, but the threads run built JS and must load built dependencies.
- */
-export function threadExecArgv(execArgv: readonly string[] = process.execArgv): string[] {
-  const out: string[] = [];
-  for (let i = 0; i < execArgv.length; i += 1) {
-    const arg = execArgv[i] as string;
-    if (arg === '--conditions' || arg === '-C') {
-      i += 1;
-      continue;
-    }
-    if (arg.startsWith('--conditions=') || arg.startsWith('-C=')) continue;
-    out.push(arg);
-  }
-  return out;
-}
-
 interface ThreadHandle {
   dead: Error | undefined;
   worker: Worker;
@@ -112,7 +94,7 @@ function createThreadedPool(options: DecryptPoolOptions): DecryptPool {
   const threads: ThreadHandle[] = Array.from({ length: options.threads }, () => {
     const handle: ThreadHandle = {
       dead: undefined,
-      worker: new Worker(script, { workerData: init, execArgv: threadExecArgv() }),
+      worker: startBuiltThread(script, { workerData: init }),
       pending: new Map(),
       load: 0,
     };

@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
+import { startBuiltThread } from '@das/core';
 import type { ActiveStream } from '../activity-source.js';
 import type { AuditCapture, AuditCaptureOptions, AuditCaptureStats } from './audit-capture.js';
 import { silentLog } from './capture-log.js';
@@ -20,24 +21,6 @@ export interface CaptureThreadOptions {
 function captureThreadScriptUrl(): URL {
   if (import.meta.url.endsWith('.ts')) return new URL('../../dist/audit/capture-thread-worker.js', import.meta.url);
   return new URL('./capture-thread-worker.js', import.meta.url);
-}
-
-/**
- * execArgv for the thread without `--conditions`: a test runner may resolve workspace packages
- * to their TS sources that way, but the thread runs built JS and must load built dependencies.
- */
-function threadExecArgv(execArgv: readonly string[] = process.execArgv): string[] {
-  const out: string[] = [];
-  for (let i = 0; i < execArgv.length; i += 1) {
-    const arg = execArgv[i] as string;
-    if (arg === '--conditions' || arg === '-C') {
-      i += 1;
-      continue;
-    }
-    if (arg.startsWith('--conditions=') || arg.startsWith('-C=')) continue;
-    out.push(arg);
-  }
-  return out;
 }
 
 function idleStats(): AuditCaptureStats {
@@ -209,7 +192,7 @@ function createThreadedCapture(
         worker.postMessage({ type: 'start', run: init } satisfies ToCaptureThread);
       } else {
         if (kept !== null) await kept.worker.terminate();
-        worker = new Worker(script, { workerData: init, execArgv: threadExecArgv() });
+        worker = startBuiltThread(script, { workerData: init });
         // Like the in-thread capture's timers: a running capture does not keep the process alive.
         worker.unref();
       }
