@@ -14,6 +14,8 @@ const SERVER = process.env.DAS_TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:543
 const database = `das_stack_fleet_${randomBytes(4).toString('hex')}`;
 let stack: Stack;
 let dataDir: string;
+// Every service's output, printed with what was last seen when a wait times out.
+const output: string[] = [];
 
 async function call<T>(base: string, method: string, path: string, body?: unknown): Promise<T> {
   const response = await fetch(`${base}${path}`, {
@@ -26,12 +28,14 @@ async function call<T>(base: string, method: string, path: string, body?: unknow
   return (text ? JSON.parse(text) : undefined) as T;
 }
 
-async function until<T>(what: string, check: () => Promise<T | undefined>, ms = 60_000): Promise<T> {
+async function until<T>(what: string, check: () => Promise<T | undefined>, ms = 60_000, seen: () => unknown = () => undefined): Promise<T> {
   const deadline = Date.now() + ms;
   for (;;) {
     const value = await check().catch(() => undefined);
     if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    if (Date.now() > deadline) {
+      throw new Error(`timed out waiting for ${what}; last seen: ${JSON.stringify(seen())}; the services' last output:\n${output.slice(-80).join('\n')}`);
+    }
     await new Promise((resolve) => setTimeout(resolve, 250));
   }
 }
@@ -40,7 +44,7 @@ beforeAll(async () => {
   dataDir = await mkdtemp(join(tmpdir(), 'das-stack-fleet-'));
   const url = new URL(SERVER);
   url.pathname = `/${database}`;
-  stack = await startStack({ dataDir, ports: 'free', source: 'synthetic', activityStreamDelayMs: 300, fleet: { workers: 3, storeUrl: url.toString() } });
+  stack = await startStack({ dataDir, ports: 'free', source: 'synthetic', activityStreamDelayMs: 300, fleet: { workers: 3, storeUrl: url.toString() }, onLine: (line) => output.push(line) });
 });
 
 afterAll(async () => {
@@ -59,11 +63,17 @@ describe('npm start -- --fleet 3', () => {
     const cluster = (await call<ClusterList>(stack.apiUrl, 'GET', '/clusters')).clusters[0]!;
     await call(stack.apiUrl, 'POST', `/clusters/${cluster.id}/activity-stream`, { kmsKeyId: key.keyId, mode: 'async', applyImmediately: true });
 
-    const fleet = await until('four leases over three workers', async () => {
-      const view = await call<Fleet>(stack.workers[2]!.url, 'GET', '/fleet');
-      const owners = new Set(view.leases.filter((l) => l.owner !== null && !l.expired).map((l) => l.owner));
-      return view.leases.length === 4 && owners.size === 3 ? view : undefined;
-    });
+    let lastView: Fleet | undefined;
+    const fleet = await until(
+      'four leases over three workers',
+      async () => {
+        const view = (lastView = await call<Fleet>(stack.workers[2]!.url, 'GET', '/fleet'));
+        const owners = new Set(view.leases.filter((l) => l.owner !== null && !l.expired).map((l) => l.owner));
+        return view.leases.length === 4 && owners.size === 3 ? view : undefined;
+      },
+      60_000,
+      () => lastView,
+    );
     expect(fleet.mode).toBe('fleet');
     expect(fleet.workers.filter((w) => w.alive).map((w) => w.workerId).sort()).toEqual(['local-1', 'local-2', 'local-3']);
 
