@@ -77,6 +77,24 @@ describe('state survives a restart on the same data dir', () => {
     for (const client of Object.values(second.clients)) client.destroy();
   });
 
+  it('lists only the clusters this run serves, and keeps the others with their ids for a run that serves them again', async () => {
+    const dataDir = await makeDataDir();
+    dirs.push(dataDir);
+    const first = await start(dataDir);
+    const original = await describeCluster(first.clients);
+    await stop(first.aws, first.clients);
+    // As `das-local --postgres` and then without it: a run that serves another cluster only.
+    const second = await start(dataDir, { cluster: { identifier: 'other-cluster', writerIdentifier: 'other-cluster-instance-1' } });
+    const listed = (await second.clients.rds.send(new DescribeDBClustersCommand({}))).DBClusters!.map((c) => c.DBClusterIdentifier);
+    expect(listed).toEqual(['other-cluster']);
+    await expect(second.clients.rds.send(new DescribeDBClustersCommand({ DBClusterIdentifier: original.DBClusterIdentifier }))).rejects.toMatchObject({ name: 'DBClusterNotFoundFault' });
+    await stop(second.aws, second.clients);
+    const third = await start(dataDir);
+    const again = await describeCluster(third.clients);
+    expect(again.DBClusterIdentifier).toBe(original.DBClusterIdentifier);
+    expect(again.DbClusterResourceId).toBe(original.DbClusterResourceId);
+  });
+
   it('finishes a start that was interrupted by the restart', async () => {
     const dataDir = await makeDataDir();
     dirs.push(dataDir);

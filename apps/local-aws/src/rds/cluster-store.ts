@@ -45,9 +45,15 @@ interface ClusterStateFile {
   clusters: ClusterRecord[];
 }
 
-/** Clusters and their activity-stream state in `<dir>/clusters.json` (atomic rewrite). */
+/**
+ * Clusters and their activity-stream state in `<dir>/clusters.json` (atomic rewrite). Only the
+ * clusters this run serves (its seeds) are listed and found; the others stay in the file with
+ * their ids and stream state, for a later run that serves them again (`das-local` started
+ * once with `--postgres`, then without it, must not show a PostgreSQL cluster it cannot back).
+ */
 export class ClusterStore {
   private readonly clusters = new Map<string, ClusterRecord>();
+  private readonly served = new Set<string>();
   private readonly writer = new SerialWriter();
 
   private constructor(private readonly path: string) {}
@@ -59,8 +65,10 @@ export class ClusterStore {
     for (const cluster of state?.clusters ?? []) store.clusters.set(cluster.identifier.toLowerCase(), cluster);
     let added = false;
     for (const seed of seeds) {
-      if (store.clusters.has(seed.identifier.toLowerCase())) continue;
-      store.clusters.set(seed.identifier.toLowerCase(), {
+      const key = seed.identifier.toLowerCase();
+      store.served.add(key);
+      if (store.clusters.has(key)) continue;
+      store.clusters.set(key, {
         identifier: seed.identifier,
         resourceId: `cluster-${base32Id()}`,
         createdAt: Date.now(),
@@ -77,17 +85,20 @@ export class ClusterStore {
     return store;
   }
 
+  /** The clusters this run serves. */
   list(): ClusterRecord[] {
-    return [...this.clusters.values()];
+    return [...this.clusters.entries()].filter(([key]) => this.served.has(key)).map(([, cluster]) => cluster);
   }
 
-  /** By identifier, case-insensitive as RDS. */
+  /** A served cluster by identifier, case-insensitive as RDS. */
   get(identifier: string): ClusterRecord | undefined {
-    return this.clusters.get(identifier.toLowerCase());
+    const key = identifier.toLowerCase();
+    return this.served.has(key) ? this.clusters.get(key) : undefined;
   }
 
+  /** Writes every cluster, those this run does not serve included. */
   save(): Promise<void> {
-    const text = JSON.stringify({ version: 1, clusters: this.list() } satisfies ClusterStateFile, null, 1);
+    const text = JSON.stringify({ version: 1, clusters: [...this.clusters.values()] } satisfies ClusterStateFile, null, 1);
     return this.writer.run(() => writeFileAtomic(this.path, text));
   }
 }
