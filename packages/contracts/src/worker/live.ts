@@ -53,7 +53,7 @@ const MaxRateSchema = Type.Integer({
 /** Frames are sent at most this often to a subscription that asks (`intervalMs`); the worker flushes every 100 ms. */
 const IntervalSchema = Type.Integer({ minimum: 100, maximum: 5000, description: 'Least time between two events frames (ms, default 100): a page that renders twice a second needs no more' });
 
-/** The longest text a frame carries whole when a subscription asks for shorter ones (`maxTextChars`). */
+/** The range of a subscription's `maxTextChars`: texts longer than it arrive cut. */
 export const LIVE_MIN_TEXT_CHARS = 100;
 export const LIVE_MAX_TEXT_CHARS = 1_000_000;
 
