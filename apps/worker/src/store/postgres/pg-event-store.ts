@@ -1,4 +1,4 @@
-import pg from 'pg';
+import type pg from 'pg';
 import type { EventFilter, ActivityEvent } from '@das/core';
 import type { Facets, StoredEvent } from '@das/contracts';
 import { compareSequenceNumbers } from '../sequence-number.js';
@@ -33,6 +33,7 @@ import {
 import { filterToPgSql, PgParams } from './pg-filter.js';
 import { migrate, type MigrationOutcome } from './pg-migrate.js';
 import { createPartitions } from './pg-partitions.js';
+import { createStorePool } from './pg-pool.js';
 import { PG_EVENT_COLUMNS, SCHEMA } from './pg-schema.js';
 import { createPgLeaseTable } from './pg-leases.js';
 import { createPgAlertStore } from './pg-alert-store.js';
@@ -147,14 +148,7 @@ export type PgEventStore = EventStore & { readonly url: string; readonly trigram
  * first locks the shard's lease row and checks that this worker still holds it (fencing).
  */
 export async function createPgEventStore(options: PgEventStoreOptions): Promise<PgEventStore> {
-  const pool = new pg.Pool({
-    connectionString: options.url,
-    max: options.poolSize ?? 6,
-    application_name: 'das-worker',
-    options: `-c idle_in_transaction_session_timeout=${Math.trunc(options.idleInTransactionTimeoutMs ?? 30_000)}`,
-  });
-  // A broken idle connection is dropped by the pool; without a listener it would crash the process.
-  pool.on('error', () => undefined);
+  const pool = createStorePool({ url: options.url, max: options.poolSize ?? 6, idleInTransactionTimeoutMs: options.idleInTransactionTimeoutMs ?? 30_000 });
   let outcome: MigrationOutcome;
   try {
     outcome = await migrate(pool);
