@@ -52,8 +52,10 @@ interface ClusterStateFile {
  * once with `--postgres`, then without it, must not show a PostgreSQL cluster it cannot back).
  */
 export class ClusterStore {
+  /** The clusters this run serves, by lower-case identifier. */
   private readonly clusters = new Map<string, ClusterRecord>();
-  private readonly served = new Set<string>();
+  /** The file's other clusters, written back as they were. */
+  private readonly others: ClusterRecord[] = [];
   private readonly writer = new SerialWriter();
 
   private constructor(private readonly path: string) {}
@@ -62,12 +64,16 @@ export class ClusterStore {
   static async open(dir: string, seeds: readonly ClusterSeed[]): Promise<ClusterStore> {
     const store = new ClusterStore(join(dir, 'clusters.json'));
     const state = await readJsonFile<ClusterStateFile>(store.path);
-    for (const cluster of state?.clusters ?? []) store.clusters.set(cluster.identifier.toLowerCase(), cluster);
+    const saved = new Map((state?.clusters ?? []).map((cluster) => [cluster.identifier.toLowerCase(), cluster]));
     let added = false;
     for (const seed of seeds) {
       const key = seed.identifier.toLowerCase();
-      store.served.add(key);
-      if (store.clusters.has(key)) continue;
+      const kept = saved.get(key);
+      saved.delete(key);
+      if (kept !== undefined) {
+        store.clusters.set(key, kept);
+        continue;
+      }
       store.clusters.set(key, {
         identifier: seed.identifier,
         resourceId: `cluster-${base32Id()}`,
@@ -81,24 +87,24 @@ export class ClusterStore {
       });
       added = true;
     }
+    store.others.push(...saved.values());
     if (added || !state) await store.save();
     return store;
   }
 
   /** The clusters this run serves. */
   list(): ClusterRecord[] {
-    return [...this.clusters.entries()].filter(([key]) => this.served.has(key)).map(([, cluster]) => cluster);
+    return [...this.clusters.values()];
   }
 
   /** A served cluster by identifier, case-insensitive as RDS. */
   get(identifier: string): ClusterRecord | undefined {
-    const key = identifier.toLowerCase();
-    return this.served.has(key) ? this.clusters.get(key) : undefined;
+    return this.clusters.get(identifier.toLowerCase());
   }
 
   /** Writes every cluster, those this run does not serve included. */
   save(): Promise<void> {
-    const text = JSON.stringify({ version: 1, clusters: [...this.clusters.values()] } satisfies ClusterStateFile, null, 1);
+    const text = JSON.stringify({ version: 1, clusters: [...this.others, ...this.clusters.values()] } satisfies ClusterStateFile, null, 1);
     return this.writer.run(() => writeFileAtomic(this.path, text));
   }
 }
