@@ -1,4 +1,6 @@
+import { spawn } from 'node:child_process';
 import { appendFile, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { decryptRecord, type MysqlActivityEvent } from '@das/core';
@@ -8,6 +10,9 @@ import type { CaptureLog } from './capture-log.js';
 import { createAuditCapture, type AuditCapture } from './audit-capture.js';
 import { createThreadedAuditCapture } from './capture-thread.js';
 import { createTestStream, eventually, records, type TestStream } from '../testing/index.js';
+
+/** This package's directory, whose build a child process loads. */
+const packageDir = fileURLToPath(new URL('../..', import.meta.url));
 
 const LINE = { timestamp: '20261206 17:00:00', serverHost: 'vm', username: 'app', host: '10.0.0.9', database: 'shop', retcode: 0 };
 
@@ -109,6 +114,36 @@ describe('audit capture in a thread of its own', () => {
       expect(queries.map((e) => e.commandText)).toEqual(Array.from({ length: 100 }, (_, i) => `INSERT INTO orders VALUES (${from + i}, 'it''s\n${from + i}')`));
     }
     if (process.platform === 'linux') expect(tids[1]).toBe(tids[0]);
+  });
+
+  it('does not keep the process alive, running or parked between runs', async () => {
+    const { auditLogPath, stateDir } = await setUp();
+    // A process of its own that runs a capture, leaves its thread parked, starts another, then
+    // ends its work (the interval stands for the emulator's server): it must exit by itself.
+    const script = join(dir, 'run-twice.mjs');
+    await writeFile(
+      script,
+      `const server = setInterval(() => {}, 1000);
+      const { createThreadedAuditCapture } = await import(${JSON.stringify(pathToFileURL(join(packageDir, 'dist/index.js')).href)});
+      const { createTestStream } = await import(${JSON.stringify(pathToFileURL(join(packageDir, 'dist/testing/index.js')).href)});
+      const capture = createThreadedAuditCapture({ connection: { socketPath: ${JSON.stringify(join(dir, 'no-server.sock'))}, user: 'nobody' }, auditLogPath: ${JSON.stringify(auditLogPath)}, stateDir: ${JSON.stringify(stateDir)} }, { nice: 0 });
+      await capture.start(createTestStream({ mode: 'sync', streamName: 'aws-rds-das-first' }));
+      await capture.stop();
+      await capture.start(createTestStream({ mode: 'sync', streamName: 'aws-rds-das-second' }));
+      console.log('started twice');
+      clearInterval(server);`,
+    );
+    const { NODE_OPTIONS: _testRunnerOptions, ...env } = process.env;
+    const child = spawn(process.execPath, [script], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
+    const code = await exited;
+    clearTimeout(timer);
+    expect(output).toContain('started twice');
+    expect(code, `the process did not exit by itself:\n${output}`).toBe(0);
   });
 
   it('names a failed start and keeps no thread behind', async () => {

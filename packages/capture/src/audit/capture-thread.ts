@@ -193,8 +193,6 @@ function createThreadedCapture(
       } else {
         if (kept !== null) await kept.worker.terminate();
         worker = startBuiltThread(script, { workerData: init });
-        // Like the in-thread capture's timers: a running capture does not keep the process alive.
-        worker.unref();
       }
       const current: Run = { worker, stream, finishing: null, done: new Map(), session: null, nice };
       last = { ...idleStats(), stream: stream.streamName, mode: stream.mode };
@@ -223,6 +221,9 @@ function createThreadedCapture(
         worker.on('error', gone);
         worker.on('exit', (code) => gone(new Error(`capture thread exited (code ${code})`)));
       });
+      // Like the in-thread capture's timers, a running or parked capture thread does not keep the
+      // process alive. After the listeners: adding a 'message' listener refs the thread's port again.
+      worker.unref();
       run = current;
       state = 'running';
       try {
