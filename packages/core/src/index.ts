@@ -14,6 +14,7 @@ export {
 } from './crypto/decrypt-record.js';
 export { createDataKeyResolver, type DecryptEngine } from './crypto/decrypt-steps.js';
 export { createRecordSigningKey, encryptRecord, encryptRecordFast, type EncryptContext } from './crypto/encrypt-record.js';
+export { AuroraMysqlEvent, type AuroraMysqlEventFields } from './crypto/aurora-mysql-event.js';
 export type { SigningKey } from './crypto/message/signature.js';
 export { decryptMessageFast, type FastDecryptResult } from './crypto/message/decrypt-message.js';
 export { encryptMessageFast, type EncryptMessageOptions } from './crypto/message/encrypt-message.js';

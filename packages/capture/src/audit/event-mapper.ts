@@ -1,4 +1,4 @@
-import type { MysqlActivityEvent } from '@das/core';
+import { AuroraMysqlEvent } from '@das/core';
 import { TABLE_OPERATIONS, type AuditLine } from './audit-line.js';
 import { errorMessageFor } from './error-messages.js';
 import { formatDasTime } from '../das-time.js';
@@ -66,7 +66,7 @@ export class EventMapper {
   }
 
   /** Maps one line read at `timeUs`; returns the events it completes, in stream order. */
-  push(line: AuditLine, timeUs: number): MysqlActivityEvent[] {
+  push(line: AuditLine, timeUs: number): AuroraMysqlEvent[] {
     const id = line.connectionId;
     const held = this.#pending.get(id);
     if (TABLE_OPERATIONS.has(line.operation)) {
@@ -77,7 +77,7 @@ export class EventMapper {
       this.#pending.set(id, [{ line, timeUs }]);
       return held === undefined ? [] : this.#orphans(held);
     }
-    const events: MysqlActivityEvent[] = [];
+    const events: AuroraMysqlEvent[] = [];
     let accesses: PendingTableAccess[] = [];
     if (held !== undefined) {
       this.#pending.delete(id);
@@ -95,7 +95,7 @@ export class EventMapper {
   }
 
   /** Table lines whose QUERY line never came (another statement or session line followed). */
-  #orphans(held: PendingTableAccess[]): MysqlActivityEvent[] {
+  #orphans(held: PendingTableAccess[]): AuroraMysqlEvent[] {
     const first = held[0];
     if (first === undefined) return [];
     return held
@@ -108,7 +108,7 @@ export class EventMapper {
     return { pending: [...this.#pending].map(([connectionId, accesses]) => ({ connectionId, accesses: [...accesses] })) };
   }
 
-  #auxEvent(access: PendingTableAccess, sessionDatabase: string, startUs: number): MysqlActivityEvent {
+  #auxEvent(access: PendingTableAccess, sessionDatabase: string, startUs: number): AuroraMysqlEvent {
     const { line, timeUs } = access;
     const table = line.operation === 'RENAME' ? (line.object.split('|')[0] ?? line.object) : line.object;
     const objectName = line.database === '' || line.database === sessionDatabase ? table : `${line.database}.${table}`;
@@ -126,7 +126,7 @@ export class EventMapper {
     });
   }
 
-  #mainEvent(line: AuditLine, timeUs: number, startUs: number, objectName: string): MysqlActivityEvent {
+  #mainEvent(line: AuditLine, timeUs: number, startUs: number, objectName: string): AuroraMysqlEvent {
     const errno = line.retcode ?? 0;
     const isQuery = line.operation === 'QUERY';
     return this.#event(line, {
@@ -162,11 +162,10 @@ export class EventMapper {
       startUs: number;
       endUs: number;
     },
-  ): MysqlActivityEvent {
+  ): AuroraMysqlEvent {
     const context = this.#context;
     const endTime = formatDasTime(parts.endUs);
-    const event: MysqlActivityEvent = {
-      type: 'record',
+    return new AuroraMysqlEvent({
       class: parts.class,
       clientApplication: null,
       command: parts.command,
@@ -191,13 +190,12 @@ export class EventMapper {
       serverVersion: context.serverVersion,
       serviceName: 'Amazon Aurora MySQL',
       sessionId: String(line.connectionId),
-      startTime: formatDasTime(parts.startUs),
+      startTime: parts.startUs === parts.endUs ? endTime : formatDasTime(parts.startUs),
       statementId: line.queryId,
       substatementId: parts.substatementId,
       transactionId: '0',
-    };
-    if (context.includeEngineNativeAuditFields) event.engineNativeAuditFields = nativeFields(line);
-    return event;
+      engineNativeAuditFields: context.includeEngineNativeAuditFields ? nativeFields(line) : undefined,
+    });
   }
 }
 

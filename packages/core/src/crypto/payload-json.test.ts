@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { createEventGenerator } from '../fixtures/index.js';
 import type { DasPayload } from '../schemas/payload.js';
 import { payloadJson } from './payload-json.js';
+import { AuroraMysqlEvent } from './aurora-mysql-event.js';
 
 const text = (bytes: Uint8Array): string => Buffer.from(bytes).toString('utf8');
 
@@ -25,5 +26,20 @@ describe('payloadJson', () => {
     expect(text(payloadJson(big))).toBe(JSON.stringify(big));
     const small = createEventGenerator({ seed: 24 }).payload(3);
     expect(text(payloadJson(small))).toBe(JSON.stringify(small));
+  });
+
+  it('writes producer-made Aurora MySQL events among plain ones as JSON.stringify does', () => {
+    const payload = createEventGenerator({ seed: 25 }).payload(6);
+    const made = (pid: number, commandText: string): AuroraMysqlEvent =>
+      new AuroraMysqlEvent({
+        class: 'MAIN', clientApplication: null, command: 'QUERY', commandText, databaseName: 'shop', dbProtocol: 'MySQL', dbUserName: 'app',
+        endTime: '2026-12-07 02:50:00.123456+00', errorMessage: '', exitCode: '0', logTime: '2026-12-07 02:50:00.123456+00', netProtocol: 'TCP',
+        objectName: 'orders', objectType: 'TABLE', paramList: null, pid, remoteHost: '10.0.0.9', remotePort: '', rowCount: 0, serverHost: 'db-1',
+        serverType: 'MySQL', serverVersion: 'MariaDB 10.11.6', serviceName: 'Amazon Aurora MySQL', sessionId: String(pid),
+        startTime: '2026-12-07 02:50:00.123456+00', statementId: pid * 10, substatementId: 1, transactionId: '0',
+      });
+    payload.databaseActivityEventList.splice(2, 0, made(1, "INSERT INTO t VALUES ('a\"b')"), made(2, 'SELECT 2'));
+    payload.databaseActivityEventList.push(made(1, 'SELECT 3'));
+    expect(text(payloadJson(payload))).toBe(JSON.stringify(payload));
   });
 });

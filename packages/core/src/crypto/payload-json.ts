@@ -1,4 +1,5 @@
 import type { DasPayload } from '../schemas/payload.js';
+import { AuroraMysqlEvent, auroraMysqlEventJson } from './aurora-mysql-event.js';
 
 const utf8 = new TextEncoder();
 /** Reused between records (a thread seals one at a time): grows to the largest record, ~1 MB. */
@@ -31,8 +32,9 @@ export function payloadJson(payload: DasPayload): Uint8Array {
   let at = put(head.length > 2 ? `${head.slice(0, -1)},"databaseActivityEventList":[` : '{"databaseActivityEventList":[', 0);
   for (let i = 0; i < events.length; i++) {
     if (i > 0) at = put(',', at);
+    const event = events[i];
     // An element JSON cannot write (undefined, a function) is null in an array, as JSON.stringify does.
-    at = put((JSON.stringify(events[i]) as string | undefined) ?? 'null', at);
+    at = put(event instanceof AuroraMysqlEvent ? auroraMysqlEventJson(event) : ((JSON.stringify(event) as string | undefined) ?? 'null'), at);
   }
   at = put(']}', at);
   return scratch.subarray(0, at);

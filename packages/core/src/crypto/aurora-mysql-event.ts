@@ -1,0 +1,226 @@
+import type { MysqlActivityEvent } from '../schemas/events.js';
+
+/** What a producer says about one Aurora MySQL event; `type` is always `record`. */
+export interface AuroraMysqlEventFields {
+  class: string;
+  clientApplication: string | null;
+  command: string;
+  commandText: string;
+  databaseName: string;
+  dbProtocol: string;
+  dbUserName: string;
+  endTime: string;
+  errorMessage: string;
+  exitCode: string;
+  logTime: string;
+  netProtocol: string;
+  objectName: string;
+  objectType: string;
+  paramList: string | null;
+  pid: number;
+  remoteHost: string;
+  remotePort: string;
+  rowCount: number;
+  serverHost: string;
+  serverType: string;
+  serverVersion: string;
+  serviceName: string;
+  sessionId: string;
+  startTime: string;
+  statementId: number;
+  substatementId: number;
+  transactionId: string;
+  engineNativeAuditFields?: Record<string, string>;
+}
+
+/**
+ * An Aurora MySQL activity event as a producer makes it: Aurora's fields in Aurora's order, so
+ * that {@link auroraMysqlEventJson} can write it without `JSON.stringify` (the same text). Its
+ * fields are read-only: a changed or added field would not be written.
+ */
+export class AuroraMysqlEvent implements MysqlActivityEvent {
+  readonly [key: string]: unknown;
+  readonly type = 'record' as const;
+  readonly class: string;
+  readonly clientApplication: string | null;
+  readonly command: string;
+  readonly commandText: string;
+  readonly databaseName: string;
+  readonly dbProtocol: string;
+  readonly dbUserName: string;
+  readonly endTime: string;
+  readonly errorMessage: string;
+  readonly exitCode: string;
+  readonly logTime: string;
+  readonly netProtocol: string;
+  readonly objectName: string;
+  readonly objectType: string;
+  readonly paramList: string | null;
+  readonly pid: number;
+  readonly remoteHost: string;
+  readonly remotePort: string;
+  readonly rowCount: number;
+  readonly serverHost: string;
+  readonly serverType: string;
+  readonly serverVersion: string;
+  readonly serviceName: string;
+  readonly sessionId: string;
+  readonly startTime: string;
+  readonly statementId: number;
+  readonly substatementId: number;
+  readonly transactionId: string;
+  /** Undefined unless the stream includes them (JSON then leaves the field out). */
+  readonly engineNativeAuditFields: Record<string, string> | undefined;
+
+  constructor(fields: AuroraMysqlEventFields) {
+    this.class = fields.class;
+    this.clientApplication = fields.clientApplication;
+    this.command = fields.command;
+    this.commandText = fields.commandText;
+    this.databaseName = fields.databaseName;
+    this.dbProtocol = fields.dbProtocol;
+    this.dbUserName = fields.dbUserName;
+    this.endTime = fields.endTime;
+    this.errorMessage = fields.errorMessage;
+    this.exitCode = fields.exitCode;
+    this.logTime = fields.logTime;
+    this.netProtocol = fields.netProtocol;
+    this.objectName = fields.objectName;
+    this.objectType = fields.objectType;
+    this.paramList = fields.paramList;
+    this.pid = fields.pid;
+    this.remoteHost = fields.remoteHost;
+    this.remotePort = fields.remotePort;
+    this.rowCount = fields.rowCount;
+    this.serverHost = fields.serverHost;
+    this.serverType = fields.serverType;
+    this.serverVersion = fields.serverVersion;
+    this.serviceName = fields.serviceName;
+    this.sessionId = fields.sessionId;
+    this.startTime = fields.startTime;
+    this.statementId = fields.statementId;
+    this.substatementId = fields.substatementId;
+    this.transactionId = fields.transactionId;
+    this.engineNativeAuditFields = fields.engineNativeAuditFields;
+  }
+}
+
+/**
+ * The JSON of a session's fields that do not change from one statement to the next, in the
+ * pieces that sit between the fields that do.
+ */
+interface SessionJson {
+  readonly clientApplication: string | null;
+  readonly dbProtocol: string;
+  readonly dbUserName: string;
+  readonly netProtocol: string;
+  readonly objectType: string;
+  readonly paramList: string | null;
+  readonly remoteHost: string;
+  readonly remotePort: string;
+  readonly rowCount: number;
+  readonly serverHost: string;
+  readonly serverType: string;
+  readonly serverVersion: string;
+  readonly serviceName: string;
+  readonly sessionId: string;
+  readonly transactionId: string;
+  /** `,"clientApplication":…,"command":` */
+  readonly afterClass: string;
+  /** `,"dbProtocol":…,"dbUserName":…,"endTime":` */
+  readonly afterDatabase: string;
+  /** `,"netProtocol":…,"objectName":` */
+  readonly afterLogTime: string;
+  /** `,"objectType":…` to `,"startTime":` */
+  readonly afterObjectName: string;
+  /** `,"transactionId":…` */
+  readonly tail: string;
+}
+
+/** Sessions of a busy server; past this the cache starts again (a session costs one rebuild). */
+const MAX_SESSIONS = 4096;
+const sessions = new Map<number, SessionJson>();
+
+/** Characters JSON.stringify escapes (quote, backslash, controls) or checks (surrogates). */
+// eslint-disable-next-line no-control-regex -- the control characters are what JSON escapes
+const NEEDS_ESCAPING = /[\u0000-\u001f"\\\ud800-\udfff]/;
+
+function string(value: string): string {
+  return NEEDS_ESCAPING.test(value) ? JSON.stringify(value) : `"${value}"`;
+}
+
+function number(value: number): string {
+  return Number.isFinite(value) ? `${value}` : 'null';
+}
+
+function sameSession(json: SessionJson, event: AuroraMysqlEvent): boolean {
+  return (
+    json.dbUserName === event.dbUserName &&
+    json.sessionId === event.sessionId &&
+    json.remoteHost === event.remoteHost &&
+    json.remotePort === event.remotePort &&
+    json.serverHost === event.serverHost &&
+    json.serverVersion === event.serverVersion &&
+    json.clientApplication === event.clientApplication &&
+    json.dbProtocol === event.dbProtocol &&
+    json.netProtocol === event.netProtocol &&
+    json.objectType === event.objectType &&
+    json.paramList === event.paramList &&
+    json.rowCount === event.rowCount &&
+    json.serverType === event.serverType &&
+    json.serviceName === event.serviceName &&
+    json.transactionId === event.transactionId
+  );
+}
+
+function sessionJson(event: AuroraMysqlEvent): SessionJson {
+  const stringOrNull = (value: string | null): string => (value === null ? 'null' : string(value));
+  return {
+    clientApplication: event.clientApplication,
+    dbProtocol: event.dbProtocol,
+    dbUserName: event.dbUserName,
+    netProtocol: event.netProtocol,
+    objectType: event.objectType,
+    paramList: event.paramList,
+    remoteHost: event.remoteHost,
+    remotePort: event.remotePort,
+    rowCount: event.rowCount,
+    serverHost: event.serverHost,
+    serverType: event.serverType,
+    serverVersion: event.serverVersion,
+    serviceName: event.serviceName,
+    sessionId: event.sessionId,
+    transactionId: event.transactionId,
+    afterClass: `,"clientApplication":${stringOrNull(event.clientApplication)},"command":`,
+    afterDatabase: `,"dbProtocol":${string(event.dbProtocol)},"dbUserName":${string(event.dbUserName)},"endTime":`,
+    afterLogTime: `,"netProtocol":${string(event.netProtocol)},"objectName":`,
+    afterObjectName:
+      `,"objectType":${string(event.objectType)},"paramList":${stringOrNull(event.paramList)},"pid":${number(event.pid)}` +
+      `,"remoteHost":${string(event.remoteHost)},"remotePort":${string(event.remotePort)},"rowCount":${number(event.rowCount)}` +
+      `,"serverHost":${string(event.serverHost)},"serverType":${string(event.serverType)},"serverVersion":${string(event.serverVersion)}` +
+      `,"serviceName":${string(event.serviceName)},"sessionId":${string(event.sessionId)},"startTime":`,
+    tail: `,"transactionId":${string(event.transactionId)}`,
+  };
+}
+
+/**
+ * `JSON.stringify(event)`, in half the time: the fields a session keeps (user, host, server…)
+ * are written once per session and reused, and only the statement's own fields are escaped
+ * (measured for issue 19: 1.0 vs 2.1 µs per TPC-C event on Node 20).
+ */
+export function auroraMysqlEventJson(event: AuroraMysqlEvent): string {
+  let json = sessions.get(event.pid);
+  if (json === undefined || !sameSession(json, event)) {
+    if (sessions.size >= MAX_SESSIONS) sessions.clear();
+    json = sessionJson(event);
+    sessions.set(event.pid, json);
+  }
+  const native = event.engineNativeAuditFields === undefined ? '' : `,"engineNativeAuditFields":${JSON.stringify(event.engineNativeAuditFields)}`;
+  return (
+    `{"type":"record","class":${string(event.class)}${json.afterClass}${string(event.command)}` +
+    `,"commandText":${string(event.commandText)},"databaseName":${string(event.databaseName)}${json.afterDatabase}${string(event.endTime)}` +
+    `,"errorMessage":${string(event.errorMessage)},"exitCode":${string(event.exitCode)},"logTime":${string(event.logTime)}` +
+    `${json.afterLogTime}${string(event.objectName)}${json.afterObjectName}${string(event.startTime)}` +
+    `,"statementId":${number(event.statementId)},"substatementId":${number(event.substatementId)}${json.tail}${native}}`
+  );
+}
