@@ -68,6 +68,17 @@ describe('parseAuditLine', () => {
     expect(parseAuditLine('2026-11-25 02:23:25,vm,app,h,1,0,CONNECT,,,0')).toEqual({ ok: false, reason: 'BAD_TIMESTAMP' });
     expect(parseAuditLine('20261125 02:23:25,vm,app,h,x,0,CONNECT,,,0')).toEqual({ ok: false, reason: 'BAD_ID' });
     expect(parseAuditLine('20261125 02:23:25,vm,app,h,1,0,CONNECT,,,zero')).toEqual({ ok: false, reason: 'BAD_RETCODE' });
+    // Eight commas and no ninth: no return code field.
+    expect(parseAuditLine('20261125 02:23:25,vm,app,h,1,0,CONNECT,db,')).toEqual({ ok: false, reason: 'TOO_FEW_FIELDS' });
+    expect(parseAuditLine('20261125 02:23:2x,vm,app,h,1,0,CONNECT,,,0')).toEqual({ ok: false, reason: 'BAD_TIMESTAMP' });
+    expect(parseAuditLine('20261125T02:23:25,vm,app,h,1,0,CONNECT,,,0')).toEqual({ ok: false, reason: 'BAD_TIMESTAMP' });
+    expect(parseAuditLine('20261125 02:23:25,vm,app,h,,0,CONNECT,,,0')).toEqual({ ok: false, reason: 'BAD_ID' });
+    expect(parseAuditLine('20261125 02:23:25,vm,app,h,1,-2,CONNECT,,,0')).toEqual({ ok: false, reason: 'BAD_ID' });
+    expect(parseAuditLine('20261125 02:23:25,vm,app,h,1,0,CONNECT,,,-')).toEqual({ ok: false, reason: 'BAD_RETCODE' });
+    expect(parseAuditLine('20261125 02:23:25,vm,app,h,1,0,CONNECT,,,1-2')).toEqual({ ok: false, reason: 'BAD_RETCODE' });
+    // A negative return code and an empty one (table lines) are fine.
+    expect(parseAuditLine('20261125 02:23:25,vm,app,h,1,0,CONNECT,,,-1')).toMatchObject({ ok: true, line: { retcode: -1, connectionId: 1, queryId: 0 } });
+    expect(parseAuditLine('20261125 02:23:25,vm,app,h,1,9,READ,db,t,')).toMatchObject({ ok: true, line: { retcode: null, object: 't', database: 'db' } });
   });
 
   it('escapes and unescapes as inverses', () => {

@@ -24,13 +24,38 @@ export interface AuditLine {
 /** Operations the plugin writes for a table access of a statement (DAS `AUX` events). */
 export const TABLE_OPERATIONS: ReadonlySet<string> = new Set(['READ', 'WRITE', 'CREATE', 'ALTER', 'DROP', 'RENAME']);
 
-const TIMESTAMP = /^\d{8} \d{2}:\d{2}:\d{2}$/;
-const UNSIGNED = /^\d+$/;
-
 /** Why a line could not be read as an audit event. */
 export type AuditLineProblem = 'TOO_FEW_FIELDS' | 'BAD_TIMESTAMP' | 'BAD_ID' | 'BAD_RETCODE';
 
 export type ParseResult = { ok: true; line: AuditLine } | { ok: false; reason: AuditLineProblem };
+
+const SPACE = 32;
+const COLON = 58;
+const MINUS = 45;
+const DIGIT_0 = 48;
+const DIGIT_9 = 57;
+
+function isDigitAt(text: string, at: number): boolean {
+  const c = text.charCodeAt(at);
+  return c >= DIGIT_0 && c <= DIGIT_9;
+}
+
+/** `YYYYMMDD HH:MM:SS` (checked character by character: this runs for every line). */
+function isTimestamp(text: string, from: number, to: number): boolean {
+  if (to - from !== 17) return false;
+  for (let i = 0; i < 17; i++) {
+    const at = from + i;
+    if (i === 8 ? text.charCodeAt(at) !== SPACE : i === 11 || i === 14 ? text.charCodeAt(at) !== COLON : !isDigitAt(text, at)) return false;
+  }
+  return true;
+}
+
+/** The unsigned decimal in `text[from, to)`, or -1 when it is none. */
+function unsignedAt(text: string, from: number, to: number): number {
+  if (to <= from) return -1;
+  for (let i = from; i < to; i++) if (!isDigitAt(text, i)) return -1;
+  return Number(text.slice(from, to));
+}
 
 /**
  * Parses one audit line (without its newline). The statement may contain commas, so the first
@@ -38,37 +63,44 @@ export type ParseResult = { ok: true; line: AuditLine } | { ok: false; reason: A
  * is the object.
  */
 export function parseAuditLine(text: string): ParseResult {
-  const fields: string[] = [];
-  let start = 0;
-  for (let i = 0; i < 8; i++) {
-    const comma = text.indexOf(',', start);
-    if (comma < 0) return { ok: false, reason: 'TOO_FEW_FIELDS' };
-    fields.push(text.slice(start, comma));
-    start = comma + 1;
-  }
+  // Field ends: the commas after timestamp, serverhost, username, host, connectionid, queryid, operation, database.
+  const c1 = text.indexOf(',');
+  const c2 = c1 < 0 ? -1 : text.indexOf(',', c1 + 1);
+  const c3 = c2 < 0 ? -1 : text.indexOf(',', c2 + 1);
+  const c4 = c3 < 0 ? -1 : text.indexOf(',', c3 + 1);
+  const c5 = c4 < 0 ? -1 : text.indexOf(',', c4 + 1);
+  const c6 = c5 < 0 ? -1 : text.indexOf(',', c5 + 1);
+  const c7 = c6 < 0 ? -1 : text.indexOf(',', c6 + 1);
+  const c8 = c7 < 0 ? -1 : text.indexOf(',', c7 + 1);
+  if (c8 < 0) return { ok: false, reason: 'TOO_FEW_FIELDS' };
   const lastComma = text.lastIndexOf(',');
-  if (lastComma < start) return { ok: false, reason: 'TOO_FEW_FIELDS' };
-  const [timestamp, serverHost, username, host, connection, query, operation, database] = fields as [
-    string, string, string, string, string, string, string, string,
-  ];
-  if (!TIMESTAMP.test(timestamp)) return { ok: false, reason: 'BAD_TIMESTAMP' };
-  if (!UNSIGNED.test(connection) || !UNSIGNED.test(query)) return { ok: false, reason: 'BAD_ID' };
-  const retcodeText = text.slice(lastComma + 1);
-  if (retcodeText !== '' && !/^-?\d+$/.test(retcodeText)) return { ok: false, reason: 'BAD_RETCODE' };
-  const rawObject = text.slice(start, lastComma);
+  // The return code is after the last comma, which must come after the database's.
+  if (lastComma === c8) return { ok: false, reason: 'TOO_FEW_FIELDS' };
+  if (!isTimestamp(text, 0, c1)) return { ok: false, reason: 'BAD_TIMESTAMP' };
+  const connectionId = unsignedAt(text, c4 + 1, c5);
+  const queryId = unsignedAt(text, c5 + 1, c6);
+  if (connectionId < 0 || queryId < 0) return { ok: false, reason: 'BAD_ID' };
+  let retcode: number | null = null;
+  if (lastComma + 1 < text.length) {
+    const negative = text.charCodeAt(lastComma + 1) === MINUS;
+    const digits = unsignedAt(text, lastComma + (negative ? 2 : 1), text.length);
+    if (digits < 0) return { ok: false, reason: 'BAD_RETCODE' };
+    retcode = negative ? -digits : digits;
+  }
+  const rawObject = text.slice(c8 + 1, lastComma);
   return {
     ok: true,
     line: {
-      timestamp,
-      serverHost,
-      username,
-      host,
-      connectionId: Number(connection),
-      queryId: Number(query),
-      operation,
-      database,
+      timestamp: text.slice(0, c1),
+      serverHost: text.slice(c1 + 1, c2),
+      username: text.slice(c2 + 1, c3),
+      host: text.slice(c3 + 1, c4),
+      connectionId,
+      queryId,
+      operation: text.slice(c6 + 1, c7),
+      database: text.slice(c7 + 1, c8),
       object: isQuoted(rawObject) ? unescapeStatement(rawObject.slice(1, -1)) : rawObject,
-      retcode: retcodeText === '' ? null : Number(retcodeText),
+      retcode,
     },
   };
 }

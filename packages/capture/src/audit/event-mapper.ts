@@ -36,6 +36,9 @@ const ENGINE_INTERNAL_TABLES: ReadonlyMap<string, RegExp> = new Map([
   ['event', /\bevent\b/i],
 ]);
 
+/** What a table line returns while its statement is pending: shared, nothing to allocate. */
+const NO_EVENTS: readonly AuroraMysqlEvent[] = Object.freeze([]);
+
 /** The user Aurora shows for its own housekeeping sessions. */
 export const HOUSEKEEPING_USER = 'rdsadmin';
 
@@ -66,16 +69,16 @@ export class EventMapper {
   }
 
   /** Maps one line read at `timeUs`; returns the events it completes, in stream order. */
-  push(line: AuditLine, timeUs: number): AuroraMysqlEvent[] {
+  push(line: AuditLine, timeUs: number): readonly AuroraMysqlEvent[] {
     const id = line.connectionId;
     const held = this.#pending.get(id);
     if (TABLE_OPERATIONS.has(line.operation)) {
       if (held !== undefined && held[0]?.line.queryId === line.queryId) {
         held.push({ line, timeUs });
-        return [];
+        return NO_EVENTS;
       }
       this.#pending.set(id, [{ line, timeUs }]);
-      return held === undefined ? [] : this.#orphans(held);
+      return held === undefined ? NO_EVENTS : this.#orphans(held);
     }
     const events: AuroraMysqlEvent[] = [];
     let accesses: PendingTableAccess[] = [];
@@ -86,10 +89,14 @@ export class EventMapper {
     }
     const startUs = accesses[0]?.timeUs ?? timeUs;
     const statement = line.operation === 'QUERY' ? line.object : '';
-    const aux = accesses
-      .filter((access) => !isEngineInternal(access.line, statement))
-      .map((access) => this.#auxEvent(access, line.database, startUs));
-    events.push(...aux, this.#mainEvent(line, timeUs, startUs, aux[0]?.objectName ?? ''));
+    let firstAux: AuroraMysqlEvent | undefined;
+    for (const access of accesses) {
+      if (isEngineInternal(access.line, statement)) continue;
+      const aux = this.#auxEvent(access, line.database, startUs);
+      firstAux ??= aux;
+      events.push(aux);
+    }
+    events.push(this.#mainEvent(line, timeUs, startUs, firstAux?.objectName ?? ''));
     if (line.operation === 'DISCONNECT') this.#ownSessions.delete(id);
     return events;
   }
@@ -137,12 +144,10 @@ export class EventMapper {
       objectName,
       substatementId: 1,
       exitCode: String(errno),
-      errorMessage: errorMessageFor(errno, {
-        user: line.username,
-        host: line.host,
-        database: line.database,
-        ...(isQuery ? { statement: line.object } : {}),
-      }),
+      errorMessage:
+        errno === 0
+          ? ''
+          : errorMessageFor(errno, { user: line.username, host: line.host, database: line.database, ...(isQuery ? { statement: line.object } : {}) }),
       startUs,
       endUs: timeUs,
     });
