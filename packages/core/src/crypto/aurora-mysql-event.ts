@@ -125,13 +125,13 @@ interface SessionJson {
   readonly serviceName: string;
   readonly sessionId: string;
   readonly transactionId: string;
-  /** `,"clientApplication":…,"command":` */
+  /** `","clientApplication":…,"command":"` (each piece closes the value before it, opens the next) */
   readonly afterClass: string;
-  /** `,"dbProtocol":…,"dbUserName":…,"endTime":` */
+  /** `","dbProtocol":…,"dbUserName":…,"endTime":"` */
   readonly afterDatabase: string;
-  /** `,"netProtocol":…,"objectName":` */
+  /** `","netProtocol":…,"objectName":"` */
   readonly afterLogTime: string;
-  /** `,"objectType":…` to `,"startTime":` */
+  /** `","objectType":…` to `,"startTime":"` */
   readonly afterObjectName: string;
   /** `,"transactionId":…` */
   readonly tail: string;
@@ -147,6 +147,11 @@ const NEEDS_ESCAPING = /[\u0000-\u001f"\\\ud800-\udfff]/;
 
 function string(value: string): string {
   return NEEDS_ESCAPING.test(value) ? JSON.stringify(value) : `"${value}"`;
+}
+
+/** A string's JSON without its quotes: most values need no escaping and are used as they are. */
+function inQuotes(value: string): string {
+  return NEEDS_ESCAPING.test(value) ? JSON.stringify(value).slice(1, -1) : value;
 }
 
 function number(value: number): string {
@@ -191,14 +196,14 @@ function sessionJson(event: AuroraMysqlEvent): SessionJson {
     serviceName: event.serviceName,
     sessionId: event.sessionId,
     transactionId: event.transactionId,
-    afterClass: `,"clientApplication":${stringOrNull(event.clientApplication)},"command":`,
-    afterDatabase: `,"dbProtocol":${string(event.dbProtocol)},"dbUserName":${string(event.dbUserName)},"endTime":`,
-    afterLogTime: `,"netProtocol":${string(event.netProtocol)},"objectName":`,
+    afterClass: `","clientApplication":${stringOrNull(event.clientApplication)},"command":"`,
+    afterDatabase: `","dbProtocol":${string(event.dbProtocol)},"dbUserName":${string(event.dbUserName)},"endTime":"`,
+    afterLogTime: `","netProtocol":${string(event.netProtocol)},"objectName":"`,
     afterObjectName:
-      `,"objectType":${string(event.objectType)},"paramList":${stringOrNull(event.paramList)},"pid":${number(event.pid)}` +
+      `","objectType":${string(event.objectType)},"paramList":${stringOrNull(event.paramList)},"pid":${number(event.pid)}` +
       `,"remoteHost":${string(event.remoteHost)},"remotePort":${string(event.remotePort)},"rowCount":${number(event.rowCount)}` +
       `,"serverHost":${string(event.serverHost)},"serverType":${string(event.serverType)},"serverVersion":${string(event.serverVersion)}` +
-      `,"serviceName":${string(event.serviceName)},"sessionId":${string(event.sessionId)},"startTime":`,
+      `,"serviceName":${string(event.serviceName)},"sessionId":${string(event.sessionId)},"startTime":"`,
     tail: `,"transactionId":${string(event.transactionId)}`,
   };
 }
@@ -217,10 +222,10 @@ export function auroraMysqlEventJson(event: AuroraMysqlEvent): string {
   }
   const native = event.engineNativeAuditFields === undefined ? '' : `,"engineNativeAuditFields":${JSON.stringify(event.engineNativeAuditFields)}`;
   return (
-    `{"type":"record","class":${string(event.class)}${json.afterClass}${string(event.command)}` +
-    `,"commandText":${string(event.commandText)},"databaseName":${string(event.databaseName)}${json.afterDatabase}${string(event.endTime)}` +
-    `,"errorMessage":${string(event.errorMessage)},"exitCode":${string(event.exitCode)},"logTime":${string(event.logTime)}` +
-    `${json.afterLogTime}${string(event.objectName)}${json.afterObjectName}${string(event.startTime)}` +
-    `,"statementId":${number(event.statementId)},"substatementId":${number(event.substatementId)}${json.tail}${native}}`
+    `{"type":"record","class":"${inQuotes(event.class)}${json.afterClass}${inQuotes(event.command)}` +
+    `","commandText":"${inQuotes(event.commandText)}","databaseName":"${inQuotes(event.databaseName)}${json.afterDatabase}${inQuotes(event.endTime)}` +
+    `","errorMessage":"${inQuotes(event.errorMessage)}","exitCode":"${inQuotes(event.exitCode)}","logTime":"${inQuotes(event.logTime)}` +
+    `${json.afterLogTime}${inQuotes(event.objectName)}${json.afterObjectName}${inQuotes(event.startTime)}` +
+    `","statementId":${number(event.statementId)},"substatementId":${number(event.substatementId)}${json.tail}${native}}`
   );
 }
