@@ -13,7 +13,8 @@ export {
   type ResolverDataKeySource,
 } from './crypto/decrypt-record.js';
 export { createDataKeyResolver, type DecryptEngine } from './crypto/decrypt-steps.js';
-export { createRecordSigningKey, encryptRecord, encryptRecordFast, type EncryptContext } from './crypto/encrypt-record.js';
+export { createRecordSigningKey, encryptPayloadJson, encryptPayloadJsonFast, encryptRecord, encryptRecordFast, type EncryptContext } from './crypto/encrypt-record.js';
+export { PayloadJsonWriter, type PayloadHead } from './crypto/payload-json.js';
 export { AuroraMysqlEvent, type AuroraMysqlEventFields } from './crypto/aurora-mysql-event.js';
 export type { SigningKey } from './crypto/message/signature.js';
 export { decryptMessageFast, type FastDecryptResult } from './crypto/message/decrypt-message.js';

@@ -1,3 +1,4 @@
+import { buildPostgresEvent } from '@das/core/fixtures';
 import { createMemoryKms } from '@das/core/testing';
 import { describe, expect, it } from 'vitest';
 import type { MysqlActivityEvent } from '@das/core';
@@ -74,6 +75,22 @@ describe('record pipeline', () => {
     expect(stream.records.length).toBeGreaterThan(1);
     expect(Math.max(...stream.records.map((r) => r.length))).toBeLessThan(1024 * 1024);
     expect(records((await stream.decryptAll()).events)).toHaveLength(40);
+  });
+
+  it('gives each record the envelope version of its engine: 1.2 for MySQL events, 1.1 for PostgreSQL', async () => {
+    const stream = createTestStream();
+    const pipeline = createRecordPipeline({
+      stream, maxEvents: 2, maxDelayMs: 10_000, maxBufferedEvents: 10_000, log: silentLog, checkpoint: () => null, saveCheckpoint: async () => {},
+    });
+    pipeline.append([event(1), event(2)]);
+    pipeline.lineBoundary();
+    pipeline.append([{ type: 'heartbeat' }, buildPostgresEvent({ statementId: 3 })]);
+    pipeline.lineBoundary();
+    await pipeline.close();
+    const versions = stream.records.map((data) => (JSON.parse(Buffer.from(data).toString('utf8')) as { version: string }).version);
+    expect(versions).toEqual(['1.2', '1.1']);
+    const events = (await stream.decryptAll()).events;
+    expect(events.map((e) => e.type === 'record' ? e.statementId : 'heartbeat')).toEqual([1, 2, 'heartbeat', 3]);
   });
 
   it('async: gives a record up after repeated put failures and counts its events as dropped', async () => {

@@ -3,7 +3,8 @@ import type { ActiveStream } from '../activity-source.js';
 import type { CaptureCpu } from './capture-cpu.js';
 import type { CaptureLog } from './capture-log.js';
 import { createDataKeyRotation, type DataKeyRotationOptions } from '../data-key-rotation.js';
-import { sealRecord, type RecordEncryptor } from '../seal-record.js';
+import type { PayloadJsonWriter } from '@das/core';
+import { openPayload, sealPayloadJson, type RecordEncryptor } from '../seal-record.js';
 
 /** An element of `databaseActivityEventList` as the capture writes it. */
 export type CapturedEvent = MysqlActivityEvent | PostgresActivityEvent | HeartbeatEvent;
@@ -14,7 +15,7 @@ export interface RecordPipelineOptions<Checkpoint> {
   maxEvents: number;
   /** …or this long after its first event arrived. */
   maxDelayMs: number;
-  /** …or when its events' estimated JSON size reaches this (Kinesis takes at most 1 MiB a record). */
+  /** …or when its events' JSON reaches this many bytes (Kinesis takes at most 1 MiB a record). */
   maxBytes?: number;
   /** Events read but not yet on Kinesis, beyond which async drops and sync holds reading. */
   maxBufferedEvents: number;
@@ -68,25 +69,21 @@ export interface RecordPipeline {
   readonly stats: RecordPipelineStats;
 }
 
+/** A record's payload JSON, written and closed, waiting to be encrypted and put. */
 interface Sealed<Checkpoint> {
-  events: CapturedEvent[];
+  json: Uint8Array;
+  version: string;
+  events: number;
   checkpoint: Checkpoint | null;
 }
 
 /**
- * Estimated JSON bytes per record before gzip: base64 of the encrypted gzip stays well under
- * Kinesis's 1 MiB even for text that does not compress.
+ * JSON bytes per record before gzip: base64 of the encrypted gzip stays well under Kinesis's
+ * 1 MiB even for text that does not compress.
  */
 const DEFAULT_MAX_RECORD_BYTES = 600 * 1024;
-/** The fixed fields of an event as JSON, about. */
-const EVENT_OVERHEAD_BYTES = 700;
-
-function estimatedBytes(event: CapturedEvent): number {
-  if (event.type !== 'record') return 200;
-  const text = event.commandText?.length ?? 0;
-  const params = Array.isArray(event.paramList) ? JSON.stringify(event.paramList).length : 0;
-  return EVENT_OVERHEAD_BYTES + text * 2 + params + ('engineNativeAuditFields' in event && event.engineNativeAuditFields !== undefined ? text + 300 : 0);
-}
+/** The first record's buffer; later ones start at the size of the one before. */
+const FIRST_RECORD_BYTES = 64 * 1024;
 
 /** How many sealed records one PutRecords call carries at most. */
 const RECORDS_PER_PUT = 10;
@@ -106,8 +103,10 @@ export function createRecordPipeline<Checkpoint>(options: RecordPipelineOptions<
   const dataKeys = createDataKeyRotation({ kms: stream.kms, keyArn: stream.kmsKeyArn, resourceId: stream.resourceId, ...options.dataKey });
   const stats = emptyPipelineStats();
   const queue: Sealed<Checkpoint>[] = [];
-  let open: CapturedEvent[] = [];
-  let openBytes = 0;
+  // The open record as JSON bytes, written as events come: the event objects are garbage at once
+  // (a young-generation collection has nothing of them to copy), the bytes live off the JS heap.
+  let open: PayloadJsonWriter | null = null;
+  let recordBytes = FIRST_RECORD_BYTES;
   const maxBytes = options.maxBytes ?? DEFAULT_MAX_RECORD_BYTES;
   let sealTimer: NodeJS.Timeout | null = null;
   let sending: Promise<void> | null = null;
@@ -123,10 +122,11 @@ export function createRecordPipeline<Checkpoint>(options: RecordPipelineOptions<
   function seal(): void {
     if (sealTimer !== null) clearTimeout(sealTimer);
     sealTimer = null;
-    if (open.length === 0) return;
-    queue.push({ events: open, checkpoint: options.checkpoint() });
-    open = [];
-    openBytes = 0;
+    if (open === null || open.eventCount === 0) return;
+    const json = open.finish();
+    recordBytes = Math.max(FIRST_RECORD_BYTES, json.length + (json.length >> 2));
+    queue.push({ json, version: open.envelopeVersion, events: open.eventCount, checkpoint: options.checkpoint() });
+    open = null;
     if (sending === null) sending = send().finally(() => (sending = null));
   }
 
@@ -153,13 +153,13 @@ export function createRecordPipeline<Checkpoint>(options: RecordPipelineOptions<
     }
   }
 
-  async function encrypt(events: CapturedEvent[]): Promise<Uint8Array> {
+  async function encrypt(record: Sealed<Checkpoint>): Promise<Uint8Array> {
     const dataKey = await dataKeys.next();
     stats.dataKeysGenerated = dataKeys.generated;
     // The fast encryptor settles within this task (gzip inline), so the span holds its work only.
     const started = options.cpu?.begin();
     try {
-      return await sealRecord(stream, events, dataKey, options.encryptor);
+      return await sealPayloadJson(stream, record.json, record.version, dataKey, options.encryptor);
     } finally {
       if (started !== undefined) options.cpu?.end(started);
     }
@@ -186,11 +186,11 @@ export function createRecordPipeline<Checkpoint>(options: RecordPipelineOptions<
   async function send(): Promise<void> {
     while (queue.length > 0) {
       const group = queue.splice(0, RECORDS_PER_PUT);
-      const count = group.reduce((sum, batch) => sum + batch.events.length, 0);
+      const count = group.reduce((sum, record) => sum + record.events, 0);
       let records: { data: Uint8Array; partitionKey: string }[] | null = null;
       try {
         records = [];
-        for (const batch of group) records.push({ data: await encrypt(batch.events), partitionKey });
+        for (const record of group) records.push({ data: await encrypt(record), partitionKey });
       } catch (error) {
         stats.putFailures += 1;
         log.error({ code: 'ACTIVITY_ENCRYPT_FAILED', stream: stream.streamName, err: errorSummary(error) }, 'encrypting activity records failed');
@@ -227,19 +227,17 @@ export function createRecordPipeline<Checkpoint>(options: RecordPipelineOptions<
         noteDrops(events.length);
         return;
       }
-      if (open.length === 0) {
+      if (open === null) {
+        open = openPayload(stream, recordBytes);
         sealTimer = setTimeout(seal, options.maxDelayMs);
         sealTimer.unref();
       }
-      for (const event of events) {
-        open.push(event);
-        openBytes += estimatedBytes(event);
-      }
+      for (const event of events) open.add(event);
       stats.eventsAccepted += events.length;
       stats.bufferedEvents += events.length;
     },
     lineBoundary() {
-      if (open.length >= options.maxEvents || openBytes >= maxBytes) seal();
+      if (open !== null && (open.eventCount >= options.maxEvents || open.byteLength >= maxBytes)) seal();
     },
     hasRoom: () => stats.bufferedEvents < options.maxBufferedEvents,
     waitForRoom() {

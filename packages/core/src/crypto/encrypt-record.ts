@@ -1,9 +1,8 @@
-import { detectEngine, hasEngineHint } from '../engine.js';
 import { ENVELOPE_TYPE, type DasEnvelope } from '../schemas/envelope.js';
 import type { DasPayload } from '../schemas/payload.js';
 import { dasKeyring, esdkClient, SUITE_IDS, type EsdkSuite } from './esdk.js';
 import { gzipBytes } from './gzip.js';
-import { payloadJson } from './payload-json.js';
+import { envelopeVersionOf, payloadJson } from './payload-json.js';
 import { encryptionContextFor, type KmsPort } from './kms-port.js';
 import { encryptMessageFast } from './message/encrypt-message.js';
 import { generateSigningKey, type SigningKey } from './message/signature.js';
@@ -40,18 +39,28 @@ export function createRecordSigningKey(): SigningKey {
 /** ESDK frame size seen in real DAS records. */
 const FRAME_LENGTH = 4096;
 
-function defaultVersion(payload: DasPayload): string {
-  const hinted = payload.databaseActivityEventList.find(hasEngineHint);
-  return hinted !== undefined && detectEngine(hinted) === 'postgres' ? '1.1' : '1.2';
-}
-
 /**
  * Encrypts a payload the way DAS does, returning the UTF-8 JSON envelope (= Kinesis Data):
  * gzip → AWS Encryption SDK message (raw AES keyring `BC`/`DataKey`, empty encryption context)
  * → base64, with the KMS-encrypted data key beside it.
  */
 export async function encryptRecord(payload: DasPayload, ctx: EncryptContext): Promise<Uint8Array> {
-  return sealRecord(payload, ctx, async (wrappingKey, gzipped) => {
+  // gzip reads the JSON before it returns (payloadJson's bytes live until the next call).
+  return encryptPayloadJson(payloadJson(payload), { ...ctx, version: ctx.version ?? envelopeVersionOf(payload) });
+}
+
+/**
+ * {@link encryptRecord} on node:crypto instead of the SDK (same inputs, same output format; the
+ * SDK decrypts what it writes): a fresh ESDK data key per record and, for the signed suite, the
+ * context's `signingKey` or a fresh ECDSA P-384 key pair, 4096-byte frames.
+ */
+export async function encryptRecordFast(payload: DasPayload, ctx: EncryptContext): Promise<Uint8Array> {
+  return encryptPayloadJsonFast(payloadJson(payload), { ...ctx, version: ctx.version ?? envelopeVersionOf(payload) });
+}
+
+/** {@link encryptRecord} of a payload already written as JSON (by a `PayloadJsonWriter`). */
+export async function encryptPayloadJson(json: Uint8Array, ctx: EncryptContext & { version: string }): Promise<Uint8Array> {
+  return sealRecord(json, ctx, async (wrappingKey, gzipped) => {
     const { result } = await esdkClient.encrypt(dasKeyring(wrappingKey), gzipped, {
       suiteId: SUITE_IDS[ctx.suite ?? 'signed'],
       encryptionContext: {},
@@ -61,13 +70,9 @@ export async function encryptRecord(payload: DasPayload, ctx: EncryptContext): P
   });
 }
 
-/**
- * {@link encryptRecord} on node:crypto instead of the SDK (same inputs, same output format; the
- * SDK decrypts what it writes): a fresh ESDK data key per record and, for the signed suite, the
- * context's `signingKey` or a fresh ECDSA P-384 key pair, 4096-byte frames.
- */
-export async function encryptRecordFast(payload: DasPayload, ctx: EncryptContext): Promise<Uint8Array> {
-  return sealRecord(payload, ctx, async (wrappingKey, gzipped) =>
+/** {@link encryptRecordFast} of a payload already written as JSON (by a `PayloadJsonWriter`). */
+export async function encryptPayloadJsonFast(json: Uint8Array, ctx: EncryptContext & { version: string }): Promise<Uint8Array> {
+  return sealRecord(json, ctx, async (wrappingKey, gzipped) =>
     encryptMessageFast(gzipped, {
       wrappingKey,
       suiteId: SUITE_IDS[ctx.suite ?? 'signed'],
@@ -79,18 +84,18 @@ export async function encryptRecordFast(payload: DasPayload, ctx: EncryptContext
 
 /** gzip → `seal` (ESDK message) → envelope JSON, with the data key from the context or KMS. */
 async function sealRecord(
-  payload: DasPayload,
-  ctx: EncryptContext,
+  json: Uint8Array,
+  ctx: EncryptContext & { version: string },
   seal: (wrappingKey: Uint8Array, gzipped: Buffer) => Promise<Uint8Array>,
 ): Promise<Uint8Array> {
+  // First, before any wait: the caller may reuse the bytes once this returns its promise.
+  const gzipped = await gzipBytes(json);
   const dataKey = ctx.dataKey ?? (await ctx.kms.generateDataKey(ctx.keyId, encryptionContextFor(ctx.resourceId)));
   try {
-    // gzipBytes reads the JSON before it returns (payloadJson's bytes live until the next call).
-    const gzipped = await gzipBytes(payloadJson(payload));
     const message = await seal(dataKey.plaintext, gzipped);
     const envelope: DasEnvelope = {
       type: ENVELOPE_TYPE,
-      version: ctx.version ?? defaultVersion(payload),
+      version: ctx.version,
       databaseActivityEvents: Buffer.from(message.buffer, message.byteOffset, message.byteLength).toString('base64'),
       key: Buffer.from(dataKey.ciphertextBlob).toString('base64'),
     };

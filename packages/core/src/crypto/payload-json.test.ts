@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { createEventGenerator } from '../fixtures/index.js';
 import type { DasPayload } from '../schemas/payload.js';
-import { payloadJson } from './payload-json.js';
+import { PayloadJsonWriter, payloadJson } from './payload-json.js';
+import { buildPostgresEvent } from '../fixtures/builders.js';
 import { AuroraMysqlEvent } from './aurora-mysql-event.js';
 
 const text = (bytes: Uint8Array): string => Buffer.from(bytes).toString('utf8');
@@ -41,5 +42,32 @@ describe('payloadJson', () => {
     payload.databaseActivityEventList.splice(2, 0, made(1, "INSERT INTO t VALUES ('a\"b')"), made(2, 'SELECT 2'));
     payload.databaseActivityEventList.push(made(1, 'SELECT 3'));
     expect(text(payloadJson(payload))).toBe(JSON.stringify(payload));
+  });
+});
+
+describe('PayloadJsonWriter', () => {
+  it('writes, event by event, the bytes of JSON.stringify for the payload', () => {
+    const payload = createEventGenerator({ seed: 26 }).payload(300);
+    payload.databaseActivityEventList[5] = { type: 'record', commandText: "SELECT 'café', '🙂', e'\\n\"'" };
+    const { databaseActivityEventList: events, ...head } = payload;
+    // A small first buffer: it has to grow many times, past a 600 KB statement too.
+    const writer = new PayloadJsonWriter(head, 16);
+    events.push({ type: 'record', commandText: 'x'.repeat(600_000) });
+    for (const event of events) writer.add(event);
+    expect(writer.eventCount).toBe(events.length);
+    const bytes = writer.finish();
+    expect(text(bytes)).toBe(JSON.stringify({ ...head, databaseActivityEventList: events }));
+    expect(writer.byteLength).toBe(bytes.length);
+  });
+
+  it('writes an empty list, and names the envelope version of the events it holds', () => {
+    const mysql = new PayloadJsonWriter({ type: 'DatabaseActivityMonitoringRecord', clusterId: 'c', instanceId: 'i' });
+    expect(mysql.envelopeVersion).toBe('1.2');
+    expect(text(mysql.finish())).toBe('{"type":"DatabaseActivityMonitoringRecord","clusterId":"c","instanceId":"i","databaseActivityEventList":[]}');
+    const postgres = new PayloadJsonWriter({ type: 'DatabaseActivityMonitoringRecord', clusterId: 'c', instanceId: 'i' });
+    postgres.add({ type: 'heartbeat' });
+    expect(postgres.envelopeVersion).toBe('1.2');
+    postgres.add(buildPostgresEvent());
+    expect(postgres.envelopeVersion).toBe('1.1');
   });
 });

@@ -1,7 +1,94 @@
+import { detectEngine, hasEngineHint } from '../engine.js';
+import type { RawActivityEvent } from '../schemas/events.js';
 import type { DasPayload } from '../schemas/payload.js';
 import { AuroraMysqlEvent, auroraMysqlEventJson } from './aurora-mysql-event.js';
 
 const utf8 = new TextEncoder();
+
+/** An element of `databaseActivityEventList` as JSON text, as `JSON.stringify` writes it in an array. */
+function eventJson(event: unknown): string {
+  if (event instanceof AuroraMysqlEvent) return auroraMysqlEventJson(event);
+  // An element JSON cannot write (undefined, a function) is null in an array, as JSON.stringify does.
+  return (JSON.stringify(event) as string | undefined) ?? 'null';
+}
+
+/** The envelope version of a payload holding `event`, if the event tells its engine. */
+function versionHint(event: unknown): string | undefined {
+  if (typeof event !== 'object' || event === null) return undefined;
+  const fields = event as Record<string, unknown>;
+  if (!hasEngineHint(fields)) return undefined;
+  return detectEngine(fields) === 'postgres' ? '1.1' : '1.2';
+}
+
+/** A payload's fields other than its event list (`type`, `clusterId`, `instanceId`). */
+export type PayloadHead = Readonly<Record<string, unknown>>;
+
+/**
+ * A payload's UTF-8 JSON written event by event, as the events come: a producer keeps the bytes
+ * of its open record instead of the event objects (they die young, and the bytes live outside
+ * the JS heap, so the garbage collector has nothing of a record to copy). The text is the
+ * same value as `JSON.stringify(payload)` with the event list last.
+ */
+export class PayloadJsonWriter {
+  #bytes: Uint8Array;
+  #at: number;
+  #events = 0;
+  #version: string | undefined;
+
+  /** Starts a payload of these fields (all but the event list), with room for `capacity` bytes. */
+  constructor(head: PayloadHead, capacity = 64 * 1024) {
+    this.#bytes = new Uint8Array(capacity);
+    const text = JSON.stringify(head);
+    this.#at = 0;
+    this.#put(text.length > 2 ? `${text.slice(0, -1)},"databaseActivityEventList":[` : '{"databaseActivityEventList":[');
+  }
+
+  /** Adds one element of the event list. */
+  add(event: RawActivityEvent): void {
+    if (this.#events > 0) this.#put(',');
+    this.#put(eventJson(event));
+    this.#events += 1;
+    this.#version ??= versionHint(event);
+  }
+
+  /** Events added so far. */
+  get eventCount(): number {
+    return this.#events;
+  }
+
+  /** Bytes written so far (the closing `]}` not counted). */
+  get byteLength(): number {
+    return this.#at;
+  }
+
+  /**
+   * The envelope version for these events (`1.1` once a PostgreSQL event was added, `1.2` for
+   * MySQL), as {@link encryptRecord} would choose from the payload.
+   */
+  get envelopeVersion(): string {
+    return this.#version ?? '1.2';
+  }
+
+  /** Closes the list: the payload's bytes. The writer is done; the bytes are the caller's. */
+  finish(): Uint8Array {
+    this.#put(']}');
+    return this.#bytes.subarray(0, this.#at);
+  }
+
+  #put(text: string): void {
+    // UTF-8 takes at most 3 bytes per UTF-16 unit.
+    const most = this.#at + text.length * 3;
+    if (most > this.#bytes.length) {
+      let size = this.#bytes.length * 2;
+      while (size < most) size *= 2;
+      const grown = new Uint8Array(size);
+      grown.set(this.#bytes.subarray(0, this.#at));
+      this.#bytes = grown;
+    }
+    this.#at += utf8.encodeInto(text, this.#bytes.subarray(this.#at)).written;
+  }
+}
+
 /** Reused between records (a thread seals one at a time): grows to the largest record, ~1 MB. */
 let scratch = new Uint8Array(256 * 1024);
 
@@ -32,10 +119,17 @@ export function payloadJson(payload: DasPayload): Uint8Array {
   let at = put(head.length > 2 ? `${head.slice(0, -1)},"databaseActivityEventList":[` : '{"databaseActivityEventList":[', 0);
   for (let i = 0; i < events.length; i++) {
     if (i > 0) at = put(',', at);
-    const event = events[i];
-    // An element JSON cannot write (undefined, a function) is null in an array, as JSON.stringify does.
-    at = put(event instanceof AuroraMysqlEvent ? auroraMysqlEventJson(event) : ((JSON.stringify(event) as string | undefined) ?? 'null'), at);
+    at = put(eventJson(events[i]), at);
   }
   at = put(']}', at);
   return scratch.subarray(0, at);
+}
+
+/** The envelope version {@link encryptRecord} gives a payload: `1.1` for PostgreSQL events, else `1.2`. */
+export function envelopeVersionOf(payload: DasPayload): string {
+  for (const event of payload.databaseActivityEventList) {
+    const version = versionHint(event);
+    if (version !== undefined) return version;
+  }
+  return '1.2';
 }
