@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { openSync, readSync } from 'node:fs';
 
 /**
  * The capture's own CPU time, for `/_local/stats` and the console: the capture shares its process
@@ -78,13 +78,25 @@ export function createThreadCaptureCpu(now: () => number = () => performance.now
   };
 }
 
+/** This thread's `/proc/thread-self/schedstat`, opened once (a read is then one pread). */
+let schedstatFd: number | null | undefined;
+const schedstat = Buffer.alloc(128);
+
 /**
  * The calling thread's CPU time so far, µs: Linux's `/proc/thread-self/schedstat` (ns on CPU),
- * null elsewhere.
+ * null elsewhere. The file is opened by the thread that asks first and names that thread for as
+ * long as it is open: module state is per thread, so each capture thread has its own.
  */
 function threadCpuMicros(): number | null {
   try {
-    const text = readFileSync('/proc/thread-self/schedstat', 'latin1');
+    schedstatFd ??= openSync('/proc/thread-self/schedstat', 'r');
+  } catch {
+    schedstatFd = null;
+  }
+  if (schedstatFd === null) return null;
+  try {
+    const length = readSync(schedstatFd, schedstat, 0, schedstat.length, 0);
+    const text = schedstat.toString('latin1', 0, length);
     const ns = Number(text.slice(0, text.indexOf(' ')));
     return Number.isFinite(ns) ? ns / 1000 : null;
   } catch {

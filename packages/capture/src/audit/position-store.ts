@@ -1,6 +1,6 @@
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { readTextFile, writeFileAtomic } from '../state/atomic-file.js';
+import { readTextFile, writeFileAtomicUnsyncedSync } from '../state/atomic-file.js';
 import type { TailPosition } from './audit-tail.js';
 import type { EventMapperSnapshot } from './event-mapper.js';
 
@@ -27,7 +27,7 @@ export interface PositionStore<T extends { version: 1 } = CaptureCheckpoint> {
 
 /**
  * Stores a capture's checkpoint as `<stateDir>/<fileName>` (default `audit-position.json`),
- * replaced atomically (temp file, rename). Not fsynced: it is saved after every put, several
+ * replaced atomically (temp file, rename) by synchronous calls. Not fsynced: it is saved after every put, several
  * times a second, and each fsync lands on the disk the database syncs its log to (measured: it
  * cost PostgreSQL's TPC-C about a tenth of its throughput). It buys nothing either: the emulator's
  * Kinesis store (LevelDB) does not sync its writes, so after a power loss the stream can lose the
@@ -47,7 +47,8 @@ export function createPositionStore<T extends { version: 1 } = CaptureCheckpoint
       }
     },
     async save(checkpoint) {
-      await writeFileAtomic(path, JSON.stringify(checkpoint), 0o600, { sync: false });
+      // Synchronous: the capture's thread does the work itself (see writeFileAtomicUnsyncedSync).
+      writeFileAtomicUnsyncedSync(path, JSON.stringify(checkpoint), 0o600);
     },
     async clear() {
       await rm(path, { force: true });
