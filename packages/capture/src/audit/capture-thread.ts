@@ -154,7 +154,9 @@ function createThreadedCapture(
     const id = nextId++;
     const done = new Promise<AuditCaptureStats | null>((resolve) => current.done.set(id, resolve));
     answer(current.worker, { type: how, id });
+    current.worker.ref(); // until the thread has stopped its capture
     const stats = await done;
+    current.worker.unref();
     run = null; // before terminating: its exit is no failure
     state = 'idle';
     if (how === 'stop' && stats !== null) parked = { worker: current.worker, nice: current.nice };
@@ -221,13 +223,15 @@ function createThreadedCapture(
         worker.on('error', gone);
         worker.on('exit', (code) => gone(new Error(`capture thread exited (code ${code})`)));
       });
-      // Like the in-thread capture's timers, a running or parked capture thread does not keep the
-      // process alive. After the listeners: adding a 'message' listener refs the thread's port again.
-      worker.unref();
+      // A start being awaited keeps the process alive until the thread answers; a running or
+      // parked thread does not (like the in-thread capture's timers). Set after the listeners:
+      // adding a 'message' listener refs the thread again.
+      worker.ref();
       run = current;
       state = 'running';
       try {
         await started;
+        worker.unref();
       } catch (error) {
         run = null;
         state = 'idle';
