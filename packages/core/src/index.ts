@@ -16,6 +16,7 @@ export { createDataKeyResolver, type DecryptEngine } from './crypto/decrypt-step
 export { createRecordSigningKey, encryptPayloadJson, encryptPayloadJsonFast, encryptRecord, encryptRecordFast, type EncryptContext } from './crypto/encrypt-record.js';
 export { PayloadJsonWriter, type PayloadHead } from './crypto/payload-json.js';
 export { AuroraMysqlEvent, type AuroraMysqlEventFields } from './crypto/aurora-mysql-event.js';
+export { AuroraPostgresEvent, type AuroraPostgresEventFields } from './crypto/aurora-postgres-event.js';
 export type { SigningKey } from './crypto/message/signature.js';
 export { decryptMessageFast, type FastDecryptResult } from './crypto/message/decrypt-message.js';
 export { encryptMessageFast, type EncryptMessageOptions } from './crypto/message/encrypt-message.js';

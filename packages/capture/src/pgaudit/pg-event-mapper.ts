@@ -1,4 +1,4 @@
-import type { PostgresActivityEvent } from '@das/core';
+import { AuroraPostgresEvent } from '@das/core';
 import { parsePgauditMessage } from './pgaudit-message.js';
 
 /** The fields of a PostgreSQL 15 `jsonlog` line that the mapper reads. */
@@ -124,7 +124,7 @@ export class PgEventMapper {
     return { lastStatement: [...this.#lastStatement], applications: [...this.#applications] };
   }
 
-  map(entry: JsonlogEntry): PostgresActivityEvent | null {
+  map(entry: JsonlogEntry): AuroraPostgresEvent | null {
     const time = jsonlogTimeToDas(entry.timestamp);
     const pid = entry.pid;
     if (time === null || pid === undefined || entry.backend_type !== 'client backend' || entry.message === undefined) return null;
@@ -178,17 +178,25 @@ export class PgEventMapper {
     return null;
   }
 
-  #session(entry: JsonlogEntry, pid: number, time: string, command: 'CONNECT' | 'DISCONNECT'): PostgresActivityEvent {
+  #session(entry: JsonlogEntry, pid: number, time: string, command: 'CONNECT' | 'DISCONNECT'): AuroraPostgresEvent {
     return this.#event(entry, pid, time, { ...sessionFields(command), exitCode: null, errorMessage: null });
   }
 
-  #event(entry: JsonlogEntry, pid: number, time: string, fields: StatementFields): PostgresActivityEvent {
+  #event(entry: JsonlogEntry, pid: number, time: string, fields: StatementFields): AuroraPostgresEvent {
     const own = this.#context.isOwnSession(pid);
-    return {
-      type: 'record',
+    return new AuroraPostgresEvent({
       startTime: time,
       logTime: time,
-      ...fields,
+      class: fields.class,
+      command: fields.command,
+      commandText: fields.commandText,
+      objectType: fields.objectType,
+      objectName: fields.objectName,
+      paramList: fields.paramList,
+      statementId: fields.statementId,
+      substatementId: fields.substatementId,
+      exitCode: fields.exitCode,
+      errorMessage: fields.errorMessage,
       databaseName: entry.dbname ?? '',
       dbUserName: own ? HOUSEKEEPING_USER : (entry.user ?? ''),
       remoteHost: entry.remote_host ?? null,
@@ -203,7 +211,7 @@ export class PgEventMapper {
       serverHost: this.#context.serverHost,
       netProtocol: 'TCP',
       dbProtocol: 'Postgres 3.0',
-    };
+    });
   }
 }
 

@@ -1,4 +1,5 @@
 import type { MysqlActivityEvent } from '../schemas/events.js';
+import { inQuotes, number, string, stringOrNull } from './json-text.js';
 
 /** What a producer says about one Aurora MySQL event; `type` is always `record`. */
 export interface AuroraMysqlEventFields {
@@ -141,23 +142,6 @@ interface SessionJson {
 const MAX_SESSIONS = 4096;
 const sessions = new Map<number, SessionJson>();
 
-/** Characters JSON.stringify escapes (quote, backslash, controls) or checks (surrogates). */
-// eslint-disable-next-line no-control-regex -- the control characters are what JSON escapes
-const NEEDS_ESCAPING = /[\u0000-\u001f"\\\ud800-\udfff]/;
-
-function string(value: string): string {
-  return NEEDS_ESCAPING.test(value) ? JSON.stringify(value) : `"${value}"`;
-}
-
-/** A string's JSON without its quotes: most values need no escaping and are used as they are. */
-function inQuotes(value: string): string {
-  return NEEDS_ESCAPING.test(value) ? JSON.stringify(value).slice(1, -1) : value;
-}
-
-function number(value: number): string {
-  return Number.isFinite(value) ? `${value}` : 'null';
-}
-
 function sameSession(json: SessionJson, event: AuroraMysqlEvent): boolean {
   return (
     json.dbUserName === event.dbUserName &&
@@ -179,7 +163,6 @@ function sameSession(json: SessionJson, event: AuroraMysqlEvent): boolean {
 }
 
 function sessionJson(event: AuroraMysqlEvent): SessionJson {
-  const stringOrNull = (value: string | null): string => (value === null ? 'null' : string(value));
   return {
     clientApplication: event.clientApplication,
     dbProtocol: event.dbProtocol,

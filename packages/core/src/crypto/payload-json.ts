@@ -2,12 +2,14 @@ import { detectEngine, hasEngineHint } from '../engine.js';
 import type { RawActivityEvent } from '../schemas/events.js';
 import type { DasPayload } from '../schemas/payload.js';
 import { AuroraMysqlEvent, auroraMysqlEventJson } from './aurora-mysql-event.js';
+import { AuroraPostgresEvent, auroraPostgresEventJson } from './aurora-postgres-event.js';
 
 const utf8 = new TextEncoder();
 
 /** An element of `databaseActivityEventList` as JSON text, as `JSON.stringify` writes it in an array. */
 function eventJson(event: unknown): string {
   if (event instanceof AuroraMysqlEvent) return auroraMysqlEventJson(event);
+  if (event instanceof AuroraPostgresEvent) return auroraPostgresEventJson(event);
   // An element JSON cannot write (undefined, a function) is null in an array, as JSON.stringify does.
   return (JSON.stringify(event) as string | undefined) ?? 'null';
 }
