@@ -20,9 +20,9 @@ function payloadHead(stream: ActiveStream): { type: typeof PAYLOAD_TYPE; cluster
   return { type: PAYLOAD_TYPE, clusterId: stream.resourceId, instanceId: stream.instanceResourceId };
 }
 
-/** A writer for the JSON of the stream's next record, its events added as they come. */
-export function openPayload(stream: ActiveStream, capacity?: number): PayloadJsonWriter {
-  return new PayloadJsonWriter(payloadHead(stream), capacity);
+/** A writer for the JSON of the stream's next record, its events added as they come (see PayloadJsonWriter). */
+export function openPayload(stream: ActiveStream, space?: Uint8Array | number): PayloadJsonWriter {
+  return new PayloadJsonWriter(payloadHead(stream), space);
 }
 
 /** {@link sealRecord} of a payload written by {@link openPayload} (`json` is `writer.finish()`). */

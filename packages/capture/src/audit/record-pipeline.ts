@@ -84,6 +84,8 @@ interface Sealed<Checkpoint> {
 const DEFAULT_MAX_RECORD_BYTES = 600 * 1024;
 /** The first record's buffer; later ones start at the size of the one before. */
 const FIRST_RECORD_BYTES = 64 * 1024;
+/** Buffers of sealed records kept for the next ones (the queue holds a few records at most). */
+const SPARE_BUFFERS = 4;
 
 /** How many sealed records one PutRecords call carries at most. */
 const RECORDS_PER_PUT = 10;
@@ -107,6 +109,9 @@ export function createRecordPipeline<Checkpoint>(options: RecordPipelineOptions<
   // (a young-generation collection has nothing of them to copy), the bytes live off the JS heap.
   let open: PayloadJsonWriter | null = null;
   let recordBytes = FIRST_RECORD_BYTES;
+  // Buffers whose records were sealed and encrypted, written over by the next records: a fresh
+  // ~500 KB buffer per record is external memory V8 only frees in a full collection.
+  const spare: ArrayBuffer[] = [];
   const maxBytes = options.maxBytes ?? DEFAULT_MAX_RECORD_BYTES;
   let sealTimer: NodeJS.Timeout | null = null;
   let sending: Promise<void> | null = null;
@@ -190,7 +195,11 @@ export function createRecordPipeline<Checkpoint>(options: RecordPipelineOptions<
       let records: { data: Uint8Array; partitionKey: string }[] | null = null;
       try {
         records = [];
-        for (const record of group) records.push({ data: await encrypt(record), partitionKey });
+        for (const record of group) {
+          records.push({ data: await encrypt(record), partitionKey });
+          // Encrypting read the JSON before it returned: its buffer may take the next record.
+          if (spare.length < SPARE_BUFFERS && record.json.buffer instanceof ArrayBuffer) spare.push(record.json.buffer);
+        }
       } catch (error) {
         stats.putFailures += 1;
         log.error({ code: 'ACTIVITY_ENCRYPT_FAILED', stream: stream.streamName, err: errorSummary(error) }, 'encrypting activity records failed');
@@ -228,7 +237,8 @@ export function createRecordPipeline<Checkpoint>(options: RecordPipelineOptions<
         return;
       }
       if (open === null) {
-        open = openPayload(stream, recordBytes);
+        const buffer = spare.pop();
+        open = openPayload(stream, buffer !== undefined && buffer.byteLength >= recordBytes ? new Uint8Array(buffer) : recordBytes);
         sealTimer = setTimeout(seal, options.maxDelayMs);
         sealTimer.unref();
       }

@@ -37,9 +37,12 @@ export class PayloadJsonWriter {
   #events = 0;
   #version: string | undefined;
 
-  /** Starts a payload of these fields (all but the event list), with room for `capacity` bytes. */
-  constructor(head: PayloadHead, capacity = 64 * 1024) {
-    this.#bytes = new Uint8Array(capacity);
+  /**
+   * Starts a payload of these fields (all but the event list), in `space`: a buffer to write into
+   * (one of an earlier record whose bytes are no longer needed), or the bytes to allocate.
+   */
+  constructor(head: PayloadHead, space: Uint8Array | number = 64 * 1024) {
+    this.#bytes = typeof space === 'number' ? new Uint8Array(space) : space;
     const text = JSON.stringify(head);
     this.#at = 0;
     this.#put(text.length > 2 ? `${text.slice(0, -1)},"databaseActivityEventList":[` : '{"databaseActivityEventList":[');
@@ -71,7 +74,10 @@ export class PayloadJsonWriter {
     return this.#version ?? '1.2';
   }
 
-  /** Closes the list: the payload's bytes. The writer is done; the bytes are the caller's. */
+  /**
+   * Closes the list: the payload's bytes, a view of the writer's buffer (`.buffer` can be given to
+   * a later writer once they are no longer needed). The writer is done.
+   */
   finish(): Uint8Array {
     this.#put(']}');
     return this.#bytes.subarray(0, this.#at);
