@@ -93,6 +93,24 @@ describe('record pipeline', () => {
     expect(events.map((e) => e.type === 'record' ? e.statementId : 'heartbeat')).toEqual([1, 2, 'heartbeat', 3]);
   });
 
+  it('writes later records over earlier records\' buffers without leaving their bytes behind', async () => {
+    const stream = createTestStream();
+    const pipeline = createRecordPipeline({
+      stream, maxEvents: 3, maxDelayMs: 10_000, maxBufferedEvents: 10_000, log: silentLog, checkpoint: () => null, saveCheckpoint: async () => {},
+    });
+    // Long statements first, then short ones: each record after the first is written into a
+    // buffer that held a longer one.
+    const texts = Array.from({ length: 30 }, (_, i) => (i < 6 ? `SELECT '${'x'.repeat(20_000)}' AS n${i}` : `SELECT ${i}`));
+    for (const [i, text] of texts.entries()) {
+      pipeline.append([event(i, text)]);
+      pipeline.lineBoundary();
+      if (i % 3 === 2) await pipeline.flush(); // each record put before the next one opens
+    }
+    await pipeline.close();
+    expect(stream.records.length).toBe(10);
+    expect(records((await stream.decryptAll()).events).map((e) => e.commandText)).toEqual(texts);
+  });
+
   it('async: gives a record up after repeated put failures and counts its events as dropped', async () => {
     const stream = createTestStream({ mode: 'async', putRecords: async () => Promise.reject(new Error('stream gone')) });
     const codes: string[] = [];
