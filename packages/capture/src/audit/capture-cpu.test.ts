@@ -7,6 +7,13 @@ function spin(ms: number): void {
   while (performance.now() < until);
 }
 
+/** Burns a fixed amount of CPU (the same work whatever else the machine does). */
+function burn(): number {
+  let x = 0;
+  for (let i = 0; i < 30_000_000; i++) x = (x + i * 7) % 1_000_003;
+  return x;
+}
+
 describe('createCaptureCpu', () => {
   it('adds up the CPU of its spans only, and divides it by the events', () => {
     const cpu = createCaptureCpu(() => 0);
@@ -19,6 +26,21 @@ describe('createCaptureCpu', () => {
     expect(cpuMicros).toBeGreaterThan(1_000);
     expect(cpuMicros).toBeLessThan(55_000);
     expect(cpuMicrosPerEvent).toBeCloseTo(cpuMicros / 100);
+  });
+
+  it('counts time under overlapping spans once (a record sealed across awaits while a read is handled)', () => {
+    const alone = createCaptureCpu(() => 0);
+    alone.measure(burn);
+    const overlapping = createCaptureCpu(() => 0);
+    const sealing = overlapping.begin();
+    const reading = overlapping.begin();
+    burn();
+    overlapping.end(sealing);
+    overlapping.end(reading);
+    const once = alone.snapshot(1).cpuMicros;
+    expect(overlapping.snapshot(1).cpuMicros).toBeGreaterThan(0);
+    // The same work: twice its CPU if both spans counted it.
+    expect(overlapping.snapshot(1).cpuMicros).toBeLessThan(once * 1.5);
   });
 
   it('reports events/s and CPU % over the last ten seconds, forgetting older samples', () => {

@@ -5,9 +5,10 @@ import { openSync, readSync } from 'node:fs';
  * with the emulator, so process CPU says nothing about it. It is measured around the capture's
  * synchronous work (splitting, parsing, mapping, sealing) with `process.cpuUsage()`, which is
  * process-wide: another thread's time during a span counts too, so the figure errs high.
+ * Overlapping spans count once.
  */
 export interface CaptureCpu {
-  /** Starts a span; returns its start for {@link CaptureCpu.end}. */
+  /** Starts a span (spans may overlap: time under any of them counts once); pass its result to {@link CaptureCpu.end}. */
   begin(): NodeJS.CpuUsage;
   /** Ends a span started by {@link CaptureCpu.begin}. */
   end(started: NodeJS.CpuUsage): void;
@@ -41,19 +42,28 @@ interface Sample {
 
 export function createCaptureCpu(now: () => number = () => performance.now()): CaptureCpu {
   let cpuMicros = 0;
-  const end = (started: NodeJS.CpuUsage): void => {
-    const spent = process.cpuUsage(started);
+  // Spans may overlap (a record sealed across awaits while a read is handled): the time when at
+  // least one is open counts once, from the first begin to the last end.
+  let open = 0;
+  let since: NodeJS.CpuUsage = NO_SPAN;
+  const begin = (): NodeJS.CpuUsage => {
+    if (open++ === 0) since = process.cpuUsage();
+    return since;
+  };
+  const end = (): void => {
+    if (open === 0 || --open > 0) return;
+    const spent = process.cpuUsage(since);
     cpuMicros += spent.user + spent.system;
   };
   return {
-    begin: () => process.cpuUsage(),
+    begin,
     end,
     measure(work) {
-      const started = process.cpuUsage();
+      begin();
       try {
         return work();
       } finally {
-        end(started);
+        end();
       }
     },
     snapshot: rates(() => cpuMicros, now),
