@@ -98,22 +98,7 @@ export class PayloadJsonWriter {
 }
 
 /** Reused between records (a thread seals one at a time): grows to the largest record, ~1 MB. */
-let scratch = new Uint8Array(256 * 1024);
-
-function ensure(used: number, more: number): void {
-  if (used + more <= scratch.length) return;
-  let size = scratch.length * 2;
-  while (size < used + more) size *= 2;
-  const grown = new Uint8Array(size);
-  grown.set(scratch.subarray(0, used));
-  scratch = grown;
-}
-
-function put(text: string, at: number): number {
-  // UTF-8 takes at most 3 bytes per UTF-16 unit.
-  ensure(at, text.length * 3);
-  return at + utf8.encodeInto(text, scratch.subarray(at)).written;
-}
+let scratch: Uint8Array = new Uint8Array(256 * 1024);
 
 /**
  * The payload as UTF-8 JSON, the same value as `JSON.stringify(payload)` (the event list last).
@@ -122,15 +107,12 @@ function put(text: string, at: number): number {
  * are valid until the next call: use them before anything else may seal a record.
  */
 export function payloadJson(payload: DasPayload): Uint8Array {
-  const { databaseActivityEventList: events, ...rest } = payload;
-  const head = JSON.stringify(rest);
-  let at = put(head.length > 2 ? `${head.slice(0, -1)},"databaseActivityEventList":[` : '{"databaseActivityEventList":[', 0);
-  for (let i = 0; i < events.length; i++) {
-    if (i > 0) at = put(',', at);
-    at = put(eventJson(events[i]), at);
-  }
-  at = put(']}', at);
-  return scratch.subarray(0, at);
+  const { databaseActivityEventList: events, ...head } = payload;
+  const writer = new PayloadJsonWriter(head, scratch);
+  for (const event of events) writer.add(event);
+  const bytes = writer.finish();
+  scratch = new Uint8Array(bytes.buffer); // the writer's buffer, grown if the record needed it
+  return bytes;
 }
 
 /** The envelope version {@link encryptRecord} gives a payload: `1.1` for PostgreSQL events, else `1.2`. */
