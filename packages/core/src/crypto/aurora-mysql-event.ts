@@ -109,6 +109,7 @@ export class AuroraMysqlEvent implements MysqlActivityEvent {
 /**
  * The JSON of a session's fields that do not change from one statement to the next, in the
  * pieces that sit between the fields that do.
+ * The session's values are copied, not the event kept: an event holds its statement's text.
  */
 interface SessionJson {
   readonly clientApplication: string | null;

@@ -96,7 +96,10 @@ export class AuroraPostgresEvent implements PostgresActivityEvent {
   }
 }
 
-/** The JSON of a session's fields (everything after the statement's), written once a session. */
+/**
+ * The JSON of a session's fields (everything after the statement's), written once a session.
+ * The session's values are copied, not the event kept: an event holds its statement's text.
+ */
 interface SessionJson {
   readonly databaseName: string;
   readonly dbUserName: string;
