@@ -1,4 +1,4 @@
-import { AuroraPostgresEvent } from '@das/core';
+import { AuroraPostgresEvent, type AuroraPostgresEventFields } from '@das/core';
 import { parsePgauditMessage } from './pgaudit-message.js';
 
 /** The fields of a PostgreSQL 15 `jsonlog` line that the mapper reads. */
@@ -215,18 +215,11 @@ export class PgEventMapper {
   }
 }
 
-interface StatementFields {
-  class: string;
-  command: string;
-  commandText: string | null;
-  objectType: string | null;
-  objectName: string | null;
-  paramList: string[];
-  statementId: number;
-  substatementId: number;
-  exitCode: string | null;
-  errorMessage: string | null;
-}
+/** The fields that come from the log line's statement (or session event); the rest are the session's. */
+type StatementFields = Pick<
+  AuroraPostgresEventFields,
+  'class' | 'command' | 'commandText' | 'objectType' | 'objectName' | 'paramList' | 'statementId' | 'substatementId' | 'exitCode' | 'errorMessage'
+>;
 
 function sessionFields(command: string): Omit<StatementFields, 'exitCode' | 'errorMessage'> {
   return { class: 'MISC', command, commandText: null, objectType: null, objectName: null, paramList: [], statementId: 0, substatementId: 0 };
