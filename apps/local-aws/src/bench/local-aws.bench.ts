@@ -10,12 +10,13 @@ import { kmsSection } from './kms.bench.js';
 import { captureSection } from './capture.bench.js';
 import { postgresSection } from './postgres.bench.js';
 import { pipelineSection } from './pipeline.bench.js';
+import { replaySection } from './replay.bench.js';
 
 /**
  * The sections, in order. Capture (MariaDB audit → DAS records: throughput and latency) plugs in
  * here as one more BenchSection, e.g. `captureSection` from `./capture.bench.js`.
  */
-const SECTIONS: BenchSection[] = [kinesisSection, kmsSection, captureSection, postgresSection, pipelineSection];
+const SECTIONS: BenchSection[] = [kinesisSection, kmsSection, captureSection, postgresSection, pipelineSection, replaySection];
 
 async function main(): Promise<void> {
   const dataDir = await mkdtemp(join(tmpdir(), 'das-local-bench-'));
