@@ -1,5 +1,6 @@
 import type { MysqlActivityEvent } from '../schemas/events.js';
-import { inQuotes, number, string, stringOrNull } from './json-text.js';
+import { bytesOf, JsonBytes } from './json-bytes.js';
+import { number, string, stringOrNull } from './json-text.js';
 
 /** What a producer says about one Aurora MySQL event; `type` is always `record`. */
 export interface AuroraMysqlEventFields {
@@ -108,7 +109,7 @@ export class AuroraMysqlEvent implements MysqlActivityEvent {
 
 /**
  * The JSON of a session's fields that do not change from one statement to the next, in the
- * pieces that sit between the fields that do.
+ * pieces that sit between the fields that do, as UTF-8 bytes.
  * The session's values are copied, not the event kept: an event holds its statement's text.
  */
 interface SessionJson {
@@ -128,15 +129,15 @@ interface SessionJson {
   readonly sessionId: string;
   readonly transactionId: string;
   /** `","clientApplication":…,"command":"` (each piece closes the value before it, opens the next) */
-  readonly afterClass: string;
+  readonly afterClass: Uint8Array;
   /** `","dbProtocol":…,"dbUserName":…,"endTime":"` */
-  readonly afterDatabase: string;
+  readonly afterDatabase: Uint8Array;
   /** `","netProtocol":…,"objectName":"` */
-  readonly afterLogTime: string;
+  readonly afterLogTime: Uint8Array;
   /** `","objectType":…` to `,"startTime":"` */
-  readonly afterObjectName: string;
+  readonly afterObjectName: Uint8Array;
   /** `,"transactionId":…` */
-  readonly tail: string;
+  readonly tail: Uint8Array;
 }
 
 /** Sessions of a busy server; past this the cache starts again (a session costs one rebuild). */
@@ -180,36 +181,79 @@ function sessionJson(event: AuroraMysqlEvent): SessionJson {
     serviceName: event.serviceName,
     sessionId: event.sessionId,
     transactionId: event.transactionId,
-    afterClass: `","clientApplication":${stringOrNull(event.clientApplication)},"command":"`,
-    afterDatabase: `","dbProtocol":${string(event.dbProtocol)},"dbUserName":${string(event.dbUserName)},"endTime":"`,
-    afterLogTime: `","netProtocol":${string(event.netProtocol)},"objectName":"`,
-    afterObjectName:
+    afterClass: bytesOf(`","clientApplication":${stringOrNull(event.clientApplication)},"command":"`),
+    afterDatabase: bytesOf(`","dbProtocol":${string(event.dbProtocol)},"dbUserName":${string(event.dbUserName)},"endTime":"`),
+    afterLogTime: bytesOf(`","netProtocol":${string(event.netProtocol)},"objectName":"`),
+    afterObjectName: bytesOf(
       `","objectType":${string(event.objectType)},"paramList":${stringOrNull(event.paramList)},"pid":${number(event.pid)}` +
-      `,"remoteHost":${string(event.remoteHost)},"remotePort":${string(event.remotePort)},"rowCount":${number(event.rowCount)}` +
-      `,"serverHost":${string(event.serverHost)},"serverType":${string(event.serverType)},"serverVersion":${string(event.serverVersion)}` +
-      `,"serviceName":${string(event.serviceName)},"sessionId":${string(event.sessionId)},"startTime":"`,
-    tail: `,"transactionId":${string(event.transactionId)}`,
+        `,"remoteHost":${string(event.remoteHost)},"remotePort":${string(event.remotePort)},"rowCount":${number(event.rowCount)}` +
+        `,"serverHost":${string(event.serverHost)},"serverType":${string(event.serverType)},"serverVersion":${string(event.serverVersion)}` +
+        `,"serviceName":${string(event.serviceName)},"sessionId":${string(event.sessionId)},"startTime":"`,
+    ),
+    tail: bytesOf(`,"transactionId":${string(event.transactionId)}`),
   };
 }
 
+const OPEN = bytesOf('{"type":"record","class":"');
+const COMMAND_TEXT = bytesOf('","commandText":"');
+const DATABASE_NAME = bytesOf('","databaseName":"');
+const ERROR_MESSAGE = bytesOf('","errorMessage":"');
+const EXIT_CODE = bytesOf('","exitCode":"');
+const LOG_TIME = bytesOf('","logTime":"');
+const STATEMENT_ID = bytesOf('","statementId":');
+const SUBSTATEMENT_ID = bytesOf(',"substatementId":');
+const NATIVE_FIELDS = bytesOf(',"engineNativeAuditFields":');
+const CLOSE = bytesOf('}');
+
 /**
- * `JSON.stringify(event)`, in half the time: the fields a session keeps (user, host, server…)
- * are written once per session and reused, and only the statement's own fields are escaped
- * (measured for issue 19: 1.1 vs 2.1 µs per TPC-C event on Node 20).
+ * Writes `JSON.stringify(event)` as UTF-8 into `out`, in a third of the time: the fields a session
+ * keeps (user, host, server…) are written once per session and copied, only the statement's own
+ * values are escaped, and no string of the event is made (measured for issue 19).
  */
-export function auroraMysqlEventJson(event: AuroraMysqlEvent): string {
+export function writeAuroraMysqlEventJson(out: JsonBytes, event: AuroraMysqlEvent): void {
   let json = sessions.get(event.pid);
   if (json === undefined || !sameSession(json, event)) {
     if (sessions.size >= MAX_SESSIONS) sessions.clear();
     json = sessionJson(event);
     sessions.set(event.pid, json);
   }
-  const native = event.engineNativeAuditFields === undefined ? '' : `,"engineNativeAuditFields":${JSON.stringify(event.engineNativeAuditFields)}`;
-  return (
-    `{"type":"record","class":"${inQuotes(event.class)}${json.afterClass}${inQuotes(event.command)}` +
-    `","commandText":"${inQuotes(event.commandText)}","databaseName":"${inQuotes(event.databaseName)}${json.afterDatabase}${inQuotes(event.endTime)}` +
-    `","errorMessage":"${inQuotes(event.errorMessage)}","exitCode":"${inQuotes(event.exitCode)}","logTime":"${inQuotes(event.logTime)}` +
-    `${json.afterLogTime}${inQuotes(event.objectName)}${json.afterObjectName}${inQuotes(event.startTime)}` +
-    `","statementId":${number(event.statementId)},"substatementId":${number(event.substatementId)}${json.tail}${native}}`
-  );
+  out.raw(OPEN);
+  out.inQuotes(event.class);
+  out.raw(json.afterClass);
+  out.inQuotes(event.command);
+  out.raw(COMMAND_TEXT);
+  out.inQuotes(event.commandText);
+  out.raw(DATABASE_NAME);
+  out.inQuotes(event.databaseName);
+  out.raw(json.afterDatabase);
+  out.inQuotes(event.endTime);
+  out.raw(ERROR_MESSAGE);
+  out.inQuotes(event.errorMessage);
+  out.raw(EXIT_CODE);
+  out.inQuotes(event.exitCode);
+  out.raw(LOG_TIME);
+  out.inQuotes(event.logTime);
+  out.raw(json.afterLogTime);
+  out.inQuotes(event.objectName);
+  out.raw(json.afterObjectName);
+  out.inQuotes(event.startTime);
+  out.raw(STATEMENT_ID);
+  out.number(event.statementId);
+  out.raw(SUBSTATEMENT_ID);
+  out.number(event.substatementId);
+  out.raw(json.tail);
+  if (event.engineNativeAuditFields !== undefined) {
+    out.raw(NATIVE_FIELDS);
+    out.text(JSON.stringify(event.engineNativeAuditFields));
+  }
+  out.raw(CLOSE);
+}
+
+const decoder = new TextDecoder();
+
+/** `JSON.stringify(event)` by {@link writeAuroraMysqlEventJson} (for tests and single events). */
+export function auroraMysqlEventJson(event: AuroraMysqlEvent): string {
+  const out = new JsonBytes(1024);
+  writeAuroraMysqlEventJson(out, event);
+  return decoder.decode(out.bytes.subarray(0, out.at));
 }

@@ -1,5 +1,6 @@
 import type { PostgresActivityEvent } from '../schemas/events.js';
-import { inQuotes, number, string, stringOrNull } from './json-text.js';
+import { bytesOf, JsonBytes } from './json-bytes.js';
+import { number, string, stringOrNull } from './json-text.js';
 
 /** What a producer says about one Aurora PostgreSQL event; `type` is always `record`. */
 export interface AuroraPostgresEventFields {
@@ -114,8 +115,8 @@ interface SessionJson {
   readonly serverHost: string;
   readonly netProtocol: string;
   readonly dbProtocol: string;
-  /** `,"databaseName":…,"dbProtocol":…}` */
-  readonly json: string;
+  /** `,"databaseName":…,"dbProtocol":…}` as UTF-8 */
+  readonly json: Uint8Array;
 }
 
 /** Sessions of a busy server; past this the cache starts again (a session costs one rebuild). */
@@ -155,40 +156,79 @@ function sessionJson(event: AuroraPostgresEvent): SessionJson {
     serverHost: event.serverHost,
     netProtocol: event.netProtocol,
     dbProtocol: event.dbProtocol,
-    json:
+    json: bytesOf(
       `,"databaseName":${string(event.databaseName)},"dbUserName":${string(event.dbUserName)},"remoteHost":${stringOrNull(event.remoteHost)}` +
       `,"remotePort":${stringOrNull(event.remotePort)},"sessionId":${string(event.sessionId)}` +
       `,"rowCount":${event.rowCount === null ? 'null' : number(event.rowCount)},"pid":${number(event.pid)}` +
       `,"clientApplication":${stringOrNull(event.clientApplication)},"serverVersion":${string(event.serverVersion)}` +
       `,"serverType":${string(event.serverType)},"serviceName":${string(event.serviceName)},"serverHost":${string(event.serverHost)}` +
-      `,"netProtocol":${string(event.netProtocol)},"dbProtocol":${string(event.dbProtocol)}}`,
+        `,"netProtocol":${string(event.netProtocol)},"dbProtocol":${string(event.dbProtocol)}}`,
+    ),
   };
 }
 
-/** A list of strings as JSON.stringify writes it. */
-function stringList(values: readonly string[]): string {
-  if (values.length === 0) return '[]';
-  let json = `[${string(values[0] as string)}`;
-  for (let i = 1; i < values.length; i++) json += `,${string(values[i] as string)}`;
-  return `${json}]`;
-}
+const OPEN = bytesOf('{"type":"record","startTime":"');
+const LOG_TIME = bytesOf('","logTime":"');
+const CLASS = bytesOf('","class":"');
+const COMMAND = bytesOf('","command":"');
+const COMMAND_TEXT = bytesOf('","commandText":');
+const OBJECT_TYPE = bytesOf(',"objectType":');
+const OBJECT_NAME = bytesOf(',"objectName":');
+const PARAM_LIST = bytesOf(',"paramList":[');
+const STATEMENT_ID = bytesOf('],"statementId":');
+const SUBSTATEMENT_ID = bytesOf(',"substatementId":');
+const EXIT_CODE = bytesOf(',"exitCode":');
+const ERROR_MESSAGE = bytesOf(',"errorMessage":');
+const COMMA = bytesOf(',');
 
 /**
- * `JSON.stringify(event)`, faster: the session's fields are written once per session and reused,
- * and only the statement's own fields are escaped.
+ * Writes `JSON.stringify(event)` as UTF-8 into `out`, faster: the session's fields are written
+ * once per session and copied, only the statement's own fields are escaped, and no string of the
+ * event is made.
  */
-export function auroraPostgresEventJson(event: AuroraPostgresEvent): string {
+export function writeAuroraPostgresEventJson(out: JsonBytes, event: AuroraPostgresEvent): void {
   let session = sessions.get(event.pid);
   if (session === undefined || !sameSession(session, event)) {
     if (sessions.size >= MAX_SESSIONS) sessions.clear();
     session = sessionJson(event);
     sessions.set(event.pid, session);
   }
-  return (
-    `{"type":"record","startTime":"${inQuotes(event.startTime)}","logTime":"${inQuotes(event.logTime)}","class":"${inQuotes(event.class)}` +
-    `","command":"${inQuotes(event.command)}","commandText":${stringOrNull(event.commandText)},"objectType":${stringOrNull(event.objectType)}` +
-    `,"objectName":${stringOrNull(event.objectName)},"paramList":${stringList(event.paramList)},"statementId":${number(event.statementId)}` +
-    `,"substatementId":${number(event.substatementId)},"exitCode":${stringOrNull(event.exitCode)},"errorMessage":${stringOrNull(event.errorMessage)}` +
-    session.json
-  );
+  out.raw(OPEN);
+  out.inQuotes(event.startTime);
+  out.raw(LOG_TIME);
+  out.inQuotes(event.logTime);
+  out.raw(CLASS);
+  out.inQuotes(event.class);
+  out.raw(COMMAND);
+  out.inQuotes(event.command);
+  out.raw(COMMAND_TEXT);
+  out.stringOrNull(event.commandText);
+  out.raw(OBJECT_TYPE);
+  out.stringOrNull(event.objectType);
+  out.raw(OBJECT_NAME);
+  out.stringOrNull(event.objectName);
+  out.raw(PARAM_LIST);
+  const params = event.paramList;
+  for (let i = 0; i < params.length; i++) {
+    if (i > 0) out.raw(COMMA);
+    out.string(params[i] as string);
+  }
+  out.raw(STATEMENT_ID);
+  out.number(event.statementId);
+  out.raw(SUBSTATEMENT_ID);
+  out.number(event.substatementId);
+  out.raw(EXIT_CODE);
+  out.stringOrNull(event.exitCode);
+  out.raw(ERROR_MESSAGE);
+  out.stringOrNull(event.errorMessage);
+  out.raw(session.json);
+}
+
+const decoder = new TextDecoder();
+
+/** `JSON.stringify(event)` by {@link writeAuroraPostgresEventJson} (for tests and single events). */
+export function auroraPostgresEventJson(event: AuroraPostgresEvent): string {
+  const out = new JsonBytes(1024);
+  writeAuroraPostgresEventJson(out, event);
+  return decoder.decode(out.bytes.subarray(0, out.at));
 }

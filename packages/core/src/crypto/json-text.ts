@@ -9,11 +9,6 @@ export function string(value: string): string {
   return NEEDS_ESCAPING.test(value) ? JSON.stringify(value) : `"${value}"`;
 }
 
-/** A string's JSON without its quotes: most values need no escaping and are used as they are. */
-export function inQuotes(value: string): string {
-  return NEEDS_ESCAPING.test(value) ? JSON.stringify(value).slice(1, -1) : value;
-}
-
 /** A number's JSON: non-finite numbers are null. */
 export function number(value: number): string {
   return Number.isFinite(value) ? `${value}` : 'null';

@@ -1,18 +1,20 @@
 import { detectEngine, hasEngineHint } from '../engine.js';
 import type { RawActivityEvent } from '../schemas/events.js';
 import type { DasPayload } from '../schemas/payload.js';
-import { AuroraMysqlEvent, auroraMysqlEventJson } from './aurora-mysql-event.js';
-import { AuroraPostgresEvent, auroraPostgresEventJson } from './aurora-postgres-event.js';
+import { AuroraMysqlEvent, writeAuroraMysqlEventJson } from './aurora-mysql-event.js';
+import { AuroraPostgresEvent, writeAuroraPostgresEventJson } from './aurora-postgres-event.js';
+import { bytesOf, JsonBytes } from './json-bytes.js';
 
-const utf8 = new TextEncoder();
-
-/** An element of `databaseActivityEventList` as JSON text, as `JSON.stringify` writes it in an array. */
-function eventJson(event: unknown): string {
-  if (event instanceof AuroraMysqlEvent) return auroraMysqlEventJson(event);
-  if (event instanceof AuroraPostgresEvent) return auroraPostgresEventJson(event);
+/** Writes an element of `databaseActivityEventList` as `JSON.stringify` writes it in an array. */
+function writeEventJson(out: JsonBytes, event: unknown): void {
+  if (event instanceof AuroraMysqlEvent) writeAuroraMysqlEventJson(out, event);
+  else if (event instanceof AuroraPostgresEvent) writeAuroraPostgresEventJson(out, event);
   // An element JSON cannot write (undefined, a function) is null in an array, as JSON.stringify does.
-  return (JSON.stringify(event) as string | undefined) ?? 'null';
+  else out.text((JSON.stringify(event) as string | undefined) ?? 'null');
 }
+
+const COMMA = bytesOf(',');
+const CLOSE = bytesOf(']}');
 
 /** The envelope version of a payload holding `event`, if the event tells its engine. */
 function versionHint(event: unknown): string | undefined {
@@ -32,8 +34,7 @@ export type PayloadHead = Readonly<Record<string, unknown>>;
  * same value as `JSON.stringify(payload)` with the event list last.
  */
 export class PayloadJsonWriter {
-  #bytes: Uint8Array;
-  #at: number;
+  readonly #out: JsonBytes;
   #events = 0;
   #version: string | undefined;
 
@@ -42,16 +43,15 @@ export class PayloadJsonWriter {
    * (one of an earlier record whose bytes are no longer needed), or the bytes to allocate.
    */
   constructor(head: PayloadHead, space: Uint8Array | number = 64 * 1024) {
-    this.#bytes = typeof space === 'number' ? new Uint8Array(space) : space;
+    this.#out = new JsonBytes(space);
     const text = JSON.stringify(head);
-    this.#at = 0;
-    this.#put(text.length > 2 ? `${text.slice(0, -1)},"databaseActivityEventList":[` : '{"databaseActivityEventList":[');
+    this.#out.text(text.length > 2 ? `${text.slice(0, -1)},"databaseActivityEventList":[` : '{"databaseActivityEventList":[');
   }
 
   /** Adds one element of the event list. */
   add(event: RawActivityEvent): void {
-    if (this.#events > 0) this.#put(',');
-    this.#put(eventJson(event));
+    if (this.#events > 0) this.#out.raw(COMMA);
+    writeEventJson(this.#out, event);
     this.#events += 1;
     this.#version ??= versionHint(event);
   }
@@ -63,7 +63,7 @@ export class PayloadJsonWriter {
 
   /** Bytes written so far (the closing `]}` not counted). */
   get byteLength(): number {
-    return this.#at;
+    return this.#out.at;
   }
 
   /**
@@ -79,21 +79,8 @@ export class PayloadJsonWriter {
    * a later writer once they are no longer needed). The writer is done.
    */
   finish(): Uint8Array {
-    this.#put(']}');
-    return this.#bytes.subarray(0, this.#at);
-  }
-
-  #put(text: string): void {
-    // UTF-8 takes at most 3 bytes per UTF-16 unit.
-    const most = this.#at + text.length * 3;
-    if (most > this.#bytes.length) {
-      let size = this.#bytes.length * 2;
-      while (size < most) size *= 2;
-      const grown = new Uint8Array(size);
-      grown.set(this.#bytes.subarray(0, this.#at));
-      this.#bytes = grown;
-    }
-    this.#at += utf8.encodeInto(text, this.#bytes.subarray(this.#at)).written;
+    this.#out.raw(CLOSE);
+    return this.#out.bytes.subarray(0, this.#out.at);
   }
 }
 

@@ -1,0 +1,51 @@
+import { describe, expect, it } from 'vitest';
+import { JsonBytes } from './json-bytes.js';
+
+const decoder = new TextDecoder();
+const text = (out: JsonBytes) => decoder.decode(out.bytes.subarray(0, out.at));
+
+describe('JsonBytes', () => {
+  it('writes every ASCII character, non-ASCII text and lone surrogates as JSON.stringify does', () => {
+    const ascii = Array.from({ length: 128 }, (_, c) => String.fromCharCode(c)).join('');
+    const values = [
+      '',
+      ascii,
+      `SELECT 'it''s' FROM "t" WHERE a = '\\\\' AND b = '\n\t\r\b\f'`,
+      'café ünïcode 日本語 🙂',
+      'ascii then \u00e9 then "quotes" and \\ and \u0001',
+      'lone \ud800 high, lone \udc00 low, pair \ud83d\ude42, reversed \ude42\ud83d',
+      '\ud800',
+      '\u2028\u2029',
+    ];
+    for (const value of values) {
+      const out = new JsonBytes(1); // grows from one byte
+      out.string(value);
+      expect(text(out)).toBe(JSON.stringify(value));
+    }
+  });
+
+  it('writes numbers, null and pieces, growing past its first buffer', () => {
+    const out = new JsonBytes(4);
+    const long = new Uint8Array(100).fill(0x61);
+    out.raw(new TextEncoder().encode('['));
+    for (const value of [0, -1, 1.5, 1e21, Number.NaN, Number.POSITIVE_INFINITY, 2 ** 53]) {
+      out.number(value);
+      out.raw(new TextEncoder().encode(','));
+    }
+    out.stringOrNull(null);
+    out.raw(new TextEncoder().encode(',"'));
+    out.raw(long);
+    out.raw(new TextEncoder().encode('"]'));
+    expect(text(out)).toBe(JSON.stringify([0, -1, 1.5, 1e21, null, null, 2 ** 53, null, 'a'.repeat(100)]));
+  });
+
+  it('writes into the space it is given until it needs more', () => {
+    const space = new Uint8Array(16);
+    const out = new JsonBytes(space);
+    out.string('short\n');
+    expect(out.bytes).toBe(space);
+    out.string('x'.repeat(40));
+    expect(out.bytes).not.toBe(space);
+    expect(text(out)).toBe(`"short\\n""${'x'.repeat(40)}"`);
+  });
+});
