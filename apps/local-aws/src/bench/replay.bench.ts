@@ -8,6 +8,7 @@
 //   replay --save <file>         keep the recording
 //   replay --audit-file <file>   replay a recording (no database needed) …
 //          --pace <seconds>      … written over this long (default 6)
+//   replay --runs 5              five replays (default 3)
 import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -18,7 +19,6 @@ import { startPrivateMariadb } from '../mariadb/private-mariadb.js';
 import { prepareTpcc, tpccPhase } from './tpcc-cost.js';
 
 const THREADS = 4;
-const REPLAYS = 3;
 
 function option(args: readonly string[], name: string): string | undefined {
   const at = args.indexOf(name);
@@ -66,7 +66,8 @@ export const replaySection: BenchSection = {
     const log = wholeLines(recorded.log);
     const save = option(context.args, '--save');
     if (save !== undefined && given === undefined) await writeFile(save, log);
-    for (let i = 1; i <= REPLAYS; i++) {
+    const replays = Number(option(context.args, '--runs') ?? 3);
+    for (let i = 1; i <= replays; i++) {
       await capturePipeline(context, `replay ${i}`, (options) => createThreadedAuditCapture(options, { nice: 0 }), log, recorded.seconds);
     }
   },

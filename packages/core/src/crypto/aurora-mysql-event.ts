@@ -226,17 +226,22 @@ export function writeAuroraMysqlEventJson(out: JsonBytes, event: AuroraMysqlEven
   out.raw(DATABASE_NAME);
   out.inQuotes(event.databaseName);
   out.raw(json.afterDatabase);
+  // The three times of an event are one string, most often: its bytes are written once.
+  const endTimeAt = out.at;
   out.inQuotes(event.endTime);
+  const endTimeLength = out.at - endTimeAt;
   out.raw(ERROR_MESSAGE);
   out.inQuotes(event.errorMessage);
   out.raw(EXIT_CODE);
   out.inQuotes(event.exitCode);
   out.raw(LOG_TIME);
-  out.inQuotes(event.logTime);
+  if (event.logTime === event.endTime) out.copyOf(endTimeAt, endTimeLength);
+  else out.inQuotes(event.logTime);
   out.raw(json.afterLogTime);
   out.inQuotes(event.objectName);
   out.raw(json.afterObjectName);
-  out.inQuotes(event.startTime);
+  if (event.startTime === event.endTime) out.copyOf(endTimeAt, endTimeLength);
+  else out.inQuotes(event.startTime);
   out.raw(STATEMENT_ID);
   out.number(event.statementId);
   out.raw(SUBSTATEMENT_ID);
