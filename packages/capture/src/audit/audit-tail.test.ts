@@ -2,7 +2,7 @@ import { appendFile, mkdtemp, rename, rm, unlink, writeFile } from 'node:fs/prom
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createAuditTail, type AuditTail, type TailLine, type TailPosition } from './audit-tail.js';
+import { createAuditTail, nextLookDelayMs, type AuditTail, type TailLine, type TailPosition } from './audit-tail.js';
 import { silentLog } from './capture-log.js';
 
 async function waitFor(predicate: () => boolean, what: string, timeoutMs = 5000): Promise<void> {
@@ -130,5 +130,17 @@ describe('audit tail', () => {
     await writeFile(path, 'first\n');
     await waitFor(() => seen.length === 1, 'first line');
     expect(seen[0]?.text).toBe('first');
+  });
+});
+
+describe('nextLookDelayMs', () => {
+  it('looks again soon after a trickle, and less often while lines come fast', () => {
+    expect(nextLookDelayMs(200, 25)).toBe(25); // a statement or two
+    expect(nextLookDelayMs(5_000, 25)).toBe(25); // ~1,300 lines a second
+    expect(nextLookDelayMs(46_000, 25)).toBe(100); // TPC-C: ~12,000 lines a second
+    expect(nextLookDelayMs(185_000, 100)).toBe(100);
+    // The first look after an idle spell: its bytes came over the whole spell.
+    expect(nextLookDelayMs(30_000, 60_000)).toBe(25);
+    expect(nextLookDelayMs(30_000, 0)).toBe(100);
   });
 });
