@@ -154,7 +154,7 @@ async function measureCost(bench: Bench, context: BenchContext): Promise<void> {
     target,
     threads: COST_THREADS,
     phaseSeconds: COST_PHASE_SECONDS,
-    rounds: COST_ROUNDS,
+    rounds: roundsArg(context.args) ?? COST_ROUNDS,
     startStream: () => startStream(bench, 'async'), // Aurora MySQL streams are async
     async stopStream() {
       await stopStream(bench);
@@ -172,6 +172,15 @@ async function measureCost(bench: Bench, context: BenchContext): Promise<void> {
   context.report('capture events while started', cost.eventsPerSecond, 'events/s', `${cost.events.toLocaleString('en-US')} events, ${cost.dropped} dropped`);
   context.report('capture CPU per event (its own meter, /_local/stats)', cost.captureMicrosPerEvent, 'µs');
   context.report('emulator process CPU per event (on − off rate; + Kinesis, RDS)', cost.processMicrosPerEvent, 'µs');
+}
+
+/** `--rounds <n>` after the section name: phases of each kind in the cost figure (default 2; more, less spread). */
+function roundsArg(args: readonly string[]): number | undefined {
+  const at = args.indexOf('--rounds');
+  if (at < 0) return undefined;
+  const rounds = Number(args[at + 1]);
+  if (!Number.isInteger(rounds) || rounds < 1 || rounds > 20) throw new Error(`--rounds takes 1…20, got '${String(args[at + 1])}'`);
+  return rounds;
 }
 
 /** `--capture-priority <0-19|inline>` after the section name: where the capture runs (default das-local's). */
