@@ -30,6 +30,15 @@ describe('createSlotFile', () => {
     expect(createSlotFile(path).read()).toBe('{"offset":4}');
   });
 
+  it('creates its directory again when it was removed', async () => {
+    const path = join(dir, 'state', 'position.json');
+    const slots = createSlotFile(path);
+    slots.write('{"offset":1}');
+    await rm(join(dir, 'state'), { recursive: true });
+    slots.write('{"offset":2}');
+    expect(createSlotFile(path).read()).toBe('{"offset":2}');
+  });
+
   it('creates its files with the mode given', async () => {
     const path = join(dir, 'position.json');
     createSlotFile(path, 0o600).write('{}');
