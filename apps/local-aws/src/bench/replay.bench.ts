@@ -1,6 +1,6 @@
 // The capture's CPU per event on a real TPC-C audit log, without the database beside it: a few
 // seconds of 4-thread TPC-C are recorded from the private MariaDB, then that log is written again
-// at the rate it was recorded and captured in the capture's own thread, three times. The
+// at the rate it was recorded and captured in the capture's own thread (three times unless told). The
 // synthetic pipeline section's statements are short and alike; TPC-C's are longer and compress
 // less, and this is what the stream costs a user.
 //   replay                       record 6 s, replay it
@@ -41,8 +41,10 @@ async function recordTpcc(context: BenchContext, seconds: number): Promise<{ log
       const took = (performance.now() - started) / 1000;
       context.report('recorded: tpmC', tpmC, 'tpmC', `${THREADS} threads, ${seconds} s`);
       const after = await stat(path);
-      // The plugin rotates at 64 MB: a rotation during the run leaves the start in `.1`.
-      const log = after.ino === before.ino ? (await readFile(path)).subarray(before.size) : Buffer.concat([(await readFile(`${path}.1`)).subarray(before.size), await readFile(path)]);
+      if (after.ino === before.ino) return { log: (await readFile(path)).subarray(before.size), seconds: took };
+      // The plugin rotates at 64 MB: one rotation during the run leaves the start in `.1`.
+      if ((await stat(`${path}.1`)).ino !== before.ino) throw new Error(`the audit log rotated more than once in ${seconds} s: record fewer --seconds`);
+      const log = Buffer.concat([(await readFile(`${path}.1`)).subarray(before.size), await readFile(path)]);
       return { log, seconds: took };
     } finally {
       await server.stop();
