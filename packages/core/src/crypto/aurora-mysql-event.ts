@@ -1,6 +1,5 @@
 import type { MysqlActivityEvent } from '../schemas/events.js';
-import { bytesOf, JsonBytes } from './json-bytes.js';
-import { number, string, stringOrNull } from './json-text.js';
+import { bytesOf, jsonOf, textOf, type JsonBytes } from './json-bytes.js';
 
 /** What a producer says about one Aurora MySQL event; `type` is always `record`. */
 export interface AuroraMysqlEventFields {
@@ -181,16 +180,16 @@ function sessionJson(event: AuroraMysqlEvent): SessionJson {
     serviceName: event.serviceName,
     sessionId: event.sessionId,
     transactionId: event.transactionId,
-    afterClass: bytesOf(`","clientApplication":${stringOrNull(event.clientApplication)},"command":"`),
-    afterDatabase: bytesOf(`","dbProtocol":${string(event.dbProtocol)},"dbUserName":${string(event.dbUserName)},"endTime":"`),
-    afterLogTime: bytesOf(`","netProtocol":${string(event.netProtocol)},"objectName":"`),
+    afterClass: bytesOf(`","clientApplication":${jsonOf(event.clientApplication)},"command":"`),
+    afterDatabase: bytesOf(`","dbProtocol":${jsonOf(event.dbProtocol)},"dbUserName":${jsonOf(event.dbUserName)},"endTime":"`),
+    afterLogTime: bytesOf(`","netProtocol":${jsonOf(event.netProtocol)},"objectName":"`),
     afterObjectName: bytesOf(
-      `","objectType":${string(event.objectType)},"paramList":${stringOrNull(event.paramList)},"pid":${number(event.pid)}` +
-        `,"remoteHost":${string(event.remoteHost)},"remotePort":${string(event.remotePort)},"rowCount":${number(event.rowCount)}` +
-        `,"serverHost":${string(event.serverHost)},"serverType":${string(event.serverType)},"serverVersion":${string(event.serverVersion)}` +
-        `,"serviceName":${string(event.serviceName)},"sessionId":${string(event.sessionId)},"startTime":"`,
+      `","objectType":${jsonOf(event.objectType)},"paramList":${jsonOf(event.paramList)},"pid":${jsonOf(event.pid)}` +
+        `,"remoteHost":${jsonOf(event.remoteHost)},"remotePort":${jsonOf(event.remotePort)},"rowCount":${jsonOf(event.rowCount)}` +
+        `,"serverHost":${jsonOf(event.serverHost)},"serverType":${jsonOf(event.serverType)},"serverVersion":${jsonOf(event.serverVersion)}` +
+        `,"serviceName":${jsonOf(event.serviceName)},"sessionId":${jsonOf(event.sessionId)},"startTime":"`,
     ),
-    tail: bytesOf(`,"transactionId":${string(event.transactionId)}`),
+    tail: bytesOf(`,"transactionId":${jsonOf(event.transactionId)}`),
   };
 }
 
@@ -254,11 +253,7 @@ export function writeAuroraMysqlEventJson(out: JsonBytes, event: AuroraMysqlEven
   out.raw(CLOSE);
 }
 
-const decoder = new TextDecoder();
-
 /** `JSON.stringify(event)` by {@link writeAuroraMysqlEventJson} (for tests and single events). */
 export function auroraMysqlEventJson(event: AuroraMysqlEvent): string {
-  const out = new JsonBytes(1024);
-  writeAuroraMysqlEventJson(out, event);
-  return decoder.decode(out.bytes.subarray(0, out.at));
+  return textOf((out) => writeAuroraMysqlEventJson(out, event));
 }

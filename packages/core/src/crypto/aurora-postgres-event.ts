@@ -1,6 +1,5 @@
 import type { PostgresActivityEvent } from '../schemas/events.js';
-import { bytesOf, JsonBytes } from './json-bytes.js';
-import { number, string, stringOrNull } from './json-text.js';
+import { bytesOf, jsonOf, textOf, type JsonBytes } from './json-bytes.js';
 
 /** What a producer says about one Aurora PostgreSQL event; `type` is always `record`. */
 export interface AuroraPostgresEventFields {
@@ -157,12 +156,12 @@ function sessionJson(event: AuroraPostgresEvent): SessionJson {
     netProtocol: event.netProtocol,
     dbProtocol: event.dbProtocol,
     json: bytesOf(
-      `,"databaseName":${string(event.databaseName)},"dbUserName":${string(event.dbUserName)},"remoteHost":${stringOrNull(event.remoteHost)}` +
-      `,"remotePort":${stringOrNull(event.remotePort)},"sessionId":${string(event.sessionId)}` +
-      `,"rowCount":${event.rowCount === null ? 'null' : number(event.rowCount)},"pid":${number(event.pid)}` +
-      `,"clientApplication":${stringOrNull(event.clientApplication)},"serverVersion":${string(event.serverVersion)}` +
-      `,"serverType":${string(event.serverType)},"serviceName":${string(event.serviceName)},"serverHost":${string(event.serverHost)}` +
-        `,"netProtocol":${string(event.netProtocol)},"dbProtocol":${string(event.dbProtocol)}}`,
+      `,"databaseName":${jsonOf(event.databaseName)},"dbUserName":${jsonOf(event.dbUserName)},"remoteHost":${jsonOf(event.remoteHost)}` +
+      `,"remotePort":${jsonOf(event.remotePort)},"sessionId":${jsonOf(event.sessionId)}` +
+      `,"rowCount":${jsonOf(event.rowCount)},"pid":${jsonOf(event.pid)}` +
+      `,"clientApplication":${jsonOf(event.clientApplication)},"serverVersion":${jsonOf(event.serverVersion)}` +
+      `,"serverType":${jsonOf(event.serverType)},"serviceName":${jsonOf(event.serviceName)},"serverHost":${jsonOf(event.serverHost)}` +
+      `,"netProtocol":${jsonOf(event.netProtocol)},"dbProtocol":${jsonOf(event.dbProtocol)}}`,
     ),
   };
 }
@@ -224,11 +223,7 @@ export function writeAuroraPostgresEventJson(out: JsonBytes, event: AuroraPostgr
   out.raw(session.json);
 }
 
-const decoder = new TextDecoder();
-
 /** `JSON.stringify(event)` by {@link writeAuroraPostgresEventJson} (for tests and single events). */
 export function auroraPostgresEventJson(event: AuroraPostgresEvent): string {
-  const out = new JsonBytes(1024);
-  writeAuroraPostgresEventJson(out, event);
-  return decoder.decode(out.bytes.subarray(0, out.at));
+  return textOf((out) => writeAuroraPostgresEventJson(out, event));
 }

@@ -5,6 +5,7 @@
 import { Buffer } from 'node:buffer';
 
 const utf8 = new TextEncoder();
+const decoder = new TextDecoder();
 
 /** `\b \t \n \f \r` as JSON.stringify writes them; other controls are `\u00xx`. */
 const SHORT_ESCAPES: Readonly<Record<number, number>> = { 8: 0x62, 9: 0x74, 10: 0x6e, 12: 0x66, 13: 0x72 };
@@ -22,6 +23,18 @@ const NOT_PLAIN_ASCII = /[^\x20\x21\x23-\x5b\x5d-\x7e]/;
 /** The UTF-8 bytes of JSON text made once and written many times (field names, a session's fields). */
 export function bytesOf(text: string): Uint8Array {
   return utf8.encode(text);
+}
+
+/** A value's JSON, for text made once a session (its pieces): JSON.stringify itself, no shortcut. */
+export function jsonOf(value: string | number | null): string {
+  return JSON.stringify(value);
+}
+
+/** The text `write` puts in a JsonBytes (one event's JSON, for tests and single events). */
+export function textOf(write: (out: JsonBytes) => void): string {
+  const out = new JsonBytes(1024);
+  write(out);
+  return decoder.decode(out.bytes.subarray(0, out.at));
 }
 
 /** A growing buffer of UTF-8 JSON text. */
