@@ -104,6 +104,9 @@ export function createAuditTail(options: AuditTailOptions): AuditTail {
   let stopped = false;
   let scheduled: NodeJS.Timeout | null = null;
   let caughtUp = false;
+  /** Bytes read since the last look began, and when it began: how fast lines come. */
+  let bytesSinceLook = 0;
+  let lastLookAt = 0;
   /** One read buffer for the tail's life; lines are decoded out of it before the next read. */
   const buffer = Buffer.allocUnsafe(CHUNK_BYTES);
 
@@ -305,10 +308,6 @@ export function createAuditTail(options: AuditTailOptions): AuditTail {
     lastPosition = position;
     await options.onLines([{ text, position }]);
   }
-
-  /** Bytes read since the last look began, and when it began: how fast lines come. */
-  let bytesSinceLook = 0;
-  let lastLookAt = 0;
 
   function wake(): void {
     if (stopped) return;
