@@ -3,7 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { createEventGenerator } from '../fixtures/index.js';
 import { createMemoryKms } from '../testing/index.js';
 import { decryptRecord } from './decrypt-record.js';
-import { encryptRecordFast } from './encrypt-record.js';
+import { createRecordSigningKey, encryptRecordFast } from './encrypt-record.js';
+import { encryptionContextFor } from './kms-port.js';
 
 const RESOURCE_ID = 'cluster-4HNY5V4RRNPKKYB7ICFKE5JBQQ';
 
@@ -17,5 +18,19 @@ describe('encryptRecordFast', () => {
     expect(Buffer.isBuffer(record)).toBe(true);
     const viaSdk = await decryptRecord(record, { kms, resourceId: RESOURCE_ID, decryptEngine: 'sdk' });
     expect(viaSdk.payload.databaseActivityEventList.map((e) => e['commandText'])).toEqual(texts);
+  });
+
+  it('signs with @das/p384 (the native signer where built): the SDK verifies every record of a shared key', async () => {
+    const kms = createMemoryKms();
+    const signingKey = createRecordSigningKey();
+    if (process.env.DAS_P384_REQUIRED === '1') expect(signingKey.backend).toBe('native');
+    const dataKey = await kms.generateDataKey('k', encryptionContextFor(RESOURCE_ID));
+    const generator = createEventGenerator({ seed: 19 });
+    for (let i = 0; i < 25; i++) {
+      const payload = generator.payload(1 + i * 7);
+      const record = await encryptRecordFast(payload, { kms, keyId: 'k', resourceId: RESOURCE_ID, dataKey, signingKey });
+      const viaSdk = await decryptRecord(record, { kms, resourceId: RESOURCE_ID, decryptEngine: 'sdk' });
+      expect(viaSdk.payload.databaseActivityEventList).toHaveLength(1 + i * 7);
+    }
   });
 });

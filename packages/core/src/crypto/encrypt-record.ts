@@ -33,7 +33,7 @@ export interface EncryptContext {
  * nothing new, and a reader holding the data key still cannot forge a signed record.
  */
 export function createRecordSigningKey(): SigningKey {
-  return generateSigningKey('secp384r1');
+  return generateSigningKey({ curve: 'secp384r1', hash: 'sha384' }); // suite 0x0378's signature
 }
 
 /** ESDK frame size seen in real DAS records. */

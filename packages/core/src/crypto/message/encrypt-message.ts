@@ -38,7 +38,7 @@ export function encryptMessageFast(plaintext: Uint8Array, options: EncryptMessag
   if (!Number.isInteger(frameLength) || frameLength < 0 || frameLength > 0xffff_ffff) throw new RangeError(`frame length ${frameLength}`);
   const callerContext = options.encryptionContext ?? {};
   if (Object.hasOwn(callerContext, PUBLIC_KEY_FIELD)) throw new Error(`${PUBLIC_KEY_FIELD} is reserved in the encryption context`);
-  const signingKey = suite.signature === undefined ? undefined : (options.signingKey ?? generateSigningKey(suite.signature.curve));
+  const signingKey = suite.signature === undefined ? undefined : (options.signingKey ?? generateSigningKey(suite.signature));
   const context: EncryptionContext = Object.assign(Object.create(null) as EncryptionContext, callerContext);
   if (signingKey !== undefined) context[PUBLIC_KEY_FIELD] = signingKey.publicKeyBase64;
   const serializedContext = serializeEncryptionContext(context);
@@ -71,8 +71,8 @@ export function encryptMessageFast(plaintext: Uint8Array, options: EncryptMessag
     if (frameLength === 0) parts.push(...singleBlock(suite, contentKey, messageId, data));
     else parts.push(...frames(suite, contentKey, messageId, data, frameLength));
     const unsigned = Buffer.concat(parts);
-    if (signingKey === undefined || suite.signature === undefined) return unsigned;
-    return Buffer.concat([unsigned, signFooter(suite.signature.hash, signingKey.privateKey, unsigned)]);
+    if (signingKey === undefined) return unsigned;
+    return Buffer.concat([unsigned, signFooter(signingKey, unsigned)]);
   } finally {
     dataKey.fill(0);
     contentKey?.fill(0);
