@@ -1,4 +1,4 @@
-// Node-API binding of p384.c: sign(secret, digest, nonce) and publicKey(secret), Buffers in
+// Node-API binding of p384.c: sign(secret, digest, random) and publicKey(secret), Buffers in
 // and out. Node-API addons load in worker threads too (the capture signs in its own thread).
 #include <node_api.h>
 #include <stddef.h>
@@ -36,14 +36,14 @@ static napi_value sign(napi_env env, napi_callback_info info) {
   size_t argc = 3;
   napi_value argv[3];
   napi_get_cb_info(env, info, &argc, argv, NULL, NULL);
-  uint8_t *secret, *digest, *nonce;
-  if (argc != 3 || !buffer_of(env, argv[0], 48, &secret) || !buffer_of(env, argv[1], 48, &digest) || !buffer_of(env, argv[2], 48, &nonce)) {
-    return fail(env, "sign(secret, digest, nonce) takes three 48-byte Buffers");
+  uint8_t *secret, *digest, *random;
+  if (argc != 3 || !buffer_of(env, argv[0], 48, &secret) || !buffer_of(env, argv[1], 48, &digest) || !buffer_of(env, argv[2], P384_RANDOM_BYTES, &random)) {
+    return fail(env, "sign(secret, digest, random) takes a 48-byte secret, a 48-byte digest and 144 random bytes");
   }
   uint8_t *rs;
   napi_value out;
   if (napi_create_buffer(env, 96, (void **)&rs, &out) != napi_ok) return NULL;
-  return result_or_throw(env, p384_sign(rs, secret, digest, nonce), out);
+  return result_or_throw(env, p384_sign(rs, secret, digest, random), out);
 }
 
 static napi_value public_key(napi_env env, napi_callback_info info) {

@@ -7,8 +7,8 @@
 //
 // Constant time in k and d: every table entry of a window is read and masked, the additions use
 // the complete formulas of Renes, Costello and Batina (2015, algorithm 1; no case for doubling or
-// the identity), field and scalar arithmetic never branch on their values, and inversions are
-// powers by public exponents. 64-bit limbs, least significant first, Montgomery form (R = 2^384)
+// the identity), field and scalar arithmetic never branch on their values, and the two
+// inversions of a signature (Z of k·G, and k) see the value times a fresh random factor. 64-bit limbs, least significant first, Montgomery form (R = 2^384)
 // for both moduli, p (coordinates) and n (scalars).
 #include "p384.h"
 
@@ -190,6 +190,77 @@ static void mod_inverse(u64 out[LIMBS], const u64 a[LIMBS], const modulus *m) {
   memcpy(out, r, sizeof r);
 }
 
+/** a >> 1, with `top` as the new bit 383. */
+static void shift_right(u64 a[LIMBS], u64 top) {
+  for (int i = 0; i < LIMBS - 1; i++) a[i] = (a[i] >> 1) | (a[i + 1] << 63);
+  a[LIMBS - 1] = (a[LIMBS - 1] >> 1) | (top << 63);
+}
+
+/** a/2 mod m (m odd): a, or a + m, is even. */
+static void halve_mod(u64 a[LIMBS], const modulus *m) {
+  u64 mask = 0 - (a[0] & 1);
+  u64 carry = 0;
+  for (int i = 0; i < LIMBS; i++) {
+    u128 t = (u128)a[i] + (m->m[i] & mask) + carry;
+    a[i] = (u64)t;
+    carry = (u64)(t >> 64);
+  }
+  shift_right(a, carry);
+}
+
+static int is_one(const u64 a[LIMBS]) {
+  u64 rest = a[0] ^ 1;
+  for (int i = 1; i < LIMBS; i++) rest |= a[i];
+  return rest == 0;
+}
+
+/**
+ * a^-1 mod m for 0 < a < m, plain integers, by the binary extended Euclidean algorithm. Its time
+ * depends on a: it only ever sees blinded values (mont_inverse_blinded), never a secret itself.
+ * Invariants: x1·a ≡ u and x2·a ≡ v (mod m); ~2 × 384 steps of shifts and subtractions, about a
+ * fifth of Fermat's 480 multiplications.
+ */
+static void inverse_vartime(u64 out[LIMBS], const u64 a[LIMBS], const modulus *m) {
+  u64 u[LIMBS], v[LIMBS], x1[LIMBS] = {1}, x2[LIMBS] = {0};
+  memcpy(u, a, sizeof u);
+  memcpy(v, m->m, sizeof v);
+  while (!is_one(u) && !is_one(v)) {
+    while ((u[0] & 1) == 0) {
+      shift_right(u, 0);
+      halve_mod(x1, m);
+    }
+    while ((v[0] & 1) == 0) {
+      shift_right(v, 0);
+      halve_mod(x2, m);
+    }
+    u64 d[LIMBS];
+    if (sub_raw(d, u, v) == 0) {
+      memcpy(u, d, sizeof u);
+      mod_sub(x1, x1, x2, m);
+    } else {
+      sub_raw(v, v, u);
+      mod_sub(x2, x2, x1, m);
+    }
+  }
+  memcpy(out, is_one(u) ? x1 : x2, sizeof x1);
+}
+
+/**
+ * a^-1 (both in Montgomery form) through the inverse of a·b, with b uniformly random in
+ * [1, m-1]: the variable-time inversion sees a·b, which tells nothing of a. 0 if a·b is 0.
+ */
+static int mont_inverse_blinded(u64 out[LIMBS], const u64 a_m[LIMBS], const u64 b[LIMBS], const modulus *m) {
+  u64 b_m[LIMBS], ab_m[LIMBS], ab[LIMBS], inv[LIMBS], inv_m[LIMBS];
+  to_mont(b_m, b, m);
+  mont_mul(ab_m, a_m, b_m, m);
+  from_mont(ab, ab_m, m);
+  if (is_zero(ab)) return 0;
+  inverse_vartime(inv, ab, m);
+  to_mont(inv_m, inv, m);
+  mont_mul(out, inv_m, b_m, m);
+  return 1;
+}
+
 static void modulus_init(modulus *m, const uint8_t bytes[48]) {
   from_bytes(m->m, bytes);
   // Newton's iteration doubles the correct low bits of m0^-1 each step: 1 → 64 in six.
@@ -274,13 +345,13 @@ static void point_identity(point *r) {
   memcpy(r->y, P.one, sizeof r->y);
 }
 
-/** The affine x of `pt` as an integer < p; `ok` is 0 for the identity. */
-static void point_affine_x(u64 x[LIMBS], const point *pt, u64 *ok) {
+/** The affine x of `pt` as an integer < p (its Z inverted blinded by `blind`); 0 for the identity. */
+static int point_affine_x(u64 x[LIMBS], const point *pt, const u64 blind[LIMBS]) {
   u64 zinv[LIMBS], xm[LIMBS];
-  mod_inverse(zinv, pt->z, &P);
+  if (!mont_inverse_blinded(zinv, pt->z, blind, &P)) return 0;
   fp_mul(xm, pt->x, zinv);
   from_mont(x, xm, &P);
-  *ok = 1 ^ is_zero(pt->z);
+  return 1;
 }
 
 /** y^2 = x^3 - 3x + b for affine Montgomery-form coordinates. */
@@ -367,28 +438,35 @@ int p384_public_key(uint8_t out_x[48], uint8_t out_y[48], const uint8_t secret[4
   return P384_OK;
 }
 
-int p384_sign(uint8_t out_rs[96], const uint8_t secret[48], const uint8_t digest[48], const uint8_t nonce[48]) {
+/** 48 random bytes as a number in [1, m-1], or 0 (odds ~2^-190 and less: draw again). */
+static int random_below(u64 out[LIMBS], const uint8_t bytes[48], const modulus *m) {
+  from_bytes(out, bytes);
+  u64 d[LIMBS];
+  return sub_raw(d, out, m->m) == 1 && !is_zero(out);
+}
+
+int p384_sign(uint8_t out_rs[96], const uint8_t secret[48], const uint8_t digest[48], const uint8_t random[P384_RANDOM_BYTES]) {
   if (!p384_ready()) return P384_NOT_READY;
-  u64 d[LIMBS], k[LIMBS], e[LIMBS];
+  u64 d[LIMBS], k[LIMBS], e[LIMBS], blind_p[LIMBS], blind_n[LIMBS];
   from_bytes(d, secret);
-  from_bytes(k, nonce);
-  from_bytes(e, digest);
   if (!is_scalar(d)) return P384_BAD_INPUT;
-  if (!is_scalar(k)) return P384_RETRY;  // the caller draws another nonce (odds ~2^-190)
+  // The nonce, and the blinding of the two inversions; a draw out of range is drawn again.
+  if (!random_below(k, random, &N) || !random_below(blind_p, random + 48, &P) || !random_below(blind_n, random + 96, &N)) return P384_RETRY;
   // The digest is as long as n, so it is taken whole (SEC 1 4.1.3 step 5), reduced mod n.
+  from_bytes(e, digest);
   reduce_once(e, e, &N);
 
   point kg;
   base_multiply(&kg, k);
-  u64 x[LIMBS], r[LIMBS], ok;
-  point_affine_x(x, &kg, &ok);
+  u64 x[LIMBS], r[LIMBS];
+  if (!point_affine_x(x, &kg, blind_p)) return P384_RETRY;
   reduce_once(r, x, &N);
-  if (!ok || is_zero(r)) return P384_RETRY;
+  if (is_zero(r)) return P384_RETRY;
 
   // s = k^-1 (e + r·d) mod n
   u64 km[LIMBS], kinv[LIMBS], rm[LIMBS], dm[LIMBS], em[LIMBS], t[LIMBS], sm[LIMBS], s[LIMBS];
   to_mont(km, k, &N);
-  mod_inverse(kinv, km, &N);
+  if (!mont_inverse_blinded(kinv, km, blind_n, &N)) return P384_RETRY;
   to_mont(rm, r, &N);
   to_mont(dm, d, &N);
   to_mont(em, e, &N);
@@ -400,7 +478,7 @@ int p384_sign(uint8_t out_rs[96], const uint8_t secret[48], const uint8_t digest
   to_bytes(out_rs, r);
   to_bytes(out_rs + 48, s);
   // The nonce and the secret are gone with this frame; wipe what held them.
-  volatile u64 *wipe[] = {d, k, km, kinv, dm, t};
+  volatile u64 *wipe[] = {d, k, km, kinv, dm, t, blind_n};
   for (size_t i = 0; i < sizeof wipe / sizeof wipe[0]; i++) {
     for (int j = 0; j < LIMBS; j++) wipe[i][j] = 0;
   }

@@ -18,8 +18,10 @@ export interface P384SigningKey {
 }
 
 const SCALAR_BYTES = 48;
-/** A nonce ≥ n is drawn again; with n ≈ 2^384 - 2^190 that is as good as never, but bounded. */
-const MAX_NONCE_DRAWS = 8;
+/** What a signature draws: its nonce, then the random factors that blind its two inversions. */
+const RANDOM_BYTES = 3 * SCALAR_BYTES;
+/** A draw out of range (≥ n or p) is drawn again; with both ≈ 2^384 - 2^190 that is as good as never, but bounded. */
+const MAX_DRAWS = 8;
 
 /**
  * A signer for `privateKey` (a P-384 private KeyObject). `backend: 'node:crypto'` skips the addon;
@@ -43,11 +45,11 @@ function nativeKey(addon: P384Addon, secret: Buffer): P384SigningKey {
     backend: 'native',
     sign(data) {
       const digest = createHash('sha384').update(data).digest();
-      for (let draw = 0; draw < MAX_NONCE_DRAWS; draw++) {
-        const signature = addon.sign(secret, digest, randomBytes(SCALAR_BYTES));
+      for (let draw = 0; draw < MAX_DRAWS; draw++) {
+        const signature = addon.sign(secret, digest, randomBytes(RANDOM_BYTES));
         if (signature !== undefined) return derSignature(signature);
       }
-      throw new Error(`P384_NONCE: no usable nonce in ${MAX_NONCE_DRAWS} draws (is the random source broken?)`);
+      throw new Error(`P384_NONCE: no usable nonce in ${MAX_DRAWS} draws (is the random source broken?)`);
     },
   };
 }

@@ -3,8 +3,8 @@ import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 
 export interface P384Addon {
-  /** r ‖ s, or undefined when the nonce was unusable (draw another). */
-  sign(secret: Buffer, digest: Buffer, nonce: Buffer): Buffer | undefined;
+  /** r ‖ s from 144 random bytes (nonce ‖ blinding of the two inversions), or undefined: draw them again. */
+  sign(secret: Buffer, digest: Buffer, random: Buffer): Buffer | undefined;
   /** x ‖ y of secret·G. */
   publicKey(secret: Buffer): Buffer;
 }

@@ -1,11 +1,16 @@
-import { createECDH, createHash, generateKeyPairSync, randomBytes, sign, verify } from 'node:crypto';
+import { createECDH, createHash, createPublicKey, generateKeyPairSync, randomBytes, sign, verify } from 'node:crypto';
 import { Worker } from 'node:worker_threads';
 import { describe, expect, it } from 'vitest';
 import { derSignature, nativeP384Status, p384SigningKey } from './index.js';
 import { nativeP384 } from './native-addon.js';
 
 const N = Buffer.from('ffffffffffffffffffffffffffffffffffffffffffffffffc7634d81f4372ddf581a0db248b0a77aecec196accc52973', 'hex');
+const P = Buffer.from('fffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffeffffffff0000000000000000ffffffff', 'hex');
 const built = nativeP384Status().loaded;
+
+function b64url(bytes: Buffer): string {
+  return bytes.toString('base64url');
+}
 
 function scalar(hex: string): Buffer {
   return Buffer.from(hex.padStart(96, '0'), 'hex');
@@ -35,15 +40,26 @@ describe('the native P-384 addon', () => {
     }
   });
 
-  it.skipIf(!built)('draws again for a nonce of 0 or ≥ n, and refuses a secret outside [1, n-1]', () => {
+  it.skipIf(!built)('draws again for a nonce or blinding of 0 or out of range, and refuses a secret outside [1, n-1]', () => {
     const addon = nativeP384()!;
     const digest = createHash('sha384').update('x').digest();
-    expect(addon.sign(scalar('5'), digest, Buffer.alloc(48))).toBeUndefined();
-    expect(addon.sign(scalar('5'), digest, N)).toBeUndefined();
-    expect(addon.sign(scalar('5'), digest, minus(N, 1))).toHaveLength(96);
-    expect(() => addon.sign(N, digest, randomBytes(48))).toThrow(/not in \[1, n-1\]/);
-    expect(() => addon.sign(Buffer.alloc(48), digest, randomBytes(48))).toThrow(/not in \[1, n-1\]/);
-    expect(() => addon.sign(scalar('5'), digest.subarray(1), randomBytes(48))).toThrow(/three 48-byte Buffers/);
+    const draw = (nonce: Buffer, blindP = randomBytes(48), blindN = randomBytes(48)) => addon.sign(scalar('5'), digest, Buffer.concat([nonce, blindP, blindN]));
+    expect(draw(Buffer.alloc(48))).toBeUndefined();
+    expect(draw(N)).toBeUndefined();
+    expect(draw(scalar('7'), Buffer.alloc(48, 0xff))).toBeUndefined(); // ≥ p
+    expect(draw(scalar('7'), scalar('3'), Buffer.alloc(48))).toBeUndefined();
+    expect(draw(scalar('7'), scalar('3'), N)).toBeUndefined();
+    // The largest nonce and blindings in range sign, and OpenSSL verifies it.
+    const ecdh = createECDH('secp384r1');
+    ecdh.setPrivateKey(scalar('5'));
+    const rs = draw(minus(N, 1), minus(P, 1), minus(N, 1));
+    expect(rs).toHaveLength(96);
+    const key = createPublicKey({ key: { kty: 'EC', crv: 'P-384', x: b64url(ecdh.getPublicKey().subarray(1, 49)), y: b64url(ecdh.getPublicKey().subarray(49)) }, format: 'jwk' });
+    expect(verify('sha384', Buffer.from('x'), { key, dsaEncoding: 'ieee-p1363' }, rs!)).toBe(true);
+    expect(() => addon.sign(N, digest, randomBytes(144))).toThrow(/not in \[1, n-1\]/);
+    expect(() => addon.sign(Buffer.alloc(48), digest, randomBytes(144))).toThrow(/not in \[1, n-1\]/);
+    expect(() => addon.sign(scalar('5'), digest.subarray(1), randomBytes(144))).toThrow(/48-byte digest/);
+    expect(() => addon.sign(scalar('5'), digest, randomBytes(48))).toThrow(/144 random bytes/);
     expect(() => addon.publicKey(Buffer.alloc(47))).toThrow(/48-byte Buffer/);
   });
 
