@@ -86,4 +86,23 @@ describe('parseAuditLine', () => {
     expect(escapeStatement(text)).toBe(String.raw`a\\b\'c\nd\te\rf`);
     expect(unescapeStatement(escapeStatement(text))).toBe(text);
   });
+
+  it('unescapes quotes-only statements by the short way and anything else as the plugin wrote it', () => {
+    expect(unescapeStatement(String.raw`VALUES (\'a\', \'b\')`)).toBe("VALUES ('a', 'b')");
+    // A quote after an escaped backslash, pairs the plugin never writes, a lone backslash at the end.
+    expect(unescapeStatement(String.raw`x\\'y`)).toBe(String.raw`x\'y`);
+    expect(unescapeStatement(String.raw`a\xb\'`)).toBe(String.raw`a\xb'`);
+    expect(unescapeStatement('end\\')).toBe('end\\');
+    // Every escaped text of these characters comes back exactly (seeded, so the same each run).
+    const alphabet = ['a', "'", '\\', '\n', '\t', '\r', ' '];
+    let seed = 7;
+    for (let i = 0; i < 2000; i++) {
+      let text = '';
+      for (let length = i % 13; length > 0; length--) {
+        seed = (seed * 1103515245 + 12345) % 2 ** 31;
+        text += alphabet[seed % alphabet.length];
+      }
+      expect(unescapeStatement(escapeStatement(text))).toBe(text);
+    }
+  });
 });
