@@ -3,6 +3,9 @@ import { loadWorkerConfig } from './config.js';
 import { WORKER_USAGE } from './usage.js';
 import { createWorker } from './worker.js';
 
+/** How long a stop may take before the process exits without finishing it. */
+const STOP_DEADLINE_MS = 30_000;
+
 /** Runs the worker from the environment until SIGTERM/SIGINT, then stores and checkpoints what is in flight. */
 export async function main(env: Record<string, string | undefined> = process.env, argv: readonly string[] = process.argv.slice(2)): Promise<void> {
   if (argv.includes('--help') || argv.includes('-h')) {
@@ -44,7 +47,14 @@ export async function main(env: Record<string, string | undefined> = process.env
     if (stopping) return;
     stopping = true;
     worker.app?.log.info({ signal }, 'stopping: storing and checkpointing what is in flight');
-    worker.stop().then(
+    // A stop that hangs (a store connection that never answers) must not keep the process: say
+    // what it waited for and exit; the checkpoints already written make a restart safe.
+    let step = 'the start of the stop';
+    setTimeout(() => {
+      process.stderr.write(`das-worker: the stop did not finish in ${STOP_DEADLINE_MS / 1000} s (waiting for ${step}); exiting\n`);
+      process.exit(1);
+    }, STOP_DEADLINE_MS).unref();
+    worker.stop((current) => (step = current)).then(
       () => process.exit(0),
       (error: unknown) => {
         process.stderr.write(`das-worker: stop failed: ${String(error)}\n`);

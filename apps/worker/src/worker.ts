@@ -43,8 +43,8 @@ export interface WorkerDeps {
 export interface Worker {
   /** `tokenFile` is set when the token was generated now (tell the user where it is, never the token). */
   start(): Promise<{ url: string | null; token: string; tokenFile?: string }>;
-  /** Stops reading, stores and checkpoints what is in flight, closes everything. */
-  stop(): Promise<void>;
+  /** Stops reading, stores and checkpoints what is in flight, closes everything; `onStep` hears each step as it begins. */
+  stop(onStep?: (step: string) => void): Promise<void>;
   status(): WorkerStatus;
   readonly app: WorkerApp | undefined;
 }
@@ -173,16 +173,21 @@ export function createWorker(deps: WorkerDeps): Worker {
       return { url, token, ...(tokenSource.created && tokenSource.path !== undefined ? { tokenFile: tokenSource.path } : {}) };
     },
 
-    async stop() {
+    async stop(onStep = () => undefined) {
       supervisor?.setState('stopping');
       supervisor?.stop();
+      onStep('the stream loop (storing and checkpointing its records in flight)');
       await loop;
       for (const timer of timers) clearInterval(timer);
+      onStep('the alert publisher');
       await publisher?.close();
+      onStep('the alert evaluator');
       await alerting?.stop();
       hub.flush();
+      onStep('the HTTP server (open requests and sockets)');
       await app?.close();
       hub.close();
+      onStep('the event store');
       await store?.close();
       supervisor?.setState('stopped');
     },

@@ -365,7 +365,10 @@ describe('graceful stop', () => {
     const first = createWorker({ config, clients: createAwsClients(local.aws), kms: slow });
     await first.start();
     await waitFor('decrypt in flight', () => (kmsCalls > 0 ? true : undefined));
-    await first.stop();
+    const steps: string[] = [];
+    await first.stop((step) => steps.push(step));
+    // What das-worker names when a stop outlasts its deadline, in the order they are waited for.
+    expect(steps.map((step) => step.split(' (')[0])).toEqual(['the stream loop', 'the alert publisher', 'the alert evaluator', 'the HTTP server', 'the event store']);
     const store = await createDuckDbEventStore({ path: config.storePath });
     const afterStop = await store.counts();
     const [checkpoint] = await store.checkpoints((await store.streamKeys())[0] as string);

@@ -224,7 +224,7 @@ describe('a fleet of three das-worker processes on one PostgreSQL store and a 4-
 
       // A clean stop gives the leases back at once.
       for (const w of [w1, w2, w3].filter((w) => w.id !== victimId)) w.child.kill('SIGTERM');
-      for (const w of [w1, w2, w3].filter((w) => w.id !== victimId)) expect(await exited(w.child)).toBe(0);
+      for (const w of [w1, w2, w3].filter((w) => w.id !== victimId)) expect(await exited(w.child), w.output()).toBe(0);
     } finally {
       producing = false;
       await load.catch(() => undefined);

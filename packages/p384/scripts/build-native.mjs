@@ -2,7 +2,7 @@
 // C compiler the build says why and stops there: the signatures then come from node:crypto, as
 // before, only slower. DAS_P384_REQUIRED=1 (CI) makes a failed build fail.
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, renameSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -34,7 +34,11 @@ if (run.status !== 0) {
   fail(`node-gyp exited with ${run.status ?? run.signal}`);
 }
 mkdirSync(dirname(target), { recursive: true });
-copyFileSync(join(native, 'build', 'Release', 'p384.node'), target);
+// A new file renamed over the old one: a process that has the old addon loaded keeps its copy
+// (writing into a loaded shared object would crash it).
+const staged = `${target}.${process.pid}`;
+copyFileSync(join(native, 'build', 'Release', 'p384.node'), staged);
+renameSync(staged, target);
 console.log(`@das/p384: built ${target}`);
 
 /** Node's headers where a distribution installs them (/usr/include/node), so node-gyp needs no download. */

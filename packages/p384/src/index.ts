@@ -3,10 +3,17 @@
 // SHA-384(data) that any ECDSA verifier accepts.
 import { createHash, randomBytes, sign as cryptoSign, type KeyObject } from 'node:crypto';
 import { derSignature } from './der.js';
-import { nativeP384, type P384Addon } from './native-addon.js';
+import { nativeP384, nativeP384Status, type P384Addon } from './native-addon.js';
 
 export { derSignature } from './der.js';
 export { nativeP384Status } from './native-addon.js';
+
+/** Which code new P-384 keys will sign with here, and why it is not the addon when it is not (for a start-up log line). */
+export function p384Backend(): { backend: P384Backend; reason?: string } {
+  if (process.env.DAS_P384 === 'node:crypto') return { backend: 'node:crypto', reason: 'DAS_P384=node:crypto' };
+  const status = nativeP384Status();
+  return status.loaded ? { backend: 'native' } : { backend: 'node:crypto', reason: status.reason };
+}
 
 /** Which code signs: the addon, or OpenSSL through node:crypto. */
 export type P384Backend = 'native' | 'node:crypto';

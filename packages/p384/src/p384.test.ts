@@ -1,7 +1,7 @@
 import { createECDH, createHash, createPublicKey, generateKeyPairSync, randomBytes, sign, verify } from 'node:crypto';
 import { Worker } from 'node:worker_threads';
 import { describe, expect, it } from 'vitest';
-import { derSignature, nativeP384Status, p384SigningKey } from './index.js';
+import { derSignature, nativeP384Status, p384Backend, p384SigningKey } from './index.js';
 import { nativeP384 } from './native-addon.js';
 
 const N = Buffer.from('ffffffffffffffffffffffffffffffffffffffffffffffffc7634d81f4372ddf581a0db248b0a77aecec196accc52973', 'hex');
@@ -26,7 +26,7 @@ describe('the native P-384 addon', () => {
   it('is built where CI builds it', () => {
     // CI installs a compiler and sets DAS_P384_REQUIRED=1: there the fast path must be the one tested.
     if (process.env.DAS_P384_REQUIRED === '1') expect(nativeP384Status()).toEqual({ loaded: true });
-    else expect(typeof nativeP384Status().loaded).toBe('boolean');
+    expect(p384Backend().backend).toBe(nativeP384Status().loaded ? 'native' : 'node:crypto');
   });
 
   it.skipIf(!built)('derives the public point OpenSSL derives, edge scalars included', () => {
@@ -120,6 +120,7 @@ describe('p384SigningKey', () => {
     process.env.DAS_P384 = 'node:crypto';
     try {
       expect(p384SigningKey(privateKey).backend).toBe('node:crypto');
+      expect(p384Backend()).toEqual({ backend: 'node:crypto', reason: 'DAS_P384=node:crypto' });
     } finally {
       delete process.env.DAS_P384;
     }

@@ -28,8 +28,14 @@ export async function spawnWorker(env: Record<string, string>): Promise<{ child:
   return { child, url, output: () => output };
 }
 
-/** Waits for a child to exit (after a kill). */
-export function exited(child: ChildProcess): Promise<number | null> {
+/** Waits for a child to exit (after a kill); a child still running after `timeoutMs` fails the wait. */
+export function exited(child: ChildProcess, timeoutMs = 45_000): Promise<number | null> {
   if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve(child.exitCode);
-  return new Promise((resolve) => child.once('exit', (code) => resolve(code)));
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`das-worker (pid ${child.pid}) still running ${timeoutMs / 1000} s after it was told to stop`)), timeoutMs);
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      resolve(code);
+    });
+  });
 }
