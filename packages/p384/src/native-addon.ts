@@ -1,4 +1,4 @@
-// Loads the addon that scripts/build-native.mjs put in dist/native, once per thread.
+// Loads the addon that the build (tooling/native/build-addon.mjs) put in dist/native, once per thread.
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 

@@ -23,7 +23,7 @@ describe('encryptRecordFast', () => {
   it('signs with @das/p384 (the native signer where built): the SDK verifies every record of a shared key', async () => {
     const kms = createMemoryKms();
     const signingKey = createRecordSigningKey();
-    if (process.env.DAS_P384_REQUIRED === '1') expect(signingKey.backend).toBe('native');
+    if (process.env.DAS_NATIVE_REQUIRED === '1') expect(signingKey.backend).toBe('native');
     const dataKey = await kms.generateDataKey('k', encryptionContextFor(RESOURCE_ID));
     const generator = createEventGenerator({ seed: 19 });
     for (let i = 0; i < 25; i++) {
