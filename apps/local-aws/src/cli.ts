@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import { gzipBackend } from '@das/deflate';
 import { p384Backend } from '@das/p384';
 import { assertHostName } from './http/host-allowlist.js';
 import { startLocalAws, type LocalAwsOptions, type SourceChoice } from './local-aws.js';
@@ -104,6 +105,16 @@ export function parseCli(argv: readonly string[], env: NodeJS.ProcessEnv): Local
   };
 }
 
+/** Which code signs and gzips the records, so a slower fallback is never a surprise. */
+function logSealingBackends(log: (line: string) => void): void {
+  const signer = p384Backend();
+  if (signer.backend === 'native') log("records are signed by @das/p384's native P-384 signer");
+  else log(`records are signed by node:crypto, ~3× the CPU of @das/p384's native signer (${signer.reason ?? 'not loaded'})`);
+  const gzip = gzipBackend();
+  if (gzip.backend === 'libdeflate') log('records are gzipped by libdeflate (@das/deflate)');
+  else log(`records are gzipped by node:zlib, ~1.3× the CPU of libdeflate (${gzip.reason ?? 'not loaded'})`);
+}
+
 /** Runs das-local until SIGINT/SIGTERM. */
 export async function main(argv: readonly string[]): Promise<void> {
   let options: LocalAwsOptions | 'help';
@@ -125,9 +136,7 @@ export async function main(argv: readonly string[]): Promise<void> {
   process.umask(0o077);
   const localAws = await startLocalAws({ ...options, log });
   process.stdout.write(`das-local listening on ${localAws.endpoint} (port ${localAws.port}, region ${localAws.region}, data ${localAws.dataDir})\n`);
-  const signer = p384Backend();
-  if (signer.backend === 'native') log("records are signed by @das/p384's native P-384 signer");
-  else log(`records are signed by node:crypto, ~3× the CPU of @das/p384's native signer (${signer.reason ?? 'not loaded'})`);
+  logSealingBackends(log);
   let stopping = false;
   const shutdown = (signal: string): void => {
     if (stopping) return;

@@ -7,6 +7,7 @@ import { GetRecordsCommand, GetShardIteratorCommand, KinesisClient, ListShardsCo
 import { CreateKeyCommand, KMSClient } from '@aws-sdk/client-kms';
 import { DescribeDBClustersCommand, RDSClient, StartActivityStreamCommand, StopActivityStreamCommand, type DBCluster } from '@aws-sdk/client-rds';
 import { decryptRecord, kmsPortFromClient } from '@das/core';
+import { gzipBackend } from '@das/deflate';
 import { p384Backend } from '@das/p384';
 import mysql, { type Connection } from 'mysql2/promise';
 import type { BenchContext, BenchSection } from './bench-kit.js';
@@ -210,7 +211,8 @@ export const captureSection: BenchSection = {
     const dataDir = await mkdtemp(join(tmpdir(), 'das-capture-bench-'));
     const capturePriority = capturePriorityArg(context.args);
     const signer = p384Backend();
-    process.stdout.write(`  (capture priority: ${capturePriority ?? 'default'}; records signed by ${signer.backend}${signer.reason === undefined ? '' : `: ${signer.reason}`})\n`);
+    const gzip = gzipBackend();
+    process.stdout.write(`  (capture priority: ${capturePriority ?? 'default'}; records signed by ${signer.backend}, gzipped by ${gzip.backend})\n`);
     const start = (maxDelayMs?: number) =>
       startLocalAws({
         port: 0,
