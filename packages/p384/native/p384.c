@@ -1,15 +1,16 @@
 // ECDSA signing on NIST P-384 (FIPS 186-4 / SEC 1), the signature of every DAS record.
 //
 // Why it exists: OpenSSL 3.0 (Node 20 and 22) has no specialised P-384 code; its generic ladder
-// takes ~0.8 ms a signature, ~1.6 µs of every captured event. The only secret-dependent work in a
-// signature is k·G for a fresh random k, a multiple of a fixed point, so a table of
-// j·16^i·G (96 windows of 16 points, built once, 216 KB) turns it into 96 point additions.
+// takes ~0.8 ms a signature, ~1.6 µs of every captured event. The costly step of a signature is
+// k·G for a fresh random k, a multiple of a fixed point, so a table of j·16^i·G (96 windows of
+// 16 points, built once, 216 KB) turns it into 96 point additions.
 //
-// Constant time in k and d: every table entry of a window is read and masked, the additions use
-// the complete formulas of Renes, Costello and Batina (2015, algorithm 1; no case for doubling or
-// the identity), field and scalar arithmetic never branch on their values, and the two
-// inversions of a signature (Z of k·G, and k) see the value times a fresh random factor. 64-bit limbs, least significant first, Montgomery form (R = 2^384)
-// for both moduli, p (coordinates) and n (scalars).
+// Side channels: every table entry of a window is read and masked, the additions use the complete
+// formulas of Renes, Costello and Batina (2015, algorithm 1; no case for doubling or the
+// identity), field and scalar arithmetic never branch on their values, and the two inversions of
+// a signature (Z of k·G, and k), the only variable-time steps, see the value times a fresh random
+// factor. 64-bit limbs, least significant first, Montgomery form (R = 2^384) for both moduli,
+// p (coordinates) and n (scalars).
 #include "p384.h"
 
 #include <pthread.h>
@@ -172,7 +173,10 @@ static void from_mont(u64 out[LIMBS], const u64 a[LIMBS], const modulus *m) {
   mont_mul(out, a, one, m);
 }
 
-/** out = a^(m-2) = a^-1 (Fermat), Montgomery form; 4-bit windows of the public exponent. */
+/**
+ * out = a^(m-2) = a^-1 (Fermat), Montgomery form; 4-bit windows of the public exponent. Constant
+ * time, for the public key (its Z comes from the secret, and there is no blinding factor there).
+ */
 static void mod_inverse(u64 out[LIMBS], const u64 a[LIMBS], const modulus *m) {
   u64 powers[16][LIMBS];
   memcpy(powers[0], m->one, sizeof powers[0]);

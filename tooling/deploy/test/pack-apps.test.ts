@@ -31,7 +31,8 @@ afterAll(async () => {
 
 describe('runtimeWorkspaces', () => {
   it('follows dependencies, not devDependencies', () => {
-    expect(runtimeWorkspaces('worker').sort()).toEqual(['apps/worker', 'packages/alerts-delivery', 'packages/contracts', 'packages/core', 'packages/server-kit']);
+    // @das/core's sealing path imports the two addon packages (they load their addons lazily).
+    expect(runtimeWorkspaces('worker').sort()).toEqual(['apps/worker', 'packages/alerts-delivery', 'packages/contracts', 'packages/core', 'packages/deflate', 'packages/p384', 'packages/server-kit']);
     expect(runtimeWorkspaces('api')).not.toContain('apps/local-aws');
   });
 });
