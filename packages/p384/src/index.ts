@@ -27,7 +27,7 @@ export interface P384SigningKey {
 const SCALAR_BYTES = 48;
 /** What a signature draws: its nonce, then the random factors that blind its two inversions. */
 const RANDOM_BYTES = 3 * SCALAR_BYTES;
-/** A draw out of range (≥ n or p) is drawn again; with both ≈ 2^384 - 2^190 that is as good as never, but bounded. */
+/** A draw out of range (≥ n or ≥ p: odds below 2^-189, n and p being that close to 2^384) is drawn again, a bounded number of times. */
 const MAX_DRAWS = 8;
 
 /**
