@@ -63,7 +63,7 @@ function nativeKey(addon: P384Addon, secret: Buffer): P384SigningKey {
 
 /**
  * The key's private scalar, once the addon has derived the same public point from it as OpenSSL
- * holds: a key the addon would sign wrongly for is left to node:crypto.
+ * holds: a key the addon would sign wrongly for, or an addon that cannot sign, is left to node:crypto.
  */
 function scalarOf(privateKey: KeyObject, addon: P384Addon): Buffer | undefined {
   const jwk = privateKey.export({ format: 'jwk' });
@@ -71,5 +71,9 @@ function scalarOf(privateKey: KeyObject, addon: P384Addon): Buffer | undefined {
   const secret = Buffer.from(jwk.d, 'base64url');
   const expected = Buffer.concat([Buffer.from(jwk.x, 'base64url'), Buffer.from(jwk.y, 'base64url')]);
   if (secret.length !== SCALAR_BYTES || expected.length !== 2 * SCALAR_BYTES) return undefined;
-  return addon.publicKey(secret).equals(expected) ? secret : undefined;
+  try {
+    return addon.publicKey(secret).equals(expected) ? secret : undefined;
+  } catch {
+    return undefined; // P384_NOT_READY: the addon's table failed its self-check
+  }
 }

@@ -43,7 +43,7 @@ describe('the native P-384 addon', () => {
   it.skipIf(!built)('draws again for a nonce or blinding of 0 or out of range, and refuses a secret outside [1, n-1]', () => {
     const addon = nativeP384()!;
     const digest = createHash('sha384').update('x').digest();
-    const draw = (nonce: Buffer, blindP = randomBytes(48), blindN = randomBytes(48)) => addon.sign(scalar('5'), digest, Buffer.concat([nonce, blindP, blindN]));
+    const draw = (nonce: Buffer, blindP: Buffer = randomBytes(48), blindN: Buffer = randomBytes(48)) => addon.sign(scalar('5'), digest, Buffer.concat([nonce, blindP, blindN]));
     expect(draw(Buffer.alloc(48))).toBeUndefined();
     expect(draw(N)).toBeUndefined();
     expect(draw(scalar('7'), Buffer.alloc(48, 0xff))).toBeUndefined(); // ≥ p
