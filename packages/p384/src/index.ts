@@ -38,8 +38,7 @@ export function p384SigningKey(privateKey: KeyObject, options: { backend?: 'auto
   if (privateKey.type !== 'private' || privateKey.asymmetricKeyType !== 'ec' || privateKey.asymmetricKeyDetails?.namedCurve !== 'secp384r1') {
     throw new TypeError('p384SigningKey takes a P-384 (secp384r1) private key');
   }
-  const wanted = options.backend ?? (process.env.DAS_P384 === 'node:crypto' ? 'node:crypto' : 'auto');
-  const addon = wanted === 'auto' ? nativeP384() : undefined;
+  const addon = options.backend !== 'node:crypto' && p384Backend().backend === 'native' ? nativeP384() : undefined;
   if (addon !== undefined) {
     const secret = scalarOf(privateKey, addon);
     if (secret !== undefined) return nativeKey(addon, secret);
