@@ -58,6 +58,27 @@ describe('audit tail', () => {
     expect(seen[0]?.position.offset).toBe(line.length);
   });
 
+
+  it('reads a backlog of many chunks whole: lines across reads, one longer than two reads, multi-byte characters at the cuts', async () => {
+    // Seeded lengths so that lines end at every kind of place within the 256 KB reads.
+    let seed = 19;
+    const next = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31);
+    const lines: string[] = [];
+    for (let i = 0; i < 3000; i++) lines.push(`${i},${'日'.repeat(next() % 40)}${'x'.repeat(next() % 400)}`);
+    lines.splice(1500, 0, `long,${'y'.repeat(600 * 1024)}`);
+    await writeFile(path, '');
+    const seen: TailLine[] = [];
+    const tail = follow('end', seen);
+    await tail.start();
+    await appendFile(path, `${lines.join('\n')}\n`);
+    await waitFor(() => seen.length === lines.length, 'every line', 10_000);
+    expect(seen.map((l) => l.text)).toEqual(lines);
+    let end = 0;
+    for (const [i, line] of lines.entries()) {
+      end += Buffer.byteLength(line) + 1;
+      expect(seen[i]?.position.offset).toBe(end);
+    }
+  });
   it('finishes the rotated file before the new one, reading each line once', async () => {
     await writeFile(path, '');
     const seen: TailLine[] = [];

@@ -202,19 +202,32 @@ export function createAuditTail(options: AuditTailOptions): AuditTail {
   }
 
   function splitLines(chunk: Buffer, chunkStart: number): TailLine[] {
-    const carried = partial?.length ?? 0;
-    const data = partial === null ? chunk : Buffer.concat([partial, chunk]);
-    const dataStart = chunkStart - carried;
     const file = identity as AuditFileIdentity;
     const lines: TailLine[] = [];
-    let from = 0;
-    for (let nl = data.indexOf(NEWLINE); nl >= 0; nl = data.indexOf(NEWLINE, from)) {
+    const line = (text: string, end: number): void => {
       if (discardUntilNewline) discardUntilNewline = false;
-      else lines.push({ text: data.toString('utf8', from, nl), position: { file, offset: dataStart + nl + 1 } });
+      else lines.push({ text, position: { file, offset: chunkStart + end + 1 } });
+    };
+    let from = 0;
+    let nl = chunk.indexOf(NEWLINE);
+    if (partial !== null) {
+      // Only the carried line is joined, not the whole chunk: a chunk-sized copy per read is a
+      // fresh 256 KB allocation whose pages the kernel maps again each time.
+      if (nl < 0) {
+        partial = Buffer.concat([partial, chunk]); // a line longer than a chunk
+        return lines;
+      }
+      line(Buffer.concat([partial, chunk.subarray(0, nl)]).toString('utf8'), nl);
+      partial = null;
+      from = nl + 1;
+      nl = chunk.indexOf(NEWLINE, from);
+    }
+    for (; nl >= 0; nl = chunk.indexOf(NEWLINE, from)) {
+      line(chunk.toString('utf8', from, nl), nl);
       from = nl + 1;
     }
     // A copy: the read buffer is reused by the next read.
-    partial = from < data.length ? Buffer.from(data.subarray(from)) : null;
+    partial = from < chunk.length ? Buffer.from(chunk.subarray(from)) : null;
     const last = lines.at(-1);
     if (last !== undefined) lastPosition = last.position;
     return lines;

@@ -82,10 +82,14 @@ interface Sealed<Checkpoint> {
  * 1 MiB even for text that does not compress.
  */
 const DEFAULT_MAX_RECORD_BYTES = 600 * 1024;
-/** The first record's buffer; later ones start at the size of the one before. */
+/** The first record's buffer; a new one later is the size of the one before, to a power of two. */
 const FIRST_RECORD_BYTES = 64 * 1024;
-/** Buffers of sealed records kept for the next ones (the queue holds a few records at most). */
-const SPARE_BUFFERS = 4;
+/**
+ * Buffers of sealed records kept for the next ones: more than a put's group, since a capture that
+ * was starved (idle priority) catches up in bursts that seal that many records at once (with 4,
+ * one record in eight found none under TPC-C, issue 19). ~8 MB at most for TPC-C's records.
+ */
+const SPARE_BUFFERS = 16;
 
 /** How many sealed records one PutRecords call carries at most. */
 const RECORDS_PER_PUT = 10;
@@ -110,7 +114,10 @@ export function createRecordPipeline<Checkpoint>(options: RecordPipelineOptions<
   let open: PayloadJsonWriter | null = null;
   let recordBytes = FIRST_RECORD_BYTES;
   // Buffers whose records were sealed and encrypted, written over by the next records: a fresh
-  // ~500 KB buffer per record is external memory V8 only frees in a full collection.
+  // ~500 KB buffer per record is external memory V8 only frees in a full collection, and pages
+  // the kernel must map again (~10 µs each on some VMs: 0.04 faults per TPC-C event, issue 19).
+  // A spare too small for the next record grows as it is written (doubling, so it is a power of
+  // two again) and comes back grown: the spares settle at the largest record's size.
   const spare: ArrayBuffer[] = [];
   const maxBytes = options.maxBytes ?? DEFAULT_MAX_RECORD_BYTES;
   let sealTimer: NodeJS.Timeout | null = null;
@@ -129,7 +136,7 @@ export function createRecordPipeline<Checkpoint>(options: RecordPipelineOptions<
     sealTimer = null;
     if (open === null || open.eventCount === 0) return;
     const json = open.finish();
-    recordBytes = Math.max(FIRST_RECORD_BYTES, json.length + (json.length >> 2));
+    recordBytes = Math.max(recordBytes, powerOfTwoAtLeast(json.length + (json.length >> 2)));
     queue.push({ json, version: open.envelopeVersion, events: open.eventCount, checkpoint: options.checkpoint() });
     open = null;
     if (sending === null) sending = send().finally(() => (sending = null));
@@ -238,7 +245,7 @@ export function createRecordPipeline<Checkpoint>(options: RecordPipelineOptions<
       }
       if (open === null) {
         const buffer = spare.pop();
-        open = openPayload(stream, buffer !== undefined && buffer.byteLength >= recordBytes ? new Uint8Array(buffer) : recordBytes);
+        open = openPayload(stream, buffer !== undefined ? new Uint8Array(buffer) : recordBytes);
         sealTimer = setTimeout(seal, options.maxDelayMs);
         sealTimer.unref();
       }
@@ -275,6 +282,12 @@ export function createRecordPipeline<Checkpoint>(options: RecordPipelineOptions<
       return stats;
     },
   };
+}
+
+function powerOfTwoAtLeast(bytes: number): number {
+  let size = FIRST_RECORD_BYTES;
+  while (size < bytes) size *= 2;
+  return size;
 }
 
 /** An error's name and message, never its payload (records carry SQL text). */
