@@ -174,6 +174,7 @@ async function measureCost(bench: Bench, context: BenchContext): Promise<void> {
   context.report('capture events while started', cost.eventsPerSecond, 'events/s', `${cost.events.toLocaleString('en-US')} events, ${cost.dropped} dropped`);
   context.report('capture CPU per event (its own meter, /_local/stats)', cost.captureMicrosPerEvent, 'µs');
   context.report('emulator process CPU per event (on − off rate; + Kinesis, RDS)', cost.processMicrosPerEvent, 'µs');
+  context.report('emulator process page faults per 1,000 events (on − off rate)', cost.processFaultsPerEvent * 1000, 'faults');
 }
 
 /** `--rounds <n>` after the section name: phases of each kind in the cost figure (default 2; more, less spread). */
