@@ -49,13 +49,23 @@ export interface TpccCostResult {
   eventsPerSecond: number;
 }
 
-function cpuMicros(): number {
-  const { user, system } = process.cpuUsage();
-  return user + system;
+/** What this process spent over a phase: CPU (µs), minor page faults, wall time (ms). */
+interface Spent {
+  cpu: number;
+  faults: number;
+  ms: number;
 }
 
-function minorFaults(): number {
-  return process.resourceUsage().minorPageFault;
+/** Starts metering this process (one getrusage call at each end); the result adds its figures to `total`. */
+function meter(): (total: Spent) => void {
+  const before = process.resourceUsage();
+  const at = performance.now();
+  return (total) => {
+    const after = process.resourceUsage();
+    total.cpu += after.userCPUTime + after.systemCPUTime - before.userCPUTime - before.systemCPUTime;
+    total.faults += after.minorPageFault - before.minorPageFault;
+    total.ms += performance.now() - at;
+  };
 }
 
 function connectionArgs(target: TpccTarget): string[] {
@@ -92,32 +102,20 @@ export async function measureTpccCost(options: TpccCostOptions): Promise<TpccCos
   const { target, threads, phaseSeconds } = options;
   await tpccPhase(target, threads, 3); // warm the buffer pool and the JIT; not measured
   const result: TpccCostResult = { tpmCStopped: [], tpmCStarted: [], events: 0, dropped: 0, captureMicrosPerEvent: 0, processMicrosPerEvent: 0, processFaultsPerEvent: 0, eventsPerSecond: 0 };
-  let offCpu = 0;
-  let offFaults = 0;
-  let onFaults = 0;
-  let offMs = 0;
-  let onCpu = 0;
-  let onMs = 0;
+  const off: Spent = { cpu: 0, faults: 0, ms: 0 };
+  const on: Spent = { cpu: 0, faults: 0, ms: 0 };
   let captureCpu = 0;
   const stopped = async (): Promise<void> => {
-    const cpu = cpuMicros();
-    const faults = minorFaults();
-    const at = performance.now();
+    const spent = meter();
     result.tpmCStopped.push(await tpccPhase(target, threads, phaseSeconds));
-    offCpu += cpuMicros() - cpu;
-    offFaults += minorFaults() - faults;
-    offMs += performance.now() - at;
+    spent(off);
   };
   const started = async (): Promise<void> => {
     await options.startStream();
-    const cpu = cpuMicros();
-    const faults = minorFaults();
-    const at = performance.now();
+    const spent = meter();
     result.tpmCStarted.push(await tpccPhase(target, threads, phaseSeconds));
     const stats = await options.stopStream(); // the flush is the capture's work too
-    onCpu += cpuMicros() - cpu;
-    onFaults += minorFaults() - faults;
-    onMs += performance.now() - at;
+    spent(on);
     result.events += stats.eventsAccepted;
     result.dropped += stats.eventsDropped;
     captureCpu += stats.cpuMicros;
@@ -135,8 +133,9 @@ export async function measureTpccCost(options: TpccCostOptions): Promise<TpccCos
   }
   const events = Math.max(1, result.events);
   result.captureMicrosPerEvent = captureCpu / events;
-  result.processMicrosPerEvent = (onCpu - (offCpu / offMs) * onMs) / events;
-  result.processFaultsPerEvent = (onFaults - (offFaults / offMs) * onMs) / events;
-  result.eventsPerSecond = result.events / (onMs / 1000);
+  // The started phases' figures less what the same process spends at the stopped phases' rate.
+  result.processMicrosPerEvent = (on.cpu - (off.cpu / off.ms) * on.ms) / events;
+  result.processFaultsPerEvent = (on.faults - (off.faults / off.ms) * on.ms) / events;
+  result.eventsPerSecond = result.events / (on.ms / 1000);
   return result;
 }
