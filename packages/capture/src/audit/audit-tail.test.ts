@@ -58,7 +58,6 @@ describe('audit tail', () => {
     expect(seen[0]?.position.offset).toBe(line.length);
   });
 
-
   it('reads a backlog of many chunks whole: lines across reads, one longer than two reads, multi-byte characters at the cuts', async () => {
     // Seeded lengths so that lines end at every kind of place within the 256 KB reads.
     let seed = 19;
@@ -79,6 +78,7 @@ describe('audit tail', () => {
       expect(seen[i]?.position.offset).toBe(end);
     }
   });
+
   it('finishes the rotated file before the new one, reading each line once', async () => {
     await writeFile(path, '');
     const seen: TailLine[] = [];
