@@ -7,6 +7,7 @@ import { GetRecordsCommand, GetShardIteratorCommand, KinesisClient, ListShardsCo
 import { CreateKeyCommand, KMSClient } from '@aws-sdk/client-kms';
 import { DescribeDBClustersCommand, RDSClient, StartActivityStreamCommand, StopActivityStreamCommand, type DBCluster } from '@aws-sdk/client-rds';
 import { decryptRecord, kmsPortFromClient } from '@das/core';
+import { aesGcmBackend } from '@das/aes-gcm';
 import { gzipBackend } from '@das/deflate';
 import { p384Backend } from '@das/p384';
 import mysql, { type Connection } from 'mysql2/promise';
@@ -213,7 +214,9 @@ export const captureSection: BenchSection = {
     const capturePriority = capturePriorityArg(context.args);
     const signer = p384Backend();
     const gzip = gzipBackend();
-    process.stdout.write(`  (capture priority: ${capturePriority ?? 'default'}; records signed by ${signer.backend}, gzipped by ${gzip.backend})\n`);
+    process.stdout.write(
+      `  (capture priority: ${capturePriority ?? 'default'}; records signed by ${signer.backend}, gzipped by ${gzip.backend}, framed by ${aesGcmBackend().backend})\n`,
+    );
     const start = (maxDelayMs?: number) =>
       startLocalAws({
         port: 0,

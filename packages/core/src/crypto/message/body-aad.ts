@@ -9,17 +9,28 @@ export type BodyPart = 'frame' | 'final-frame' | 'single-block';
 
 const CONTENT_STRINGS: Record<BodyPart, Buffer> = { frame: FRAME, 'final-frame': FINAL_FRAME, 'single-block': SINGLE_BLOCK };
 
+/** Bytes of a body part's AAD for a message id of `messageIdLength` bytes. */
+export function bodyAadLength(messageIdLength: number, part: BodyPart): number {
+  return messageIdLength + CONTENT_STRINGS[part].length + 12;
+}
+
 /** message id ‖ content string ‖ sequence number (uint32) ‖ content length (uint64). */
 export function bodyAad(messageId: Buffer, part: BodyPart, sequenceNumber: number, contentLength: number): Buffer {
+  const out = Buffer.allocUnsafe(bodyAadLength(messageId.length, part));
+  writeBodyAad(out, 0, messageId, part, sequenceNumber, contentLength);
+  return out;
+}
+
+/** {@link bodyAad} written into `out` at `at`; returns the offset after it. */
+export function writeBodyAad(out: Buffer, at: number, messageId: Buffer, part: BodyPart, sequenceNumber: number, contentLength: number): number {
   const label = CONTENT_STRINGS[part];
-  const out = Buffer.allocUnsafe(messageId.length + label.length + 12);
-  messageId.copy(out, 0);
-  label.copy(out, messageId.length);
-  let pos = messageId.length + label.length;
+  messageId.copy(out, at);
+  label.copy(out, at + messageId.length);
+  let pos = at + messageId.length + label.length;
   out.writeUInt32BE(sequenceNumber, pos);
   pos += 4;
   // contentLength < 2^53: split into two uint32 halves.
   out.writeUInt32BE(Math.floor(contentLength / 0x1_0000_0000), pos);
   out.writeUInt32BE(contentLength % 0x1_0000_0000, pos + 4);
-  return out;
+  return pos + 8;
 }

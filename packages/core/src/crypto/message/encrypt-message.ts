@@ -1,7 +1,8 @@
 // The fast encrypt path: an AWS Encryption SDK message written with node:crypto alone, in the
 // layout the reference SDK writes (and decrypts: tested against it).
-import { createCipheriv, randomBytes } from 'node:crypto';
-import { bodyAad } from './body-aad.js';
+import { randomBytes } from 'node:crypto';
+import { PIECE_FIELDS, sealPieces, TAG_BYTES } from '@das/aes-gcm';
+import { bodyAadLength, writeBodyAad, type BodyPart } from './body-aad.js';
 import { PUBLIC_KEY_FIELD, serializeEncryptionContext, type EncryptionContext } from './encryption-context.js';
 import { deriveContentKey, keyCommitment } from './key-derivation.js';
 import { wrapDataKey } from './raw-aes-keyring.js';
@@ -61,16 +62,7 @@ export function encryptMessageFast(plaintext: Uint8Array, options: EncryptMessag
       headerParts.push(Buffer.from([contentType]), u32(frameLength), keyCommitment(suite, dataKey, messageId));
     }
     const headerBody = Buffer.concat(headerParts);
-    const headerIv = Buffer.alloc(IV_BYTES);
-    // Sealing nothing leaves only the tag.
-    const headerTag = seal(suite, contentKey, headerIv, headerBody, Buffer.alloc(0));
-    const parts: Buffer[] = [headerBody];
-    if (suite.messageFormat === 1) parts.push(headerIv);
-    parts.push(headerTag);
-    const data = Buffer.from(plaintext.buffer, plaintext.byteOffset, plaintext.byteLength);
-    if (frameLength === 0) parts.push(...singleBlock(suite, contentKey, messageId, data));
-    else parts.push(...frames(suite, contentKey, messageId, data, frameLength));
-    const unsigned = Buffer.concat(parts);
+    const unsigned = sealedMessage(suite, contentKey, messageId, headerBody, Buffer.from(plaintext.buffer, plaintext.byteOffset, plaintext.byteLength), frameLength);
     if (signingKey === undefined) return unsigned;
     return Buffer.concat([unsigned, signFooter(signingKey, unsigned)]);
   } finally {
@@ -79,30 +71,69 @@ export function encryptMessageFast(plaintext: Uint8Array, options: EncryptMessag
   }
 }
 
-function frames(suite: MessageSuite, key: Buffer, messageId: Buffer, data: Buffer, frameLength: number): Buffer[] {
-  const out: Buffer[] = [];
-  let sequenceNumber = 1;
-  let pos = 0;
+/**
+ * The whole unsigned message: the header body, its IV (format 1: zeros) and tag, then the frames
+ * (or, with `frameLength` 0, the single block), every piece sealed in one `sealPieces` call. Each
+ * piece's IV and AAD are written into a side buffer the call reads.
+ */
+function sealedMessage(suite: MessageSuite, key: Buffer, messageId: Buffer, headerBody: Buffer, data: Buffer, frameLength: number): Buffer {
+  const framed = frameLength > 0;
   // Full frames while more than one frame's worth is left; the rest (possibly a full frame, or
   // nothing for an empty plaintext) goes into the final frame.
-  for (; data.length - pos > frameLength; pos += frameLength, sequenceNumber += 1) {
-    const iv = frameIv(sequenceNumber);
-    const aad = bodyAad(messageId, 'frame', sequenceNumber, frameLength);
-    out.push(u32(sequenceNumber), iv, seal(suite, key, iv, aad, data.subarray(pos, pos + frameLength)));
-  }
-  const rest = data.subarray(pos);
-  const iv = frameIv(sequenceNumber);
-  const aad = bodyAad(messageId, 'final-frame', sequenceNumber, rest.length);
-  out.push(u32(0xffff_ffff), u32(sequenceNumber), iv, u32(rest.length), seal(suite, key, iv, aad, rest));
-  return out;
-}
+  const fullFrames = framed && data.length > 0 ? Math.floor((data.length - 1) / frameLength) : 0;
+  const rest = data.length - fullFrames * frameLength;
+  const lastPart: BodyPart = framed ? 'final-frame' : 'single-block';
+  const headerBytes = headerBody.length + (suite.messageFormat === 1 ? IV_BYTES : 0) + TAG_BYTES;
+  const frameBytes = 4 + IV_BYTES + frameLength + TAG_BYTES;
+  // final frame: end marker, sequence number, IV, content length; single block: IV, uint64 length
+  const lastBytes = (framed ? 4 + 4 + IV_BYTES + 4 : IV_BYTES + 8) + rest + TAG_BYTES;
+  const frameAadBytes = bodyAadLength(messageId.length, 'frame');
+  const out = Buffer.allocUnsafe(headerBytes + fullFrames * frameBytes + lastBytes);
+  const side = Buffer.allocUnsafe(IV_BYTES + headerBody.length + fullFrames * (IV_BYTES + frameAadBytes) + IV_BYTES + bodyAadLength(messageId.length, lastPart));
+  const layout = new Uint32Array((fullFrames + 2) * PIECE_FIELDS);
+  let pieces = 0;
+  let sideAt = 0;
+  /** A piece whose IV is `iv` and AAD `aadLength` bytes written at the side's current end + 12 by `writeAad`. */
+  const piece = (iv: Buffer, aadLength: number, writeAad: (at: number) => void, plainAt: number, plainLength: number, outAt: number): void => {
+    iv.copy(side, sideAt);
+    writeAad(sideAt + IV_BYTES);
+    layout.set([sideAt, sideAt + IV_BYTES, aadLength, plainAt, plainLength, outAt], pieces * PIECE_FIELDS);
+    pieces += 1;
+    sideAt += IV_BYTES + aadLength;
+  };
 
-function singleBlock(suite: MessageSuite, key: Buffer, messageId: Buffer, data: Buffer): Buffer[] {
-  const iv = frameIv(1);
-  const length = Buffer.alloc(8);
-  length.writeUInt32BE(Math.floor(data.length / 0x1_0000_0000), 0);
-  length.writeUInt32BE(data.length % 0x1_0000_0000, 4);
-  return [iv, length, seal(suite, key, iv, bodyAad(messageId, 'single-block', 1, data.length), data)];
+  // The header: its tag seals nothing, under an all-zero IV, with the header body as AAD.
+  headerBody.copy(out, 0);
+  let at = headerBody.length;
+  const headerIv = Buffer.alloc(IV_BYTES);
+  if (suite.messageFormat === 1) at += headerIv.copy(out, at);
+  piece(headerIv, headerBody.length, (aadAt) => headerBody.copy(side, aadAt), 0, 0, at);
+  at += TAG_BYTES;
+
+  let sequenceNumber = 1;
+  for (let pos = 0; pos < fullFrames * frameLength; pos += frameLength, sequenceNumber += 1) {
+    const iv = frameIv(sequenceNumber);
+    at = out.writeUInt32BE(sequenceNumber, at);
+    at += iv.copy(out, at);
+    const seq = sequenceNumber;
+    piece(iv, frameAadBytes, (aadAt) => writeBodyAad(side, aadAt, messageId, 'frame', seq, frameLength), pos, frameLength, at);
+    at += frameLength + TAG_BYTES;
+  }
+  const iv = frameIv(sequenceNumber);
+  if (framed) {
+    at = out.writeUInt32BE(0xffff_ffff, at);
+    at = out.writeUInt32BE(sequenceNumber, at);
+    at += iv.copy(out, at);
+    at = out.writeUInt32BE(rest, at);
+  } else {
+    at += iv.copy(out, at);
+    at = out.writeUInt32BE(Math.floor(rest / 0x1_0000_0000), at);
+    at = out.writeUInt32BE(rest % 0x1_0000_0000, at);
+  }
+  const seq = sequenceNumber;
+  piece(iv, bodyAadLength(messageId.length, lastPart), (aadAt) => writeBodyAad(side, aadAt, messageId, lastPart, seq, rest), data.length - rest, rest, at);
+  sealPieces(key, data, side, out, layout);
+  return out;
 }
 
 /** Frame IVs as the SDK writes them: 8 zero bytes ‖ uint32 sequence number. */
@@ -110,15 +141,6 @@ function frameIv(sequenceNumber: number): Buffer {
   const iv = Buffer.alloc(IV_BYTES);
   iv.writeUInt32BE(sequenceNumber, IV_BYTES - 4);
   return iv;
-}
-
-/** AES-GCM: ciphertext ‖ tag. */
-function seal(suite: MessageSuite, key: Buffer, iv: Buffer, aad: Buffer, data: Buffer): Buffer {
-  const cipher = createCipheriv(suite.cipher, key, iv);
-  cipher.setAAD(aad);
-  const first = cipher.update(data);
-  const last = cipher.final();
-  return Buffer.concat([first, last, cipher.getAuthTag()]);
 }
 
 function u16(value: number): Buffer {

@@ -96,6 +96,23 @@ describe('our encryptor', () => {
     await expectBothDecrypt(message, key, plaintext);
   });
 
+  it.each([
+    [4096, 9000],
+    [0, 777],
+    [100, 0],
+  ])('frame length %d, %d bytes: frames sealed by node:crypto (DAS_AES_GCM=node:crypto) decrypt the same', async (frameLength, size) => {
+    const key = randomBytes(32);
+    const plaintext = plaintextOf(size, size + 11);
+    process.env.DAS_AES_GCM = 'node:crypto';
+    let message: Buffer;
+    try {
+      message = encryptMessageFast(plaintext, { wrappingKey: key, frameLength });
+    } finally {
+      delete process.env.DAS_AES_GCM;
+    }
+    await expectBothDecrypt(message, key, plaintext);
+  });
+
   it('writes the layout the SDK writes for DAS (v1, 0x0378, 4096-byte frames, IV = sequence number)', () => {
     const message = encryptMessageFast(plaintextOf(5000, 3), { wrappingKey: randomBytes(32) });
     expect(message.subarray(0, 4).toString('hex')).toBe('01800378');
