@@ -4,7 +4,7 @@
       "target_name": "deflate",
       "sources": ["gzip.c"],
       "cflags": ["-O2", "-Wall", "-Wextra"],
-      "libraries": ["-ldeflate"],
+      "libraries": ["-lisal"],
       "xcode_settings": { "OTHER_CFLAGS": ["-O2"] }
     }
   ]

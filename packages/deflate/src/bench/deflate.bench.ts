@@ -1,6 +1,9 @@
-// gzip of record payloads (500 TPC-C-like events of JSON, ~370 KB): zlib level 1 (node:zlib) and
-// libdeflate level 1 (the addon), alternated in one process; the ratio carries to other machines.
-// Run: npm run build && npm run bench -w @das/deflate.
+// gzip of record payloads (500 TPC-C-like events of JSON): zlib level 1 (node:zlib) and igzip
+// level 1 (the addon), alternated in one process; the ratio carries to other machines.
+// Run: npm run build && npm run bench -w @das/deflate
+//      npm run bench -w @das/deflate -- --payloads <dir>   payloads saved as <dir>/*.json instead
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { gzipBackend, gzipFastest, type GzipBackend } from '../index.js';
 
@@ -46,11 +49,21 @@ function cpuPerPayload(backend: GzipBackend, payloads: Buffer[]): { micros: numb
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] as number;
 
 const status = gzipBackend();
-console.log(`@das/deflate bench, Node ${process.version} (zlib ${process.versions.zlib}); addon: ${status.backend === 'libdeflate' ? 'loaded' : `not loaded (${status.reason})`}`);
-const payloads = Array.from({ length: PAYLOADS }, (_, i) => payload(i));
-const inputBytes = payloads.reduce((sum, p) => sum + p.length, 0) / PAYLOADS;
+console.log(`@das/deflate bench, Node ${process.version} (zlib ${process.versions.zlib}); addon: ${status.backend === 'isa-l' ? 'loaded' : `not loaded (${status.reason})`}`);
+const at = process.argv.indexOf('--payloads');
+const dir = at < 0 ? undefined : process.argv[at + 1];
+const payloads =
+  dir === undefined
+    ? Array.from({ length: PAYLOADS }, (_, i) => payload(i))
+    : readdirSync(dir)
+        .filter((name) => name.endsWith('.json'))
+        .sort()
+        .slice(0, PAYLOADS)
+        .map((name) => readFileSync(join(dir, name)));
+if (payloads.length === 0) throw new Error(`no *.json payloads in ${dir}`);
+const inputBytes = payloads.reduce((sum, p) => sum + p.length, 0) / payloads.length;
 if (!gunzipSync(gzipFastest(payloads[0] as Buffer)).equals(payloads[0] as Buffer)) throw new Error('round trip failed');
-const backends: GzipBackend[] = status.backend === 'libdeflate' ? ['zlib', 'libdeflate'] : ['zlib'];
+const backends: GzipBackend[] = status.backend === 'isa-l' ? ['zlib', 'isa-l'] : ['zlib'];
 const runs = new Map<GzipBackend, { micros: number; bytes: number }[]>(backends.map((b) => [b, []]));
 for (let round = 0; round < ROUNDS; round++) for (const b of backends) runs.get(b)?.push(cpuPerPayload(b, payloads));
 for (const b of backends) {
@@ -59,5 +72,5 @@ for (const b of backends) {
 }
 if (backends.length === 2) {
   const [zlib, native] = backends.map((b) => median((runs.get(b) ?? []).map((x) => x.micros))) as [number, number];
-  console.log(`  ratio       ${(zlib / native).toFixed(2)} × faster (median of ${ROUNDS} rounds of ${PAYLOADS} payloads)`);
+  console.log(`  ratio       ${(zlib / native).toFixed(2)} × faster (median of ${ROUNDS} rounds of ${payloads.length} payloads${dir === undefined ? ', synthetic' : ` from ${dir}`})`);
 }
