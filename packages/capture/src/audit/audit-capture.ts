@@ -173,7 +173,7 @@ export function createAuditCapture(options: AuditCaptureOptions): AuditCapture {
           await pipeline.waitForRoom();
         }
       }
-      cpu.snapshot(pipeline.stats.eventsAccepted); // a sample for the rates, also when nobody asks
+      cpu.sample(pipeline.stats.eventsAccepted); // the rates follow the load also when nobody asks
     }
 
     const tail = createAuditTail({

@@ -55,4 +55,17 @@ describe('createCaptureCpu', () => {
     expect(cpu.snapshot(60_000).eventsPerSecond).toBeGreaterThan(3_600);
     expect(cpu.snapshot(60_000).eventsPerSecond).toBeLessThanOrEqual(4_000);
   });
+
+  it('sample() keeps the rates as snapshot() does, at most one sample a second', () => {
+    let now = 0;
+    const cpu = createCaptureCpu(() => now);
+    // A batch of lines every 100 ms: 1 event/ms for 20 s, then 4 events/ms.
+    for (let ms = 0; ms <= 30_000; ms += 100) {
+      now = ms;
+      cpu.sample(ms <= 20_000 ? ms : 20_000 + (ms - 20_000) * 4);
+    }
+    const { eventsPerSecond } = cpu.snapshot(60_000);
+    expect(eventsPerSecond).toBeGreaterThan(3_600);
+    expect(eventsPerSecond).toBeLessThanOrEqual(4_000);
+  });
 });

@@ -155,7 +155,7 @@ export function createPgauditCapture(options: PgauditCaptureOptions): AuditCaptu
         }
       }
       cpu.end(started);
-      cpu.snapshot(pipeline.stats.eventsAccepted);
+      cpu.sample(pipeline.stats.eventsAccepted);
       return true;
     }
 

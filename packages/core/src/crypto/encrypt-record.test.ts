@@ -3,12 +3,26 @@ import { describe, expect, it } from 'vitest';
 import { createEventGenerator } from '../fixtures/index.js';
 import { createMemoryKms } from '../testing/index.js';
 import { decryptRecord } from './decrypt-record.js';
-import { createRecordSigningKey, encryptRecordFast } from './encrypt-record.js';
+import { createRecordSigningKey, encryptRecordFast, envelopeJson } from './encrypt-record.js';
 import { encryptionContextFor } from './kms-port.js';
 
 const RESOURCE_ID = 'cluster-4HNY5V4RRNPKKYB7ICFKE5JBQQ';
 
 describe('encryptRecordFast', () => {
+  it("writes the envelope JSON.stringify writes, with Aurora's field order", async () => {
+    const kms = createMemoryKms();
+    const record = await encryptRecordFast(createEventGenerator({ seed: 3 }).payload(4), { kms, keyId: 'k', resourceId: RESOURCE_ID });
+    const envelope = JSON.parse(Buffer.from(record).toString('utf8')) as Record<string, string>;
+    expect(Object.keys(envelope)).toEqual(['type', 'version', 'databaseActivityEvents', 'key']);
+    expect(Buffer.from(record).toString('latin1')).toBe(JSON.stringify(envelope));
+    for (const version of ['1.2', '1.1']) {
+      const written = envelopeJson(version, 'AAEC+/==', 'a2V5');
+      expect(written.toString('latin1')).toBe(
+        JSON.stringify({ type: 'DatabaseActivityMonitoringRecords', version, databaseActivityEvents: 'AAEC+/==', key: 'a2V5' }),
+      );
+    }
+  });
+
   it('keeps statement text outside ASCII exact (UTF-8, not Latin-1), read by the SDK', async () => {
     const kms = createMemoryKms();
     const payload = createEventGenerator({ seed: 14 }).payload(3);

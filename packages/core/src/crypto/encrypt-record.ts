@@ -93,16 +93,30 @@ async function sealRecord(
   const dataKey = ctx.dataKey ?? (await ctx.kms.generateDataKey(ctx.keyId, encryptionContextFor(ctx.resourceId)));
   try {
     const message = await seal(dataKey.plaintext, gzipped);
-    const envelope: DasEnvelope = {
-      type: ENVELOPE_TYPE,
-      version: ctx.version,
-      databaseActivityEvents: Buffer.from(message.buffer, message.byteOffset, message.byteLength).toString('base64'),
-      key: Buffer.from(dataKey.ciphertextBlob).toString('base64'),
-    };
-    // ASCII only (base64 and fixed names): latin1 is the same bytes, copied.
-    return Buffer.from(JSON.stringify(envelope), 'latin1');
+    return envelopeJson(
+      ctx.version,
+      Buffer.from(message.buffer, message.byteOffset, message.byteLength).toString('base64'),
+      Buffer.from(dataKey.ciphertextBlob).toString('base64'),
+    );
   } finally {
     // A key generated for this call only is not needed any more.
     if (ctx.dataKey === undefined) dataKey.plaintext.fill(0);
   }
+}
+
+/**
+ * `JSON.stringify` of the envelope {@link DasEnvelope} as bytes, written around its two base64
+ * strings: they need no escaping, and a record's ~35 KB of base64 was otherwise scanned by
+ * JSON.stringify and copied twice more (issue 19). ASCII only, so latin1 is the same bytes.
+ */
+export function envelopeJson(version: string, databaseActivityEvents: string, key: string): Buffer {
+  const head = `{"type":${JSON.stringify(ENVELOPE_TYPE)},"version":${JSON.stringify(version)},"databaseActivityEvents":"`;
+  const middle = '","key":"';
+  const out = Buffer.allocUnsafe(head.length + databaseActivityEvents.length + middle.length + key.length + 2);
+  let at = out.write(head, 0, 'latin1');
+  at += out.write(databaseActivityEvents, at, 'latin1');
+  at += out.write(middle, at, 'latin1');
+  at += out.write(key, at, 'latin1');
+  out.write('"}', at, 'latin1');
+  return out;
 }

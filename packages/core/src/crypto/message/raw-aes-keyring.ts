@@ -1,6 +1,7 @@
 // The raw AES keyring DAS uses (spec framework/raw-aes-keyring.md): namespace `BC`, name
 // `DataKey`, AES-256-GCM wrapping with the KMS data key; the AAD is the serialized context.
-import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+import { createDecipheriv, randomBytes } from 'node:crypto';
+import { sealPieces } from '@das/aes-gcm';
 import type { EncryptedDataKey } from './header.js';
 import { IV_BYTES, TAG_BYTES } from './suites.js';
 
@@ -40,12 +41,15 @@ export function unwrapDataKey(edks: readonly EncryptedDataKey[], wrappingKey: Ui
   return undefined;
 }
 
-/** Wraps a data key as a `BC`/`DataKey` entry (random IV), for the encryptor. */
-export function wrapDataKey(dataKey: Uint8Array, wrappingKey: Uint8Array, aad: Buffer): EncryptedDataKey {
-  const iv = randomBytes(IV_BYTES);
-  const cipher = createCipheriv('aes-256-gcm', wrappingKey, iv);
-  cipher.setAAD(aad);
-  const wrapped = Buffer.concat([cipher.update(dataKey), cipher.final(), cipher.getAuthTag()]);
+/**
+ * Wraps a data key as a `BC`/`DataKey` entry under a fresh random IV (or `iv`, drawn by the caller
+ * with the message's other random bytes), for the encryptor.
+ */
+export function wrapDataKey(dataKey: Uint8Array, wrappingKey: Uint8Array, aad: Buffer, iv: Buffer = randomBytes(IV_BYTES)): EncryptedDataKey {
+  if (wrappingKey.length !== 32) throw new RangeError(`the wrapping key must be 32 bytes (AES-256), not ${wrappingKey.length}`);
+  if (iv.length !== IV_BYTES) throw new RangeError(`the IV must be ${IV_BYTES} bytes`);
+  const wrapped = Buffer.allocUnsafe(dataKey.length + TAG_BYTES);
+  sealPieces(wrappingKey, dataKey, Buffer.concat([iv, aad]), wrapped, Uint32Array.of(0, IV_BYTES, aad.length, 0, dataKey.length, 0));
   const info = Buffer.alloc(KEY_NAME.length + INFO_TAIL_BYTES);
   KEY_NAME.copy(info, 0);
   info.writeUInt32BE(TAG_BITS, KEY_NAME.length);

@@ -131,5 +131,6 @@ describe('our encryptor', () => {
   it('refuses a reserved context key and an unknown suite', () => {
     expect(() => encryptMessageFast(Buffer.alloc(1), { wrappingKey: randomBytes(32), encryptionContext: { 'aws-crypto-public-key': 'x' } })).toThrow(/reserved/);
     expect(() => encryptMessageFast(Buffer.alloc(1), { wrappingKey: randomBytes(32), suiteId: 0x0999 })).toThrow(/unknown algorithm suite/);
+    expect(() => encryptMessageFast(Buffer.alloc(1), { wrappingKey: randomBytes(16) })).toThrow(/wrapping key must be 32 bytes/);
   });
 });
