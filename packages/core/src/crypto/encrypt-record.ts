@@ -109,7 +109,7 @@ async function sealRecord(
  * strings: they need no escaping, and a record's ~35 KB of base64 was otherwise scanned by
  * JSON.stringify and copied twice more (issue 19). ASCII only, so latin1 is the same bytes.
  */
-export function envelopeJson(version: string, databaseActivityEvents: string, key: string): Buffer {
+export function envelopeJson(version: DasEnvelope['version'], databaseActivityEvents: DasEnvelope['databaseActivityEvents'], key: DasEnvelope['key']): Buffer {
   const head = `{"type":${JSON.stringify(ENVELOPE_TYPE)},"version":${JSON.stringify(version)},"databaseActivityEvents":"`;
   const middle = '","key":"';
   const out = Buffer.allocUnsafe(head.length + databaseActivityEvents.length + middle.length + key.length + 2);
