@@ -81,6 +81,15 @@ describe('parseAuditLine', () => {
     expect(parseAuditLine('20261125 02:23:25,vm,app,h,1,9,READ,db,t,')).toMatchObject({ ok: true, line: { retcode: null, object: 't', database: 'db' } });
   });
 
+  it('reads ids of any length as Number() does, and every operation, known or not', () => {
+    for (const id of ['0', '7', '007', '123456789012345', '1234567890123456', '9007199254740993', '18446744073709551615']) {
+      expect(parsed(`20261125 02:23:25,vm,app,h,${id},${id},QUERY,,'x',0`)).toMatchObject({ connectionId: Number(id), queryId: Number(id) });
+    }
+    for (const operation of ['QUERY', 'READ', 'WRITE', 'CONNECT', 'DISCONNECT', 'FAILED_CONNECT', 'CHANGEUSER', 'CREATE', 'ALTER', 'DROP', 'RENAME', 'QUER', 'QUERYX', 'PROXY_CONNECT', 'read', '']) {
+      expect(parsed(`20261125 02:23:25,vm,app,h,1,2,${operation},db,t,0`).operation).toBe(operation);
+    }
+  });
+
   it('escapes and unescapes as inverses', () => {
     const text = `a\\b'c\nd\te\rf`;
     expect(escapeStatement(text)).toBe(String.raw`a\\b\'c\nd\te\rf`);

@@ -24,6 +24,19 @@ export interface AuditLine {
 /** Operations the plugin writes for a table access of a statement (DAS `AUX` events). */
 export const TABLE_OPERATIONS: ReadonlySet<string> = new Set(['READ', 'WRITE', 'CREATE', 'ALTER', 'DROP', 'RENAME']);
 
+/**
+ * The operations the plugin writes, most frequent first: a line's operation is one of these
+ * strings, not a new one, so comparing and hashing it later (a set lookup per line, the JSON
+ * writer's command pieces) is by identity and cached hash.
+ */
+const KNOWN_OPERATIONS: readonly string[] = ['QUERY', 'READ', 'WRITE', 'CONNECT', 'DISCONNECT', 'FAILED_CONNECT', 'CHANGEUSER', 'CREATE', 'ALTER', 'DROP', 'RENAME'];
+
+function operationAt(text: string, from: number, to: number): string {
+  const length = to - from;
+  for (const known of KNOWN_OPERATIONS) if (known.length === length && text.startsWith(known, from)) return known;
+  return text.slice(from, to);
+}
+
 /** Why a line could not be read as an audit event. */
 export type AuditLineProblem = 'TOO_FEW_FIELDS' | 'BAD_TIMESTAMP' | 'BAD_ID' | 'BAD_RETCODE';
 
@@ -53,8 +66,13 @@ function isTimestamp(text: string, from: number, to: number): boolean {
 /** The unsigned decimal in `text[from, to)`, or -1 when it is none. */
 function unsignedAt(text: string, from: number, to: number): number {
   if (to <= from) return -1;
-  for (let i = from; i < to; i++) if (!isDigitAt(text, i)) return -1;
-  return Number(text.slice(from, to));
+  let value = 0;
+  for (let i = from; i < to; i++) {
+    if (!isDigitAt(text, i)) return -1;
+    value = value * 10 + (text.charCodeAt(i) - DIGIT_0);
+  }
+  // Up to 15 digits the sum is exact; longer ones are rounded as Number() rounds them.
+  return to - from <= 15 ? value : Number(text.slice(from, to));
 }
 
 /**
@@ -97,7 +115,7 @@ export function parseAuditLine(text: string): ParseResult {
       host: text.slice(c3 + 1, c4),
       connectionId,
       queryId,
-      operation: text.slice(c6 + 1, c7),
+      operation: operationAt(text, c6 + 1, c7),
       database: text.slice(c7 + 1, c8),
       object: isQuoted(rawObject) ? unescapeStatement(rawObject.slice(1, -1)) : rawObject,
       retcode,

@@ -68,6 +68,23 @@ describe('auroraMysqlEventJson', () => {
     }
   });
 
+  it('writes the common events (MAIN, AUX, no error, substatement 1 or 2) and every other the same way', () => {
+    const variants: Partial<AuroraMysqlEventFields>[] = [
+      { class: 'AUX', command: 'READ', exitCode: '', substatementId: 2 },
+      { class: 'MAIN', exitCode: '1146', errorMessage: "Table 'shop.nope' doesn't exist" },
+      { class: 'AUX', exitCode: '', errorMessage: 'odd', substatementId: 2 },
+      { class: 'MAIN', exitCode: '0', errorMessage: '', substatementId: 3 },
+      { class: 'MAIN', exitCode: '', substatementId: 0 },
+      { class: 'OTHER', exitCode: '0' },
+      { class: 'AUX', substatementId: 2, engineNativeAuditFields: { operation: 'READ' } },
+      { class: 'MAIN', substatementId: 1, engineNativeAuditFields: {} },
+    ];
+    for (const variant of variants) {
+      sameAsStringify(new AuroraMysqlEvent(fields({ pid: 11, ...variant })));
+      sameAsStringify(new AuroraMysqlEvent(fields({ pid: 11 })));
+    }
+  });
+
   it('keeps up with many sessions, past its cache size', () => {
     for (let pid = 0; pid < 10_000; pid += 2) sameAsStringify(new AuroraMysqlEvent(fields({ pid, sessionId: String(pid), statementId: pid * 3 })));
   });

@@ -39,6 +39,16 @@ describe('JsonBytes', () => {
     expect(text(out)).toBe(JSON.stringify([0, -1, 1.5, 1e21, null, null, 2 ** 53, null, 'a'.repeat(100)]));
   });
 
+  it('writes every integer as JSON does, digit by digit: powers of ten, their neighbours, -0, the largest safe one', () => {
+    const values = [-0, 0, 7, 9, 10, 11, 99, 100, 101, 4_294_967_295, 4_294_967_296, Number.MAX_SAFE_INTEGER, Number.MAX_SAFE_INTEGER - 1, 2 ** 53 + 2, -7, 0.1];
+    for (let power = 1; power < 1e16; power *= 10) values.push(power - 1, power, power + 1);
+    for (const value of values) {
+      const out = new JsonBytes(1);
+      out.number(value);
+      expect(text(out)).toBe(JSON.stringify(value));
+    }
+  });
+
   it('writes into the space it is given until it needs more', () => {
     const space = new Uint8Array(16);
     const out = new JsonBytes(space);

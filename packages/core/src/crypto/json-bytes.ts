@@ -145,7 +145,22 @@ export class JsonBytes {
 
   /** A number's JSON: non-finite numbers are null. */
   number(value: number): void {
-    this.#ascii(Number.isFinite(value) ? `${value}` : 'null');
+    if (!Number.isSafeInteger(value) || value < 0) {
+      this.#ascii(Number.isFinite(value) ? `${value}` : 'null');
+      return;
+    }
+    // Ids and counts, written digit by digit: no string made (-0 is written 0, as JSON does).
+    let digits = 1;
+    for (let rest = value; rest >= 10; rest = Math.floor(rest / 10)) digits += 1;
+    this.reserve(digits);
+    const bytes = this.bytes;
+    let at = this.at + digits;
+    let rest = value;
+    do {
+      bytes[--at] = 0x30 + (rest % 10);
+      rest = Math.floor(rest / 10);
+    } while (rest > 0);
+    this.at += digits;
   }
 
   /** ASCII text that needs no escaping (a number, `null`). */
