@@ -16,6 +16,8 @@ describe('JsonBytes', () => {
       'lone \ud800 high, lone \udc00 low, pair \ud83d\ude42, reversed \ude42\ud83d',
       '\ud800',
       '\u2028\u2029',
+      // Around the length from which a string is checked by a regular expression and copied whole.
+      ...[23, 24, 31, 32, 33].flatMap((n) => ['a'.repeat(n), `${'b'.repeat(n - 1)}"`, `\u00e9${'c'.repeat(n - 1)}`, '2026-12-07 02:50:00.123456+00']),
     ];
     for (const value of values) {
       const out = new JsonBytes(1); // grows from one byte
