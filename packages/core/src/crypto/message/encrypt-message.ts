@@ -1,13 +1,13 @@
 // The fast encrypt path: an AWS Encryption SDK message written with node:crypto alone, in the
 // layout the reference SDK writes (and decrypts: tested against it).
 import { randomBytes } from 'node:crypto';
-import { PIECE_FIELDS, sealPieces, TAG_BYTES } from '@das/aes-gcm';
+import { PIECE_FIELDS, sealPieces } from '@das/aes-gcm';
 import { bodyAadLength, writeBodyAad, type BodyPart } from './body-aad.js';
 import { PUBLIC_KEY_FIELD, serializeEncryptionContext, type EncryptionContext } from './encryption-context.js';
 import { deriveContentKey, keyCommitment } from './key-derivation.js';
 import { wrapDataKey } from './raw-aes-keyring.js';
 import { generateSigningKey, signFooter, type SigningKey } from './signature.js';
-import { IV_BYTES, MESSAGE_ID_BYTES, suiteFor, type MessageSuite } from './suites.js';
+import { IV_BYTES, MESSAGE_ID_BYTES, suiteFor, TAG_BYTES, type MessageSuite } from './suites.js';
 
 /** Options of {@link encryptMessageFast}. */
 export interface EncryptMessageOptions {
@@ -92,7 +92,10 @@ function sealedMessage(suite: MessageSuite, key: Buffer, messageId: Buffer, head
   // final frame: end marker, sequence number, IV, content length; single block: IV, uint64 length
   const lastBytes = (framed ? 4 + 4 + IV_BYTES + 4 : IV_BYTES + 8) + rest + TAG_BYTES;
   const frameAadBytes = bodyAadLength(messageId.length, 'frame');
-  const out = Buffer.allocUnsafe(headerBytes + fullFrames * frameBytes + lastBytes);
+  const messageBytes = headerBytes + fullFrames * frameBytes + lastBytes;
+  // The layout's offsets are 32-bit (a DAS record is under 1 MiB).
+  if (messageBytes > 0xffff_ffff) throw new RangeError(`a message of ${messageBytes} bytes is more than this encryptor writes (4 GiB)`);
+  const out = Buffer.allocUnsafe(messageBytes);
   const side = Buffer.allocUnsafe(IV_BYTES + headerBody.length + fullFrames * (IV_BYTES + frameAadBytes) + IV_BYTES + bodyAadLength(messageId.length, lastPart));
   const layout = new Uint32Array((fullFrames + 2) * PIECE_FIELDS);
   let pieces = 0;
