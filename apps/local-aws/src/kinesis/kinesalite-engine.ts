@@ -102,6 +102,22 @@ for (const operation of KINESALITE_OPERATIONS) {
   actionValidations.set(operation, require(`kinesalite/validations/${file}.js`));
 }
 
+/** A record of {@link KinesaliteEngine.putOwnRecords}: its data as base64, as kinesalite keeps it. */
+export interface OwnRecord {
+  Data: string;
+  PartitionKey: string;
+  ExplicitHashKey?: string;
+}
+
+/** Kinesis's largest record. */
+const MAX_DATA_BYTES = 1024 * 1024;
+
+/** The bytes a padded base64 text decodes to, without decoding it. */
+function base64Bytes(text: string): number {
+  const padding = text.endsWith('==') ? 2 : text.endsWith('=') ? 1 : 0;
+  return Math.floor(text.length / 4) * 3 - padding;
+}
+
 export interface KinesaliteEngineOptions {
   /** leveldb directory; kinesalite keeps every stream and record there. */
   path: string;
@@ -168,6 +184,30 @@ export class KinesaliteEngine {
     }
     return new Promise((resolve, reject) => {
       actions.get(operation)!(this.store, data, (error, result) => {
+        if (error) reject(toServiceError(error));
+        else resolve((result ?? {}) as Record<string, unknown>);
+      });
+    });
+  }
+
+  /**
+   * PutRecords from das-local's own producer (the activity stream), whose records are valid by
+   * construction: kinesalite's checks (two regular expressions over every record's base64 and two
+   * base64 round trips of it, ~0.2 µs of every TPC-C event, issue 19) are replaced by the limits
+   * a producer could break (records a call, partition key, data size, hash key).
+   */
+  async putOwnRecords(streamName: string, records: readonly OwnRecord[]): Promise<Record<string, unknown>> {
+    const refuse = (message: string): never => {
+      throw new AwsServiceError('ValidationException', message);
+    };
+    if (records.length < 1 || records.length > 500) refuse(`PutRecords takes 1 to 500 records, not ${records.length}`);
+    for (const record of records) {
+      if (record.PartitionKey.length < 1 || record.PartitionKey.length > 256) refuse('a partition key must be 1 to 256 characters');
+      if (base64Bytes(record.Data) > MAX_DATA_BYTES) refuse('a record\'s data must be at most 1 MiB');
+      if (record.ExplicitHashKey !== undefined && !/^(0|[1-9]\d{0,38})$/.test(record.ExplicitHashKey)) refuse(`explicit hash key '${record.ExplicitHashKey}' is not a decimal`);
+    }
+    return new Promise((resolve, reject) => {
+      actions.get('PutRecords')!(this.store, { StreamName: streamName, Records: records }, (error, result) => {
         if (error) reject(toServiceError(error));
         else resolve((result ?? {}) as Record<string, unknown>);
       });

@@ -1,7 +1,7 @@
 import { AwsServiceError } from '../protocol/aws-error.js';
 import { optionalInteger, optionalString, optionalStructure, optionalTimestamp, requiredEnum, requiredString } from '../protocol/json-input.js';
 import { unknownOperation, type JsonService } from '../protocol/json-service.js';
-import { KINESALITE_OPERATIONS, type KinesaliteEngine, type KinesaliteShard, type KinesaliteStream } from './kinesalite-engine.js';
+import { KINESALITE_OPERATIONS, type KinesaliteEngine, type KinesaliteShard, type KinesaliteStream, type OwnRecord } from './kinesalite-engine.js';
 import { nextReshardStep } from './uniform-scaling.js';
 
 type Input = Record<string, unknown>;
@@ -20,6 +20,8 @@ export interface LocalKinesis {
   service: JsonService;
   /** Runs an operation in process, exactly as the endpoint would (StreamARN accepted). */
   call(operation: string, input: Input): Promise<Record<string, unknown>>;
+  /** PutRecords of das-local's own producer, without kinesalite's checks of every record (see KinesaliteEngine.putOwnRecords). */
+  putOwnRecords(streamName: string, records: readonly OwnRecord[]): Promise<Record<string, unknown>>;
   /** Waits for any UpdateShardCount still running (tests, shutdown). */
   settle(): Promise<void>;
 }
@@ -311,6 +313,7 @@ export function createKinesisService(engine: KinesaliteEngine, log: (line: strin
   return {
     service: { name: 'kinesis', signingName: 'kinesis', targetPrefix: 'Kinesis_20131202', handle: call },
     call,
+    putOwnRecords: (streamName, records) => engine.putOwnRecords(streamName, records),
     settle: async () => {
       await Promise.all(resharding.values());
     },

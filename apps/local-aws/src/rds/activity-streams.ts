@@ -166,10 +166,10 @@ export class ActivityStreams {
         // One PutRecords per 500 in sequence, so the stream keeps the producer's order.
         for (let offset = 0; offset < records.length; offset += 500) {
           const batch = records.slice(offset, offset + 500);
-          const output = await kinesis.call('PutRecords', {
-            StreamName: streamName,
-            Records: batch.map((record) => ({ Data: Buffer.from(record.data).toString('base64'), PartitionKey: record.partitionKey, ...spread() })),
-          });
+          const output = await kinesis.putOwnRecords(
+            streamName,
+            batch.map((record) => ({ Data: Buffer.from(record.data).toString('base64'), PartitionKey: record.partitionKey, ...spread() })),
+          );
           if (Number(output['FailedRecordCount'] ?? 0) > 0) throw new Error(`PutRecords to ${streamName} failed for ${String(output['FailedRecordCount'])} records`);
         }
       },
