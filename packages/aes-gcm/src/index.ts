@@ -3,8 +3,7 @@
 // same bytes; the layout says where every piece's IV, AAD, plaintext and output are, so the
 // message format stays with the caller.
 import { createCipheriv, type CipherGCMTypes } from 'node:crypto';
-import { createRequire } from 'node:module';
-import { fileURLToPath } from 'node:url';
+import { addonLoader } from '@das/native';
 
 /** Which code seals. */
 export type AesGcmBackend = 'native' | 'node:crypto';
@@ -18,24 +17,13 @@ interface AesGcmAddon {
   sealPieces(key: Uint8Array, plaintext: Uint8Array, side: Uint8Array, out: Uint8Array, layout: Uint32Array): void;
 }
 
-let addon: AesGcmAddon | undefined;
-let failure: string | undefined;
-
-function loadAddon(): AesGcmAddon | undefined {
-  if (addon !== undefined || failure !== undefined) return addon;
-  try {
-    // From src/ (tests) and dist/ alike: ../dist/native is the built addon.
-    addon = createRequire(import.meta.url)(fileURLToPath(new URL('../dist/native/aes_gcm.node', import.meta.url))) as AesGcmAddon;
-  } catch (error) {
-    failure = (error as Error).message;
-  }
-  return addon;
-}
+const loadAddon = addonLoader<AesGcmAddon>(import.meta.url, 'aes_gcm');
 
 /** What {@link sealPieces} uses here, and why not the addon when it does not (`DAS_AES_GCM=node:crypto` rules it out). */
 export function aesGcmBackend(): { backend: AesGcmBackend; reason?: string } {
   if (process.env.DAS_AES_GCM === 'node:crypto') return { backend: 'node:crypto', reason: 'DAS_AES_GCM=node:crypto' };
-  return loadAddon() !== undefined ? { backend: 'native' } : { backend: 'node:crypto', reason: failure ?? 'not loaded' };
+  const { addon, failure } = loadAddon();
+  return addon !== undefined ? { backend: 'native' } : { backend: 'node:crypto', reason: failure };
 }
 
 /**
@@ -52,7 +40,7 @@ export function sealPieces(
   layout: Uint32Array,
   backend: AesGcmBackend = aesGcmBackend().backend,
 ): void {
-  const native = backend === 'native' ? loadAddon() : undefined;
+  const native = backend === 'native' ? loadAddon().addon : undefined;
   if (native !== undefined) native.sealPieces(key, plaintext, side, out, layout);
   else sealWithNodeCrypto(key, plaintext, side, out, layout);
 }

@@ -72,8 +72,10 @@ describe('the native P-384 addon', () => {
         const key = p384SigningKey(createPrivateKey({ key: workerData.pem, format: 'pem' }));
         parentPort.postMessage({ backend: key.backend, signature: key.sign(Buffer.from('from a worker')) });
       });`;
+    // The built package and its built dependencies: without the test runner's --conditions.
     const worker = new Worker(source, {
       eval: true,
+      execArgv: [],
       workerData: { module: new URL('../dist/index.js', import.meta.url).href, pem: privateKey.export({ format: 'pem', type: 'pkcs8' }) },
     });
     const reply = await new Promise<{ backend: string; signature: Uint8Array }>((resolve, reject) => worker.once('message', resolve).once('error', reject));

@@ -31,8 +31,18 @@ afterAll(async () => {
 
 describe('runtimeWorkspaces', () => {
   it('follows dependencies, not devDependencies', () => {
-    // @das/core's sealing path imports the two addon packages (they load their addons lazily).
-    expect(runtimeWorkspaces('worker').sort()).toEqual(['apps/worker', 'packages/alerts-delivery', 'packages/contracts', 'packages/core', 'packages/deflate', 'packages/p384', 'packages/server-kit']);
+    // @das/core's sealing path imports the three addon packages (they load their addons lazily, through @das/native).
+    expect(runtimeWorkspaces('worker').sort()).toEqual([
+      'apps/worker',
+      'packages/aes-gcm',
+      'packages/alerts-delivery',
+      'packages/contracts',
+      'packages/core',
+      'packages/deflate',
+      'packages/p384',
+      'packages/server-kit',
+      'tooling/native',
+    ]);
     expect(runtimeWorkspaces('api')).not.toContain('apps/local-aws');
   });
 });

@@ -1,0 +1,3 @@
+import { dasVitestConfig } from '@das/vitest-config';
+
+export default dasVitestConfig();
