@@ -137,6 +137,19 @@ describe('/stream-cost', () => {
     expect(res.json()).toEqual({ clusters: { 'my-cluster': cost } });
   });
 
+  it('passes on which code seals the records, and drops a sealing that is not the contract', async () => {
+    const cost = { state: 'running', eventsPerSecond: 10, cpuPercent: 1, cpuMicrosPerEvent: 5, cpuMicros: 100 };
+    const sealing = { signer: 'native', gzip: 'zlib', frames: 'native' };
+    let endpoint = await fakeEmulator({ status: 'ok', captureCost: { c: cost }, captureSealing: sealing });
+    app = await buildTestApp(stubAws().aws, { aws: { endpoint } });
+    expect((await app.inject({ method: 'GET', url: '/stream-cost', headers: AUTH })).json()).toEqual({ clusters: { c: cost }, sealing });
+    await app.close();
+    await new Promise<void>((resolve) => (emulator === undefined ? resolve() : emulator.close(() => resolve())));
+    endpoint = await fakeEmulator({ status: 'ok', captureCost: { c: cost }, captureSealing: { signer: 'magic', gzip: 'zlib', frames: 'native' } });
+    app = await buildTestApp(stubAws().aws, { aws: { endpoint } });
+    expect((await app.inject({ method: 'GET', url: '/stream-cost', headers: AUTH })).json()).toEqual({ clusters: { c: cost } });
+  });
+
   it('is empty without an emulator, or when its answer is not the contract', async () => {
     app = await buildTestApp(stubAws().aws);
     expect((await app.inject({ method: 'GET', url: '/stream-cost', headers: AUTH })).json()).toEqual({ clusters: {} });

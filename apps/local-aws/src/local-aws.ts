@@ -5,7 +5,7 @@ import { CallLog } from './http/call-log.js';
 import { CallStats } from './http/call-stats.js';
 import { startEndpointServer } from './http/endpoint-server.js';
 import { assertHostName, createHostAllowlist } from './http/host-allowlist.js';
-import { captureCostOf } from './http/capture-cost.js';
+import { captureCostOf, captureSealing } from './http/capture-cost.js';
 import { createRouter } from './http/router.js';
 import { KinesaliteEngine } from './kinesis/kinesalite-engine.js';
 import { createKinesisService } from './kinesis/kinesis-service.js';
@@ -315,7 +315,7 @@ export async function startLocalAws(options: LocalAwsOptions): Promise<LocalAws>
           source: sourceKind,
           engines: postgres ? ['aurora-mysql', 'aurora-postgresql'] : ['aurora-mysql'],
           ...(sourceNote === undefined ? {} : { sourceNote }),
-          ...(captureCost === undefined ? {} : { captureCost }),
+          ...(captureCost === undefined ? {} : { captureCost, captureSealing: captureSealing() }),
         };
       },
     });

@@ -148,6 +148,10 @@ describe('MariaDB audit → DAS activity stream, end to end', () => {
     const health = (await (await fetch(new URL('/health', aws.endpoint))).json()) as { captureCost?: Record<string, { state: string; cpuMicros: number }> };
     expect(health.captureCost?.[cluster.DBClusterIdentifier as string]).toMatchObject({ state: 'running' });
     expect(health.captureCost?.[cluster.DBClusterIdentifier as string]?.cpuMicros).toBeGreaterThan(0);
+    // Which code seals the records: the addons where CI builds them.
+    const sealing = (health as { captureSealing?: Record<string, string> }).captureSealing;
+    if (process.env.DAS_NATIVE_REQUIRED === '1') expect(sealing).toEqual({ signer: 'native', gzip: 'isa-l', frames: 'native' });
+    else expect(Object.keys(sealing ?? {}).sort()).toEqual(['frames', 'gzip', 'signer']);
   });
 
   it('keeps every statement exactly once across a forced rotation and an emulator restart', async () => {

@@ -1,7 +1,7 @@
 import { ListKeysCommand } from '@aws-sdk/client-kms';
 import { DescribeDBClustersCommand } from '@aws-sdk/client-rds';
 import { DescribeInstanceInformationCommand } from '@aws-sdk/client-ssm';
-import { API_VERSION, apiRoutes, type ReadinessCheck, routeSchema, StreamCostSchema, type StreamCost } from '@das/contracts';
+import { API_VERSION, apiRoutes, CaptureSealingSchema, type ReadinessCheck, routeSchema, StreamCostSchema, type StreamCost } from '@das/contracts';
 import { Value } from 'typebox/value';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { AwsClients } from '../aws-clients.js';
@@ -38,11 +38,17 @@ async function emulatorSource(endpoint: string): Promise<{ kind: string; note?: 
   return { kind: health['source'], ...(typeof note === 'string' ? { note } : {}) };
 }
 
-/** What the emulator's capture costs per cluster (`captureCost` of its `/health`), checked against the contract. */
-async function emulatorCaptureCost(endpoint: string): Promise<StreamCost['clusters']> {
-  const costs = (await emulatorHealth(endpoint))?.['captureCost'];
+/**
+ * What the emulator's capture costs per cluster and which code seals its records (`captureCost`
+ * and `captureSealing` of its `/health`), each checked against the contract.
+ */
+async function emulatorCaptureCost(endpoint: string): Promise<StreamCost> {
+  const health = await emulatorHealth(endpoint);
+  const costs = health?.['captureCost'];
   const wanted: StreamCost = { clusters: typeof costs === 'object' && costs !== null ? (costs as StreamCost['clusters']) : {} };
-  return Value.Check(StreamCostSchema, wanted) ? wanted.clusters : {};
+  const clusters = Value.Check(StreamCostSchema, wanted) ? wanted.clusters : {};
+  const sealing: unknown = health?.['captureSealing'];
+  return Value.Check(CaptureSealingSchema, sealing) ? { clusters, sealing } : { clusters };
 }
 
 /** One readiness call within a budget: aborts the SDK request and stops waiting when it is spent. */
@@ -98,7 +104,9 @@ export const systemRoutes: FastifyPluginAsyncTypebox<SystemRoutesOptions> = asyn
     };
   });
 
-  app.get('/stream-cost', { schema: routeSchema(apiRoutes.streamCost, 'system', "What the emulator's activity-stream capture costs (CPU, events/s)") }, async () => ({
-    clusters: options.emulatorEndpoint === undefined ? {} : await emulatorCaptureCost(options.emulatorEndpoint),
-  }));
+  app.get(
+    '/stream-cost',
+    { schema: routeSchema(apiRoutes.streamCost, 'system', "What the emulator's activity-stream capture costs (CPU, events/s) and which code seals its records") },
+    async (): Promise<StreamCost> => (options.emulatorEndpoint === undefined ? { clusters: {} } : await emulatorCaptureCost(options.emulatorEndpoint)),
+  );
 };

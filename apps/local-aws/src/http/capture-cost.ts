@@ -1,5 +1,9 @@
-// `/health`'s `captureCost`: what each cluster's capture costs, small enough for an unsigned probe
-// (the API's stream-cost route reads it; the full counters stay in the signed /_local/stats).
+// `/health`'s `captureCost` and `captureSealing`: what each cluster's capture costs and which code
+// seals its records, small enough for an unsigned probe (the API's stream-cost route reads them;
+// the full counters stay in the signed /_local/stats).
+import { aesGcmBackend } from '@das/aes-gcm';
+import { gzipBackend } from '@das/deflate';
+import { p384Backend } from '@das/p384';
 
 /** One cluster's capture: its state and what it costs now. */
 export interface CaptureCost {
@@ -29,6 +33,11 @@ export function captureCostOf(sourceStats: unknown): Record<string, CaptureCost>
     };
   }
   return Object.keys(costs).length === 0 ? undefined : costs;
+}
+
+/** Which code signs, gzips and encrypts the records here: the addons, or their slower fallbacks. */
+export function captureSealing(): { signer: 'native' | 'node:crypto'; gzip: 'isa-l' | 'zlib'; frames: 'native' | 'node:crypto' } {
+  return { signer: p384Backend().backend, gzip: gzipBackend().backend, frames: aesGcmBackend().backend };
 }
 
 function round(value: number): number {

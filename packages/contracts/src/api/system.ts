@@ -50,8 +50,20 @@ export const CaptureCostSchema = Type.Object({
 });
 export type CaptureCost = Type.Static<typeof CaptureCostSchema>;
 
+/**
+ * Which code seals the emulator's records (das-local's `/health` `captureSealing`): its native
+ * addons, or the JavaScript fallbacks a build without them uses, at more CPU per event.
+ */
+export const CaptureSealingSchema = Type.Object({
+  signer: Type.Union([Type.Literal('native'), Type.Literal('node:crypto')], { description: "P-384 signatures: @das/p384's addon or node:crypto (~3× the CPU)" }),
+  gzip: Type.Union([Type.Literal('isa-l'), Type.Literal('zlib')], { description: "gzip: ISA-L through @das/deflate's addon or node:zlib (~3.5× the CPU)" }),
+  frames: Type.Union([Type.Literal('native'), Type.Literal('node:crypto')], { description: "AES-GCM frames: @das/aes-gcm's addon or node:crypto" }),
+});
+export type CaptureSealing = Type.Static<typeof CaptureSealingSchema>;
+
 /** `GET /stream-cost`: what the emulator's capture costs, per cluster (empty without an emulator that says). */
 export const StreamCostSchema = Type.Object({
   clusters: Type.Record(Type.String(), CaptureCostSchema),
+  sealing: Type.Optional(CaptureSealingSchema),
 });
 export type StreamCost = Type.Static<typeof StreamCostSchema>;
