@@ -49,14 +49,14 @@ function sealWithNodeCrypto(key: Uint8Array, plaintext: Uint8Array, side: Uint8A
   if (key.length !== 16 && key.length !== 24 && key.length !== 32) throw badInput('the key must be 16, 24 or 32 bytes');
   if (layout.length % PIECE_FIELDS !== 0) throw badInput('the layout holds six numbers a piece');
   for (let p = 0; p < layout.length; p += PIECE_FIELDS) {
-    const [ivAt, aadAt, aadLength, plainAt, plainLength, outAt] = layout.subarray(p, p + PIECE_FIELDS) as unknown as [number, number, number, number, number, number];
+    const [ivAt, aadAt, aadLength, plainAt, plainLength, outAt] = pieceAt(layout, p);
     if (ivAt + IV_BYTES > side.length || aadAt + aadLength > side.length || plainAt + plainLength > plaintext.length || outAt + plainLength + TAG_BYTES > out.length) {
       throw badInput('a piece of the layout lies outside its buffer');
     }
   }
   const cipherName = `aes-${key.length * 8}-gcm` as CipherGCMTypes;
   for (let p = 0; p < layout.length; p += PIECE_FIELDS) {
-    const [ivAt, aadAt, aadLength, plainAt, plainLength, outAt] = layout.subarray(p, p + PIECE_FIELDS) as unknown as [number, number, number, number, number, number];
+    const [ivAt, aadAt, aadLength, plainAt, plainLength, outAt] = pieceAt(layout, p);
     const cipher = createCipheriv(cipherName, key, side.subarray(ivAt, ivAt + IV_BYTES));
     cipher.setAAD(side.subarray(aadAt, aadAt + aadLength));
     const first = cipher.update(plaintext.subarray(plainAt, plainAt + plainLength));
@@ -65,6 +65,11 @@ function sealWithNodeCrypto(key: Uint8Array, plaintext: Uint8Array, side: Uint8A
     out.set(last, outAt + first.length);
     out.set(cipher.getAuthTag(), outAt + plainLength);
   }
+}
+
+/** The six numbers of the piece at `p` in a layout. */
+function pieceAt(layout: Uint32Array, p: number): [number, number, number, number, number, number] {
+  return [layout[p] ?? 0, layout[p + 1] ?? 0, layout[p + 2] ?? 0, layout[p + 3] ?? 0, layout[p + 4] ?? 0, layout[p + 5] ?? 0];
 }
 
 function badInput(message: string): Error {

@@ -182,12 +182,7 @@ export class KinesaliteEngine {
     } catch (error) {
       throw toServiceError(error as KinesaliteError);
     }
-    return new Promise((resolve, reject) => {
-      actions.get(operation)!(this.store, data, (error, result) => {
-        if (error) reject(toServiceError(error));
-        else resolve((result ?? {}) as Record<string, unknown>);
-      });
-    });
+    return this.run(operation, data);
   }
 
   /**
@@ -206,8 +201,13 @@ export class KinesaliteEngine {
       if (base64Bytes(record.Data) > MAX_DATA_BYTES) refuse('a record\'s data must be at most 1 MiB');
       if (record.ExplicitHashKey !== undefined && !/^(0|[1-9]\d{0,38})$/.test(record.ExplicitHashKey)) refuse(`explicit hash key '${record.ExplicitHashKey}' is not a decimal`);
     }
+    return this.run('PutRecords', { StreamName: streamName, Records: records });
+  }
+
+  /** Runs kinesalite's action for `operation` on input already checked; its errors become AwsServiceError. */
+  private run(operation: KinesaliteOperation, data: Record<string, unknown>): Promise<Record<string, unknown>> {
     return new Promise((resolve, reject) => {
-      actions.get('PutRecords')!(this.store, { StreamName: streamName, Records: records }, (error, result) => {
+      actions.get(operation)!(this.store, data, (error, result) => {
         if (error) reject(toServiceError(error));
         else resolve((result ?? {}) as Record<string, unknown>);
       });

@@ -278,12 +278,9 @@ export function writeAuroraMysqlEventJson(out: JsonBytes, event: AuroraMysqlEven
   else out.inQuotes(event.startTime);
   out.raw(STATEMENT_ID);
   out.number(event.statementId);
-  if (event.engineNativeAuditFields === undefined && event.substatementId === 1) {
-    out.raw(json.end1);
-    return;
-  }
-  if (event.engineNativeAuditFields === undefined && event.substatementId === 2) {
-    out.raw(json.end2);
+  const end = event.engineNativeAuditFields !== undefined ? undefined : event.substatementId === 1 ? json.end1 : event.substatementId === 2 ? json.end2 : undefined;
+  if (end !== undefined) {
+    out.raw(end);
     return;
   }
   out.raw(SUBSTATEMENT_ID);
